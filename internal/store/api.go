@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopqb/shopqb"
+)
+
+// API is everything the rest of shopqb asks of storage. *DB implements it on
+// SQLite and on PostgreSQL with the same SQL; tests in this package run every
+// method against both databases.
+type API interface {
+	// Shops.
+	CreateShop(ctx context.Context, s *shopqb.Shop) error // sets ID, CreatedAt, UpdatedAt; ErrConflict on a taken domain or QBWC user
+	UpdateShop(ctx context.Context, s *shopqb.Shop) error
+	ShopByID(ctx context.Context, id int64) (*shopqb.Shop, error)
+	ShopByDomain(ctx context.Context, domain string) (*shopqb.Shop, error)
+	ShopByQBWCUser(ctx context.Context, user string) (*shopqb.Shop, error)
+	ListShops(ctx context.Context) ([]*shopqb.Shop, error)
+
+	// Secrets are opaque ciphertexts (internal/secret encrypts them); the store never sees plaintext.
+	PutSecret(ctx context.Context, shopID int64, name string, ciphertext []byte) error
+	Secret(ctx context.Context, shopID int64, name string) ([]byte, error) // ErrNotFound
+
+	// KV is a small per-shop key/value space for watermarks, the preflight
+	// report and the chart of accounts read from QuickBooks.
+	PutKV(ctx context.Context, shopID int64, key string, value []byte) error
+	KV(ctx context.Context, shopID int64, key string) ([]byte, error) // ErrNotFound
+
+	// Web Connector tickets, shared by every shopqb process.
+	CreateTicket(ctx context.Context, t *Ticket) error
+	Ticket(ctx context.Context, id string) (*Ticket, error) // ErrNotFound
+	UpdateTicket(ctx context.Context, t *Ticket) error
+	// OpenTicket returns the shop's newest ticket that is neither closed nor expired at now.
+	OpenTicket(ctx context.Context, shopID int64, now time.Time) (*Ticket, error) // ErrNotFound
+	DeleteExpiredTickets(ctx context.Context, now time.Time) (int, error)
+
+	// Authentication failures, counted per Web Connector user to slow down guessing.
+	RecordAuthFailure(ctx context.Context, user string, at time.Time) error
+	AuthFailuresSince(ctx context.Context, user string, since time.Time) (int, error)
+
+	// Source snapshots: immutable raw JSON per Shopify object version.
+	// PutSnapshot reports false when that (gid, updatedAt) was already stored.
+	PutSnapshot(ctx context.Context, s *Snapshot) (bool, error)
+	// EachLatestSnapshot calls fn with the newest version of every object of a
+	// kind, in GID order, streaming so memory stays flat as the shop grows.
+	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*Snapshot) error) error
+	LatestSnapshot(ctx context.Context, shopID int64, gid string) (*Snapshot, error) // ErrNotFound
+
+	// The outbox.
+	// UpsertPostings inserts postings whose (shop, key) is new and updates the
+	// content (kind, request, deps, plan hash, ref, date, name, GUID) of existing
+	// ones only while they are planned or failed and their plan hash changed. It
+	// returns how many were inserted and updated.
+	UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error)
+	PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) // ErrNotFound
+	// ClaimReady atomically takes up to limit planned postings whose
+	// NextAttempt <= now and whose every dependency is done, oldest first, and
+	// marks them sent with messageSetID (Attempts+1). Two processes calling it
+	// at once never get the same posting.
+	ClaimReady(ctx context.Context, shopID int64, now time.Time, limit int, messageSetID string) ([]*shopqb.Posting, error)
+	// UpdatePostings writes the mutable fields (state, message set, attempts,
+	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
+	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error
+	ListPostings(ctx context.Context, f PostingFilter) ([]*shopqb.Posting, error)
+	CountPostings(ctx context.Context, shopID int64) (map[shopqb.PostingState]int, error)
+	// ArchivePostings moves every posting of a shop into the archive under a
+	// label (used by admin reset) and returns how many moved.
+	ArchivePostings(ctx context.Context, shopID int64, label string) (int, error)
+	// ArchivedPostings lists archived postings of a shop, to re-link after a reset.
+	ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopqb.Posting) error) error
+
+	// Sync history.
+	CreateSyncRun(ctx context.Context, r *SyncRun) error
+	UpdateSyncRun(ctx context.Context, r *SyncRun) error
+	SyncRuns(ctx context.Context, shopID int64, limit int) ([]*SyncRun, error)
+
+	// Webhooks: SeenWebhook records the delivery and reports whether either id was seen before.
+	SeenWebhook(ctx context.Context, shopID int64, webhookID, eventID string, at time.Time) (bool, error)
+
+	// Audit records who changed what (settings after the start, resets, token rotations).
+	AddAudit(ctx context.Context, shopID int64, actor, action, detail string) error
+	Audit(ctx context.Context, shopID int64, limit int) ([]AuditEntry, error)
+}
+
+// Ticket is a Web Connector session ticket. State is the engine's JSON.
+type Ticket struct {
+	ID          string
+	ShopID      int64
+	CompanyFile string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	ClosedAt    *time.Time
+	State       []byte
+	LastError   string
+}
+
+// Snapshot is one version of one Shopify object, as Shopify sent it.
+type Snapshot struct {
+	ShopID    int64
+	Kind      string // order, customer, product, payout, purchase_order, location
+	GID       string
+	UpdatedAt time.Time
+	Body      []byte
+	FetchedAt time.Time
+}
+
+// PostingFilter selects postings; zero fields select everything.
+type PostingFilter struct {
+	ShopID  int64
+	States  []shopqb.PostingState
+	Kind    string
+	KeyLike string // SQL LIKE pattern on the key, e.g. "order:%"
+	AfterID int64
+	Limit   int
+}
+
+// SyncRun is one sync: its trigger, window, counts and outcome.
+type SyncRun struct {
+	ID         int64
+	ShopID     int64
+	Trigger    string // manual, schedule, webhook, demo
+	WindowFrom time.Time
+	WindowTo   time.Time
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Status     string // running, ok, failed
+	Counts     map[string]int
+	Error      string
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Detail string
+}

@@ -1,0 +1,59 @@
+package shopqb
+
+import "time"
+
+// PostingState is where a posting is in its life.
+type PostingState string
+
+// The states of a posting. A posting moves planned → sent → done, or to failed
+// with a classified reason; a sent posting whose response never came is
+// in_doubt until QuickBooks has been asked what it holds.
+const (
+	Planned PostingState = "planned"
+	Sent    PostingState = "sent"
+	Done    PostingState = "done"
+	Failed  PostingState = "failed"
+	InDoubt PostingState = "in_doubt"
+)
+
+// Posting is one unit of QuickBooks work in the outbox: a list record to add
+// or a transaction to post. Key is stable across re-plans (order:<id>:sale,
+// customer:<id>, …), so planning the same Shopify data twice never creates a
+// second posting.
+type Posting struct {
+	ID     int64
+	ShopID int64
+	Key    string
+	// Kind is the qbXML request kind, e.g. "SalesReceiptAdd", "CustomerAdd".
+	Kind string
+	// DependsOn lists keys of postings that must be done before this one leaves.
+	DependsOn []string
+	// Request is the qbXML request element (without requestID), ready to be
+	// wrapped in a message set.
+	Request string
+	// ExternalGUID is derived from the company file and the key, and stored on
+	// the QuickBooks transaction so an in-doubt posting can be recognised.
+	ExternalGUID string
+	// RefNumber and TxnDate identify a transaction for recovery queries.
+	RefNumber string
+	TxnDate   string
+	// Name is the QuickBooks name of a list record (for linking on 3100).
+	Name string
+	// PlanHash fingerprints the planned content; a re-plan with another hash
+	// on a done posting becomes an adjustment, never an edit.
+	PlanHash string
+
+	State        PostingState
+	MessageSetID string
+	Attempts     int
+	NextAttempt  time.Time
+	// QBID is the TxnID or ListID QuickBooks returned.
+	QBID         string
+	EditSequence string
+	// ErrorCode, ErrorClass and ErrorMessage describe the last failure.
+	ErrorCode    string
+	ErrorClass   string
+	ErrorMessage string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
