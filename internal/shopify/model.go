@@ -391,6 +391,10 @@ type PurchaseOrder struct {
 	LineItems    []PurchaseOrderLine `json:"lineItems"`
 	Receipts     []PurchaseReceipt   `json:"receipts"`
 	Source       string              `json:"source"` // "shopify" | "stocky" | "stocky-archive"
+	// Shipping and Adjustments are header charges on a Stocky purchase
+	// order, in the shop currency (native purchase orders expose none).
+	Shipping    money.Cents `json:"shipping,omitempty"`
+	Adjustments money.Cents `json:"adjustments,omitempty"`
 }
 
 // PurchaseOrderLine is one ordered variant.
@@ -401,6 +405,9 @@ type PurchaseOrderLine struct {
 	Title     string      `json:"title"`
 	Quantity  int         `json:"quantity"`
 	UnitCost  money.Cents `json:"unitCost"`
+	// InventoryItemID is the line's inventory item GID: Stocky lines name
+	// the item, not the variant.
+	InventoryItemID string `json:"inventoryItemId,omitempty"`
 }
 
 // PurchaseReceipt is stock received against a purchase order on a date.

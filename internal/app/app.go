@@ -1,0 +1,258 @@
+// Package app wires shopqb's parts into a running service: storage, the
+// secret box, the sync engine, River jobs and the HTTP server. `shopqb serve`
+// and `shopqb demo` both start one; tests start it on a temporary database.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/jobs"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/syncengine"
+	"github.com/shopqb/shopqb/internal/web"
+)
+
+// Config configures an App.
+type Config struct {
+	// DatabaseURL is a SQLite path or a postgres:// URL ("" = ./shopqb.db).
+	DatabaseURL string
+	// Listen is the HTTP address, e.g. ":8080" or "127.0.0.1:0".
+	Listen string
+	// PublicURL is how the Web Connector and Shopify reach this server
+	// (https://… in production); "" means http://<listen address>.
+	PublicURL string
+	// KeyFile holds the key that encrypts Shopify tokens at rest; SHOPQB_SECRET_KEY wins.
+	KeyFile string
+	// AdminToken protects the JSON admin API (Authorization: Bearer …); "" disables it.
+	AdminToken string
+	// Jobs starts River workers in this process.
+	Jobs bool
+	Log  *slog.Logger
+	// ShopifyTrace and QBXMLTrace receive every operation sent out (the demo's --trace).
+	ShopifyTrace func(op, query string, vars map[string]any)
+	QBXMLTrace   func(shopID int64, xml string)
+	// ShopifyHTTP is the client used for the Admin API (tests, the simulator).
+	ShopifyHTTP *http.Client
+}
+
+// App is a running shopqb.
+type App struct {
+	Store  *store.DB
+	Box    *secret.Box
+	Engine *syncengine.Engine
+	Jobs   *jobs.Runner
+	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
+	URL string
+
+	cfg      Config
+	log      *slog.Logger
+	server   *http.Server
+	listener net.Listener
+	serveErr chan error
+}
+
+// Secret names in the store.
+const (
+	SecretShopifyToken = "shopify_token"
+)
+
+// Open starts an App: database, engine, jobs and HTTP server.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	a := &App{Store: db, cfg: cfg, log: log}
+	keyFile := cfg.KeyFile
+	if keyFile == "" {
+		keyFile = defaultKeyFile(cfg.DatabaseURL)
+	}
+	a.Box, err = secret.LoadBox(keyFile)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open secret key: %w", err)
+	}
+	a.Engine = syncengine.New(syncengine.Options{Store: db, Source: a.shopifySource, Log: log})
+	a.Engine.Trace = cfg.QBXMLTrace
+	if cfg.Jobs {
+		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
+			SyncTick: a.Engine.Tick,
+			Ingest: func(ctx context.Context, shopID int64) error {
+				_, err := a.Engine.Sync(ctx, shopID, "job")
+				if errors.Is(err, syncengine.ErrNotStarted) {
+					return nil // nothing to do until the start; not worth a retry
+				}
+				return err
+			},
+		}, log)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("start jobs: %w", err)
+		}
+	}
+	if cfg.Listen != "" {
+		if err := a.listen(); err != nil {
+			a.Close(context.Background())
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// defaultKeyFile keeps the key next to a SQLite database, or in the working
+// directory for PostgreSQL.
+func defaultKeyFile(dbURL string) string {
+	if dbURL == "" {
+		return "shopqb.key"
+	}
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		return "shopqb.key"
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return filepath.Join(filepath.Dir(p), "shopqb.key")
+}
+
+func (a *App) listen() error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	a.listener = ln
+	a.URL = a.cfg.PublicURL
+	if a.URL == "" {
+		a.URL = "http://" + ln.Addr().String()
+	}
+	a.URL = strings.TrimSuffix(a.URL, "/")
+	a.server = &http.Server{
+		Handler: web.NewServer(web.Config{
+			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
+			EnqueueSync: a.EnqueueSync,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 5 * time.Minute,
+	}
+	a.serveErr = make(chan error, 1)
+	go func() { a.serveErr <- a.server.Serve(ln) }()
+	a.log.Info("listening", "url", a.URL, "web_connector", a.URL+"/qbwc")
+	return nil
+}
+
+// Wait blocks until ctx is done or the server fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.serveErr:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+// EnqueueSync asks for a sync now: through River when jobs run here, else inline.
+func (a *App) EnqueueSync(ctx context.Context, shopID int64) error {
+	if a.Jobs != nil {
+		_, err := a.Jobs.EnqueueIngest(ctx, shopID)
+		return err
+	}
+	_, err := a.Engine.Sync(ctx, shopID, "manual")
+	return err
+}
+
+// Close stops the server, the jobs and the database, waiting for work in hand.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	if a.server != nil {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		errs = append(errs, a.server.Shutdown(sctx))
+		cancel()
+	}
+	if a.Jobs != nil {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		errs = append(errs, a.Jobs.Stop(sctx))
+		cancel()
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// SetShopifyToken stores a shop's Admin API token, encrypted and bound to the shop.
+func (a *App) SetShopifyToken(ctx context.Context, shop *shopqb.Shop, token string) error {
+	ct, err := a.Box.Seal([]byte(token), secret.Bind(shop.Domain, SecretShopifyToken))
+	if err != nil {
+		return err
+	}
+	return a.Store.PutSecret(ctx, shop.ID, SecretShopifyToken, ct)
+}
+
+// shopifySource opens the Admin API client for a shop.
+func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (syncengine.ShopifySource, error) {
+	ct, err := a.Store.Secret(ctx, shop.ID, SecretShopifyToken)
+	if err != nil {
+		if errors.Is(err, shopqb.ErrNotFound) {
+			return nil, fmt.Errorf("no Shopify token for %s: run `shopqb admin shopify-token`", shop.Domain)
+		}
+		return nil, err
+	}
+	tok, err := a.Box.Open(ct, secret.Bind(shop.Domain, SecretShopifyToken))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt the Shopify token of %s (wrong SHOPQB_SECRET_KEY?): %w", shop.Domain, err)
+	}
+	c, err := shopify.NewClient(shopify.ClientConfig{
+		ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL,
+		Token: shopify.StaticToken(tok), Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return shopifySource{c}, nil
+}
+
+// shopifySource adapts the Admin API client to what the engine reads.
+type shopifySource struct{ c *shopify.Client }
+
+func (s shopifySource) Orders(ctx context.Context, from, to time.Time, fn func(*shopify.Order) error) error {
+	return s.c.Orders(ctx, shopify.OrdersQuery{UpdatedSince: from, UpdatedUntil: to}, fn)
+}
+
+func (s shopifySource) Payouts(ctx context.Context, from, to time.Time, fn func(*shopify.Payout) error) error {
+	return s.c.Payouts(ctx, shopify.PayoutsQuery{IssuedSince: from, IssuedUntil: to}, fn)
+}
+
+func (s shopifySource) Variants(ctx context.Context, fn func(*shopify.ProductVariant) error) error {
+	return s.c.Products(ctx, shopify.UpdatedRange{}, func(p *shopify.Product) error {
+		for i := range p.Variants {
+			v := p.Variants[i]
+			if v.Product == nil {
+				v.Product = &shopify.ProductRef{ID: p.ID, Title: p.Title, ProductType: p.ProductType, Vendor: p.Vendor}
+			}
+			if err := fn(&v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

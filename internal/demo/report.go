@@ -1,0 +1,328 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/planner"
+	"github.com/shopqb/shopqb/internal/qbdsim"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/shopifysim"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// ReportVersion is bumped only when a field changes meaning or disappears;
+// fields are only ever added. The format is documented in docs/report.md.
+const ReportVersion = 1
+
+// Report is the demo's JSON report.
+type Report struct {
+	Version        int            `json:"version"`
+	Shop           string         `json:"shop"`
+	Options        OptionsView    `json:"options"`
+	Shopify        ShopifyView    `json:"shopify"`
+	QuickBooks     QuickBooksView `json:"quickbooks"`
+	Postings       PostingsView   `json:"postings"`
+	WebConnector   WCView         `json:"webConnector"`
+	TrialBalance   []TBRow        `json:"trialBalance"`
+	TotalDebit     money.Cents    `json:"totalDebit"`
+	TotalCredit    money.Cents    `json:"totalCredit"`
+	Reconciliation []ReconRow     `json:"reconciliation"`
+	// Differences counts reconciliation rows whose difference is not zero.
+	Differences int `json:"differences"`
+	// SalesTax is QuickBooks' sales-tax liability per tax item.
+	SalesTax       []qbdsim.TaxLiability `json:"salesTax"`
+	Lists          map[string]int        `json:"listCounts"`
+	Transactions   map[string]int        `json:"transactionCounts"`
+	Failures       []FailureRow          `json:"failures"`
+	DurationMillis int64                 `json:"durationMillis"`
+}
+
+// OptionsView echoes what the demo ran with.
+type OptionsView struct {
+	Orders        int    `json:"orders"`
+	Days          int    `json:"days"`
+	Seed          int64  `json:"seed"`
+	StartDate     string `json:"startDate"`
+	SalesMode     string `json:"salesMode"`
+	CustomersMode string `json:"customersMode"`
+	InventoryMode string `json:"inventoryMode"`
+	VendorsMode   string `json:"vendorsMode"`
+	Edition       string `json:"edition"`
+	Faults        string `json:"faults,omitempty"`
+}
+
+// ShopifyView counts what was read.
+type ShopifyView struct {
+	OrdersRead int         `json:"ordersRead"`
+	Orders     int         `json:"orders"`
+	Refunds    int         `json:"refunds"`
+	Payouts    int         `json:"payouts"`
+	TotalPrice money.Cents `json:"totalPrice"`
+	Tax        money.Cents `json:"tax"`
+}
+
+// QuickBooksView is what the preflight found.
+type QuickBooksView struct {
+	Product      string   `json:"product"`
+	Edition      string   `json:"edition"`
+	QBXMLVersion string   `json:"qbxmlVersion"`
+	CompanyFile  string   `json:"companyFile"`
+	Problems     []string `json:"problems"`
+}
+
+// PostingsView counts the outbox.
+type PostingsView struct {
+	Planned int            `json:"planned"`
+	Sent    int            `json:"sent"`
+	Done    int            `json:"done"`
+	Failed  int            `json:"failed"`
+	InDoubt int            `json:"inDoubt"`
+	Total   int            `json:"total"`
+	ByKind  map[string]int `json:"byKind"`
+}
+
+// WCView counts the Web Connector's work.
+type WCView struct {
+	Sessions         int `json:"sessions"`
+	RoundTrips       int `json:"roundTrips"`
+	Requests         int `json:"requests"`
+	LostResponses    int `json:"lostResponses"`
+	ConnectionErrors int `json:"connectionErrors"`
+	TransportErrors  int `json:"transportErrors"`
+}
+
+// TBRow is one trial-balance line.
+type TBRow struct {
+	Account string      `json:"account"`
+	Type    string      `json:"type"`
+	Debit   money.Cents `json:"debit"`
+	Credit  money.Cents `json:"credit"`
+}
+
+// ReconRow compares one mapping category's account in QuickBooks with
+// Shopify's own figure (debit positive).
+type ReconRow struct {
+	Category   string      `json:"category"`
+	Account    string      `json:"account"`
+	QuickBooks money.Cents `json:"quickbooks"`
+	Shopify    money.Cents `json:"shopify"`
+	Difference money.Cents `json:"difference"`
+}
+
+// FailureRow is a posting that did not make it, with the reason.
+type FailureRow struct {
+	Key     string `json:"key"`
+	Kind    string `json:"kind"`
+	State   string `json:"state"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func optionsView(o Options, start string) OptionsView {
+	v := OptionsView{Orders: o.Orders, Days: o.Days, Seed: o.Seed, StartDate: start, SalesMode: string(o.SalesMode),
+		CustomersMode: string(o.CustomersMode), InventoryMode: string(o.InventoryMode), VendorsMode: string(o.VendorsMode), Edition: o.Edition}
+	f := o.Faults
+	if f.LoseResponseRate+f.ConnectionErrorRate+f.BusyRate+f.LockErrorRate > 0 || f.PerRequestLatency > 0 || f.PerRoundTripLatency > 0 {
+		v.Faults = fmt.Sprintf("lose=%g conn=%g busy=%g lock=%g request=%s roundtrip=%s seed=%d", f.LoseResponseRate, f.ConnectionErrorRate, f.BusyRate, f.LockErrorRate, f.PerRequestLatency, f.PerRoundTripLatency, f.Seed)
+	}
+	return v
+}
+
+func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop, sim *shopifysim.Sim, company *qbdsim.Company) error {
+	shop, err := a.Store.ShopByID(ctx, shop.ID)
+	if err != nil {
+		return err
+	}
+	totals := sim.Totals()
+	rep.Shopify.Orders, rep.Shopify.Refunds, rep.Shopify.Payouts = totals.Orders, totals.Refunds, len(totals.PayoutNets)
+	rep.Shopify.TotalPrice, rep.Shopify.Tax = totals.TotalPrice, totals.Tax
+	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 100); err == nil {
+		for _, r := range runs {
+			rep.Shopify.OrdersRead += r.Counts["orders_read"]
+		}
+	}
+	rep.Postings.ByKind = map[string]int{}
+	after := int64(0)
+	for {
+		ps, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, AfterID: after, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			after = p.ID
+			rep.Postings.Total++
+			rep.Postings.ByKind[p.Kind]++
+			switch p.State {
+			case shopqb.Planned:
+				rep.Postings.Planned++
+			case shopqb.Sent:
+				rep.Postings.Sent++
+			case shopqb.Done:
+				rep.Postings.Done++
+			case shopqb.Failed:
+				rep.Postings.Failed++
+			case shopqb.InDoubt:
+				rep.Postings.InDoubt++
+			}
+			if p.State != shopqb.Done {
+				rep.Failures = append(rep.Failures, FailureRow{Key: p.Key, Kind: p.Kind, State: string(p.State), Code: p.ErrorCode, Message: p.ErrorMessage})
+			}
+		}
+	}
+	qr := company.Report()
+	balance := map[string]money.Cents{}
+	for _, l := range qr.TrialBalance {
+		rep.TrialBalance = append(rep.TrialBalance, TBRow{Account: l.Account, Type: l.AccountType, Debit: l.Debit, Credit: l.Credit})
+		rep.TotalDebit += l.Debit
+		rep.TotalCredit += l.Credit
+		balance[strings.ToLower(l.Account)] = l.Debit - l.Credit
+	}
+	rep.SalesTax, rep.Lists, rep.Transactions = qr.SalesTax, qr.Lists, qr.Transactions
+
+	expected, err := expectedTotals(ctx, a, shop)
+	if err != nil {
+		return fmt.Errorf("reconciliation: %w", err)
+	}
+	// Several categories may share one account (gift cards sold and redeemed):
+	// compare per account, listing each category under it.
+	byAccount := map[string]money.Cents{}
+	cats := map[shopqb.Category]bool{}
+	for c := range expected.ByCategory {
+		cats[c] = true
+	}
+	for c := range shop.Settings.Mapping {
+		cats[c] = true
+	}
+	for c := range cats {
+		byAccount[strings.ToLower(shop.Settings.Mapping.Account(c))] += expected.ByCategory[c]
+	}
+	names := make([]string, 0, len(cats))
+	for c := range cats {
+		names = append(names, string(c))
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := shopqb.Category(n)
+		acct := shop.Settings.Mapping.Account(c)
+		key := strings.ToLower(acct)
+		row := ReconRow{Category: n, Account: acct, QuickBooks: balance[key], Shopify: byAccount[key]}
+		row.Difference = row.QuickBooks - row.Shopify
+		if row.QuickBooks == 0 && row.Shopify == 0 && expected.ByCategory[c] == 0 {
+			continue
+		}
+		if row.Difference != 0 {
+			rep.Differences++
+		}
+		rep.Reconciliation = append(rep.Reconciliation, row)
+	}
+	return nil
+}
+
+// expectedTotals asks the planner what Shopify's own totals say the books
+// must show, over every order and payout read.
+func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner.Totals, error) {
+	pre, err := a.Engine.LoadPreflight(ctx, shop.ID)
+	if err != nil {
+		return planner.Totals{}, err
+	}
+	var in planner.Input
+	in.Shop = *shop
+	in.Company = syncengine.CompanyOf(pre)
+	in.Variants = map[string]shopify.ProductVariant{}
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *store.Snapshot) error {
+		var o shopify.Order
+		if err := json.Unmarshal(s.Body, &o); err != nil {
+			return err
+		}
+		if shop.Settings.StartDate == "" || o.ProcessedAt.Format("2006-01-02") >= shop.Settings.StartDate {
+			in.Orders = append(in.Orders, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return planner.Totals{}, err
+	}
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "payout", func(s *store.Snapshot) error {
+		var p shopify.Payout
+		if err := json.Unmarshal(s.Body, &p); err != nil {
+			return err
+		}
+		in.Payouts = append(in.Payouts, p)
+		return nil
+	})
+	if err != nil {
+		return planner.Totals{}, err
+	}
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "variant", func(s *store.Snapshot) error {
+		var v shopify.ProductVariant
+		if err := json.Unmarshal(s.Body, &v); err != nil {
+			return err
+		}
+		in.Variants[v.ID] = v
+		return nil
+	})
+	if err != nil {
+		return planner.Totals{}, err
+	}
+	plan, err := planner.Build(in)
+	if err != nil {
+		return planner.Totals{}, err
+	}
+	return plan.Expected, nil
+}
+
+func printSummary(w io.Writer, r *Report) {
+	o := r.Options
+	fmt.Fprintf(w, "shopqb demo: %s, %d orders over %d days from %s (seed %d)\n", r.Shop, o.Orders, o.Days, o.StartDate, o.Seed)
+	fmt.Fprintf(w, "  modes: sales %s, customers %s, inventory %s, vendors %s; QuickBooks %s (qbXML %s)\n",
+		o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode, r.QuickBooks.Product, r.QuickBooks.QBXMLVersion)
+	if o.Faults != "" {
+		fmt.Fprintf(w, "  faults: %s\n", o.Faults)
+	}
+	fmt.Fprintf(w, "\nShopify         %d orders read (%d orders, %d refunds, %d payouts in the shop)\n", r.Shopify.OrdersRead, r.Shopify.Orders, r.Shopify.Refunds, r.Shopify.Payouts)
+	fmt.Fprintf(w, "Postings        %d planned: %d done, %d failed, %d in doubt, %d waiting\n", r.Postings.Total, r.Postings.Done, r.Postings.Failed, r.Postings.InDoubt, r.Postings.Planned+r.Postings.Sent)
+	per := 0.0
+	if r.WebConnector.RoundTrips > 0 {
+		per = float64(r.Postings.Done) / float64(r.WebConnector.RoundTrips)
+	}
+	fmt.Fprintf(w, "Web Connector   %d sessions, %d round trips (%.1f postings per round trip), %d lost responses, %d connection errors\n",
+		r.WebConnector.Sessions, r.WebConnector.RoundTrips, per, r.WebConnector.LostResponses, r.WebConnector.ConnectionErrors)
+	fmt.Fprintf(w, "\nTrial balance of the QuickBooks company\n")
+	fmt.Fprintf(w, "  %-36s %14s %14s\n", "Account", "Debit", "Credit")
+	for _, l := range r.TrialBalance {
+		fmt.Fprintf(w, "  %-36s %14s %14s\n", l.Account, blankZero(l.Debit), blankZero(l.Credit))
+	}
+	fmt.Fprintf(w, "  %-36s %14s %14s\n", "Total", r.TotalDebit, r.TotalCredit)
+	fmt.Fprintf(w, "\nReconciliation  %d categories compared with Shopify's totals, %d differences\n", len(r.Reconciliation), r.Differences)
+	for _, row := range r.Reconciliation {
+		if row.Difference != 0 {
+			fmt.Fprintf(w, "  %-28s %-28s QuickBooks %s, Shopify %s, difference %s\n", row.Category, row.Account, row.QuickBooks, row.Shopify, row.Difference)
+		}
+	}
+	for i, f := range r.Failures {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more\n", len(r.Failures)-10)
+			break
+		}
+		fmt.Fprintf(w, "  not posted: %s (%s, %s) %s\n", f.Key, f.State, f.Code, f.Message)
+	}
+}
+
+func blankZero(c money.Cents) string {
+	if c == 0 {
+		return ""
+	}
+	return c.String()
+}

@@ -1,0 +1,88 @@
+package planner
+
+import (
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// Input is everything a plan is computed from. It is plain data so Build can
+// stay pure: the sync engine reads snapshots and QuickBooks' preflight answers
+// and hands them over; nothing here is fetched.
+type Input struct {
+	// Shop gives the settings (modes, mapping, class per location), the time
+	// zone transactions are dated in, and the FileID ExternalGUIDs derive from.
+	Shop shopqb.Shop
+	// Company is what QuickBooks' preflight said about the company file.
+	Company Company
+	// Orders carry their refunds, transactions and agreements.
+	Orders         []shopify.Order
+	Payouts        []shopify.Payout
+	PurchaseOrders []shopify.PurchaseOrder
+	// Variants by variant GID, with inventoryItem.unitCost captured when the
+	// orders were read (COGS in summary inventory mode, item costs).
+	Variants map[string]shopify.ProductVariant
+	// Names are the QuickBooks names (and reference numbers) assigned to keys in
+	// earlier plans. They win over anything computed now, so a name never
+	// changes between plans.
+	Names map[string]string
+}
+
+// Company is the QuickBooks company file as the preflight queries saw it.
+type Company struct {
+	// Edition is "pro", "premier" or "enterprise"; the first two cap lists at 14,500.
+	Edition string
+	// ExistingNames counts customers+vendors+employees+other names already in the file.
+	ExistingNames int
+	// ExistingItems counts items of every type already in the file.
+	ExistingItems int
+	// ClassTracking is PreferencesRet's IsUsingClassTracking.
+	ClassTracking bool
+	// ZeroRateTaxItem is the company's most common sales-tax item, verified to be 0 %.
+	// It goes in every receipt header so QuickBooks never computes tax itself.
+	ZeroRateTaxItem string
+	// Accounts are the full names of accounts that exist; mapped accounts not
+	// listed get an AccountAdd posting.
+	Accounts []string
+	// KnownNames are list names QuickBooks already holds (customers, vendors,
+	// items, payment methods, classes). A planned list record whose name is
+	// known is linked to the existing record instead of being added again.
+	KnownNames []string
+}
+
+// Plan is the result of Build: the postings to send, the names they use, and
+// what Shopify's own totals say the books must show.
+type Plan struct {
+	// Postings are list records first (by key), then transactions by date and
+	// key. State is left empty: the sync engine owns it.
+	Postings []*shopqb.Posting
+	// Names maps every list key (and "refnumber:<posting key>") to the name
+	// assigned: Input.Names plus what this plan added.
+	Names map[string]string
+	// Expected is computed from Shopify's totals, independently of the
+	// postings, for the reconciliation report.
+	Expected Totals
+	// Ledger is the debit/credit effect of the postings by category, debit
+	// positive, as QuickBooks will book them (COGS of inventory items, which
+	// QuickBooks computes itself, excluded).
+	Ledger Totals
+	// Warnings are things the merchant should know that did not stop the plan.
+	Warnings []string
+}
+
+// Totals are amounts per accounting category, debit positive, and per sales-tax
+// item name (the slice of SalesTaxPayable each jurisdiction holds).
+type Totals struct {
+	ByCategory map[shopqb.Category]money.Cents
+	ByTaxItem  map[string]money.Cents
+}
+
+func newTotals() Totals {
+	return Totals{ByCategory: map[shopqb.Category]money.Cents{}, ByTaxItem: map[string]money.Cents{}}
+}
+
+func (t Totals) add(c shopqb.Category, amt money.Cents) {
+	if amt != 0 {
+		t.ByCategory[c] += amt
+	}
+}

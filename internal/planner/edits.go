@@ -1,0 +1,181 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// orderEdit is one ORDER_EDIT agreement of an order: the lines it changed
+// and the money taken (or paid back) because of it. The receipt already
+// posted for the order is never edited; the edit is booked as its own
+// adjustment posting dated when it happened.
+type orderEdit struct {
+	ag *shopify.SalesAgreement
+	ps *parts
+	// charges are the edit's item and tax lines (no money), and salePay the
+	// sale-time money by gateway taken after it: both are taken out of the
+	// original sale.
+	charges []docLine
+	salePay map[string]money.Cents
+}
+
+// orderEdits splits an order's history at its edits. Each edit's lines come
+// from the agreement's sales (amount net of tax on the line's item, tax per
+// jurisdiction); each sale-time transaction belongs to the last agreement
+// processed before it, and a refund without lines (money returned because an
+// edit removed something) belongs to the last edit before it. It returns the
+// edits and the ids of the refunds they consumed.
+func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, error) {
+	var edits []orderEdit
+	for i := range o.Agreements {
+		if ag := &o.Agreements[i]; ag.Reason == "ORDER_EDIT" {
+			edits = append(edits, orderEdit{ag: ag, ps: newParts(), salePay: map[string]money.Cents{}})
+		}
+	}
+	if len(edits) == 0 {
+		return nil, nil, nil
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].ag.HappenedAt.Before(edits[j].ag.HappenedAt) })
+	lines := map[string]*shopify.LineItem{}
+	for i := range o.LineItems {
+		lines[o.LineItems[i].ID] = &o.LineItems[i]
+	}
+	for ei := range edits {
+		e := &edits[ei]
+		for _, s := range e.ag.Sales {
+			total, tax := s.TotalAmount.ShopMoney.Amount, s.TotalTaxAmount.ShopMoney.Amount
+			qty := 0
+			if s.Quantity != nil {
+				qty = *s.Quantity
+			}
+			var item string
+			cat := shopqb.SalesIncome
+			desc := "Order edit"
+			switch s.LineType {
+			case "PRODUCT", "GIFT_CARD":
+				li := (*shopify.LineItem)(nil)
+				if s.LineItem != nil {
+					li = lines[s.LineItem.ID]
+				}
+				if li == nil {
+					return nil, nil, fmt.Errorf("order %s edit %s: sale %s refers to a line that is not on the order", o.Name, e.ag.ID, s.ID)
+				}
+				item, cat = p.productItem(o, *li)
+				desc = "Order edit: " + cleanText(li.Name)
+			case "SHIPPING":
+				item, cat = p.fixedItem(itemShipping), shopqb.ShippingIncome
+			case "TIP":
+				item, cat = p.fixedItem(itemTip), shopqb.TipsPayable
+			default:
+				item = p.fixedItem(itemRefundAdjust)
+			}
+			e.ps.lines = append(e.ps.lines, docLine{item: item, desc: desc, qty: qty, amount: total - tax, category: cat})
+			var taxed money.Cents
+			for _, st := range s.Taxes {
+				key, name, err := p.taxItem(st.TaxLine)
+				if err != nil {
+					return nil, nil, fmt.Errorf("order %s edit %s: %w", o.Name, e.ag.ID, err)
+				}
+				a := st.Amount.ShopMoney.Amount
+				taxed += a
+				if a != 0 {
+					e.ps.lines = append(e.ps.lines, docLine{item: key, desc: name, amount: a, category: shopqb.SalesTaxPayable, taxItem: name})
+				}
+			}
+			if taxed != tax {
+				return nil, nil, fmt.Errorf("order %s edit %s: sale %s has tax %s but its tax lines add up to %s", o.Name, e.ag.ID, s.ID, tax, taxed)
+			}
+		}
+	}
+	for i := range edits {
+		edits[i].charges = append([]docLine(nil), edits[i].ps.lines...)
+	}
+	editAt := func(t shopify.OrderTransaction) int {
+		at := -1
+		for i, e := range edits {
+			if !e.ag.HappenedAt.After(t.ProcessedAt) {
+				at = i
+			}
+		}
+		return at
+	}
+	for _, t := range o.Transactions {
+		if !movesMoney(t) || t.Kind == "REFUND" {
+			continue
+		}
+		if i := editAt(t); i >= 0 {
+			a := t.AmountSet.ShopMoney.Amount
+			if t.Kind == "CHANGE" {
+				a = -a.Abs()
+			}
+			edits[i].ps.addMoney(p, t.Gateway, a)
+			edits[i].salePay[t.Gateway] += a
+		}
+	}
+	consumed := map[string]bool{}
+	for _, r := range o.Refunds {
+		if len(r.RefundLineItems) > 0 || len(r.RefundShippingLines) > 0 || len(r.OrderAdjustments) > 0 {
+			continue
+		}
+		for _, t := range r.Transactions {
+			if !movesMoney(t) || t.Kind != "REFUND" {
+				continue
+			}
+			if i := editAt(t); i >= 0 {
+				edits[i].ps.addMoney(p, t.Gateway, -t.AmountSet.ShopMoney.Amount.Abs())
+				consumed[r.ID] = true
+			}
+		}
+	}
+	return edits, consumed, nil
+}
+
+// addMoney books money on parts: liabilities as lines, real gateways as payments.
+func (ps *parts) addMoney(p *planner, gateway string, a money.Cents) {
+	if item, ok := liabilityItem(gateway); ok {
+		ps.lines = append(ps.lines, docLine{item: p.fixedItem(item), desc: "Paid by " + gatewayLabel(gateway), amount: -a, category: p.moneyCategory(gateway)})
+		return
+	}
+	ps.payments[gateway] += a
+}
+
+// planEdits books each edit of a booked order as an adjustment dated when it
+// happened: a SalesReceipt when it added to the order, a CreditMemo with its
+// refunds when it took away.
+func (p *planner) planEdit(o *shopify.Order, e orderEdit) error {
+	key := "order:" + numericID(o.ID) + ":adjust:" + numericID(e.ag.ID)
+	var paid money.Cents
+	for _, a := range e.ps.payments {
+		paid += a
+	}
+	if paid != e.ps.sum() {
+		return fmt.Errorf("order %s edit %s: after gift cards and store credit the edit changed the order by %s, but gateways took or paid back %s for it",
+			o.Name, numericID(e.ag.ID), e.ps.sum(), paid)
+	}
+	date := p.date(e.ag.HappenedAt)
+	locID, locName := orderLocation(o)
+	ref := p.refNumber(key, o.Name+"E", maxRefNumber)
+	label := "edit of order " + o.Name
+	memo := "Shopify order " + cleanText(o.Name) + " edited"
+	if e.ps.sum() >= 0 && paid >= 0 {
+		d := p.receiptFromParts(e.ps, key, date, ref, p.orderCustomer(o), p.classFor(locID, locName))
+		d.label, d.memo = label, memo
+		p.docs = append(p.docs, d)
+		return nil
+	}
+	neg := newParts()
+	for _, l := range e.ps.lines {
+		l.amount = -l.amount
+		l.qty = -l.qty
+		neg.lines = append(neg.lines, l)
+	}
+	for g, a := range e.ps.payments {
+		neg.payments[g] = -a
+	}
+	p.creditMemo(neg, key, date, ref, p.orderCustomer(o), p.classFor(locID, locName), label, memo)
+	return nil
+}

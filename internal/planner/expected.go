@@ -1,0 +1,196 @@
+package planner
+
+import (
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// expected computes, from Shopify's own figures, what the books must show per
+// category once the plan is posted: order totals (price, tax, tips,
+// shipping, discounts), the money each gateway took and paid back, payout
+// nets and fees, unit costs. It reads Shopify's totals rather than the planned
+// lines, so the reconciliation report compares two independent sums. Where
+// prices include tax, the split of tax between price, shipping and discounts
+// follows the rule in doc.go, as Shopify states no such split itself.
+func (p *planner) expected() Totals {
+	t := newTotals()
+	for _, o := range sortOrders(p.in.Orders) {
+		if p.booked[o.ID] {
+			p.expectSale(t, o)
+		}
+		if o.Test {
+			continue
+		}
+		for i := range o.Refunds {
+			r := &o.Refunds[i]
+			if p.editRefunds[r.ID] && !p.booked[o.ID] {
+				continue
+			}
+			if !p.refundBooked(o, r) {
+				continue
+			}
+			p.expectRefund(t, o, r)
+		}
+	}
+	for i := range p.in.Payouts {
+		po := &p.in.Payouts[i]
+		if po.Status != "PAID" || (p.set.StartDate != "" && p.date(po.IssuedAt) < p.set.StartDate) {
+			continue
+		}
+		t.add(shopqb.Bank, payoutNet(po))
+		for _, bt := range po.BalanceTransactions {
+			if bt.Type == "TRANSFER" || bt.Type == "PAYOUT" || bt.Test {
+				continue
+			}
+			l, _ := payoutCategory(bt.Type)
+			t.add(l.category, -bt.Amount.Amount)
+			t.add(shopqb.ProcessingFees, bt.Fee.Amount)
+		}
+	}
+	for _, d := range p.docs {
+		switch d.kind {
+		case kindJournalEntry:
+			if len(d.key) > 5 && d.key[:5] == "cogs:" {
+				for _, l := range d.je {
+					t.add(l.category, l.amount)
+				}
+			}
+		case kindItemReceipt:
+			for _, l := range d.lines {
+				t.add(shopqb.InventoryAsset, l.amount)
+				t.add(shopqb.AccountsPayable, -l.amount)
+			}
+		}
+	}
+	return t
+}
+
+func (p *planner) expectSale(t Totals, o *shopify.Order) {
+	tax := o.TotalTaxSet.ShopMoney.Amount
+	tip := o.TotalTipReceivedSet.ShopMoney.Amount
+	t.add(shopqb.SalesTaxPayable, -tax)
+	for _, tl := range o.TaxLines {
+		if name := p.names["taxitem:"+tl.Title+":"+tl.Rate]; name != "" && tl.PriceSet.ShopMoney.Amount != 0 {
+			t.ByTaxItem[name] -= tl.PriceSet.ShopMoney.Amount
+		}
+	}
+	t.add(shopqb.TipsPayable, -tip)
+	var giftCards, taxInShipping, taxInDiscounts money.Cents
+	for _, li := range o.LineItems {
+		gross := li.OriginalTotalSet.ShopMoney.Amount
+		var disc money.Cents
+		for _, a := range li.DiscountAllocations {
+			disc += a.AllocatedAmountSet.ShopMoney.Amount
+		}
+		if li.IsGiftCard {
+			giftCards += gross
+		}
+		if o.TaxesIncluded {
+			lt := sumTax(li.TaxLines)
+			taxInDiscounts += taxShare(lt, gross, gross-disc) - lt
+		}
+	}
+	for _, sl := range o.ShippingLines {
+		if sl.IsRemoved || !o.TaxesIncluded {
+			continue
+		}
+		gross := sl.OriginalPriceSet.ShopMoney.Amount
+		var disc money.Cents
+		for _, a := range sl.DiscountAllocations {
+			disc += a.AllocatedAmountSet.ShopMoney.Amount
+		}
+		st := sumTax(sl.TaxLines)
+		in := taxShare(st, gross, gross-disc)
+		taxInShipping += in
+		taxInDiscounts += in - st
+	}
+	shipping := o.TotalShippingPriceSet.ShopMoney.Amount - taxInShipping
+	discounts := o.TotalDiscountsSet.ShopMoney.Amount - taxInDiscounts
+	t.add(shopqb.GiftCardLiability, -giftCards)
+	t.add(shopqb.ShippingIncome, -shipping)
+	t.add(shopqb.Discounts, discounts)
+	t.add(shopqb.SalesIncome, -(o.TotalPriceSet.ShopMoney.Amount - tax - tip - giftCards - shipping + discounts))
+	if o.TotalCashRoundingAdjustment != nil {
+		t.add(shopqb.CashOverShort, -o.TotalCashRoundingAdjustment.PaymentSet.ShopMoney.Amount)
+	}
+	for g, a := range salePayments(o) {
+		t.add(p.moneyCategory(g), a)
+	}
+}
+
+// moneyCategory is where a gateway's money sits: its clearing account, or the
+// liability a gift card or store credit draws down.
+func (p *planner) moneyCategory(gateway string) shopqb.Category {
+	switch item, ok := liabilityItem(gateway); {
+	case ok && item == itemGiftCard:
+		return shopqb.GiftCardLiability
+	case ok:
+		return shopqb.StoreCreditLiability
+	}
+	return shopqb.ClearingCategory(gateway)
+}
+
+func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
+	lines := map[string]*shopify.LineItem{}
+	for i := range o.LineItems {
+		lines[o.LineItems[i].ID] = &o.LineItems[i]
+	}
+	var tax money.Cents
+	for _, rli := range r.RefundLineItems {
+		li := lines[rli.LineItem.ID]
+		sub, lt := rli.SubtotalSet.ShopMoney.Amount, rli.TotalTaxSet.ShopMoney.Amount
+		tax += lt
+		if o.TaxesIncluded {
+			sub -= lt
+		}
+		if li != nil {
+			p.expectRefundTax(t, o, lt, li.TaxLines)
+		}
+		if li != nil && li.IsGiftCard {
+			t.add(shopqb.GiftCardLiability, sub)
+		} else {
+			t.add(shopqb.SalesIncome, sub)
+		}
+	}
+	for _, rs := range r.RefundShippingLines {
+		sub, st := rs.SubtotalAmountSet.ShopMoney.Amount, rs.TaxAmountSet.ShopMoney.Amount
+		tax += st
+		if o.TaxesIncluded {
+			sub -= st
+		}
+		t.add(shopqb.ShippingIncome, sub)
+		var shipTax []shopify.TaxLine
+		for _, sl := range o.ShippingLines {
+			shipTax = append(shipTax, sl.TaxLines...)
+		}
+		p.expectRefundTax(t, o, st, shipTax)
+	}
+	for _, adj := range r.OrderAdjustments {
+		t.add(shopqb.SalesIncome, adj.AmountSet.ShopMoney.Amount)
+		tax += adj.TaxAmountSet.ShopMoney.Amount
+		p.expectRefundTax(t, o, adj.TaxAmountSet.ShopMoney.Amount, nil)
+	}
+	t.add(shopqb.SalesTaxPayable, tax)
+	for _, tx := range r.Transactions {
+		if !movesMoney(tx) || tx.Kind != "REFUND" {
+			continue
+		}
+		t.add(p.moneyCategory(tx.Gateway), -tx.AmountSet.ShopMoney.Amount.Abs())
+		if tx.AmountRoundingSet != nil {
+			t.add(shopqb.CashOverShort, tx.AmountRoundingSet.ShopMoney.Amount)
+		}
+	}
+}
+
+// expectRefundTax books refunded tax per tax item, spread over the
+// jurisdictions by what each charged (the rule in doc.go).
+func (p *planner) expectRefundTax(t Totals, o *shopify.Order, tax money.Cents, from []shopify.TaxLine) {
+	lines, err := p.refundTaxLines(o, tax, from)
+	if err != nil {
+		return // the plan itself already failed on this refund
+	}
+	for _, l := range lines {
+		t.ByTaxItem[l.taxItem] += l.amount
+	}
+}

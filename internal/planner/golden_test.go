@@ -1,0 +1,347 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/testenv"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden expected.xml and expected-ledger.txt files")
+
+// caseExtra is a golden case's optional extra.json: settings that differ from
+// the defaults, the QuickBooks company, and Shopify documents other than orders.
+type caseExtra struct {
+	Settings       *shopqb.Settings                  `json:"settings"`
+	TimeZone       string                            `json:"timeZone"`
+	Company        *Company                          `json:"company"`
+	Payouts        []shopify.Payout                  `json:"payouts"`
+	PurchaseOrders []shopify.PurchaseOrder           `json:"purchaseOrders"`
+	Variants       map[string]shopify.ProductVariant `json:"variants"`
+	Names          map[string]string                 `json:"names"`
+	// Error, when set, is a fragment the plan's error must contain: the case
+	// pins a refusal rather than postings.
+	Error string `json:"error"`
+}
+
+// goldenInput reads a case folder: order.json (one order, or an array of
+// orders, in the Admin GraphQL shape) and the optional extra.json.
+func goldenInput(t *testing.T, dir string) (Input, caseExtra) {
+	t.Helper()
+	in := baseInput()
+	var extra caseExtra
+	if b, err := os.ReadFile(filepath.Join(dir, "extra.json")); err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&extra); err != nil {
+			t.Fatalf("%s/extra.json: %v", dir, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "order.json")); err == nil {
+		b = bytes.TrimSpace(b)
+		if len(b) > 0 && b[0] == '[' {
+			err = json.Unmarshal(b, &in.Orders)
+		} else {
+			var o shopify.Order
+			err = json.Unmarshal(b, &o)
+			in.Orders = []shopify.Order{o}
+		}
+		if err != nil {
+			t.Fatalf("%s/order.json: %v", dir, err)
+		}
+	}
+	if extra.Settings != nil {
+		m := in.Shop.Settings.Mapping
+		in.Shop.Settings = *extra.Settings
+		if in.Shop.Settings.Mapping == nil {
+			in.Shop.Settings.Mapping = m
+		}
+	}
+	if extra.TimeZone != "" {
+		in.Shop.TimeZone = extra.TimeZone
+	}
+	if extra.Company != nil {
+		in.Company = *extra.Company
+	}
+	in.Payouts, in.PurchaseOrders, in.Variants, in.Names = extra.Payouts, extra.PurchaseOrders, extra.Variants, extra.Names
+	return in, extra
+}
+
+// baseInput is the shop every golden case starts from: detail sales and
+// customers, detail inventory, a New York shop on QuickBooks Premier whose
+// chart of accounts has the default mapping's accounts except a few.
+func baseInput() Input {
+	set := shopqb.DefaultSettings()
+	set.SalesMode, set.CustomersMode, set.InventoryMode, set.VendorsMode = shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Detail
+	return Input{
+		Shop: shopqb.Shop{ID: 1, Domain: "golden.myshopify.com", TimeZone: "America/New_York", Currency: "USD",
+			FileID: "{5A1C0A61-3F2B-4C55-9E61-0B7A3D6C2E10}", Settings: set},
+		Company: Company{Edition: "premier", ExistingNames: 12, ExistingItems: 40, ZeroRateTaxItem: "Out of State",
+			Accounts: []string{"Sales", "Checking", "Undeposited Funds", "Cost of Goods Sold", "Inventory Asset",
+				"Accounts Payable", "Shopify Payments Clearing", "Cash Drawer", "Sales Discounts", "Shipping Income"}},
+	}
+}
+
+// messageSet wraps the plan's requests in one qbXML message set, as the sync
+// engine sends them, with each posting's key as a comment above it.
+func messageSet(plan *Plan) string {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?qbxml version=\"13.0\"?>\n<QBXML>\n<QBXMLMsgsRq onError=\"continueOnError\">\n")
+	for _, ps := range plan.Postings {
+		fmt.Fprintf(&b, "<!-- %s %s", ps.Key, ps.Kind)
+		if len(ps.DependsOn) > 0 {
+			fmt.Fprintf(&b, " after %s", strings.Join(ps.DependsOn, " "))
+		}
+		b.WriteString(" -->\n")
+		b.WriteString(indentXML(ps.Request))
+	}
+	b.WriteString("</QBXMLMsgsRq>\n</QBXML>\n")
+	return b.String()
+}
+
+// indentXML re-prints one compact request with two-space indentation so the
+// golden files are readable and their diffs show the element that changed.
+func indentXML(s string) string {
+	dec := xml.NewDecoder(strings.NewReader(s))
+	var b bytes.Buffer
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "<!-- unparsable request: " + err.Error() + " -->\n" + s
+		}
+		if err := enc.EncodeToken(xml.CopyToken(tok)); err != nil {
+			return "<!-- unprintable request: " + err.Error() + " -->\n" + s
+		}
+	}
+	if err := enc.Flush(); err != nil {
+		return s
+	}
+	return b.String() + "\n"
+}
+
+// ledgerText prints each transaction's debits and credits by account, then
+// the totals by account, the per-tax-item totals and the warnings.
+func ledgerText(p *planner, plan *Plan) string {
+	var b strings.Builder
+	docs := append([]*txnDoc(nil), p.docs...)
+	sort.SliceStable(docs, func(i, j int) bool {
+		if docs[i].date != docs[j].date {
+			return docs[i].date < docs[j].date
+		}
+		return docs[i].key < docs[j].key
+	})
+	acct := func(c shopqb.Category) string {
+		if c == arCategory {
+			return "Accounts Receivable"
+		}
+		return p.m.Account(c)
+	}
+	for _, d := range docs {
+		fmt.Fprintf(&b, "%s %s %s ref=%s\n", d.date, d.kind, d.key, d.ref)
+		for _, e := range d.ledger() {
+			if e.amount == 0 {
+				continue
+			}
+			side := "Dr"
+			if e.amount < 0 {
+				side = "Cr"
+			}
+			tax := ""
+			if e.taxItem != "" {
+				tax = " [" + e.taxItem + "]"
+			}
+			fmt.Fprintf(&b, "  %s %-28s %12s%s\n", side, acct(e.category), e.amount.Abs(), tax)
+		}
+	}
+	b.WriteString("\nTotals by account (debit positive)\n")
+	byAcct := map[string]money.Cents{}
+	var sum money.Cents
+	for c, a := range plan.Ledger.ByCategory {
+		byAcct[acct(c)] += a
+		sum += a
+	}
+	for _, a := range sortedKeys(byAcct) {
+		if byAcct[a] != 0 {
+			fmt.Fprintf(&b, "  %-30s %12s\n", a, byAcct[a])
+		}
+	}
+	fmt.Fprintf(&b, "  %-30s %12s\n", "(sum)", sum)
+	if len(plan.Ledger.ByTaxItem) > 0 {
+		b.WriteString("Sales tax by item\n")
+		for _, k := range sortedKeys(plan.Ledger.ByTaxItem) {
+			fmt.Fprintf(&b, "  %-30s %12s\n", k, plan.Ledger.ByTaxItem[k])
+		}
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/golden/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			in, extra := goldenInput(t, dir)
+			p, plan, err := build(in)
+			if extra.Error != "" {
+				if err == nil || !strings.Contains(err.Error(), extra.Error) {
+					t.Fatalf("want error containing %q, got %v", extra.Error, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertReconciles(t, plan)
+			// Determinism: a second build gives byte-identical postings.
+			again, err := Build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if messageSet(again) != messageSet(plan) {
+				t.Fatal("two builds of the same input differ")
+			}
+			compareGolden(t, filepath.Join(dir, "expected.xml"), messageSet(plan))
+			compareGolden(t, filepath.Join(dir, "expected-ledger.txt"), ledgerText(p, plan))
+		})
+	}
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the plan (run with -update after checking):\n%s", path, firstDiff(string(want), got))
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  golden: %s\n  plan:   %s", i+1, x, y)
+		}
+	}
+	return ""
+}
+
+// assertReconciles checks that the plan's ledger balances and equals, per
+// category and per tax item, what Shopify's own totals say.
+func assertReconciles(t *testing.T, plan *Plan) {
+	t.Helper()
+	var sum money.Cents
+	cats := map[shopqb.Category]bool{}
+	for c, a := range plan.Ledger.ByCategory {
+		sum += a
+		cats[c] = true
+	}
+	if sum != 0 {
+		t.Errorf("ledger does not balance: debits − credits = %s", sum)
+	}
+	for c := range plan.Expected.ByCategory {
+		cats[c] = true
+	}
+	for c := range cats {
+		if c == arCategory {
+			continue
+		}
+		if g, w := plan.Ledger.ByCategory[c], plan.Expected.ByCategory[c]; g != w {
+			t.Errorf("category %s: ledger %s, Shopify's totals %s (difference %s)", c, g, w, g-w)
+		}
+	}
+	if g := plan.Ledger.ByCategory[arCategory]; g != 0 {
+		t.Errorf("accounts receivable left at %s after refunds", g)
+	}
+	items := map[string]bool{}
+	for k := range plan.Ledger.ByTaxItem {
+		items[k] = true
+	}
+	for k := range plan.Expected.ByTaxItem {
+		items[k] = true
+	}
+	for k := range items {
+		if g, w := plan.Ledger.ByTaxItem[k], plan.Expected.ByTaxItem[k]; g != w {
+			t.Errorf("tax item %s: ledger %s, Shopify's tax lines %s", k, g, w)
+		}
+	}
+}
+
+// TestGoldenXMLValidatesAgainstXSD runs every golden expected.xml through
+// xmllint with the real qbXML 13.0 schema, and every golden plan again as the
+// sync engine sends it: one qbxml.MsgSet with a requestID per posting. All
+// documents go to one xmllint run, because loading the schema is the slow part.
+func TestGoldenXMLValidatesAgainstXSD(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*/expected.xml")
+	if len(files) == 0 {
+		t.Fatal("no golden expected.xml files")
+	}
+	tmp := t.TempDir()
+	dirs, _ := filepath.Glob("testdata/golden/*")
+	for n, dir := range dirs {
+		in, extra := goldenInput(t, dir)
+		if extra.Error != "" {
+			continue
+		}
+		plan, err := Build(in)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		var raws []qbxml.Raw
+		for i, ps := range plan.Postings {
+			raws = append(raws, qbxml.Raw{RequestID: fmt.Sprint(i + 1), XML: ps.Request})
+		}
+		doc, err := qbxml.MsgSet{NewMessageSetID: fmt.Sprintf("golden-%d", n)}.Build(raws)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		f := filepath.Join(tmp, filepath.Base(dir)+".xml")
+		if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	args := append([]string{"--noout", "--schema", testenv.QBXMLSchema(t)}, files...)
+	out, err := exec.Command(testenv.Xmllint(t), args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("xmllint: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,65 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+)
+
+// listLimit is QuickBooks Pro/Premier's cap on names (customers, vendors,
+// employees and other names together) and on items.
+const listLimit = 14500
+
+// checkListLimits refuses a plan that would push a Pro or Premier file past
+// 14,500 names or items, before anything is sent, saying how many there are,
+// how many the plan adds and what to change. Enterprise has no such cap.
+func (p *planner) checkListLimits() error {
+	if strings.EqualFold(p.in.Company.Edition, "enterprise") {
+		return nil
+	}
+	newNames, newItems := 0, 0
+	for _, r := range p.lists {
+		if r.linked {
+			continue
+		}
+		if _, earlier := p.in.Names[r.key]; earlier {
+			continue
+		}
+		switch r.ns {
+		case nsEntities:
+			newNames++
+		case nsItems:
+			newItems++
+		}
+	}
+	if n := p.in.Company.ExistingNames + newNames; n > listLimit {
+		hint := "switch customers and vendors to summary mode, or move the company file to QuickBooks Enterprise"
+		if p.set.CustomersMode == shopqb.Summary && p.set.VendorsMode == shopqb.Summary {
+			hint = "remove unused names in QuickBooks, or move the company file to QuickBooks Enterprise"
+		}
+		return fmt.Errorf("plan refused: QuickBooks %s holds at most %d names; the file has %d and this plan would add %d (%d in all): %s",
+			editionLabel(p.in.Company.Edition), listLimit, p.in.Company.ExistingNames, newNames, n, hint)
+	}
+	if n := p.in.Company.ExistingItems + newItems; n > listLimit {
+		hint := "switch inventory to summary mode (one item per product type), or move the company file to QuickBooks Enterprise"
+		if p.set.InventoryMode == shopqb.Summary {
+			hint = "remove unused items in QuickBooks, or move the company file to QuickBooks Enterprise"
+		}
+		return fmt.Errorf("plan refused: QuickBooks %s holds at most %d items; the file has %d and this plan would add %d (%d in all): %s",
+			editionLabel(p.in.Company.Edition), listLimit, p.in.Company.ExistingItems, newItems, n, hint)
+	}
+	return nil
+}
+
+func editionLabel(e string) string {
+	switch strings.ToLower(e) {
+	case "pro":
+		return "Pro"
+	case "premier":
+		return "Premier"
+	case "":
+		return "Pro/Premier (edition not reported)"
+	}
+	return e
+}

@@ -1,0 +1,251 @@
+package planner
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+)
+
+func TestRatePercent(t *testing.T) {
+	for in, want := range map[string]string{"0.0625": "6.25", "0.04": "4", "0.045": "4.5", "0.1": "10", "0": "0",
+		"0.00375": "0.375", "1": "100", ".08875": "8.875", "": "0"} {
+		got, err := ratePercent(in)
+		if err != nil || got != want {
+			t.Errorf("ratePercent(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"abc", "-0.1", "0.000000001", "6.25%"} {
+		if _, err := ratePercent(bad); err == nil {
+			t.Errorf("ratePercent(%q) accepted", bad)
+		}
+	}
+}
+
+var guidType = regexp.MustCompile(`^\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}$`)
+
+func TestExternalGUID(t *testing.T) {
+	a := externalGUID("{FILE-1}", "order:1:sale")
+	if !guidType.MatchString(a) {
+		t.Fatalf("%s is not qbXML's GUIDTYPE", a)
+	}
+	if a != externalGUID("{file-1}", "order:1:sale") {
+		t.Error("the GUID depends on the FileID's letter case")
+	}
+	if a == externalGUID("{FILE-1}", "order:2:sale") || a == externalGUID("{FILE-2}", "order:1:sale") {
+		t.Error("different keys or files share a GUID")
+	}
+}
+
+func TestRefNumberKeepsTheDistinguishingEnd(t *testing.T) {
+	if got := refNumberFor("#1001", 11); got != "#1001" {
+		t.Errorf("got %q", got)
+	}
+	if got := refNumberFor("POS-0042-0007-1234567", 11); got != "07-1234567" && got != "7-1234567" && len(got) != 11 {
+		t.Errorf("got %q", got)
+	}
+	if got := refNumberFor("POS-0042-0007-1234567", 11); !strings.HasSuffix(got, "1234567") || len([]rune(got)) > 11 {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestNameSpaceKeepsTruncatedNamesUnique(t *testing.T) {
+	ns := newNameSpace()
+	a := ns.assign("item:1", "WINTER-PARKA-DOWN-FILLED-GRAPHITE-XL-001", 31)
+	b := ns.assign("item:2", "WINTER-PARKA-DOWN-FILLED-GRAPHITE-XL-002", 31)
+	c := ns.assign("item:3", "winter-parka-down-filled-graphite-xl-003", 31)
+	if a == b || strings.EqualFold(a, c) || strings.EqualFold(b, c) || len(b) > 31 || len(c) > 31 {
+		t.Fatalf("names not unique within 31: %q %q %q", a, b, c)
+	}
+	if again := ns.assign("item:1", "WINTER-PARKA-DOWN-FILLED-GRAPHITE-XL-001", 31); again != a {
+		t.Errorf("re-assigning the same key gave %q, had %q", again, a)
+	}
+}
+
+func goldenCase(t *testing.T, name string) Input {
+	t.Helper()
+	in, _ := goldenInput(t, "testdata/golden/"+name)
+	return in
+}
+
+// An order whose lines do not add up to Shopify's totals fails the whole
+// plan, naming the order and the figures, instead of posting a wrong receipt.
+func TestOrderThatDoesNotReconcileFailsLoudly(t *testing.T) {
+	in := goldenCase(t, "split-tender-with-change")
+	in.Orders[0].TotalTaxSet.ShopMoney.Amount += 1
+	_, err := Build(in)
+	if err == nil || !strings.Contains(err.Error(), "#1001") || !strings.Contains(err.Error(), "5.53") || !strings.Contains(err.Error(), "5.54") {
+		t.Fatalf("want an error naming #1001 with 5.53 and 5.54, got %v", err)
+	}
+	in = goldenCase(t, "split-tender-with-change")
+	in.Orders[0].Transactions[1].AmountSet.ShopMoney.Amount -= 1 // card took a cent less
+	in.Orders[0].TotalPriceSet.ShopMoney.Amount -= 1             // and Shopify's total agrees...
+	if _, err := Build(in); err == nil {
+		t.Fatal("an order whose lines exceed its total was planned")
+	}
+}
+
+func TestPayoutThatDoesNotAddUpFails(t *testing.T) {
+	in := goldenCase(t, "payout")
+	in.Payouts[0].Net.Amount += 1
+	if _, err := Build(in); err == nil || !strings.Contains(err.Error(), "payout 77001") {
+		t.Fatalf("want an error naming payout 77001, got %v", err)
+	}
+}
+
+func TestRefundThatDoesNotAddUpFails(t *testing.T) {
+	in := goldenCase(t, "refund-larger-than-one-tender")
+	in.Orders[0].Refunds[0].Transactions[1].AmountSet.ShopMoney.Amount -= 5
+	if _, err := Build(in); err == nil || !strings.Contains(err.Error(), "#1005") {
+		t.Fatalf("want an error naming #1005, got %v", err)
+	}
+}
+
+// Names assigned by an earlier plan never change, and a new record whose
+// name collides gets another one instead of taking it.
+func TestNamesAreStableAcrossPlans(t *testing.T) {
+	in := goldenCase(t, "split-tender-with-change")
+	first, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := goldenCase(t, "split-tender-with-change")
+	in2.Names = first.Names
+	other := in2.Orders[0]
+	other.ID, other.Name = "gid://shopify/Order/5001999", "#1999"
+	cust := *other.Customer
+	cust.ID = "gid://shopify/Customer/9999" // another Jane Doe, planned before the first
+	other.Customer = &cust
+	other.ProcessedAt = other.ProcessedAt.Add(-3600e9)
+	in2.Orders = append(in2.Orders, other)
+	second, err := Build(in2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Names["customer:9001"] != "Jane Doe" || second.Names["customer:9999"] != "Jane Doe 2" {
+		t.Fatalf("names moved: %q %q", second.Names["customer:9001"], second.Names["customer:9999"])
+	}
+	if second.Names["refnumber:order:5001001:sale"] != "#1001" {
+		t.Fatalf("ref number moved: %q", second.Names["refnumber:order:5001001:sale"])
+	}
+	for _, p := range first.Postings {
+		for _, q := range second.Postings {
+			if p.Key == q.Key && p.PlanHash != q.PlanHash {
+				t.Errorf("%s changed between plans", p.Key)
+			}
+		}
+	}
+}
+
+// The order documents arrive in whatever order they were read: the plan must not care.
+func TestInputOrderDoesNotMatter(t *testing.T) {
+	in := genInput(7, shopqb.Summary, shopqb.Detail, shopqb.Summary, shopqb.Detail, false)
+	a, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(in.Orders), func(i, j int) { in.Orders[i], in.Orders[j] = in.Orders[j], in.Orders[i] })
+	b, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if messageSet(a) != messageSet(b) {
+		t.Fatal("shuffling the orders changed the plan")
+	}
+}
+
+// COGS comes from QuickBooks' inventory items in detail inventory mode and
+// from a daily journal entry in summary mode: never both, never neither.
+func TestCOGSOnlyInSummaryInventoryMode(t *testing.T) {
+	for _, inv := range []shopqb.Mode{shopqb.Detail, shopqb.Summary} {
+		in := genInput(11, shopqb.Detail, shopqb.Summary, inv, shopqb.Summary, false)
+		plan, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cogsJE, invItems int
+		for _, p := range plan.Postings {
+			if strings.HasPrefix(p.Key, "cogs:") {
+				cogsJE++
+			}
+			if p.Kind == "ItemInventoryAdd" {
+				invItems++
+			}
+		}
+		if inv == shopqb.Detail && (cogsJE != 0 || invItems == 0) {
+			t.Errorf("detail inventory: %d COGS entries, %d inventory items", cogsJE, invItems)
+		}
+		if inv == shopqb.Summary && (cogsJE == 0 || invItems != 0) {
+			t.Errorf("summary inventory: %d COGS entries, %d inventory items", cogsJE, invItems)
+		}
+	}
+}
+
+// A record QuickBooks already holds is linked: no Add, no dependency on one.
+func TestKnownNamesAreLinkedNotAdded(t *testing.T) {
+	in := goldenCase(t, "split-tender-with-change")
+	in.Company.KnownNames = []string{"jane doe", "TS-BLK-M"}
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan.Postings {
+		if p.Key == "customer:9001" || p.Key == "item:301" {
+			t.Errorf("%s was added although QuickBooks has it", p.Key)
+		}
+		for _, d := range p.DependsOn {
+			if d == "customer:9001" || d == "item:301" {
+				t.Errorf("%s depends on linked record %s", p.Key, d)
+			}
+		}
+		if p.Kind == "SalesReceiptAdd" && !strings.Contains(p.Request, "<FullName>Jane Doe</FullName>") {
+			t.Errorf("receipt does not refer to the existing customer: %s", p.Request)
+		}
+	}
+}
+
+func TestItemLimitRefusedOnPremierNotEnterprise(t *testing.T) {
+	in := goldenCase(t, "forty-character-sku")
+	in.Company.ExistingItems = 14499
+	_, err := Build(in)
+	if err == nil || !strings.Contains(err.Error(), "items") || !strings.Contains(err.Error(), "summary mode") {
+		t.Fatalf("want a refusal suggesting summary mode, got %v", err)
+	}
+	in.Company.Edition = "enterprise"
+	if _, err := Build(in); err != nil {
+		t.Fatalf("enterprise refused: %v", err)
+	}
+}
+
+func TestUnpaidOrderWaitsWithAWarning(t *testing.T) {
+	in := goldenCase(t, "split-tender-with-change")
+	in.Orders[0].Transactions = in.Orders[0].Transactions[:2]
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan.Postings {
+		if p.Kind == "SalesReceiptAdd" {
+			t.Fatal("an unpaid order was booked")
+		}
+	}
+	if len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "#1001 is not fully paid (paid 50.00 of 73.53") {
+		t.Fatalf("warnings %q", plan.Warnings)
+	}
+}
+
+func TestTaxShareSplitsExactly(t *testing.T) {
+	for _, c := range []struct{ tax, gross, net money.Cents }{{900, 11000, 9900}, {1, 3, 2}, {33, 1000, 999}, {0, 500, 0}} {
+		in := taxShare(c.tax, c.gross, c.net)
+		if c.net != 0 && (in < c.tax || in > c.gross) {
+			t.Errorf("taxShare(%v) = %s out of range", c, in)
+		}
+	}
+	if got := mulDiv(-5, 1, 2); got != -3 {
+		t.Errorf("mulDiv(-5,1,2) = %s, want -0.03 (half away from zero)", got)
+	}
+}

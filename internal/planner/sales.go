@@ -1,0 +1,136 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// bookable says whether an order's sale is booked at all: test orders never
+// are, and an order without any money-moving sale transaction yet (pending,
+// or cancelled before payment) waits, with a warning, instead of guessing.
+func (p *planner) bookable(o *shopify.Order) bool {
+	if o.Test {
+		return false
+	}
+	if p.set.StartDate != "" && p.date(o.ProcessedAt) < p.set.StartDate {
+		return false
+	}
+	pay := salePayments(o)
+	var paid int64
+	for _, a := range pay {
+		paid += int64(a)
+	}
+	for _, r := range o.Refunds {
+		if p.editRefunds[r.ID] {
+			paid -= int64(r.TotalRefundedSet.ShopMoney.Amount)
+		}
+	}
+	total := o.TotalPriceSet.ShopMoney.Amount
+	if o.TotalCashRoundingAdjustment != nil {
+		total += o.TotalCashRoundingAdjustment.PaymentSet.ShopMoney.Amount
+	}
+	if int64(total) != paid {
+		if o.CancelledAt != nil && paid == 0 {
+			p.warnf("order %s was cancelled before payment: nothing to book", o.Name)
+		} else {
+			p.warnf("order %s is not fully paid (paid %s of %s, status %s): it will be booked once paid",
+				o.Name, money.Cents(paid), total, o.DisplayFinancialStatus)
+		}
+		return false
+	}
+	return true
+}
+
+// planSales books every bookable order: one receipt per order in detail
+// sales mode, one per day × location in summary mode.
+func (p *planner) planSales() error {
+	type group struct {
+		date, locID, locName string
+		ps                   *parts
+		orders               []string
+	}
+	groups := map[string]*group{}
+	for _, o := range sortOrders(p.in.Orders) {
+		if o.Test {
+			continue
+		}
+		edits, consumed, err := p.orderEdits(o)
+		if err != nil {
+			return err
+		}
+		p.edits[o.ID] = edits
+		for id := range consumed {
+			p.editRefunds[id] = true
+		}
+		if !p.bookable(o) {
+			continue
+		}
+		p.booked[o.ID] = true
+		for _, e := range edits {
+			if err := p.planEdit(o, e); err != nil {
+				return err
+			}
+		}
+		if p.set.SalesMode == shopqb.Detail {
+			d, err := p.salesReceiptForOrder(o)
+			if err != nil {
+				return err
+			}
+			p.docs = append(p.docs, d)
+			continue
+		}
+		ps, err := p.saleParts(o)
+		if err != nil {
+			return err
+		}
+		date := p.date(o.ProcessedAt)
+		locID, locName := orderLocation(o)
+		k := date + ":" + locID
+		g, ok := groups[k]
+		if !ok {
+			g = &group{date: date, locID: locID, locName: locName, ps: newParts()}
+			groups[k] = g
+		}
+		g.ps.merge(ps)
+		g.orders = append(g.orders, cleanText(o.Name))
+	}
+	for _, k := range sortedKeys(groups) {
+		g := groups[k]
+		key := "summary:sales:" + g.date + ":" + g.locID
+		d := p.receiptFromParts(g.ps, key, g.date, p.refNumber(key, summaryRef("S", g.date, g.locID), maxRefNumber),
+			p.locationCustomer(g.locID, g.locName), p.classFor(g.locID, g.locName))
+		d.label = fmt.Sprintf("sales of %s at %s", g.date, g.locName)
+		d.memo = summaryMemo("Shopify sales", g.date, g.locName, g.orders)
+		p.docs = append(p.docs, d)
+	}
+	return nil
+}
+
+// summaryRef is a RefNumber for a day × location summary: a letter, the date
+// as YYMMDD and the end of the location id, within 11 characters.
+func summaryRef(prefix, date, locID string) string {
+	d := strings.ReplaceAll(date, "-", "")
+	if len(d) == 8 {
+		d = d[2:]
+	}
+	if locID == "" {
+		return prefix + d
+	}
+	if locID == "online" {
+		locID = "web"
+	}
+	if len(locID) > 3 {
+		locID = locID[len(locID)-3:]
+	}
+	return prefix + d + "-" + locID
+}
+
+// summaryMemo lists the orders a summary covers, so an accountant can trace it.
+func summaryMemo(what, date, loc string, orders []string) string {
+	m := fmt.Sprintf("%s %s %s: %d orders: %s", what, date, cleanText(loc), len(orders), strings.Join(orders, " "))
+	return truncate(m, 4095)
+}

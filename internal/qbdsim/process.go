@@ -1,0 +1,236 @@
+package qbdsim
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// supportedVersions are the qbXML versions this QuickBooks accepts (US 13.0).
+var supportedVersions = []string{"1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0", "6.0", "7.0", "8.0", "9.0", "10.0", "11.0", "12.0", "13.0"}
+
+// ProcessRequest answers one qbXML request document, like QBXMLRP2's
+// ProcessRequest. Malformed or schema-invalid XML and a busy QuickBooks are
+// reported as *HRESULTError; every other outcome is a qbXML response with
+// per-request status codes.
+func (c *Company) ProcessRequest(request string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fault.account(c.fault.cfg.PerRoundTripLatency)
+	if c.fault.draw(c.fault.cfg.BusyRate) {
+		return "", errBusy
+	}
+	doc, err := parseQBXML(request)
+	if err != nil {
+		return "", errParse
+	}
+	if !versionSupported(doc.Version) {
+		return "", &HRESULTError{Code: "0x80040400", Message: errParse.Message + " The qbXML version " + doc.Version + " is not supported."}
+	}
+	if c.xsd != nil {
+		if err := c.xsd(request); err != nil {
+			return "", errParse
+		}
+	}
+	if doc.Root.Name != "QBXML" {
+		return "", errParse
+	}
+	msgs := doc.Root.child("QBXMLMsgsRq")
+	if msgs == nil || len(doc.Root.Kids) != 1 {
+		return "", errParse
+	}
+	onError, ok := msgs.attr("onError")
+	if !ok || (onError != "stopOnError" && onError != "continueOnError" && onError != "rollbackOnError") {
+		return "", errParse
+	}
+	rs := &node{Name: "QBXMLMsgsRs"}
+	newID, _ := msgs.attr("newMessageSetID")
+	if oldID, ok := msgs.attr("oldMessageSetID"); ok {
+		// Error recovery: a message set QuickBooks processed is answered
+		// from its saved response and the new requests are not run; an
+		// unknown one gets messageSetStatusCode 600 ("no saved state") and
+		// the requests are processed normally.
+		if saved, found := c.st.MsgSets[oldID]; found {
+			return saved, nil
+		}
+		rs.setAttr("messageSetStatusCode", "600")
+	}
+	for _, rq := range msgs.Kids {
+		c.fault.account(c.fault.cfg.PerRequestLatency)
+		out := c.processOne(rq)
+		rs.add(out)
+		code, _ := out.attr("statusCode")
+		if onError != "continueOnError" && code != "" && severity(atoiSafe(code)) == "Error" {
+			break
+		}
+	}
+	if newID != "" {
+		rs.setAttr("newMessageSetID", newID)
+	}
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" ?>\n<QBXML>\n")
+	rs.write(&b, 1)
+	b.WriteString("</QBXML>\n")
+	resp := b.String()
+	if newID != "" {
+		c.rememberMessageSet(newID, resp)
+	}
+	return resp, nil
+}
+
+func versionSupported(v string) bool {
+	for _, s := range supportedVersions {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func atoiSafe(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// rememberMessageSet keeps the response for error recovery, oldest dropped first.
+func (c *Company) rememberMessageSet(id, resp string) {
+	if _, ok := c.st.MsgSets[id]; !ok {
+		c.st.MsgOrder = append(c.st.MsgOrder, id)
+	}
+	c.st.MsgSets[id] = resp
+	for len(c.st.MsgOrder) > maxStoredMessageSets {
+		delete(c.st.MsgSets, c.st.MsgOrder[0])
+		c.st.MsgOrder = c.st.MsgOrder[1:]
+	}
+}
+
+// processOne answers one …Rq element with its …Rs element.
+func (c *Company) processOne(rq *node) *node {
+	name := strings.TrimSuffix(rq.Name, "Rq")
+	rs := &node{Name: name + "Rs"}
+	if id, ok := rq.attr("requestID"); ok {
+		rs.setAttr("requestID", id)
+		if len(id) > 50 {
+			return withStatus(rs, stErr(1060, "The requestID \"%s\" is longer than 50 characters.", id))
+		}
+	}
+	if !strings.HasSuffix(rq.Name, "Rq") {
+		return withStatus(rs, stErr(stUnsupportedMsg, "The request \"%s\" is not supported.", rq.Name))
+	}
+	if isWrite(name) && c.fault.draw(c.fault.cfg.LockErrorRate) {
+		return withStatus(rs, c.fault.lockError(name))
+	}
+	kids, extra, err := c.dispatch(name, rq)
+	if err != nil {
+		return withStatus(rs, err)
+	}
+	for _, a := range extra {
+		rs.setAttr(a.Name, a.Value)
+	}
+	setStatus(rs, stOK, "Status OK")
+	if len(kids) == 0 && isQuery(name) {
+		setStatus(rs, stNoMatch, "A query request did not find a matching object in QuickBooks")
+	}
+	if q := rq; isQuery(name) && partial(q) && len(kids) > 0 && len(kids) < len(q.children("ListID"))+len(q.children("FullName"))+len(q.children("TxnID"))+len(q.children("RefNumber")) {
+		setStatus(rs, stPartial, "The query request has not been fully completed. There was a required element that could not be found in QuickBooks.")
+	}
+	rs.add(kids...)
+	return rs
+}
+
+func partial(rq *node) bool {
+	return rq.has("ListID") || rq.has("FullName") || rq.has("TxnID") || (rq.has("RefNumber") && !rq.has("RefNumberFilter"))
+}
+
+func isQuery(name string) bool { return strings.HasSuffix(name, "Query") }
+
+func isWrite(name string) bool {
+	return strings.HasSuffix(name, "Add") || strings.HasSuffix(name, "Mod") || name == "TxnDel"
+}
+
+func setStatus(rs *node, code int, msg string) {
+	rs.setAttr("statusCode", fmt.Sprint(code))
+	rs.setAttr("statusSeverity", severity(code))
+	rs.setAttr("statusMessage", msg)
+}
+
+func withStatus(rs *node, err error) *node {
+	se, ok := err.(*statusError)
+	if !ok {
+		se = stErr(1000, "QuickBooks found an internal error: %v", err)
+	}
+	setStatus(rs, se.Code, se.Msg)
+	return rs
+}
+
+// listAdds and listMods are the list requests handled generically.
+var listAdds = map[string]bool{
+	"Account": true, "Customer": true, "Vendor": true, "Employee": true, "OtherName": true, "PaymentMethod": true,
+	"Class": true, "ItemInventory": true, "ItemNonInventory": true, "ItemService": true, "ItemOtherCharge": true,
+	"ItemDiscount": true, "ItemSalesTax": true, "ItemPayment": true, "ItemSubtotal": true, "SalesTaxCode": true,
+}
+
+// dispatch runs one request; it returns the Ret elements and any extra
+// response attributes (iterator state).
+func (c *Company) dispatch(name string, rq *node) ([]*node, []attr, error) {
+	one := func(n *node, err error) ([]*node, []attr, error) {
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*node{n}, nil, nil
+	}
+	switch {
+	case strings.HasSuffix(name, "Add") && listAdds[strings.TrimSuffix(name, "Add")]:
+		return one(c.listAdd(strings.TrimSuffix(name, "Add"), rq))
+	case strings.HasSuffix(name, "Mod") && listAdds[strings.TrimSuffix(name, "Mod")]:
+		return one(c.listMod(strings.TrimSuffix(name, "Mod"), rq))
+	}
+	switch name {
+	case "SalesReceiptAdd":
+		return one(c.salesForm("SalesReceipt", rq, 1))
+	case "InvoiceAdd":
+		return one(c.salesForm("Invoice", rq, 1))
+	case "CreditMemoAdd":
+		return one(c.salesForm("CreditMemo", rq, -1))
+	case "ReceivePaymentAdd":
+		return one(c.receivePayment(rq))
+	case "ARRefundCreditCardAdd":
+		return one(c.arRefund(rq))
+	case "JournalEntryAdd":
+		return one(c.journalEntry(rq))
+	case "DepositAdd":
+		return one(c.deposit(rq))
+	case "PurchaseOrderAdd":
+		return one(c.purchase("PurchaseOrder", rq))
+	case "ItemReceiptAdd":
+		return one(c.purchase("ItemReceipt", rq))
+	case "BillAdd":
+		return one(c.purchase("Bill", rq))
+	case "InventoryAdjustmentAdd":
+		return one(c.inventoryAdjustment(rq))
+	case "TxnDel":
+		n, err := c.txnDel(rq)
+		if err != nil {
+			return nil, nil, err
+		}
+		return n.Kids, nil, nil
+	case "HostQuery":
+		return []*node{c.hostRet()}, nil, nil
+	case "CompanyQuery":
+		return []*node{c.companyRet()}, nil, nil
+	case "PreferencesQuery":
+		return []*node{c.preferencesRet()}, nil, nil
+	case "InventorySiteQuery":
+		return nil, nil, stErr(stFeatureOff, "Advanced Inventory (multiple inventory sites) is not enabled in this company file.")
+	}
+	if strings.HasSuffix(name, "Query") {
+		return c.query(strings.TrimSuffix(name, "Query"), rq)
+	}
+	return nil, nil, stErr(stUnsupportedMsg, "The request \"%sRq\" is not supported by this QuickBooks company.", name)
+}

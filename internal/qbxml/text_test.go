@@ -1,0 +1,195 @@
+package qbxml
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCleanName(t *testing.T) {
+	cases := []struct {
+		in, ref string
+		max     int
+		want    string
+	}{
+		{"김민준", "Customer 1042", 41, "Gim Minjun"},
+		{"이서연", "Customer 1", 41, "I Seoyeon"},
+		{"최지우", "Customer 1", 41, "Choe Jiu"},
+		{"한복남", "Customer 1", 41, "Han Boknam"},
+		{"남궁민수", "Customer 1", 41, "Namgung Minsu"},
+		{"민준 김", "Customer 1", 41, "Minjun Gim"},
+		{"박지훈 Park", "Customer 1", 41, "Bak Jihun Park"},
+		{"서울상사 가게", "Customer 1", 41, "Seoulsangsa Gage"}, // several words: not split as a name
+		{"José Müller", "Customer 1", 41, "José Müller"},
+		{"Jose\u0301 Mu\u0308ller", "Customer 1", 41, "José Müller"}, // decomposed accents recombine
+		{"Łukasz Żółw", "Customer 1", 41, "Lukasz Zólw"},
+		{"Nguyễn Văn Đức", "Customer 1", 41, "Nguyên Van Dúc"},
+		{"Ａｃｍｅ Ｃｏｒｐ", "Customer 1", 41, "Acme Corp"},
+		{"O’Brien – Sons", "Customer 1", 41, "O'Brien - Sons"},
+		{"李小龙", "Customer 1042", 41, "Customer 1042"},
+		{"王芳", "1042", 41, "Shopify 1042"},
+		{"🎉🛍️", "Customer 77", 41, "Customer 77"},
+		{"Wang 李小龙", "Customer 1042", 41, "Wang (Customer 1042)"},
+		{"Anna Wang-Featherstonehaugh 李小龙", "Customer 1042", 41, "Anna Wang-Featherstonehau (Customer 1042)"},
+		{"Sara مریم", "7", 41, "Sara (Shopify 7)"},
+		{"Anna 🎉 Smith", "Customer 1", 41, "Anna Smith"},
+		{"Anna🎉Smith 👩‍👩‍👧", "Customer 1", 41, "Anna Smith"},
+		{"Café ☕️ Ünïcode", "Customer 1", 41, "Café Ünïcode"},
+		{"Иван Иванов", "Customer 9", 41, "Ivan Ivanov"},
+		{"ЖУКОВ Щука", "Customer 9", 41, "ZHUKOV Shchuka"},
+		{"Олександр Шевченко", "Customer 9", 41, "Oleksandr Shevchenko"},
+		{"Γιώργος Παπαδόπουλος", "Customer 9", 41, "Giorgos Papadopoulos"},
+		{"Acme: Wholesale: East", "Customer 1", 41, "Acme Wholesale East"},
+		{"  tabs\tand\nnew\r\nlines  ", "Customer 1", 41, "tabs and new lines"},
+		{"bell\x07char\x00", "Customer 1", 41, "bellchar"},
+		{"Bartholomew Alexander Featherstonehaugh-Smythe III", "Customer 1", 41, "Bartholomew Alexander Featherstonehaugh-S"},
+		{"Blue Mug - Extra Large / Navy / Matte Finish", "Item 1", 31, "Blue Mug - Extra Large / Navy"},
+		{"", "Customer 5", 41, "Customer 5"},
+		{"12345", "Customer 5", 41, "Customer 5"},
+	}
+	for _, c := range cases {
+		got := CleanName(c.in, c.ref, c.max)
+		if got != c.want {
+			t.Errorf("CleanName(%q, %q, %d) = %q, want %q", c.in, c.ref, c.max, got, c.want)
+		}
+		assertStorable(t, got, c.max)
+		if strings.Contains(got, ":") {
+			t.Errorf("CleanName(%q) kept a colon: %q", c.in, got)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	cases := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Shopify order #1001: 2 × Blue Mug", 4095, "Shopify order #1001: 2 × Blue Mug"},
+		{"Gift for 김민준 🎁", 4095, "Gift for Gim Minjun"},
+		{"Price €12", 4095, "Price EUR12"},
+		{"日本語のメモ", 4095, ""},
+		{"line1\nline2", 4095, "line1 line2"},
+		{"abcdefghij", 5, "abcde"},
+		{"abcd efghij", 5, "abcd"},
+		{"ÿ", 1, "ÿ"},
+		{"anything", 0, ""},
+	}
+	for _, c := range cases {
+		got := CleanText(c.in, c.max)
+		if got != c.want {
+			t.Errorf("CleanText(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+		assertStorable(t, got, c.max)
+	}
+}
+
+// assertStorable checks what QuickBooks US requires: Latin-1 only, no
+// control characters, within the limit.
+func assertStorable(t *testing.T, s string, max int) {
+	t.Helper()
+	if n := utf8.RuneCountInString(s); n > max {
+		t.Errorf("%q is %d characters, limit %d", s, n, max)
+	}
+	for _, r := range s {
+		if r > 0xFF || r < 0x20 || (r >= 0x7F && r <= 0x9F) {
+			t.Errorf("%q contains %U, which QuickBooks cannot store", s, r)
+		}
+	}
+}
+
+func TestRomanizeSyllables(t *testing.T) {
+	// One syllable for every initial and vowel, plus each final sound.
+	cases := map[string]string{
+		"가": "ga", "까": "kka", "나": "na", "다": "da", "따": "tta", "라": "ra", "마": "ma", "바": "ba", "빠": "ppa",
+		"사": "sa", "싸": "ssa", "아": "a", "자": "ja", "짜": "jja", "차": "cha", "카": "ka", "타": "ta", "파": "pa", "하": "ha",
+		"개": "gae", "갸": "gya", "걔": "gyae", "거": "geo", "게": "ge", "겨": "gyeo", "계": "gye", "고": "go", "과": "gwa",
+		"괘": "gwae", "괴": "goe", "교": "gyo", "구": "gu", "궈": "gwo", "궤": "gwe", "귀": "gwi", "규": "gyu", "그": "geu",
+		"긔": "gui", "기": "gi",
+		"각": "gak", "간": "gan", "갇": "gat", "갈": "gal", "감": "gam", "갑": "gap", "강": "gang", "갓": "gat", "갛": "gat",
+		"닭": "dak", "값": "gap", "삶": "sam", "밖": "bak",
+	}
+	for in, want := range cases {
+		if got := romanizeSyllable([]rune(in)[0]); got != want {
+			t.Errorf("romanizeSyllable(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNameSetUnique(t *testing.T) {
+	s := NewNameSet(MaxCustomerName, "Shopify POS - Main Street", "gim minjun")
+	got := []string{
+		s.Add("Gim Minjun"),
+		s.Add("GIM MINJUN"),
+		s.Add("Gim  Minjun"),
+		s.Add("Shopify POS - Main Street"),
+		s.Add("Anna Smith"),
+		s.Add("anna smith"),
+	}
+	want := []string{"Gim Minjun 2", "GIM MINJUN 3", "Gim Minjun 4", "Shopify POS - Main Street 2", "Anna Smith", "anna smith 2"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("names = %q\nwant    %q", got, want)
+	}
+
+	// Long names that only differ after the limit stay unique and within it.
+	items := NewNameSet(MaxItemName)
+	base := "Blue Ceramic Coffee Mug - Extra Large"
+	seen := map[string]bool{}
+	for i := 0; i < 120; i++ {
+		n := items.Add(fmt.Sprintf("%s %d", base, i))
+		if utf8.RuneCountInString(n) > MaxItemName {
+			t.Fatalf("%q is longer than %d", n, MaxItemName)
+		}
+		if seen[strings.ToLower(n)] {
+			t.Fatalf("duplicate name %q", n)
+		}
+		seen[strings.ToLower(n)] = true
+	}
+	if items.Len() != 120 || !items.Has("blue ceramic coffee mug - extra") || !items.Has("Blue Ceramic Coffee Mug - E 100") {
+		t.Errorf("Len = %d; has = %v %v", items.Len(), items.Has("blue ceramic coffee mug - extra"), items.Has("Blue Ceramic Coffee Mug - E 100"))
+	}
+
+	// Deterministic: the same calls in the same order give the same names.
+	run := func() []string {
+		s := NewNameSet(10)
+		var out []string
+		for _, n := range []string{"Alexandria", "alexandria smith", "ALEXANDRIA", "Alexandr 2", "x"} {
+			out = append(out, s.Add(n))
+		}
+		return out
+	}
+	a, b := run(), run()
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("not deterministic: %q vs %q", a, b)
+	}
+	if fmt.Sprint(a) != fmt.Sprint([]string{"Alexandria", "alexandr 2", "ALEXANDR 3", "Alexandr 4", "x"}) {
+		t.Errorf("names = %q", a)
+	}
+}
+
+func TestNameSetKeepsNamesPerRecord(t *testing.T) {
+	s := NewNameSet(MaxCustomerName, "Anna Smith")
+	a := s.AddFor("customer:1", "Anna Smith")
+	b := s.AddFor("customer:2", "anna smith")
+	if a != "Anna Smith 2" || b != "anna smith 3" {
+		t.Fatalf("names = %q %q", a, b)
+	}
+	// A re-plan that claims earlier names gets them back, whatever the order.
+	r := NewNameSet(MaxCustomerName, "Anna Smith")
+	r.Claim("customer:2", b)
+	r.Claim("customer:1", a)
+	if got := r.AddFor("customer:2", "anna smith"); got != "anna smith 3" {
+		t.Errorf("customer:2 re-planned as %q", got)
+	}
+	if got := r.AddFor("customer:1", "Anna Smith"); got != "Anna Smith 2" {
+		t.Errorf("customer:1 re-planned as %q", got)
+	}
+	if got := r.AddFor("customer:3", "Anna Smith"); got != "Anna Smith 4" {
+		t.Errorf("customer:3 = %q", got)
+	}
+	// Without a key nothing is ever reused.
+	if got := r.Add("Anna Smith"); got != "Anna Smith 5" {
+		t.Errorf("Add = %q", got)
+	}
+}

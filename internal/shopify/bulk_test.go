@@ -1,0 +1,207 @@
+package shopify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Shopify's bulk rules: at least one and at most five connections, and
+// connections nested at most two deep (orders > lineItems is two).
+func TestBulkQueriesValidateAndRespectBulkLimits(t *testing.T) {
+	schema := loadSchema(t, DefaultAPIVersion)
+	for _, op := range BulkQueries() {
+		doc, err := withFilter(op, "updated_at:>='2026-01-01T00:00:00Z' AND name:\"#1\\\"}\"")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, errs := gqlparser.LoadQuery(schema, doc)
+		if errs != nil {
+			t.Fatalf("%s: %v", op.Name, errs)
+		}
+		if len(q.Operations[0].VariableDefinitions) != 0 {
+			t.Fatalf("%s: bulk queries cannot take variables", op.Name)
+		}
+		count, depth := connections(q.Operations[0].SelectionSet, 0)
+		if count < 1 || count > 5 || depth > 2 {
+			t.Fatalf("%s: %d connections, %d deep", op.Name, count, depth)
+		}
+	}
+}
+
+func connections(set ast.SelectionSet, level int) (count, depth int) {
+	for _, sel := range set {
+		var sub ast.SelectionSet
+		here := 0
+		switch s := sel.(type) {
+		case *ast.Field:
+			sub = s.SelectionSet
+			if s.Definition != nil && strings.HasSuffix(s.Definition.Type.Name(), "Connection") {
+				here = 1
+			}
+		case *ast.InlineFragment:
+			sub = s.SelectionSet
+		case *ast.FragmentSpread:
+			sub = s.Definition.SelectionSet
+		}
+		c, d := connections(sub, level+here)
+		count += c + here
+		depth = max(depth, d, level+here)
+	}
+	return count, depth
+}
+
+func TestRebuildBulkAttachesChildrenInAnyOrder(t *testing.T) {
+	jsonl := strings.Join([]string{
+		`{"__typename":"ProductSale","id":"gid://shopify/Sale/1","__parentId":"gid://shopify/SalesAgreement/1","lineType":"PRODUCT"}`,
+		`{"id":"gid://shopify/Order/1","name":"#1"}`,
+		`{"__typename":"LineItem","id":"gid://shopify/LineItem/1","__parentId":"gid://shopify/Order/1"}`,
+		`{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","__parentId":"gid://shopify/Order/1"}`,
+		``,
+		`{"id":"gid://shopify/Order/2","name":"#2"}`,
+		`{"__typename":"LineItem","id":"gid://shopify/LineItem/2","__parentId":"gid://shopify/Order/1"}`,
+	}, "\n")
+	// Grandchildren (sales under agreements) prove depth does not matter.
+	field := func(tn string) (string, error) {
+		switch {
+		case tn == "LineItem":
+			return "lineItems", nil
+		case strings.HasSuffix(tn, "Agreement"):
+			return "agreements", nil
+		case strings.HasSuffix(tn, "Sale"):
+			return "sales", nil
+		}
+		return "", fmt.Errorf("unexpected %s", tn)
+	}
+	var roots []map[string]any
+	err := RebuildBulk(strings.NewReader(jsonl), field, func(r json.RawMessage) error {
+		var m map[string]any
+		json.Unmarshal(r, &m)
+		roots = append(roots, m)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roots) != 2 || roots[0]["name"] != "#1" {
+		t.Fatalf("roots = %v", roots)
+	}
+	lines := roots[0]["lineItems"].([]any)
+	agreements := roots[0]["agreements"].([]any)
+	sales := agreements[0].(map[string]any)["sales"].([]any)
+	if len(lines) != 2 || len(sales) != 1 || roots[1]["lineItems"] != nil {
+		t.Fatalf("rebuilt = %v", roots)
+	}
+	if _, ok := lines[0].(map[string]any)["__parentId"]; ok {
+		t.Fatal("__parentId kept")
+	}
+	// An orphan or an unknown child type is an error, never silently dropped.
+	if err := RebuildBulk(strings.NewReader(`{"__typename":"LineItem","id":"x","__parentId":"gid://shopify/Order/9"}`), orderChildField, func(json.RawMessage) error { return nil }); err == nil {
+		t.Fatal("orphan accepted")
+	}
+	if err := RebuildBulk(strings.NewReader(`{"id":"o"}`+"\n"+`{"__typename":"Fulfillment","__parentId":"o"}`), orderChildField, func(json.RawMessage) error { return nil }); err == nil {
+		t.Fatal("unknown child type accepted")
+	}
+}
+
+func TestBulkOrdersRunPollDownloadRebuild(t *testing.T) {
+	r := &routedShopify{t: t, routes: map[string]func(map[string]any) string{}}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	mux.Handle("/admin/", r)
+	header := orderHeader("gid://shopify/Order/1", "2026-11-01T11:00:00Z", "gid://shopify/Refund/5")
+	// The bulk file holds the core fields; drop the header's connections the bulk query does not select.
+	var m map[string]any
+	json.Unmarshal([]byte(header), &m)
+	delete(m, "discountApplications")
+	delete(m, "shippingLines")
+	root, _ := json.Marshal(m)
+	li := strings.Replace(lineItem("gid://shopify/LineItem/1"), `"discountAllocations":[]`,
+		`"discountAllocations":[{"allocatedAmountSet":`+bag("1.00")+`,"discountApplication":{"index":0}}]`, 1)
+	var lm map[string]any
+	json.Unmarshal([]byte(li), &lm)
+	lm["__typename"] = "LineItem"
+	lm["__parentId"] = "gid://shopify/Order/1"
+	child, _ := json.Marshal(lm)
+	discount := `{"__typename":"DiscountCodeApplication","index":0,"allocationMethod":"ACROSS","targetSelection":"ALL","targetType":"LINE_ITEM","code":"FALL10","__parentId":"gid://shopify/Order/1"}`
+	mux.HandleFunc("/bulk/file.jsonl", func(w http.ResponseWriter, req *http.Request) {
+		if req.Header.Get("X-Shopify-Access-Token") != "" {
+			t.Error("token sent to the storage URL")
+		}
+		fmt.Fprintf(w, "%s\n%s\n%s\n", discount, root, child)
+	})
+	r.routes["BulkRun"] = func(v map[string]any) string {
+		q := v["query"].(string)
+		if !strings.Contains(q, `orders(query: "updated_at:>='2026-11-01T00:00:00Z'"`) {
+			t.Errorf("bulk query = %s", q)
+		}
+		return `{"bulkOperationRunQuery":{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"CREATED"},"userErrors":[]}}`
+	}
+	polls := 0
+	r.routes["BulkStatus"] = func(map[string]any) string {
+		polls++
+		if polls < 3 {
+			return `{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"RUNNING"}}`
+		}
+		return `{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"COMPLETED","objectCount":"2","url":"` + srv.URL + `/bulk/file.jsonl"}}`
+	}
+	r.routes["Refund"] = func(map[string]any) string {
+		return `{"refund":{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
+"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[]},"orderAdjustments":{"nodes":[]},"transactions":{"nodes":[]}}}`
+	}
+	r.routes["OrderAgreements"] = func(map[string]any) string {
+		return `{"order":{"id":"x","agreements":{"edges":[{"cursor":"a1","node":{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","happenedAt":"2026-11-01T10:00:00Z","reason":"ORDER",
+"sales":{"nodes":[` + sale("gid://shopify/Sale/1") + `],"pageInfo":{"hasNextPage":false}}}}],"pageInfo":{"hasNextPage":false}}}}`
+	}
+	c, err := NewClient(ClientConfig{ShopDomain: "example.myshopify.com", BaseURL: srv.URL, Token: StaticToken("t")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slept []time.Duration
+	c.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	var got []*Order
+	err = c.BulkOrders(context.Background(), OrdersQuery{UpdatedSince: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}, time.Second, func(o *Order) error {
+		got = append(got, o)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].LineItems) != 1 || len(got[0].Refunds) != 1 || len(got[0].DiscountApplications) != 1 || got[0].DiscountApplications[0].Code != "FALL10" || len(got[0].Agreements) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if polls != 3 || len(slept) != 2 {
+		t.Fatalf("polls %d sleeps %v", polls, slept)
+	}
+}
+
+func TestBulkFailureAndUserErrorsAreTyped(t *testing.T) {
+	r := &routedShopify{t: t, routes: map[string]func(map[string]any) string{}}
+	r.routes["BulkRun"] = func(map[string]any) string {
+		return `{"bulkOperationRunQuery":{"bulkOperation":null,"userErrors":[{"field":["query"],"message":"A bulk query operation for this app and shop is already in progress","code":"OPERATION_IN_PROGRESS"}]}}`
+	}
+	r.routes["BulkStatus"] = func(map[string]any) string {
+		return `{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"FAILED","errorCode":"ACCESS_DENIED"}}`
+	}
+	c := routedClient(t, r)
+	_, err := c.StartBulkQuery(context.Background(), BulkQueryOrders.Query)
+	var ue *UserErrorsError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "already in progress") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = c.WaitBulk(context.Background(), "gid://shopify/BulkOperation/1", time.Millisecond)
+	var bf *BulkFailedError
+	if !errors.As(err, &bf) || bf.Operation.ErrorCode != "ACCESS_DENIED" {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,152 @@
+package shopify
+
+import (
+	"embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Operation is one GraphQL document shopqb sends, kept as a .graphql file
+// under operations/ so it can be validated against Shopify's published
+// schema in tests. Query is the operation with the fragments it uses.
+type Operation struct {
+	Name string
+	// Query is the full document sent.
+	Query string
+	// APIVersion overrides the client's version ("unstable" for purchase
+	// orders); empty means the client's pinned version.
+	APIVersion string
+	// PageSize is the $first this operation is sent with, chosen so its
+	// requested cost stays under Shopify's 1000-point cap per query.
+	PageSize int
+}
+
+//go:embed operations/*.graphql
+var operationFiles embed.FS
+
+// The operations. Page sizes are part of each operation's cost budget; the
+// cost test checks every one of them against the 1000-point cap.
+var (
+	OpShop                      = mustOperation("Shop", "", 0)
+	OpLocations                 = mustOperation("Locations", "", 100)
+	OpOrders                    = mustOperation("Orders", "", 3)
+	OpOrder                     = mustOperation("Order", "", 0)
+	OpOrderLineItems            = mustOperation("OrderLineItems", "", 25)
+	OpOrderShippingLines        = mustOperation("OrderShippingLines", "", 25)
+	OpOrderTransactions         = mustOperation("OrderTransactions", "", 60)
+	OpRefund                    = mustOperation("Refund", "", 0)
+	OpRefundLineItems           = mustOperation("RefundLineItems", "", 50)
+	OpOrderAgreements           = mustOperation("OrderAgreements", "", 2)
+	OpOrderAgreementSales       = mustOperation("OrderAgreementSales", "", 50)
+	OpCustomers                 = mustOperation("Customers", "", 100)
+	OpProducts                  = mustOperation("Products", "", 10)
+	OpProductVariants           = mustOperation("ProductVariants", "", 100)
+	OpPayouts                   = mustOperation("Payouts", "", 50)
+	OpPayoutBalanceTransactions = mustOperation("PayoutBalanceTransactions", "", 50)
+	OpPurchaseOrders            = mustOperation("PurchaseOrders", "unstable", 3)
+	OpPurchaseOrderLineItems    = mustOperation("PurchaseOrderLineItems", "unstable", 100)
+	OpOrderDiscountApplications = mustOperation("OrderDiscountApplications", "", 50)
+	OpBulkRun                   = mustOperation("BulkRun", "", 0)
+	OpBulkStatus                = mustOperation("BulkStatus", "", 0)
+)
+
+// Operations lists every operation, for schema validation and the simulator.
+func Operations() []*Operation {
+	return []*Operation{
+		OpShop, OpLocations, OpOrders, OpOrder, OpOrderLineItems, OpOrderShippingLines,
+		OpOrderTransactions, OpRefund, OpRefundLineItems, OpOrderAgreements, OpOrderAgreementSales,
+		OpCustomers, OpProducts, OpProductVariants, OpPayouts, OpPayoutBalanceTransactions,
+		OpOrderDiscountApplications, OpPurchaseOrders, OpPurchaseOrderLineItems, OpBulkRun, OpBulkStatus,
+	}
+}
+
+var (
+	fragmentStart  = regexp.MustCompile(`(?m)^fragment\s+([A-Za-z_]\w*)\s+on\s`)
+	fragmentSpread = regexp.MustCompile(`\.\.\.\s*([A-Za-z_]\w*)`)
+)
+
+// fragments maps a fragment's name to its text, read once from fragments.graphql.
+var fragments = loadFragments()
+
+func loadFragments() map[string]string {
+	b, err := operationFiles.ReadFile("operations/fragments.graphql")
+	if err != nil {
+		panic(err)
+	}
+	src := string(b)
+	locs := fragmentStart.FindAllStringSubmatchIndex(src, -1)
+	out := make(map[string]string, len(locs))
+	for i, l := range locs {
+		end := len(src)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		out[src[l[2]:l[3]]] = strings.TrimSpace(stripComments(src[l[0]:end]))
+	}
+	return out
+}
+
+// stripComments drops # comment lines between fragments.
+func stripComments(s string) string {
+	var keep []string
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return strings.Join(keep, "\n")
+}
+
+// usedFragments returns the fragments text references, transitively, sorted.
+func usedFragments(text string) ([]string, error) {
+	seen := map[string]bool{}
+	var visit func(string) error
+	visit = func(s string) error {
+		for _, m := range fragmentSpread.FindAllStringSubmatch(s, -1) {
+			name := m[1]
+			if name == "on" || seen[name] {
+				continue
+			}
+			f, ok := fragments[name]
+			if !ok {
+				return fmt.Errorf("unknown fragment %s", name)
+			}
+			seen[name] = true
+			if err := visit(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := visit(text); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// mustOperation loads operations/<name>.graphql and appends its fragments.
+// A broken embedded file is a programming error, caught by any test run.
+func mustOperation(name, version string, pageSize int) *Operation {
+	b, err := operationFiles.ReadFile("operations/" + name + ".graphql")
+	if err != nil {
+		panic(fmt.Sprintf("shopify: operation %s: %v", name, err))
+	}
+	text := strings.TrimSpace(stripComments(string(b)))
+	names, err := usedFragments(text)
+	if err != nil {
+		panic(fmt.Sprintf("shopify: operation %s: %v", name, err))
+	}
+	parts := []string{text}
+	for _, n := range names {
+		parts = append(parts, fragments[n])
+	}
+	return &Operation{Name: name, Query: strings.Join(parts, "\n\n") + "\n", APIVersion: version, PageSize: pageSize}
+}

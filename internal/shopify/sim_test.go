@@ -1,0 +1,315 @@
+package shopify_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/shopifysim"
+	"github.com/shopqb/shopqb/internal/testenv"
+)
+
+// These tests run the client against the project's Shopify simulator over
+// HTTP: its schema validation, cost accounting and data are independent of
+// the client, so agreement here means the two read the API the same way.
+
+func startSim(t *testing.T, opts shopifysim.Options) (*shopifysim.Sim, string) {
+	t.Helper()
+	opts.SchemaDir = filepath.Join(testenv.SharedDir(t), "shopify")
+	if opts.Shop.Domain == "" {
+		opts.Shop.Domain = "demo-store.myshopify.com"
+	}
+	if opts.AccessToken == "" {
+		opts.AccessToken = "shpat_sim"
+	}
+	sim, err := shopifysim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	return sim, srv.URL
+}
+
+func simClient(t *testing.T, url string, token string) *shopify.Client {
+	t.Helper()
+	c, err := shopify.NewClient(shopify.ClientConfig{ShopDomain: "demo-store.myshopify.com", BaseURL: url, Token: shopify.StaticToken(token)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSimulatorReadsEverything(t *testing.T) {
+	// A fast-restoring bucket keeps the test quick; throttling has its own test.
+	sim, url := startSim(t, shopifysim.Options{Seed: 7, Orders: 25, Days: 3, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx := context.Background()
+	data := sim.Data()
+
+	shop, err := c.Shop(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shop.MyshopifyDomain != "demo-store.myshopify.com" || shop.CurrencyCode == "" {
+		t.Fatalf("shop = %+v", shop)
+	}
+	locs, err := c.Locations(ctx)
+	if err != nil || len(locs) != len(data.Locations) {
+		t.Fatalf("locations %d (want %d): %v", len(locs), len(data.Locations), err)
+	}
+
+	byID := map[string]*shopify.Order{}
+	for i := range data.Orders {
+		byID[data.Orders[i].ID] = &data.Orders[i]
+	}
+	n := 0
+	err = c.Orders(ctx, shopify.OrdersQuery{}, func(o *shopify.Order) error {
+		n++
+		compareOrder(t, o, byID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(data.Orders) {
+		t.Fatalf("read %d orders, simulator has %d", n, len(data.Orders))
+	}
+
+	var customers, products, payouts, pos int
+	if err := c.Customers(ctx, shopify.UpdatedRange{}, func(*shopify.Customer) error { customers++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Products(ctx, shopify.UpdatedRange{}, func(p *shopify.Product) error {
+		products++
+		if len(p.Variants) == 0 {
+			t.Errorf("product %s without variants", p.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	payoutByID := map[string]*shopify.Payout{}
+	for i := range data.Payouts {
+		payoutByID[data.Payouts[i].ID] = &data.Payouts[i]
+	}
+	if err := c.Payouts(ctx, shopify.PayoutsQuery{}, func(p *shopify.Payout) error {
+		payouts++
+		want := payoutByID[p.ID]
+		if want == nil || len(p.BalanceTransactions) != len(want.BalanceTransactions) || p.Net.Amount != want.Net.Amount {
+			t.Errorf("payout %s: %d balance transactions, net %v; simulator %+v", p.ID, len(p.BalanceTransactions), p.Net.Amount, want)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PurchaseOrders(ctx, func(*shopify.PurchaseOrder) error { pos++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	native := 0
+	for _, po := range data.PurchaseOrders {
+		if po.Source == "shopify" {
+			native++
+		}
+	}
+	if customers != len(data.Customers) || products != len(data.Products) || payouts != len(data.Payouts) || pos != native {
+		t.Fatalf("customers %d/%d products %d/%d payouts %d/%d purchase orders %d/%d",
+			customers, len(data.Customers), products, len(data.Products), payouts, len(data.Payouts), pos, native)
+	}
+	// The simulator computes requested cost independently of the client's
+	// estimator; every operation that ran must be under the 1000-point cap.
+	ran := 0
+	for _, op := range shopify.Operations() {
+		cost := c.RequestedCost(op.Name)
+		if cost == 0 {
+			continue
+		}
+		ran++
+		t.Logf("%-28s simulator requestedQueryCost %4d", op.Name, cost)
+		if cost >= 1000 {
+			t.Errorf("%s: requested cost %d is over the cap", op.Name, cost)
+		}
+	}
+	if ran < 8 {
+		t.Errorf("only %d operations reported a cost", ran)
+	}
+}
+
+func TestSimulatorAccessDeniedNamesScope(t *testing.T) {
+	_, url := startSim(t, shopifysim.Options{Seed: 1, Orders: 2, Scopes: []string{"read_orders", "read_products"}})
+	c := simClient(t, url, "shpat_sim")
+	err := c.Payouts(context.Background(), shopify.PayoutsQuery{}, func(*shopify.Payout) error { return nil })
+	var ad *shopify.AccessDeniedError
+	if !errors.As(err, &ad) || len(ad.RequiredAccess) == 0 {
+		t.Fatalf("err = %v", err)
+	}
+	t.Logf("access denied: %v", err)
+}
+
+func TestSimulatorRejectsBadToken(t *testing.T) {
+	_, url := startSim(t, shopifysim.Options{Seed: 1, Orders: 1})
+	c := simClient(t, url, "shpat_wrong")
+	if _, err := c.Shop(context.Background()); !errors.Is(err, shopify.ErrUnauthorized) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSimulatorThrottlingIsSurvived(t *testing.T) {
+	// A tiny bucket forces THROTTLED answers; the client must wait and finish.
+	_, url := startSim(t, shopifysim.Options{Seed: 3, Orders: 6, Bucket: shopifysim.BucketOptions{MaximumAvailable: 1000, RestoreRate: 1000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n := 0
+	if err := c.Orders(ctx, shopify.OrdersQuery{}, func(*shopify.Order) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 {
+		t.Fatalf("read %d orders", n)
+	}
+	if ts := c.Throttle(); ts.MaximumAvailable != 1000 || ts.RestoreRate != 1000 {
+		t.Fatalf("throttle status %+v", ts)
+	}
+}
+
+func TestSimulatorBulkOrders(t *testing.T) {
+	sim, url := startSim(t, shopifysim.Options{Seed: 5, Orders: 12, Days: 2, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	byID := map[string]*shopify.Order{}
+	for i := range sim.Data().Orders {
+		byID[sim.Data().Orders[i].ID] = &sim.Data().Orders[i]
+	}
+	n := 0
+	err := c.BulkOrders(ctx, shopify.OrdersQuery{}, 10*time.Millisecond, func(o *shopify.Order) error {
+		n++
+		compareOrder(t, o, byID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(sim.Data().Orders) {
+		t.Fatalf("bulk read %d orders, simulator has %d", n, len(sim.Data().Orders))
+	}
+}
+
+func TestSimulatorClientCredentials(t *testing.T) {
+	_, url := startSim(t, shopifysim.Options{Seed: 1, Orders: 1, ClientID: "cid", ClientSecret: "csecret"})
+	cc, err := shopify.NewClientCredentials(shopify.ClientCredentialsConfig{ShopDomain: "demo-store.myshopify.com", BaseURL: url, ClientID: "cid", ClientSecret: "csecret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := shopify.NewClient(shopify.ClientConfig{ShopDomain: "demo-store.myshopify.com", BaseURL: url, Token: cc})
+	if _, err := c.Shop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// compareOrder checks an order read through the client against the
+// simulator's own copy: same children, same money.
+func compareOrder(t *testing.T, o *shopify.Order, byID map[string]*shopify.Order) {
+	t.Helper()
+	want, ok := byID[o.ID]
+	if !ok {
+		t.Errorf("unknown order %s", o.ID)
+		return
+	}
+	if len(o.LineItems) != len(want.LineItems) || len(o.Refunds) != len(want.Refunds) || len(o.Transactions) != len(want.Transactions) ||
+		len(o.Agreements) != len(want.Agreements) || len(o.ShippingLines) != len(want.ShippingLines) || len(o.DiscountApplications) != len(want.DiscountApplications) {
+		t.Errorf("order %s: lines %d/%d refunds %d/%d transactions %d/%d agreements %d/%d shipping %d/%d discounts %d/%d", o.ID,
+			len(o.LineItems), len(want.LineItems), len(o.Refunds), len(want.Refunds), len(o.Transactions), len(want.Transactions),
+			len(o.Agreements), len(want.Agreements), len(o.ShippingLines), len(want.ShippingLines), len(o.DiscountApplications), len(want.DiscountApplications))
+	}
+	if o.TotalPriceSet.ShopMoney.Amount != want.TotalPriceSet.ShopMoney.Amount || o.TotalTaxSet.ShopMoney.Amount != want.TotalTaxSet.ShopMoney.Amount {
+		t.Errorf("order %s totals %v/%v", o.ID, o.TotalPriceSet.ShopMoney.Amount, want.TotalPriceSet.ShopMoney.Amount)
+	}
+	for i := range min(len(o.LineItems), len(want.LineItems)) {
+		if o.LineItems[i].ID != want.LineItems[i].ID || o.LineItems[i].DiscountedTotalSet.ShopMoney.Amount != want.LineItems[i].DiscountedTotalSet.ShopMoney.Amount {
+			t.Errorf("order %s line %d differs", o.ID, i)
+		}
+	}
+	for i := range min(len(o.Refunds), len(want.Refunds)) {
+		if len(o.Refunds[i].RefundLineItems) != len(want.Refunds[i].RefundLineItems) || o.Refunds[i].TotalRefundedSet.ShopMoney.Amount != want.Refunds[i].TotalRefundedSet.ShopMoney.Amount {
+			t.Errorf("order %s refund %d differs", o.ID, i)
+		}
+	}
+	for i := range min(len(o.Agreements), len(want.Agreements)) {
+		if len(o.Agreements[i].Sales) != len(want.Agreements[i].Sales) {
+			t.Errorf("order %s agreement %d: %d sales, want %d", o.ID, i, len(o.Agreements[i].Sales), len(want.Agreements[i].Sales))
+		}
+	}
+	for i := range min(len(o.TaxLines), len(want.TaxLines)) {
+		if o.TaxLines[i].Rate != want.TaxLines[i].Rate || o.TaxLines[i].PriceSet.ShopMoney.Amount != want.TaxLines[i].PriceSet.ShopMoney.Amount {
+			t.Errorf("order %s tax line %d: %+v, want %+v", o.ID, i, o.TaxLines[i], want.TaxLines[i])
+		}
+	}
+}
+
+func TestSimulatorOAuthInstallAndExpiringToken(t *testing.T) {
+	_, base := startSim(t, shopifysim.Options{Seed: 1, Orders: 1, ClientID: "cid", ClientSecret: "csecret"})
+	app := &shopify.OAuthApp{ClientID: "cid", ClientSecret: "csecret", Scopes: []string{"read_orders"}, RedirectURL: "https://shopqb.example/oauth/callback",
+		Expiring: true, ShopURL: func(string) string { return base }}
+	state, err := shopify.NewState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	install, err := app.InstallURL("demo-store.myshopify.com", state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Get(install)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if err != nil || res.StatusCode != http.StatusFound {
+		t.Fatalf("authorize: %d %v", res.StatusCode, err)
+	}
+	cb, err := app.VerifyCallback(loc.Query(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := app.Exchange(context.Background(), cb)
+	if err != nil || tok.RefreshToken == "" || tok.ExpiresAt.IsZero() {
+		t.Fatalf("%v %v", tok, err)
+	}
+	store := &tokenMap{m: map[string]shopify.Token{cb.Shop: tok}}
+	c, _ := shopify.NewClient(shopify.ClientConfig{ShopDomain: cb.Shop, BaseURL: base, Token: app.TokenSource(cb.Shop, store)})
+	if _, err := c.Shop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A replayed callback with another state is refused.
+	if _, err := app.VerifyCallback(loc.Query(), "other-state"); !errors.Is(err, shopify.ErrCallbackInvalid) {
+		t.Fatalf("replay: %v", err)
+	}
+	// The refresh grant works against the simulator too.
+	fresh, err := app.Refresh(context.Background(), cb.Shop, tok.RefreshToken)
+	if err != nil || fresh.AccessToken == tok.AccessToken {
+		t.Fatalf("refresh: %v", err)
+	}
+}
+
+type tokenMap struct{ m map[string]shopify.Token }
+
+func (s *tokenMap) Load(_ context.Context, shop string) (shopify.Token, error) {
+	t, ok := s.m[shop]
+	if !ok {
+		return shopify.Token{}, shopify.ErrNoToken
+	}
+	return t, nil
+}
+
+func (s *tokenMap) Save(_ context.Context, shop string, t shopify.Token) error {
+	s.m[shop] = t
+	return nil
+}

@@ -1,0 +1,225 @@
+package shopifysim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// trees is the data as the executor sees it: each document marshalled to its
+// Admin GraphQL JSON shape and decoded into generic maps. The executor then
+// needs no per-type code: a field is a map key, and a schema *Connection over
+// a JSON array becomes edges/nodes/pageInfo.
+type trees struct {
+	shop           map[string]any
+	orders         []any
+	customers      []any
+	products       []any
+	variants       []any
+	inventoryItems []any
+	locations      []any
+	payouts        []any
+	balanceTxns    []any
+	purchaseOrders []any
+	account        map[string]any
+	byID           map[string]map[string]any
+}
+
+// toTree converts a model document into a generic JSON tree. Numbers stay
+// json.Number, so no amount or id ever passes through a float.
+func toTree(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func buildTrees(d *Data, now time.Time) (*trees, error) {
+	t := &trees{byID: map[string]map[string]any{}}
+	var err error
+	conv := func(v any) map[string]any {
+		if err != nil {
+			return nil
+		}
+		var m map[string]any
+		m, err = toTree(v)
+		return m
+	}
+	index := func(m map[string]any) map[string]any {
+		if id, ok := m["id"].(string); ok && id != "" {
+			t.byID[id] = m
+		}
+		return m
+	}
+	t.shop = conv(d.Shop)
+	if t.shop != nil {
+		t.shop["ianaTimezone"] = d.Shop.IanaTimezone
+		t.shop["myshopifyDomain"] = d.Shop.MyshopifyDomain
+		index(t.shop)
+	}
+	for _, l := range d.Locations {
+		t.locations = append(t.locations, index(conv(l)))
+	}
+	for _, c := range d.Customers {
+		t.customers = append(t.customers, index(conv(c)))
+	}
+	for _, p := range d.Products {
+		pm := index(conv(p))
+		t.products = append(t.products, pm)
+		if vs, ok := pm["variants"].([]any); ok {
+			for _, v := range vs {
+				vm := v.(map[string]any)
+				t.variants = append(t.variants, index(vm))
+				if item, ok := vm["inventoryItem"].(map[string]any); ok {
+					item["variant"] = map[string]any{"id": vm["id"], "sku": vm["sku"], "displayName": vm["displayName"]}
+					t.inventoryItems = append(t.inventoryItems, index(item))
+				}
+			}
+		}
+	}
+	for _, o := range d.Orders {
+		om := index(conv(o))
+		t.orders = append(t.orders, om)
+		if om == nil {
+			continue
+		}
+		if dev := registerFor(d, o); dev != "" {
+			for _, tx := range asList(om["transactions"]) {
+				if m, ok := tx.(map[string]any); ok && m["location"] != nil {
+					m["device"] = map[string]any{"id": dev}
+				}
+			}
+		}
+		if lis, ok := om["lineItems"].([]any); ok {
+			for _, li := range lis {
+				index(li.(map[string]any))
+			}
+		}
+		if rfs, ok := om["refunds"].([]any); ok {
+			for _, r := range rfs {
+				rm := r.(map[string]any)
+				rm["order"] = map[string]any{"id": o.ID, "name": o.Name}
+				index(rm)
+			}
+		}
+	}
+	for _, p := range d.Payouts {
+		pm := conv(p)
+		if pm == nil {
+			continue
+		}
+		delete(pm, "balanceTransactions")
+		t.payouts = append(t.payouts, index(pm))
+		for _, bt := range p.BalanceTransactions {
+			bm := index(conv(bt))
+			if bm != nil {
+				bm["associatedPayout"] = map[string]any{"id": p.ID, "status": p.Status}
+				t.balanceTxns = append(t.balanceTxns, bm)
+			}
+		}
+	}
+	itemOf := map[string]string{}
+	for _, p := range d.Products {
+		for _, v := range p.Variants {
+			if v.InventoryItem != nil {
+				itemOf[v.ID] = v.InventoryItem.ID
+			}
+		}
+	}
+	for _, po := range d.PurchaseOrders {
+		if po.Source != "shopify" {
+			continue
+		}
+		t.purchaseOrders = append(t.purchaseOrders, index(purchaseOrderTree(po, itemOf)))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build object trees: %w", err)
+	}
+	t.account = map[string]any{
+		"id": "gid://shopify/ShopifyPaymentsAccount/1", "activated": true, "country": "US",
+		"defaultCurrency": d.Shop.CurrencyCode, "onboardable": false, "balance": []any{},
+		"payouts": t.payouts, "balanceTransactions": t.balanceTxns,
+	}
+	return t, nil
+}
+
+// purchaseOrderTree renders a native purchase order in the unstable
+// InventoryPurchaseOrder shape. The schema's status enum has only DRAFT and
+// ORDERED; receiving is not part of the purchase order there.
+func purchaseOrderTree(po shopify.PurchaseOrder, itemOf map[string]string) map[string]any {
+	status := "ORDERED"
+	if po.Status == "DRAFT" {
+		status = "DRAFT"
+	}
+	created := po.UpdatedAt
+	if po.OrderedAt != nil {
+		created = *po.OrderedAt
+	}
+	m := map[string]any{
+		"id": po.ID, "name": po.Name, "status": status, "currency": po.CurrencyCode,
+		"dateCreated": created.UTC().Format(time.RFC3339), "updatedAt": po.UpdatedAt.UTC().Format(time.RFC3339),
+		"origin": map[string]any{"supplier": map[string]any{"name": po.SupplierName}},
+	}
+	if po.OrderedAt != nil {
+		m["orderedAt"] = po.OrderedAt.UTC().Format(time.RFC3339)
+	}
+	if po.Destination != nil {
+		m["destination"] = map[string]any{"name": po.Destination.Name, "snapshottedAt": created.UTC().Format(time.RFC3339),
+			"location": map[string]any{"id": po.Destination.ID, "name": po.Destination.Name, "isActive": po.Destination.IsActive},
+			"address":  map[string]any{}}
+	}
+	var lines []any
+	for _, l := range po.LineItems {
+		money := func(c fmt.Stringer) map[string]any {
+			return map[string]any{"amount": c.String(), "currencyCode": po.CurrencyCode}
+		}
+		sub := l.UnitCost * centsOf(l.Quantity)
+		lines = append(lines, map[string]any{
+			"id": l.ID, "title": l.Title, "supplierSku": l.SKU, "totalQuantity": json.Number(itoa(int64(l.Quantity))),
+			"unitCost": money(l.UnitCost), "subtotal": money(sub), "totalCost": money(sub), "taxPercent": "0.0",
+			"inventoryItem": map[string]any{"id": itemOf[l.VariantID], "sku": l.SKU,
+				"variant": map[string]any{"id": l.VariantID}},
+			"purchaseOrder": map[string]any{"id": po.ID, "name": po.Name},
+		})
+	}
+	m["lineItems"] = lines
+	return m
+}
+
+// registerFor finds the POS device an order was rung up on from its
+// sourceIdentifier ("<location>-<register>-<sequence>", as the generator
+// writes it); "" when the order names none.
+func registerFor(d *Data, o shopify.Order) string {
+	if o.RetailLocation == nil {
+		return ""
+	}
+	parts := strings.Split(o.SourceIdentifier, "-")
+	if len(parts) != 3 {
+		return ""
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil || n < 1 {
+		return ""
+	}
+	for _, r := range d.Registers {
+		if r.LocationID == o.RetailLocation.ID {
+			n--
+			if n == 0 {
+				return r.ID
+			}
+		}
+	}
+	return ""
+}

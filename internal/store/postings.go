@@ -1,0 +1,463 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb"
+)
+
+// postingColumns are read in this order by scanPosting.
+const postingColumns = `id, shop_id, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
+	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
+	error_message, created_at, updated_at`
+
+func scanPosting(r rowScanner) (*shopqb.Posting, error) {
+	var p shopqb.Posting
+	var deps, state string
+	err := r.Scan(&p.ID, &p.ShopID, &p.Key, &p.Kind, &deps, &p.Request, &p.ExternalGUID, &p.RefNumber, &p.TxnDate,
+		&p.Name, &p.PlanHash, &state, &p.MessageSetID, &p.Attempts, timeScan{&p.NextAttempt}, &p.QBID,
+		&p.EditSequence, &p.ErrorCode, &p.ErrorClass, &p.ErrorMessage, timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt})
+	if err != nil {
+		return nil, err
+	}
+	p.State = shopqb.PostingState(state)
+	if err := json.Unmarshal([]byte(deps), &p.DependsOn); err != nil {
+		return nil, fmt.Errorf("posting %d: decode dependencies: %w", p.ID, err)
+	}
+	return &p, nil
+}
+
+func encodeDeps(deps []string) (string, error) {
+	if len(deps) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(deps)
+	return string(b), err
+}
+
+// UpsertPostings inserts postings whose (shop, key) is new and, for existing
+// ones that are still planned or failed, replaces their content when the
+// plan hash changed. Postings already sent, done or in doubt are never
+// touched: QuickBooks may hold them, and changing what was sent would break
+// recovery. Inserted and updated postings get their ID, ShopID and times
+// set; all of it happens in one transaction.
+func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error) {
+	for _, p := range ps {
+		if p.Key == "" {
+			return 0, 0, fmt.Errorf("upsert postings of shop %d: a posting of kind %q has no key", shopID, p.Kind)
+		}
+		if p.Kind == "" {
+			return 0, 0, fmt.Errorf("upsert posting %s of shop %d: empty kind", p.Key, shopID)
+		}
+	}
+	now := normTime(time.Now())
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		inserted, updated = 0, 0
+		insert, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO postings (shop_id, posting_key, kind, deps, request,
+			external_guid, ref_number, txn_date, name, plan_hash, state, message_set_id, attempts, next_attempt, qbid,
+			edit_sequence, error_code, error_class, error_message, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id`))
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		update, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
+			external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, updated_at = ?
+			WHERE shop_id = ? AND posting_key = ? AND state IN ('planned', 'failed') AND plan_hash <> ?
+			RETURNING id`))
+		if err != nil {
+			return err
+		}
+		defer update.Close()
+		delDeps, err := tx.PrepareContext(ctx, db.d.q(`DELETE FROM posting_deps WHERE posting_id = ?`))
+		if err != nil {
+			return err
+		}
+		defer delDeps.Close()
+		addDep, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO posting_deps (posting_id, shop_id, dep_key)
+			VALUES (?, ?, ?) ON CONFLICT (posting_id, dep_key) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer addDep.Close()
+
+		for _, p := range ps {
+			deps, err := encodeDeps(p.DependsOn)
+			if err != nil {
+				return fmt.Errorf("posting %s: encode dependencies: %w", p.Key, err)
+			}
+			state := p.State
+			if state == "" {
+				state = shopqb.Planned
+			}
+			var id int64
+			err = insert.QueryRowContext(ctx, shopID, p.Key, p.Kind, deps, p.Request, p.ExternalGUID, p.RefNumber,
+				p.TxnDate, p.Name, p.PlanHash, string(state), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
+				p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now)).Scan(&id)
+			switch {
+			case err == nil:
+				inserted++
+				p.ID, p.ShopID, p.State, p.CreatedAt, p.UpdatedAt = id, shopID, state, now, now
+				p.NextAttempt = normTime(p.NextAttempt)
+			case errors.Is(err, sql.ErrNoRows):
+				err = update.QueryRowContext(ctx, p.Kind, deps, p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
+					p.Name, p.PlanHash, db.d.t(now), shopID, p.Key, p.PlanHash).Scan(&id)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // unchanged, or already on its way to QuickBooks
+				}
+				if err != nil {
+					return fmt.Errorf("update posting %s: %w", p.Key, err)
+				}
+				updated++
+				p.ID, p.ShopID, p.UpdatedAt = id, shopID, now
+				if _, err := delDeps.ExecContext(ctx, id); err != nil {
+					return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
+				}
+			default:
+				return fmt.Errorf("insert posting %s: %w", p.Key, err)
+			}
+			for _, dep := range p.DependsOn {
+				if dep == p.Key {
+					return fmt.Errorf("posting %s depends on itself", p.Key)
+				}
+				if _, err := addDep.ExecContext(ctx, id, shopID, dep); err != nil {
+					return fmt.Errorf("posting %s: record dependency %s: %w", p.Key, dep, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)
+	}
+	return inserted, updated, nil
+}
+
+// PostingByKey returns a shop's posting by its key, or shopqb.ErrNotFound.
+func (db *DB) PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) {
+	row := db.queryRow(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key = ?", shopID, key)
+	p, err := scanPosting(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("posting %s of shop %d: %w", key, shopID, shopqb.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("posting %s of shop %d: %w", key, shopID, err)
+	}
+	return p, nil
+}
+
+// readyQuery selects planned postings that are due and whose every
+// dependency exists and is done. A dependency key with no posting at all
+// holds its dependant back: it means the planner has not produced the
+// customer or item yet, and sending the transaction first would fail in
+// QuickBooks with 3140.
+const readyQuery = `SELECT p.id FROM postings p
+	WHERE p.shop_id = ? AND p.state = 'planned' AND p.next_attempt <= ?
+	AND NOT EXISTS (
+		SELECT 1 FROM posting_deps d
+		LEFT JOIN postings q ON q.shop_id = d.shop_id AND q.posting_key = d.dep_key
+		WHERE d.posting_id = p.id AND (q.id IS NULL OR q.state <> 'done'))
+	ORDER BY p.id LIMIT ?`
+
+// ClaimReady atomically takes up to limit ready postings (see readyQuery),
+// oldest first, and marks them sent under messageSetID with one more
+// attempt. On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so
+// concurrent claimers take different postings without waiting for each
+// other; on SQLite the transaction holds the database's write lock from its
+// BEGIN (_txlock=immediate), so claimers run one after the other.
+func (db *DB) ClaimReady(ctx context.Context, shopID int64, now time.Time, limit int, messageSetID string) ([]*shopqb.Posting, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []*shopqb.Posting
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		q := readyQuery
+		if db.d.name == Postgres {
+			q += " FOR UPDATE OF p SKIP LOCKED"
+		}
+		rows, err := db.query(ctx, tx, q, shopID, db.d.t(now), limit)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		args := make([]any, 0, len(ids)+3)
+		args = append(args, messageSetID, db.d.t(time.Now()))
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		rows, err = db.query(ctx, tx, `UPDATE postings SET state = 'sent', message_set_id = ?, attempts = attempts + 1,
+			updated_at = ? WHERE state = 'planned' AND id IN (`+placeholders(len(ids))+`) RETURNING `+postingColumns, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPosting(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim ready postings of shop %d: %w", shopID, err)
+	}
+	// RETURNING gives no order guarantee; callers send oldest first.
+	sortPostingsByID(out)
+	return out, nil
+}
+
+func sortPostingsByID(ps []*shopqb.Posting) {
+	slices.SortFunc(ps, func(a, b *shopqb.Posting) int { return cmp.Compare(a.ID, b.ID) })
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// UpdatePostings writes the mutable fields of each posting — state, message
+// set, attempts, next attempt, QuickBooks id and edit sequence, error — in
+// one transaction, so a batch's results land together or not at all. A
+// posting that does not exist fails the whole call with shopqb.ErrNotFound.
+func (db *DB) UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	now := normTime(time.Now())
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET state = ?, message_set_id = ?, attempts = ?,
+			next_attempt = ?, qbid = ?, edit_sequence = ?, error_code = ?, error_class = ?, error_message = ?,
+			updated_at = ? WHERE id = ?`))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, p := range ps {
+			if p.State == "" {
+				return fmt.Errorf("posting %d (%s): empty state", p.ID, p.Key)
+			}
+			res, err := stmt.ExecContext(ctx, string(p.State), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
+				p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), p.ID)
+			if err != nil {
+				return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
+			}
+			if err := oneRow(res); err != nil {
+				return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update %d postings: %w", len(ps), err)
+	}
+	for _, p := range ps {
+		p.UpdatedAt = now
+		p.NextAttempt = normTime(p.NextAttempt)
+	}
+	return nil
+}
+
+// ListPostings returns the postings f selects, in id order.
+func (db *DB) ListPostings(ctx context.Context, f PostingFilter) ([]*shopqb.Posting, error) {
+	var where []string
+	var args []any
+	if f.ShopID != 0 {
+		where = append(where, "shop_id = ?")
+		args = append(args, f.ShopID)
+	}
+	if len(f.States) > 0 {
+		where = append(where, "state IN ("+placeholders(len(f.States))+")")
+		for _, s := range f.States {
+			args = append(args, string(s))
+		}
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, f.Kind)
+	}
+	if f.KeyLike != "" {
+		where = append(where, "posting_key LIKE ?")
+		args = append(args, f.KeyLike)
+	}
+	if f.AfterID != 0 {
+		where = append(where, "id > ?")
+		args = append(args, f.AfterID)
+	}
+	q := "SELECT " + postingColumns + " FROM postings"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := db.query(ctx, db.sql, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list postings: %w", err)
+	}
+	defer rows.Close()
+	var out []*shopqb.Posting
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list postings: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list postings: %w", err)
+	}
+	return out, nil
+}
+
+// CountPostings counts a shop's postings by state; states with none are absent.
+func (db *DB) CountPostings(ctx context.Context, shopID int64) (map[shopqb.PostingState]int, error) {
+	rows, err := db.query(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? GROUP BY state", shopID)
+	if err != nil {
+		return nil, fmt.Errorf("count postings of shop %d: %w", shopID, err)
+	}
+	defer rows.Close()
+	out := map[shopqb.PostingState]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count postings of shop %d: %w", shopID, err)
+		}
+		out[shopqb.PostingState(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count postings of shop %d: %w", shopID, err)
+	}
+	return out, nil
+}
+
+// ArchivePostings moves every posting of a shop into archived_postings under
+// label, in one transaction, and returns how many moved. The outbox is then
+// empty for a new start; the archive keeps QuickBooks ids, ExternalGUIDs and
+// RefNumbers so the new run can link instead of posting twice.
+func (db *DB) ArchivePostings(ctx context.Context, shopID int64, label string) (int, error) {
+	if label == "" {
+		return 0, fmt.Errorf("archive postings of shop %d: empty label", shopID)
+	}
+	var moved int
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := db.exec(ctx, tx, `INSERT INTO archived_postings (posting_id, shop_id, label, archived_at,
+			posting_key, kind, deps, request, external_guid, ref_number, txn_date, name, plan_hash, state,
+			message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class, error_message,
+			created_at, updated_at)
+			SELECT id, shop_id, ?, ?, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
+			plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
+			error_message, created_at, updated_at FROM postings WHERE shop_id = ? ORDER BY id`,
+			label, db.d.t(time.Now()), shopID)
+		if err != nil {
+			return err
+		}
+		copied, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if _, err := db.exec(ctx, tx, "DELETE FROM posting_deps WHERE shop_id = ?", shopID); err != nil {
+			return err
+		}
+		res, err = db.exec(ctx, tx, "DELETE FROM postings WHERE shop_id = ?", shopID)
+		if err != nil {
+			return err
+		}
+		deleted, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if copied != deleted {
+			return fmt.Errorf("copied %d postings but deleted %d", copied, deleted)
+		}
+		moved = int(deleted)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("archive postings of shop %d as %q: %w", shopID, label, err)
+	}
+	return moved, nil
+}
+
+// archivePage is how many archived postings ArchivedPostings reads at a time.
+const archivePage = 500
+
+// ArchivedPostings calls fn with every archived posting of a shop, oldest
+// archive first. It reads in pages by id rather than holding one cursor
+// open, so fn may use the store (on SQLite as on PostgreSQL) and memory stays
+// flat however many postings were archived. ID is the posting's original id.
+func (db *DB) ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopqb.Posting) error) error {
+	var after int64
+	for {
+		rows, err := db.query(ctx, db.sql, `SELECT id, posting_id, shop_id, posting_key, kind, deps, request,
+			external_guid, ref_number, txn_date, name, plan_hash, state, message_set_id, attempts, next_attempt, qbid,
+			edit_sequence, error_code, error_class, error_message, created_at, updated_at
+			FROM archived_postings WHERE shop_id = ? AND id > ? ORDER BY id LIMIT ?`, shopID, after, archivePage)
+		if err != nil {
+			return fmt.Errorf("archived postings of shop %d: %w", shopID, err)
+		}
+		var page []*shopqb.Posting
+		for rows.Next() {
+			var archiveID int64
+			p, err := scanPosting(prefixScanner{rows, &archiveID})
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("archived postings of shop %d: %w", shopID, err)
+			}
+			after = archiveID
+			page = append(page, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("archived postings of shop %d: %w", shopID, err)
+		}
+		for _, p := range page {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if len(page) < archivePage {
+			return nil
+		}
+	}
+}
+
+// prefixScanner scans one leading column into extra before the columns a
+// scan function expects.
+type prefixScanner struct {
+	r     rowScanner
+	extra any
+}
+
+func (s prefixScanner) Scan(dest ...any) error {
+	return s.r.Scan(append([]any{s.extra}, dest...)...)
+}

@@ -1,0 +1,394 @@
+package syncengine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+// nextRequest chooses what QuickBooks is asked next: the preflight once per
+// session, then the fate of in-doubt postings (lost answers, and names
+// QuickBooks already had), then a batch of ready postings. "" means nothing is left for this session.
+func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session) (string, error) {
+	ms := qbxml.MsgSet{OnError: qbxml.ContinueOnError, Version: st.Version}
+	now := e.now()
+	if !st.Preflighted {
+		reqs, err := preflightRequest()
+		if err != nil {
+			return "", err
+		}
+		st.InFlight = &inFlight{Kind: "preflight", SentAt: now}
+		return ms.Build(reqs)
+	}
+	// In doubt: ask before anything is sent again.
+	doubt, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
+	if err != nil {
+		return "", fmt.Errorf("list in-doubt postings: %w", err)
+	}
+	if len(doubt) > 0 {
+		return e.lookupRequest(ms, st, "recover", doubt, now)
+	}
+	msid := newMessageSetID()
+	claimed, err := e.store.ClaimReady(ctx, shop.ID, now, max(st.Batch, 1), msid)
+	if err != nil {
+		return "", fmt.Errorf("claim postings: %w", err)
+	}
+	if len(claimed) == 0 {
+		return "", nil
+	}
+	ms.NewMessageSetID = msid
+	reqs := make([]qbxml.Raw, len(claimed))
+	ids := make([]int64, len(claimed))
+	for i, p := range claimed {
+		reqs[i] = qbxml.Raw{RequestID: strconv.FormatInt(p.ID, 10), XML: p.Request}
+		ids[i] = p.ID
+	}
+	x, err := ms.Build(reqs)
+	if err != nil {
+		// A stored request that no longer builds is a shopqb bug: fail those
+		// postings loudly rather than loop on them.
+		for _, p := range claimed {
+			p.State, p.ErrorClass, p.ErrorMessage = shopqb.Failed, string(qbxml.Permanent), "shopqb could not build this request: "+err.Error()
+		}
+		_ = e.store.UpdatePostings(ctx, claimed)
+		return "", err
+	}
+	st.InFlight = &inFlight{Kind: "post", MessageSetID: msid, Postings: ids, SentAt: now}
+	return x, nil
+}
+
+// lookupRequest builds queries that find postings' records in QuickBooks:
+// transactions by RefNumber (or date) with their ExternalGUID, list records by name.
+func (e *Engine) lookupRequest(ms qbxml.MsgSet, st *session, kind string, ps []*shopqb.Posting, now time.Time) (string, error) {
+	fl := &inFlight{Kind: kind, Queries: map[string]int64{}, SentAt: now}
+	var reqs []qbxml.Raw
+	for _, p := range ps {
+		var q qbxml.Request
+		var err error
+		if isListKind(p.Kind) {
+			q, err = qbxml.ListQueryFor(p.Kind, p.Name)
+		} else {
+			q, err = qbxml.TxnQueryFor(p.Kind, p.RefNumber, p.TxnDate)
+		}
+		if err != nil {
+			return "", fmt.Errorf("look up %s: %w", p.Key, err)
+		}
+		x, err := qbxml.MarshalRequest(q)
+		if err != nil {
+			return "", fmt.Errorf("look up %s: %w", p.Key, err)
+		}
+		id := fmt.Sprintf("q%d", p.ID)
+		fl.Queries[id] = p.ID
+		reqs = append(reqs, qbxml.Raw{RequestID: id, XML: x})
+	}
+	st.InFlight = fl
+	return ms.Build(reqs)
+}
+
+func isListKind(kind string) bool {
+	switch kind {
+	case "CustomerAdd", "VendorAdd", "AccountAdd", "PaymentMethodAdd", "ClassAdd",
+		"ItemInventoryAdd", "ItemNonInventoryAdd", "ItemServiceAdd", "ItemOtherChargeAdd",
+		"ItemDiscountAdd", "ItemSalesTaxAdd", "ItemPaymentAdd":
+		return true
+	}
+	return false
+}
+
+// applyResponse reads QuickBooks' answer to the set in flight.
+func (e *Engine) applyResponse(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, response string) error {
+	rs, err := qbxml.ParseResponse(response)
+	if err != nil {
+		// Unreadable answer: for a posting set, QuickBooks may have committed
+		// it, so its postings are in doubt, not failed.
+		if fl.Kind == "post" {
+			e.setInDoubt(ctx, shop.ID, fl.Postings)
+		}
+		return fmt.Errorf("read QuickBooks' response: %w", err)
+	}
+	switch fl.Kind {
+	case "preflight":
+		return e.recordPreflight(ctx, shop, st, rs)
+	case "post":
+		return e.applyPostResults(ctx, shop, st, fl, rs)
+	case "recover":
+		return e.applyLookups(ctx, shop, st, fl, rs)
+	}
+	return fmt.Errorf("unknown in-flight kind %q", fl.Kind)
+}
+
+func (e *Engine) postingsByID(ctx context.Context, shopID int64, ids []int64) (map[int64]*shopqb.Posting, error) {
+	want := map[int64]bool{}
+	minID := int64(-1)
+	for _, id := range ids {
+		want[id] = true
+		if minID < 0 || id < minID {
+			minID = id
+		}
+	}
+	out := map[int64]*shopqb.Posting{}
+	after := minID - 1
+	for len(out) < len(want) {
+		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, AfterID: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			if want[p.ID] {
+				out[p.ID] = p
+			}
+			after = p.ID
+		}
+	}
+	return out, nil
+}
+
+// applyPostResults records each posting's outcome from its own response.
+func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, rs *qbxml.MsgsRs) error {
+	byID, err := e.postingsByID(ctx, shop.ID, fl.Postings)
+	if err != nil {
+		return fmt.Errorf("load postings of set %s: %w", fl.MessageSetID, err)
+	}
+	now := e.now()
+	var changed []*shopqb.Posting
+	for _, id := range fl.Postings {
+		p := byID[id]
+		if p == nil || p.State != shopqb.Sent {
+			continue
+		}
+		r := rs.ByRequestID(strconv.FormatInt(id, 10))
+		if r == nil {
+			// stopOnError or a truncated answer: QuickBooks did not get to it.
+			p.State = shopqb.Planned
+			changed = append(changed, p)
+			continue
+		}
+		e.applyOne(p, r, now, st)
+		changed = append(changed, p)
+	}
+	if err := e.store.UpdatePostings(ctx, changed); err != nil {
+		return fmt.Errorf("record results of set %s: %w", fl.MessageSetID, err)
+	}
+	return nil
+}
+
+// applyOne applies one response to its posting, per the classification of its status.
+func (e *Engine) applyOne(p *shopqb.Posting, r *qbxml.Response, now time.Time, st *session) {
+	c := r.Class()
+	p.ErrorCode, p.ErrorClass, p.ErrorMessage = "", "", ""
+	switch c.Kind {
+	case qbxml.OK:
+		p.State = shopqb.Done
+		if len(r.Rets) > 0 {
+			ret := r.Rets[0]
+			p.QBID = firstNonEmpty(ret.TxnID, ret.ListID)
+			p.EditSequence = ret.EditSequence
+		}
+		st.Done++
+	case qbxml.LinkExisting:
+		// The name exists in QuickBooks: look it up (as an in-doubt posting
+		// is) and link to it instead of adding a second one.
+		p.State = shopqb.InDoubt
+		p.ErrorCode, p.ErrorClass, p.ErrorMessage = c.Code, string(c.Kind), c.Message
+	case qbxml.RetryLater, qbxml.Requery:
+		if p.Attempts >= e.MaxAttempts {
+			p.State = shopqb.Failed
+			p.ErrorCode, p.ErrorClass = c.Code, string(c.Kind)
+			p.ErrorMessage = fmt.Sprintf("%s (gave up after %d attempts) %s", c.Message, p.Attempts, c.Fix)
+			st.Failed++
+			return
+		}
+		p.State = shopqb.Planned
+		p.NextAttempt = now.Add(backoff(p.Attempts))
+		p.ErrorCode, p.ErrorClass, p.ErrorMessage = c.Code, string(c.Kind), c.Message
+		st.Retried++
+	default:
+		p.State = shopqb.Failed
+		p.ErrorCode, p.ErrorClass = c.Code, string(c.Kind)
+		p.ErrorMessage = strings.TrimSpace(c.Message + " " + c.Fix)
+		if r.StatusMessage != "" {
+			p.ErrorMessage += " QuickBooks said: " + r.StatusMessage
+		}
+		st.Failed++
+	}
+}
+
+// backoff grows 2s, 4s, 8s … up to 10 minutes.
+func backoff(attempts int) time.Duration {
+	d := 2 * time.Second
+	for i := 1; i < attempts && d < 10*time.Minute; i++ {
+		d *= 2
+	}
+	if d > 10*time.Minute {
+		d = 10 * time.Minute
+	}
+	return d
+}
+
+// applyLookups resolves in-doubt postings and links: found in QuickBooks
+// (same ExternalGUID, or for a list record the same name) means done; not
+// found means QuickBooks never got it, so it may be sent.
+func (e *Engine) applyLookups(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, rs *qbxml.MsgsRs) error {
+	ids := make([]int64, 0, len(fl.Queries))
+	for _, id := range fl.Queries {
+		ids = append(ids, id)
+	}
+	byID, err := e.postingsByID(ctx, shop.ID, ids)
+	if err != nil {
+		return err
+	}
+	var changed []*shopqb.Posting
+	for reqID, pid := range fl.Queries {
+		p := byID[pid]
+		if p == nil {
+			continue
+		}
+		r := rs.ByRequestID(reqID)
+		if r == nil {
+			continue // asked again next round
+		}
+		c := r.Class()
+		if c.Kind != qbxml.OK && c.Kind != qbxml.NotFound {
+			if c.Kind == qbxml.RetryLater {
+				continue
+			}
+			p.State = shopqb.Failed
+			p.ErrorCode, p.ErrorClass, p.ErrorMessage = c.Code, string(c.Kind), "looking it up in QuickBooks failed: "+c.Message
+			st.Failed++
+			changed = append(changed, p)
+			continue
+		}
+		var match *qbxml.Ret
+		for i := range r.Rets {
+			ret := &r.Rets[i]
+			if isListKind(p.Kind) {
+				if strings.EqualFold(firstNonEmpty(ret.FullName, ret.Name), p.Name) {
+					match = ret
+				}
+			} else if sameGUID(ret.ExternalGUID, p.ExternalGUID) {
+				match = ret
+			}
+		}
+		switch {
+		case match != nil:
+			p.State = shopqb.Done
+			p.QBID = firstNonEmpty(match.TxnID, match.ListID)
+			p.EditSequence = match.EditSequence
+			p.ErrorCode, p.ErrorClass, p.ErrorMessage = "", "", ""
+			st.Recovered++
+		case p.ErrorClass == string(qbxml.LinkExisting):
+			p.State = shopqb.Failed
+			p.ErrorClass = string(qbxml.MerchantFix)
+			p.ErrorMessage = fmt.Sprintf("QuickBooks said the name %q is in use, but no %s has that name: it is probably a customer, vendor, employee or other name of another type. Rename that record in QuickBooks, then retry.", p.Name, strings.TrimSuffix(p.Kind, "Add"))
+			st.Failed++
+		default:
+			// Not in QuickBooks: the lost set never committed it. Safe to send.
+			p.State = shopqb.Planned
+			p.ErrorCode, p.ErrorClass, p.ErrorMessage = "", "", ""
+		}
+		changed = append(changed, p)
+	}
+	return e.store.UpdatePostings(ctx, changed)
+}
+
+func sameGUID(a, b string) bool {
+	norm := func(s string) string { return strings.ToUpper(strings.Trim(strings.TrimSpace(s), "{}")) }
+	return a != "" && norm(a) == norm(b)
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// requestFailed handles a set QuickBooks could not process at all (an
+// HRESULT instead of a response): nothing in it was committed.
+func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, hresult, message string) string {
+	c := classifyHRESULT(hresult)
+	msg := fmt.Sprintf("QuickBooks could not process the request (%s %s): %s %s", hresult, strings.TrimSpace(message), c.Message, c.Fix)
+	if fl.Kind == "post" {
+		byID, err := e.postingsByID(ctx, shop.ID, fl.Postings)
+		if err == nil {
+			var changed []*shopqb.Posting
+			now := e.now()
+			for _, p := range byID {
+				if p.State != shopqb.Sent {
+					continue
+				}
+				if c.Kind == qbxml.RetryLater && p.Attempts < e.MaxAttempts {
+					p.State = shopqb.Planned
+					p.NextAttempt = now.Add(backoff(p.Attempts))
+				} else {
+					p.State = shopqb.Failed
+					st.Failed++
+				}
+				p.ErrorCode, p.ErrorClass, p.ErrorMessage = c.Code, string(c.Kind), msg
+				changed = append(changed, p)
+			}
+			_ = e.store.UpdatePostings(ctx, changed)
+		}
+	}
+	e.log.Warn("QuickBooks request failed", "shop", shop.Domain, "hresult", hresult, "message", message)
+	return msg
+}
+
+func (e *Engine) setInDoubt(ctx context.Context, shopID int64, ids []int64) {
+	byID, err := e.postingsByID(ctx, shopID, ids)
+	if err != nil {
+		return
+	}
+	var changed []*shopqb.Posting
+	for _, p := range byID {
+		if p.State == shopqb.Sent {
+			p.State = shopqb.InDoubt
+			changed = append(changed, p)
+		}
+	}
+	_ = e.store.UpdatePostings(ctx, changed)
+}
+
+func classifyHRESULT(h string) qbxml.Class { return qbxml.ClassifyHRESULT(h) }
+
+// newMessageSetID names a message set so a lost answer can be asked for.
+func newMessageSetID() string { return "ms-" + secret.NewTicket()[:18] }
+
+// finishRuns closes running sync runs once nothing is left to send.
+func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb.PostingState]int) {
+	if counts[shopqb.Planned]+counts[shopqb.InDoubt]+counts[shopqb.Sent] > 0 {
+		return
+	}
+	runs, err := e.store.SyncRuns(ctx, shopID, 20)
+	if err != nil {
+		return
+	}
+	now := e.now()
+	for _, r := range runs {
+		if r.Status == "posting" {
+			r.Status = "ok"
+			if counts[shopqb.Failed] > 0 {
+				r.Status = "ok_with_failures"
+			}
+			r.FinishedAt = &now
+			if r.Counts == nil {
+				r.Counts = map[string]int{}
+			}
+			r.Counts["failed_total"] = counts[shopqb.Failed]
+			r.Counts["done_total"] = counts[shopqb.Done]
+			_ = e.store.UpdateSyncRun(ctx, r)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package syncengine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/qbwc"
+	"github.com/shopqb/shopqb/internal/qbxml"
+)
+
+// KV keys.
+const (
+	kvPreflight = "preflight"
+	kvHost      = "host"
+	kvNames     = "names"
+	kvWatermark = "watermark:orders"
+	kvPayouts   = "watermark:payouts"
+)
+
+// Preflight is what shopqb learned about the company file on first contact,
+// shown to the merchant and checked before the start.
+type Preflight struct {
+	CheckedAt     string   `json:"checkedAt"`
+	Product       string   `json:"product"`
+	Edition       string   `json:"edition"`
+	Country       string   `json:"country"`
+	QBXMLVersion  string   `json:"qbxmlVersion"`
+	Supported     []string `json:"supportedVersions"`
+	CompanyName   string   `json:"companyName"`
+	CompanyFile   string   `json:"companyFile"`
+	SalesTaxOn    bool     `json:"salesTaxOn"`
+	DefaultTax    string   `json:"defaultTaxItem"`
+	DefaultRate   string   `json:"defaultTaxRate"`
+	Inventory     bool     `json:"inventory"`
+	ClassTracking bool     `json:"classTracking"`
+	MultiCurrency bool     `json:"multiCurrency"`
+	ClosingDate   string   `json:"closingDate,omitempty"`
+	// ListLimit is 14,500 on Pro and Premier, 0 when the edition has none.
+	ListLimit int           `json:"listLimit"`
+	Customers int           `json:"customers"`
+	Vendors   int           `json:"vendors"`
+	Items     int           `json:"items"`
+	Accounts  []AccountInfo `json:"accounts"`
+	TaxItems  []TaxItemInfo `json:"taxItems"`
+	// KnownNames are existing list names (customers, vendors, items), so the
+	// planner links rather than duplicates.
+	KnownNames []string `json:"knownNames"`
+	// Problems stop the start; each says what to do in QuickBooks.
+	Problems []string `json:"problems"`
+}
+
+// AccountInfo is one account of the chart of accounts.
+type AccountInfo struct {
+	FullName string `json:"fullName"`
+	Type     string `json:"type"`
+}
+
+// TaxItemInfo is one sales-tax item.
+type TaxItemInfo struct {
+	Name string `json:"name"`
+	Rate string `json:"rate"`
+}
+
+// LoadPreflight returns a shop's stored preflight.
+func (e *Engine) LoadPreflight(ctx context.Context, shopID int64) (*Preflight, error) {
+	raw, err := e.store.KV(ctx, shopID, kvPreflight)
+	if err != nil {
+		return nil, wrapNotFound("no preflight yet: let the Web Connector connect once", err)
+	}
+	var p Preflight
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("preflight: %w", err)
+	}
+	return &p, nil
+}
+
+// acceptHCP reads the first sendRequestXML: which QuickBooks, which file, which
+// qbXML version. A session from another company file than the shop's is refused.
+func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, in qbwc.SendRequestInput) error {
+	st.Phase = "preflight"
+	file := strings.TrimSpace(in.CompanyFileName)
+	if shop.CompanyFile != "" && file != "" && !strings.EqualFold(shop.CompanyFile, file) {
+		return fmt.Errorf("QuickBooks has %q open, but this shop syncs with %q. Open that company file (or ask the operator to re-bind the shop) and run the Web Connector again", file, shop.CompanyFile)
+	}
+	if shop.CompanyFile == "" && file != "" {
+		shop.CompanyFile = file
+		if err := e.store.UpdateShop(ctx, shop); err != nil {
+			return fmt.Errorf("bind company file: %w", err)
+		}
+	}
+	st.CompanyFile = file
+	if in.HCPResponse == "" {
+		st.Version = qbxml.DefaultVersion
+		return nil
+	}
+	host, err := qbxml.ParseHCP(in.HCPResponse)
+	if err != nil {
+		return fmt.Errorf("read QuickBooks' host/company/preferences answer: %w", err)
+	}
+	v, ok := host.BestVersion(qbxml.DefaultVersion)
+	if !ok || v != qbxml.DefaultVersion {
+		return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", strings.Join(host.SupportedVersions, ", "), qbxml.DefaultVersion)
+	}
+	st.Version = v
+	raw, _ := json.Marshal(host)
+	return e.store.PutKV(ctx, shop.ID, kvHost, raw)
+}
+
+// preflightRequest asks for the chart of accounts, the sales-tax items and the
+// list sizes. Names only (IncludeRetElement) keeps it small on big files.
+func preflightRequest() ([]qbxml.Raw, error) {
+	reqs := []qbxml.Request{
+		qbxml.AccountQuery{IncludeRetElement: []string{"FullName", "AccountType"}},
+		qbxml.ItemSalesTaxQuery{IncludeRetElement: []string{"Name", "TaxRate"}},
+		qbxml.CustomerQuery{IncludeRetElement: []string{"FullName"}},
+		qbxml.VendorQuery{IncludeRetElement: []string{"Name"}},
+		qbxml.ItemQuery{IncludeRetElement: []string{"FullName"}},
+	}
+	out := make([]qbxml.Raw, len(reqs))
+	for i, r := range reqs {
+		x, err := qbxml.MarshalRequest(r)
+		if err != nil {
+			return nil, fmt.Errorf("preflight %s: %w", r.RequestName(), err)
+		}
+		out[i] = qbxml.Raw{RequestID: fmt.Sprintf("pf%d", i), XML: x}
+	}
+	return out, nil
+}
+
+// recordPreflight turns the preflight answers into the stored Preflight.
+func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *session, rs *qbxml.MsgsRs) error {
+	p := Preflight{CheckedAt: e.now().UTC().Format("2006-01-02T15:04:05Z"), CompanyFile: shop.CompanyFile, QBXMLVersion: st.Version}
+	var host qbxml.HostInfo
+	if raw, err := e.store.KV(ctx, shop.ID, kvHost); err == nil {
+		_ = json.Unmarshal(raw, &host)
+	} else if !errors.Is(err, shopqb.ErrNotFound) {
+		return err
+	}
+	p.Product, p.Edition, p.Country, p.Supported = host.ProductName, host.Edition, host.Country, host.SupportedVersions
+	p.CompanyName = host.CompanyName
+	p.SalesTaxOn, p.Inventory, p.ClassTracking, p.MultiCurrency = host.SalesTaxOn, host.InventoryOn, host.ClassTrackingOn, host.MultiCurrencyOn
+	p.DefaultTax = host.DefaultItemSalesTax.FullName
+	p.ClosingDate = host.ClosingDate
+	if host.HasListLimits() {
+		p.ListLimit = qbxml.ProPremierMaxNames
+	}
+	for _, r := range rs.Responses {
+		if r.StatusCode != 0 && r.StatusCode != 1 { // 1 = no match, an empty list
+			p.Problems = append(p.Problems, fmt.Sprintf("%s failed: %s", r.Name, r.Class()))
+			continue
+		}
+		switch r.Name {
+		case "AccountQueryRs":
+			for _, ret := range r.Rets {
+				p.Accounts = append(p.Accounts, AccountInfo{FullName: ret.FullName, Type: ret.Node.Value("AccountType")})
+			}
+		case "ItemSalesTaxQueryRs":
+			for _, ret := range r.Rets {
+				p.TaxItems = append(p.TaxItems, TaxItemInfo{Name: ret.Name, Rate: ret.Node.Value("TaxRate")})
+			}
+		case "CustomerQueryRs":
+			p.Customers = len(r.Rets)
+			for _, ret := range r.Rets {
+				p.KnownNames = append(p.KnownNames, ret.FullName)
+			}
+		case "VendorQueryRs":
+			p.Vendors = len(r.Rets)
+			for _, ret := range r.Rets {
+				p.KnownNames = append(p.KnownNames, ret.Name)
+			}
+		case "ItemQueryRs":
+			p.Items = len(r.Rets)
+			for _, ret := range r.Rets {
+				p.KnownNames = append(p.KnownNames, ret.FullName)
+			}
+		}
+	}
+	sort.Slice(p.Accounts, func(i, j int) bool { return p.Accounts[i].FullName < p.Accounts[j].FullName })
+	sort.Strings(p.KnownNames)
+	if !host.HasPreferences {
+		p.Problems = append(p.Problems, "QuickBooks did not report its preferences; run the Web Connector again.")
+	} else {
+		if !p.SalesTaxOn {
+			p.Problems = append(p.Problems, "Sales tax is off. In QuickBooks: Edit › Preferences › Sales Tax › Company Preferences › \"Do you charge sales tax?\" = Yes.")
+		}
+		if p.DefaultTax == "" {
+			p.Problems = append(p.Problems, "No most-common sales tax item is set. Create a sales tax item at 0.0% and choose it as \"Your most common sales tax item\" in Edit › Preferences › Sales Tax.")
+		} else {
+			for _, ti := range p.TaxItems {
+				if strings.EqualFold(ti.Name, p.DefaultTax) {
+					p.DefaultRate = ti.Rate
+				}
+			}
+			if !zeroRate(p.DefaultRate) {
+				p.Problems = append(p.Problems, fmt.Sprintf("The most common sales tax item %q is at %s%%, not 0%%. Shopify already computed the tax; set that item's rate to 0.0%% (or choose a 0%% item in Edit › Preferences › Sales Tax) so QuickBooks does not add tax again.", p.DefaultTax, p.DefaultRate))
+			}
+		}
+		if p.MultiCurrency {
+			p.Problems = append(p.Problems, "Multi-currency is on; shopqb books in the home currency only and has not been verified with multi-currency files.")
+		}
+	}
+	raw, _ := json.Marshal(p)
+	if err := e.store.PutKV(ctx, shop.ID, kvPreflight, raw); err != nil {
+		return fmt.Errorf("store preflight: %w", err)
+	}
+	st.Preflighted = true
+	st.Phase = "post"
+	e.log.Info("preflight", "shop", shop.Domain, "product", p.Product, "edition", p.Edition, "problems", len(p.Problems))
+	return nil
+}
+
+func zeroRate(r string) bool {
+	r = strings.TrimSpace(r)
+	if r == "" {
+		return false
+	}
+	return strings.Trim(strings.ReplaceAll(r, ".", ""), "0") == ""
+}

@@ -1,0 +1,410 @@
+package syncengine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/qbwc"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+var _ qbwc.Service = (*Engine)(nil)
+
+// session is a ticket's state, stored as JSON on the ticket so the next call
+// can land on any process.
+type session struct {
+	Phase       string    `json:"phase"` // hcp, preflight, recover, link, post, closed
+	Started     time.Time `json:"started"`
+	CompanyFile string    `json:"companyFile,omitempty"`
+	Version     string    `json:"qbxmlVersion,omitempty"`
+	// InFlight is the message set QuickBooks is working on.
+	InFlight *inFlight `json:"inFlight,omitempty"`
+	// Batch is the current adaptive batch size.
+	Batch      int    `json:"batch"`
+	RoundTrips int    `json:"roundTrips"`
+	Done       int    `json:"done"`
+	Failed     int    `json:"failed"`
+	Retried    int    `json:"retried"`
+	Recovered  int    `json:"recovered"`
+	LastError  string `json:"lastError,omitempty"`
+	// Preflighted is set once this session has refreshed the preflight.
+	Preflighted bool `json:"preflighted"`
+}
+
+// inFlight remembers what a sent message set asked, to read its answer.
+type inFlight struct {
+	Kind         string           `json:"kind"` // preflight, recover, link, post
+	MessageSetID string           `json:"messageSetId,omitempty"`
+	Postings     []int64          `json:"postings,omitempty"`
+	Queries      map[string]int64 `json:"queries,omitempty"` // requestID → posting ID
+	SentAt       time.Time        `json:"sentAt"`
+}
+
+// ServerVersion implements qbwc.Service.
+func (e *Engine) ServerVersion(ctx context.Context) string { return e.Version }
+
+// minClientVersion is the oldest Web Connector we accept without a warning:
+// 2.x is the line Intuit supports and documents.
+const minClientVersion = 2
+
+// ClientVersion implements qbwc.Service: warn (never refuse) on a Web
+// Connector older than 2.x, since the merchant may still be able to sync.
+func (e *Engine) ClientVersion(ctx context.Context, version string) string {
+	major := 0
+	fmt.Sscanf(strings.TrimSpace(version), "%d", &major)
+	if major > 0 && major < minClientVersion {
+		return fmt.Sprintf("W:This Web Connector (%s) is older than 2.0; shopqb is tested with 2.x. Please update the QuickBooks Web Connector.", version)
+	}
+	return ""
+}
+
+// Authenticate implements qbwc.Service.
+func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.AuthResult, error) {
+	now := e.now()
+	ticket := secret.NewTicket()
+	shop, err := e.store.ShopByQBWCUser(ctx, user)
+	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
+		return qbwc.AuthResult{}, fmt.Errorf("authenticate %q: %w", user, err)
+	}
+	if shop == nil || !secret.CheckAppToken(shop.AppTokenHash, password) {
+		e.slowDown(ctx, user, now)
+		// The user name is not secret (it is in the .qwc); the token never leaves this function.
+		e.log.Warn("web connector authentication failed", "user", user)
+		return qbwc.AuthResult{Ticket: ticket, Status: "nvu"}, nil
+	}
+	// A session that is still open means the Web Connector lost the last one
+	// (Intuit's guide: an authenticate while a response is awaited is a lost
+	// session). Close it; its unanswered postings become in doubt.
+	if open, err := e.store.OpenTicket(ctx, shop.ID, now); err == nil {
+		var st session
+		_ = json.Unmarshal(open.State, &st)
+		if st.InFlight != nil && now.Sub(st.InFlight.SentAt) < 2*time.Minute {
+			// Another Web Connector is mid-request on this shop right now.
+			return qbwc.AuthResult{Ticket: ticket, Status: "busy", PostponeSeconds: 60}, nil
+		}
+		closed := now
+		open.ClosedAt = &closed
+		open.LastError = "superseded by a new Web Connector session"
+		if err := e.store.UpdateTicket(ctx, open); err != nil {
+			return qbwc.AuthResult{}, fmt.Errorf("authenticate: close stale ticket: %w", err)
+		}
+	} else if !errors.Is(err, shopqb.ErrNotFound) {
+		return qbwc.AuthResult{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if err := e.markInDoubt(ctx, shop.ID); err != nil {
+		return qbwc.AuthResult{}, err
+	}
+	due, err := e.workDue(ctx, shop, now)
+	if err != nil {
+		return qbwc.AuthResult{}, err
+	}
+	if !due {
+		return qbwc.AuthResult{Ticket: ticket, Status: "none"}, nil
+	}
+	st := session{Phase: "hcp", Started: now, Batch: 10}
+	raw, _ := json.Marshal(st)
+	t := &store.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
+	if err := e.store.CreateTicket(ctx, t); err != nil {
+		return qbwc.AuthResult{}, fmt.Errorf("authenticate: create ticket: %w", err)
+	}
+	e.log.Info("web connector session started", "shop", shop.Domain, "ticket", ticket[:8])
+	// "" = use the company file open in QuickBooks; sendRequestXML checks it
+	// is the file this shop is bound to.
+	return qbwc.AuthResult{Ticket: ticket, Status: ""}, nil
+}
+
+// slowDown delays a failed authentication in proportion to recent failures
+// for the same user, so guessing a token is slow without locking anyone out.
+func (e *Engine) slowDown(ctx context.Context, user string, now time.Time) {
+	_ = e.store.RecordAuthFailure(ctx, user, now)
+	n, err := e.store.AuthFailuresSince(ctx, user, now.Add(-15*time.Minute))
+	if err != nil || n <= 3 {
+		return
+	}
+	d := time.Duration(n-3) * 500 * time.Millisecond
+	if d > 5*time.Second {
+		d = 5 * time.Second
+	}
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+}
+
+// workDue reports whether a session has anything to do: a first preflight,
+// postings waiting, or postings whose fate must be asked.
+func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) (bool, error) {
+	if _, err := e.store.KV(ctx, shop.ID, kvPreflight); errors.Is(err, shopqb.ErrNotFound) {
+		return true, nil
+	} else if err != nil {
+		return false, err
+	}
+	counts, err := e.store.CountPostings(ctx, shop.ID)
+	if err != nil {
+		return false, fmt.Errorf("count postings: %w", err)
+	}
+	if counts[shopqb.InDoubt] > 0 {
+		return true, nil
+	}
+	if counts[shopqb.Planned] == 0 {
+		return false, nil
+	}
+	return e.readyExists(ctx, shop.ID, now)
+}
+
+// readyExists reports whether at least one planned posting could leave now.
+func (e *Engine) readyExists(ctx context.Context, shopID int64, now time.Time) (bool, error) {
+	ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}, Limit: 500})
+	if err != nil {
+		return false, err
+	}
+	for _, p := range ps {
+		if p.NextAttempt.After(now) {
+			continue
+		}
+		ok := true
+		for _, d := range p.DependsOn {
+			dp, err := e.store.PostingByKey(ctx, shopID, d)
+			if err != nil || dp.State != shopqb.Done {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// markInDoubt turns postings left "sent" by a lost session into "in doubt":
+// QuickBooks may or may not have them, so they are asked about, never re-sent blindly.
+func (e *Engine) markInDoubt(ctx context.Context, shopID int64) error {
+	for {
+		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent}, Limit: 500})
+		if err != nil {
+			return fmt.Errorf("find sent postings: %w", err)
+		}
+		if len(ps) == 0 {
+			return nil
+		}
+		for _, p := range ps {
+			p.State = shopqb.InDoubt
+		}
+		if err := e.store.UpdatePostings(ctx, ps); err != nil {
+			return fmt.Errorf("mark postings in doubt: %w", err)
+		}
+		e.log.Warn("postings in doubt after a lost session", "shop", shopID, "count", len(ps))
+	}
+}
+
+// loadSession reads a live ticket and its shop.
+func (e *Engine) loadSession(ctx context.Context, ticket string) (*store.Ticket, *session, *shopqb.Shop, error) {
+	t, err := e.store.Ticket(ctx, ticket)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("ticket %.8s: %w", ticket, err)
+	}
+	now := e.now()
+	if t.ClosedAt != nil || now.After(t.ExpiresAt) {
+		return nil, nil, nil, fmt.Errorf("ticket %.8s has expired or was closed; the Web Connector will start a new session", ticket)
+	}
+	var st session
+	if err := json.Unmarshal(t.State, &st); err != nil {
+		return nil, nil, nil, fmt.Errorf("ticket %.8s state: %w", ticket, err)
+	}
+	shop, err := e.store.ShopByID(ctx, t.ShopID)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("ticket %.8s shop: %w", ticket, err)
+	}
+	return t, &st, shop, nil
+}
+
+func (e *Engine) saveSession(ctx context.Context, t *store.Ticket, st *session) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	t.State = raw
+	t.LastError = st.LastError
+	t.ExpiresAt = e.now().Add(e.TicketTTL)
+	return e.store.UpdateTicket(ctx, t)
+}
+
+// SendRequest implements qbwc.Service.
+func (e *Engine) SendRequest(ctx context.Context, ticket string, in qbwc.SendRequestInput) (string, error) {
+	t, st, shop, err := e.loadSession(ctx, ticket)
+	if err != nil {
+		return "", err
+	}
+	if in.HCPResponse != "" || st.Phase == "hcp" {
+		if err := e.acceptHCP(ctx, shop, st, in); err != nil {
+			st.LastError = err.Error()
+			st.Phase = "closed"
+			_ = e.saveSession(ctx, t, st)
+			e.log.Warn("session refused", "shop", shop.Domain, "err", err)
+			return "", nil
+		}
+		t.CompanyFile = st.CompanyFile
+	}
+	req, err := e.nextRequest(ctx, shop, st)
+	if err != nil {
+		st.LastError = err.Error()
+		_ = e.saveSession(ctx, t, st)
+		return "", nil
+	}
+	if req == "" {
+		st.Phase = "closed"
+		if st.LastError == "" {
+			st.LastError = "Nothing to send: every posting is done or waiting on something the dashboard shows."
+		}
+	} else {
+		st.RoundTrips++
+		if e.Trace != nil {
+			e.Trace(shop.ID, req)
+		}
+	}
+	if err := e.saveSession(ctx, t, st); err != nil {
+		return "", fmt.Errorf("save session: %w", err)
+	}
+	return req, nil
+}
+
+// ReceiveResponse implements qbwc.Service.
+func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.ReceiveResponseInput) (int, error) {
+	t, st, shop, err := e.loadSession(ctx, ticket)
+	if err != nil {
+		return -1, err
+	}
+	fl := st.InFlight
+	st.InFlight = nil
+	if fl == nil {
+		st.LastError = "QuickBooks answered a request shopqb has no record of sending; the session was reset."
+		_ = e.saveSession(ctx, t, st)
+		return -1, nil
+	}
+	e.adaptBatch(st, e.now().Sub(fl.SentAt))
+	if in.HResult != "" || strings.TrimSpace(in.Response) == "" {
+		// QuickBooks did not process the set (request processor error): nothing
+		// was committed, so the postings go back to planned with a backoff.
+		msg := e.requestFailed(ctx, shop, st, fl, in.HResult, in.Message)
+		st.LastError = msg
+		_ = e.saveSession(ctx, t, st)
+		return -1, nil
+	}
+	if err := e.applyResponse(ctx, shop, st, fl, in.Response); err != nil {
+		st.LastError = err.Error()
+		_ = e.saveSession(ctx, t, st)
+		e.log.Error("apply QuickBooks response", "shop", shop.Domain, "err", err)
+		return -1, nil
+	}
+	pct, err := e.percentDone(ctx, shop, st)
+	if err != nil {
+		return -1, err
+	}
+	if err := e.saveSession(ctx, t, st); err != nil {
+		return -1, fmt.Errorf("save session: %w", err)
+	}
+	return pct, nil
+}
+
+// percentDone is honest progress: work done this session over work done plus
+// work still ready to leave. 100 tells the Web Connector to close.
+func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session) (int, error) {
+	counts, err := e.store.CountPostings(ctx, shop.ID)
+	if err != nil {
+		return -1, err
+	}
+	if counts[shopqb.InDoubt] == 0 {
+		more, err := e.readyExists(ctx, shop.ID, e.now())
+		if err != nil {
+			return -1, err
+		}
+		if !more && st.Preflighted {
+			return 100, nil
+		}
+	}
+	done := st.Done + st.Failed + st.Recovered
+	remaining := counts[shopqb.Planned] + counts[shopqb.InDoubt]
+	if done+remaining == 0 {
+		return 1, nil
+	}
+	pct := done * 100 / (done + remaining)
+	if pct >= 100 {
+		pct = 99
+	}
+	if pct < 1 {
+		pct = 1
+	}
+	return pct, nil
+}
+
+// adaptBatch keeps a round trip near the target: halve on a slow QuickBooks,
+// grow by half on a fast one.
+func (e *Engine) adaptBatch(st *session, took time.Duration) {
+	switch {
+	case took > e.TargetRoundTrip && st.Batch > 1:
+		st.Batch /= 2
+	case took < e.TargetRoundTrip/4 && st.Batch < e.MaxBatch:
+		st.Batch += st.Batch/2 + 1
+		if st.Batch > e.MaxBatch {
+			st.Batch = e.MaxBatch
+		}
+	}
+}
+
+// ConnectionError implements qbwc.Service.
+func (e *Engine) ConnectionError(ctx context.Context, ticket, hresult, message string) (string, error) {
+	t, st, shop, err := e.loadSession(ctx, ticket)
+	if err != nil {
+		return "done", nil
+	}
+	c := classifyHRESULT(hresult)
+	st.LastError = fmt.Sprintf("The Web Connector could not open QuickBooks (%s): %s %s", hresult, c.Message, c.Fix)
+	st.Phase = "closed"
+	now := e.now()
+	t.ClosedAt = &now
+	_ = e.saveSession(ctx, t, st)
+	e.log.Warn("web connector connection error", "shop", shop.Domain, "hresult", hresult, "message", message)
+	_ = e.store.AddAudit(ctx, shop.ID, "web-connector", "connection_error", st.LastError)
+	return "done", nil
+}
+
+// LastError implements qbwc.Service.
+func (e *Engine) LastError(ctx context.Context, ticket string) (string, error) {
+	t, err := e.store.Ticket(ctx, ticket)
+	if err != nil {
+		return "Unknown session: the Web Connector will start a new one.", nil
+	}
+	if t.LastError == "" {
+		return "No error.", nil
+	}
+	return t.LastError, nil
+}
+
+// CloseConnection implements qbwc.Service.
+func (e *Engine) CloseConnection(ctx context.Context, ticket string) (string, error) {
+	t, st, shop, err := e.loadSession(ctx, ticket)
+	if err != nil {
+		return "Session already closed.", nil
+	}
+	now := e.now()
+	t.ClosedAt = &now
+	st.Phase = "closed"
+	if err := e.saveSession(ctx, t, st); err != nil {
+		return "", err
+	}
+	counts, _ := e.store.CountPostings(ctx, shop.ID)
+	msg := fmt.Sprintf("OK: %d posted, %d recovered, %d failed this session; %d waiting, %d failed in all.",
+		st.Done, st.Recovered, st.Failed, counts[shopqb.Planned]+counts[shopqb.InDoubt], counts[shopqb.Failed])
+	if counts[shopqb.Failed] > 0 {
+		msg += " Open the shopqb dashboard for the fixes."
+	}
+	e.finishRuns(ctx, shop.ID, counts)
+	return msg, nil
+}

@@ -1,0 +1,267 @@
+package syncengine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/planner"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+// overlap re-reads a little before the watermark: Shopify's updated_at index
+// is eventually consistent, and snapshots de-duplicate what is read twice.
+const overlap = 10 * time.Minute
+
+// Sync reads the shop up to now, plans and fills the outbox. The Web
+// Connector's next session drains it. It is what a scheduled tick, "sync now"
+// and a webhook all end in.
+func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store.SyncRun, error) {
+	mu := e.shopLock(shopID)
+	mu.Lock()
+	defer mu.Unlock()
+
+	shop, err := e.store.ShopByID(ctx, shopID)
+	if err != nil {
+		return nil, fmt.Errorf("sync shop %d: %w", shopID, err)
+	}
+	if shop.StartedAt == nil {
+		return nil, ErrNotStarted
+	}
+	pre, err := e.LoadPreflight(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	run := &store.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: "running", Counts: map[string]int{}}
+	from, err := e.windowStart(ctx, shop, kvWatermark)
+	if err != nil {
+		return nil, err
+	}
+	run.WindowFrom, run.WindowTo = from, now
+	if err := e.store.CreateSyncRun(ctx, run); err != nil {
+		return nil, fmt.Errorf("record sync run: %w", err)
+	}
+	fail := func(err error) (*store.SyncRun, error) {
+		t := e.now()
+		run.FinishedAt, run.Status, run.Error = &t, "failed", err.Error()
+		_ = e.store.UpdateSyncRun(ctx, run)
+		return run, err
+	}
+	src, err := e.source(ctx, shop)
+	if err != nil {
+		return fail(fmt.Errorf("connect to Shopify: %w", err))
+	}
+	loc, err := time.LoadLocation(shop.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	changed := map[string]bool{}
+	affectedDates := map[string]bool{}
+	err = src.Orders(ctx, from, now, func(o *shopify.Order) error {
+		run.Counts["orders_read"]++
+		ins, err := e.putSnapshot(ctx, shopID, "order", o.ID, o.UpdatedAt, o)
+		if err != nil {
+			return err
+		}
+		if ins {
+			run.Counts["orders_new_versions"]++
+			changed[o.ID] = true
+			affectedDates[o.ProcessedAt.In(loc).Format("2006-01-02")] = true
+			for _, r := range o.Refunds {
+				affectedDates[refundTime(r).In(loc).Format("2006-01-02")] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("read orders: %w", err))
+	}
+	variants := map[string]shopify.ProductVariant{}
+	err = src.Variants(ctx, func(v *shopify.ProductVariant) error {
+		variants[v.ID] = *v
+		_, err := e.putSnapshot(ctx, shopID, "variant", v.ID, v.UpdatedAt, v)
+		return err
+	})
+	if err != nil {
+		return fail(fmt.Errorf("read products: %w", err))
+	}
+	payoutFrom, err := e.windowStart(ctx, shop, kvPayouts)
+	if err != nil {
+		return fail(err)
+	}
+	var payouts []shopify.Payout
+	err = src.Payouts(ctx, payoutFrom, now, func(p *shopify.Payout) error {
+		run.Counts["payouts_read"]++
+		// Only settled payouts are booked: a scheduled one can still change.
+		if p.Status != "PAID" {
+			return nil
+		}
+		ins, err := e.putSnapshot(ctx, shopID, "payout", p.ID, p.IssuedAt, p)
+		if err != nil {
+			return err
+		}
+		if ins {
+			payouts = append(payouts, *p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("read payouts: %w", err))
+	}
+
+	// Plan what changed. Detail mode needs only the changed orders; summary
+	// mode re-plans whole days so a day's receipt is complete.
+	var orders []shopify.Order
+	summary := shop.Settings.SalesMode == shopqb.Summary
+	start := shop.Settings.StartDate
+	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *store.Snapshot) error {
+		if !changed[s.GID] && !summary {
+			return nil
+		}
+		var o shopify.Order
+		if err := json.Unmarshal(s.Body, &o); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.GID, err)
+		}
+		day := o.ProcessedAt.In(loc).Format("2006-01-02")
+		if start != "" && day < start {
+			return nil
+		}
+		if changed[s.GID] || affectedDates[day] {
+			orders = append(orders, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("load snapshots: %w", err))
+	}
+	names := map[string]string{}
+	if raw, err := e.store.KV(ctx, shopID, kvNames); err == nil {
+		_ = json.Unmarshal(raw, &names)
+	} else if !errors.Is(err, shopqb.ErrNotFound) {
+		return fail(err)
+	}
+	plan, err := planner.Build(planner.Input{
+		Shop:     *shop,
+		Company:  CompanyOf(pre),
+		Orders:   orders,
+		Payouts:  payouts,
+		Variants: variants,
+		Names:    names,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("plan: %w", err))
+	}
+	rawNames, _ := json.Marshal(plan.Names)
+	if err := e.store.PutKV(ctx, shopID, kvNames, rawNames); err != nil {
+		return fail(err)
+	}
+	ins, upd, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
+	if err != nil {
+		return fail(fmt.Errorf("fill outbox: %w", err))
+	}
+	if err := e.relinkAfterReset(ctx, shopID, plan.Postings); err != nil {
+		return fail(err)
+	}
+	run.Counts["orders_planned"] = len(orders)
+	run.Counts["postings_planned"] = len(plan.Postings)
+	run.Counts["postings_new"] = ins
+	run.Counts["postings_updated"] = upd
+	run.Counts["warnings"] = len(plan.Warnings)
+	for _, w := range plan.Warnings {
+		e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
+	}
+	if err := e.store.PutKV(ctx, shopID, kvWatermark, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return fail(err)
+	}
+	if err := e.store.PutKV(ctx, shopID, kvPayouts, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return fail(err)
+	}
+	run.Status = "posting"
+	if err := e.store.UpdateSyncRun(ctx, run); err != nil {
+		return nil, err
+	}
+	counts, _ := e.store.CountPostings(ctx, shopID)
+	e.finishRuns(ctx, shopID, counts)
+	e.log.Info("sync planned", "shop", shop.Domain, "trigger", trigger, "orders", len(orders), "postings", len(plan.Postings), "new", ins)
+	return run, nil
+}
+
+func refundTime(r shopify.Refund) time.Time {
+	if r.ProcessedAt != nil {
+		return *r.ProcessedAt
+	}
+	return r.CreatedAt
+}
+
+// windowStart is the watermark less the overlap, or the start date's midnight
+// in the shop's zone on the first sync.
+func (e *Engine) windowStart(ctx context.Context, shop *shopqb.Shop, key string) (time.Time, error) {
+	raw, err := e.store.KV(ctx, shop.ID, key)
+	if err == nil && len(raw) > 0 {
+		t, err := time.Parse(time.RFC3339Nano, string(raw))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("watermark %s: %w", key, err)
+		}
+		return t.Add(-overlap), nil
+	}
+	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
+		return time.Time{}, err
+	}
+	loc, lerr := time.LoadLocation(shop.TimeZone)
+	if lerr != nil {
+		loc = time.UTC
+	}
+	if shop.Settings.StartDate == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", shop.Settings.StartDate, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("start date %q: %w", shop.Settings.StartDate, err)
+	}
+	return d, nil
+}
+
+func (e *Engine) putSnapshot(ctx context.Context, shopID int64, kind, gid string, updated time.Time, v any) (bool, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return false, fmt.Errorf("snapshot %s: %w", gid, err)
+	}
+	ins, err := e.store.PutSnapshot(ctx, &store.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: e.now()})
+	if err != nil {
+		return false, fmt.Errorf("snapshot %s: %w", gid, err)
+	}
+	return ins, nil
+}
+
+// CompanyOf turns the preflight into what the planner needs.
+func CompanyOf(p *Preflight) planner.Company {
+	c := planner.Company{
+		Edition:         editionKey(p.Edition),
+		ExistingNames:   p.Customers + p.Vendors,
+		ExistingItems:   p.Items,
+		ClassTracking:   p.ClassTracking,
+		ZeroRateTaxItem: p.DefaultTax,
+		KnownNames:      p.KnownNames,
+	}
+	for _, a := range p.Accounts {
+		c.Accounts = append(c.Accounts, a.FullName)
+	}
+	return c
+}
+
+func editionKey(e string) string {
+	switch e {
+	case "Pro":
+		return "pro"
+	case "Premier", "Accountant":
+		return "premier"
+	case "Enterprise":
+		return "enterprise"
+	}
+	return "pro" // unknown: assume the limits apply, the safe side
+}
