@@ -65,6 +65,10 @@ type App struct {
 // Secret names in the store.
 const (
 	SecretShopifyToken = "shopify_token"
+	// SecretWebhook and SecretWebhookPrevious are the app's client secret
+	// that signs webhooks, and the one before it during a rotation.
+	SecretWebhook         = "webhook_secret"
+	SecretWebhookPrevious = "webhook_secret_previous"
 )
 
 // Open starts an App: database, engine, jobs and HTTP server.
@@ -92,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
 			SyncTick: a.Engine.Tick,
+			Webhook:  a.handleWebhook,
 			Ingest: func(ctx context.Context, shopID int64) error {
 				_, err := a.Engine.Sync(ctx, shopID, "job")
 				if errors.Is(err, syncengine.ErrNotStarted) {
@@ -144,7 +149,7 @@ func (a *App) listen() error {
 	a.server = &http.Server{
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
-			EnqueueSync: a.EnqueueSync,
+			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.

@@ -31,7 +31,9 @@ type planner struct {
 	// line-less refunds that paid an edit back (booked with the edit).
 	edits       map[string][]orderEdit
 	accountKeys map[string]string // lower-case account name → the AccountAdd key creating it
-	editRefunds map[string]bool
+	// refundRounding is each order's cash rounding on refunds not yet used.
+	refundRounding map[string]money.Cents
+	editRefunds    map[string]bool
 }
 
 // Build turns Shopify documents, the merchant's settings and mapping into
@@ -104,7 +106,7 @@ func newPlanner(in Input) (*planner, error) {
 	}
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, accountKeys: map[string]string{}}
+		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
 	}

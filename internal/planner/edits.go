@@ -164,7 +164,10 @@ func (p *planner) planEdit(o *shopify.Order, e orderEdit) error {
 	if e.ps.sum() >= 0 && paid >= 0 {
 		d := p.receiptFromParts(e.ps, key, date, ref, p.orderCustomer(o), p.classFor(locID, locName))
 		d.label, d.memo = label, memo
-		p.docs = append(p.docs, d)
+		p.addReceipt(d)
+		return nil
+	}
+	if len(e.ps.lines) == 0 && len(e.ps.payments) == 0 {
 		return nil
 	}
 	neg := newParts()

@@ -22,6 +22,7 @@ func (p *planner) expected() Totals {
 		if o.Test {
 			continue
 		}
+		anyRefund := false
 		for i := range o.Refunds {
 			r := &o.Refunds[i]
 			if p.editRefunds[r.ID] && !p.booked[o.ID] {
@@ -31,6 +32,11 @@ func (p *planner) expected() Totals {
 				continue
 			}
 			p.expectRefund(t, o, r)
+			anyRefund = true
+		}
+		if anyRefund && o.TotalCashRoundingAdjustment != nil {
+			// What cash refunds were rounded by is over/short.
+			t.add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
 		}
 	}
 	for i := range p.in.Payouts {
@@ -177,9 +183,6 @@ func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
 			continue
 		}
 		t.add(p.moneyCategory(tx.Gateway), -tx.AmountSet.ShopMoney.Amount.Abs())
-		if tx.AmountRoundingSet != nil {
-			t.add(shopqb.CashOverShort, tx.AmountRoundingSet.ShopMoney.Amount)
-		}
 	}
 }
 

@@ -46,15 +46,19 @@ func (p *planner) productType(v *shopify.ProductVariant, pr *shopify.ProductRef)
 
 // variantItem is the inventory item of one variant (detail inventory mode),
 // named by SKU when there is one: a 40-character SKU is cut to 31 and kept
-// unique by the item namespace.
+// unique by the item namespace. Everything in the Add comes from the variant
+// snapshot when there is one, not from whichever order line happened to be
+// planned first, so a later plan renders the same request; the cost is left
+// to QuickBooks' purchases, because a Shopify unit cost that changes would
+// change the request too.
 func (p *planner) variantItem(variantGID, sku, title string) string {
 	id := numericID(variantGID)
 	key := "item:" + id
 	if v, ok := p.in.Variants[variantGID]; ok {
-		if sku == "" {
+		if v.SKU != "" {
 			sku = v.SKU
 		}
-		if title == "" {
+		if v.DisplayName != "" {
 			title = v.DisplayName
 		}
 	}
@@ -66,17 +70,12 @@ func (p *planner) variantItem(variantGID, sku, title string) string {
 	if desc == "" {
 		desc = base
 	}
-	var cost qbxml.Decimal
-	if v, ok := p.in.Variants[variantGID]; ok && v.InventoryItem != nil && v.InventoryItem.UnitCost != nil {
-		cost = qbxml.Price(v.InventoryItem.UnitCost.Amount)
-	}
 	income, cogs, asset := p.m.Account(shopqb.SalesIncome), p.m.Account(shopqb.COGS), p.m.Account(shopqb.InventoryAsset)
 	p.list(want{key: key, kind: "ItemInventoryAdd", ns: nsItems, base: base, max: maxItemName,
 		deps: deps(p.accountDep(shopqb.SalesIncome), p.accountDep(shopqb.COGS), p.accountDep(shopqb.InventoryAsset)),
 		build: func(name string, guid qbxml.GUID) qbxml.Request {
 			return qbxml.ItemInventoryAdd{Name: name, SalesDesc: desc, IncomeAccountRef: nameRef(income),
-				PurchaseDesc: desc, PurchaseCost: cost, COGSAccountRef: nameRef(cogs),
-				AssetAccountRef: nameRef(asset), ExternalGUID: guid}
+				PurchaseDesc: desc, COGSAccountRef: nameRef(cogs), AssetAccountRef: nameRef(asset), ExternalGUID: guid}
 		}})
 	return key
 }

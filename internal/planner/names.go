@@ -3,7 +3,6 @@ package planner
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/shopqb/shopqb/internal/qbxml"
 )

@@ -249,3 +249,34 @@ func TestTaxShareSplitsExactly(t *testing.T) {
 		t.Errorf("mulDiv(-5,1,2) = %s, want -0.03 (half away from zero)", got)
 	}
 }
+
+// The sync engine re-plans only the orders that changed, with the names the
+// last plan assigned. Every posting such a partial plan produces must be
+// byte-identical to the same posting in a plan of everything, or the engine
+// would see a change that is not one.
+func TestPartialPlansMatchTheFullPlan(t *testing.T) {
+	in := genInput(5, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Detail, false)
+	in.Payouts, in.PurchaseOrders = nil, nil
+	full, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := map[string]string{}
+	for _, p := range full.Postings {
+		hash[p.Key] = p.PlanHash
+	}
+	for i := range in.Orders {
+		one := in
+		one.Orders = in.Orders[i : i+1]
+		one.Names = full.Names
+		part, err := Build(one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range part.Postings {
+			if h, ok := hash[p.Key]; !ok || h != p.PlanHash {
+				t.Errorf("order %s: posting %s differs from the full plan's", in.Orders[i].Name, p.Key)
+			}
+		}
+	}
+}

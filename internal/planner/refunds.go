@@ -77,41 +77,57 @@ func (p *planner) refundParts(o *shopify.Order, r *shopify.Refund) (*parts, erro
 		}
 		ps.lines = append(ps.lines, tl...)
 	}
-	var rounding, refunded money.Cents
+	var refunded money.Cents
 	for _, t := range r.Transactions {
 		if !movesMoney(t) || t.Kind != "REFUND" {
 			continue
 		}
 		a := t.AmountSet.ShopMoney.Amount.Abs()
 		refunded += a
-		if t.AmountRoundingSet != nil {
-			rounding += t.AmountRoundingSet.ShopMoney.Amount
-		}
 		if item, ok := liabilityItem(t.Gateway); ok {
-			c := shopqb.GiftCardLiability
-			if item == itemStoreCredit {
-				c = shopqb.StoreCreditLiability
-			}
-			ps.lines = append(ps.lines, docLine{item: p.fixedItem(item), desc: "Refunded to " + gatewayLabel(t.Gateway), amount: -a, category: c})
+			ps.lines = append(ps.lines, docLine{item: p.fixedItem(item), desc: "Refunded to " + gatewayLabel(t.Gateway),
+				amount: -a, category: p.moneyCategory(t.Gateway)})
 			continue
 		}
 		ps.payments[t.Gateway] += a
-	}
-	if rounding != 0 {
-		ps.lines = append(ps.lines, docLine{item: p.fixedItem(itemCashRounding), desc: "Cash rounding", amount: rounding, category: shopqb.CashOverShort})
 	}
 	var paid money.Cents
 	for _, a := range ps.payments {
 		paid += a
 	}
+	if gap := paid - ps.sum(); gap != 0 && p.takeRefundRounding(o, gap) {
+		// Cash paid back was rounded (totalCashRoundingAdjustment.refundSet):
+		// the difference is over/short, not a wrong refund.
+		ps.lines = append(ps.lines, docLine{item: p.fixedItem(itemCashRounding), desc: "Cash rounding", amount: gap, category: shopqb.CashOverShort})
+	}
 	if paid != ps.sum() {
-		return nil, fmt.Errorf("order %s refund %s: refunded lines come to %s but %s was paid back (of %s in refund transactions, %s to gift cards or store credit)",
-			o.Name, numericID(r.ID), ps.sum()+(refunded-paid), paid, refunded, refunded-paid)
+		return nil, fmt.Errorf("order %s refund %s: refunded lines less gift cards and store credit come to %s but gateways paid back %s (refund transactions %s in all)",
+			o.Name, numericID(r.ID), ps.sum(), paid, refunded)
 	}
 	if want := r.TotalRefundedSet.ShopMoney.Amount; want != refunded {
 		return nil, fmt.Errorf("order %s refund %s: refund transactions total %s, Shopify's totalRefunded is %s", o.Name, numericID(r.ID), refunded, want)
 	}
 	return ps, nil
+}
+
+// takeRefundRounding uses up the order's cash rounding on refunds
+// (totalCashRoundingAdjustment.refundSet, the amount cash refunds differ from
+// what the returned parts were worth) to explain gap, when the order still
+// has that much rounding of the same sign left. Refunds are booked in order,
+// so each cent of rounding is used once.
+func (p *planner) takeRefundRounding(o *shopify.Order, gap money.Cents) bool {
+	left, seen := p.refundRounding[o.ID]
+	if !seen {
+		if o.TotalCashRoundingAdjustment != nil {
+			left = o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount
+		}
+	}
+	if left == 0 || (gap < 0) != (left < 0) || gap.Abs() > left.Abs() {
+		p.refundRounding[o.ID] = left
+		return false
+	}
+	p.refundRounding[o.ID] = left - gap
+	return true
 }
 
 // returnItem picks the item a returned line is reversed through.

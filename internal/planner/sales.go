@@ -80,7 +80,7 @@ func (p *planner) planSales() error {
 			if err != nil {
 				return err
 			}
-			p.docs = append(p.docs, d)
+			p.addReceipt(d)
 			continue
 		}
 		ps, err := p.saleParts(o)
@@ -105,7 +105,7 @@ func (p *planner) planSales() error {
 			p.locationCustomer(g.locID, g.locName), p.classFor(g.locID, g.locName))
 		d.label = fmt.Sprintf("sales of %s at %s", g.date, g.locName)
 		d.memo = summaryMemo("Shopify sales", g.date, g.locName, g.orders)
-		p.docs = append(p.docs, d)
+		p.addReceipt(d)
 	}
 	return nil
 }
@@ -133,4 +133,14 @@ func summaryRef(prefix, date, locID string) string {
 func summaryMemo(what, date, loc string, orders []string) string {
 	m := fmt.Sprintf("%s %s %s: %d orders: %s", what, date, cleanText(loc), len(orders), strings.Join(orders, " "))
 	return truncate(m, 4095)
+}
+
+// addReceipt keeps a sales receipt unless it has no lines at all (an order
+// with nothing on it), which QuickBooks cannot record and nothing needs.
+func (p *planner) addReceipt(d *txnDoc) {
+	if len(d.lines) == 0 {
+		p.warnf("%s has no lines: nothing to book", d.label)
+		return
+	}
+	p.docs = append(p.docs, d)
 }

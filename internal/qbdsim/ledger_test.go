@@ -40,6 +40,7 @@ const rqSale = `<SalesReceiptAddRq requestID="s1"><SalesReceiptAdd><CustomerRef>
 </SalesReceiptAdd></SalesReceiptAddRq>`
 
 func TestSalesReceiptPostsLikeQuickBooks(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	setupShop(t, c)
 	if got := balance(c, "Inventory Asset"); got != money.MustParse("40.00") {
@@ -107,6 +108,7 @@ func TestSalesReceiptPostsLikeQuickBooks(t *testing.T) {
 }
 
 func TestHeaderTaxUsesMostCommonTaxItem(t *testing.T) {
+	t.Parallel()
 	c := newCo(t, func(o *CompanyOptions) { o.DefaultTaxItemZeroRate = false })
 	setupShop(t, c)
 	ret := ok(t, c, `<SalesReceiptAddRq><SalesReceiptAdd><SalesReceiptLineAdd><ItemRef><FullName>Mug</FullName></ItemRef><Quantity>1</Quantity></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`)
@@ -118,6 +120,7 @@ func TestHeaderTaxUsesMostCommonTaxItem(t *testing.T) {
 }
 
 func TestInvoicePaymentCreditRefund(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	setupShop(t, c)
 	inv := ok(t, c, `<InvoiceAddRq><InvoiceAdd><CustomerRef><FullName>Walk-in</FullName></CustomerRef><TxnDate>2026-11-19</TxnDate><RefNumber>INV-1</RefNumber>
@@ -165,6 +168,7 @@ func TestInvoicePaymentCreditRefund(t *testing.T) {
 }
 
 func TestJournalEntryMustBalance(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	je := func(dr, cr string) string {
 		return `<JournalEntryAddRq><JournalEntryAdd><TxnDate>2026-11-20</TxnDate><RefNumber>P-1</RefNumber>
@@ -185,6 +189,7 @@ func TestJournalEntryMustBalance(t *testing.T) {
 }
 
 func TestPurchasesAndAdjustments(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	setupShop(t, c)
 	po := ok(t, c, `<PurchaseOrderAddRq><PurchaseOrderAdd><VendorRef><FullName>Acme Supply</FullName></VendorRef><TxnDate>2026-11-18</TxnDate><RefNumber>PO-1</RefNumber>

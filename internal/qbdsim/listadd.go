@@ -117,6 +117,7 @@ func (c *Company) listMod(kind string, rq *node) (*node, error) {
 func (c *Company) renameChildren(parent *listRecord) {
 	for _, r := range c.st.Lists {
 		if r.ParentID == parent.ListID {
+			r.Sublevel = parent.Sublevel + 1
 			c.rename(r, r.Name, parent.FullName+":"+r.Name)
 			c.renameChildren(r)
 		}
@@ -158,6 +159,15 @@ func (c *Company) applyListFields(r *listRecord, in *node, isMod bool) error {
 		}
 		if parent == nil || (parent.Kind != r.Kind && !(r.isItem() && parent.isItem())) {
 			return stErr(stBadRef, "There is an invalid reference to QuickBooks %s \"%s%s\" in the %s.", r.Kind, p.text("ListID"), p.text("FullName"), r.Kind)
+		}
+		// A record cannot sit below itself: QuickBooks refuses the move.
+		for a := parent; a != nil; a = c.st.byID[a.ParentID] {
+			if r.ListID != "" && a.ListID == r.ListID {
+				return stErr(stInvalidValue, "There is an invalid value in the field \"ParentRef\": %s cannot be placed under itself.", r.FullName)
+			}
+			if a.ParentID == "" {
+				break
+			}
 		}
 		r.ParentID = parent.ListID
 		r.Sublevel = parent.Sublevel + 1

@@ -20,21 +20,83 @@ func (c *Company) receivePayment(rq *node) (*node, error) {
 	}
 	ar := c.accountOr(body, "ARAccountRef", "AR")
 	var appliedSum money.Cents
+	var discSplits []split
+	if body.text("IsAutoApply") == "true" {
+		// Auto-apply pays the customer's oldest open invoices first.
+		left := total
+		for _, inv := range c.st.Txns {
+			if left == 0 {
+				break
+			}
+			if inv.Type != "Invoice" || inv.EntityID != t.EntityID || inv.Open <= 0 {
+				continue
+			}
+			amt := min(inv.Open, left)
+			left -= amt
+			appliedSum += amt
+			t.Applied = append(t.Applied, applied{TxnID: inv.TxnID, Amount: amt})
+			body.add(elKids("AppliedToTxnRet", el("TxnID", inv.TxnID), el("TxnType", "Invoice"), el("TxnDate", inv.TxnDate),
+				refNumberNode(inv), el("BalanceRemaining", (inv.Open-amt).String()), el("Amount", amt.String())))
+		}
+	}
 	for _, ap := range body.children("AppliedToTxnAdd") {
 		ap.Name = "AppliedToTxnRet"
 		inv := c.st.txByID[ap.text("TxnID")]
 		if inv == nil || inv.Type != "Invoice" || inv.EntityID != t.EntityID {
 			return nil, stErr(stBadRef, "There is an invalid reference to QuickBooks Invoice \"%s\" in the ReceivePayment.", ap.text("TxnID"))
 		}
+		already := t.pending(inv.TxnID)
 		amt, _, err := optAmount(ap, "PaymentAmount")
 		if err != nil {
 			return nil, err
 		}
-		if amt > inv.Open {
+		// SetCredit applies an open credit memo to the invoice: no money
+		// moves, both open balances go down.
+		var credits money.Cents
+		for _, sc := range ap.children("SetCredit") {
+			cm := c.st.txByID[sc.text("CreditTxnID")]
+			if cm == nil || cm.Type != "CreditMemo" || cm.EntityID != t.EntityID {
+				return nil, stErr(stBadRef, "There is an invalid reference to QuickBooks CreditMemo \"%s\" in the ReceivePayment.", sc.text("CreditTxnID"))
+			}
+			ca, _, err := optAmount(sc, "AppliedAmount")
+			if err != nil {
+				return nil, err
+			}
+			if ca > cm.Open-t.pending(cm.TxnID) {
+				return nil, stErr(stInvalidValue, "There is an invalid value in the field \"AppliedAmount\": the credit memo has only %s left.", cm.Open)
+			}
+			credits += ca
+			t.Applied = append(t.Applied, applied{TxnID: cm.TxnID, Amount: ca}, applied{TxnID: inv.TxnID, Amount: ca})
+		}
+		disc, _, err := optAmount(ap, "DiscountAmount")
+		if err != nil {
+			return nil, err
+		}
+		if disc != 0 {
+			acct := c.refRecord(ap, "DiscountAccountRef")
+			if acct == nil {
+				return nil, stErr(stMissingElement, "There is a missing element: \"DiscountAccountRef\".")
+			}
+			discSplits = append(discSplits, split{Account: acct.ListID, Amount: disc}, split{Account: ar, Amount: -disc, Entity: t.EntityID})
+			t.Applied = append(t.Applied, applied{TxnID: inv.TxnID, Amount: disc})
+		}
+		if amt+credits+disc > inv.Open-already {
 			return nil, stErr(stInvalidValue, "There is an invalid value in the field \"PaymentAmount\".  QuickBooks error message: You cannot pay more than the amount due.")
 		}
 		appliedSum += amt
-		t.Applied = append(t.Applied, applied{TxnID: inv.TxnID, Amount: amt})
+		if amt != 0 {
+			t.Applied = append(t.Applied, applied{TxnID: inv.TxnID, Amount: amt})
+		}
+		// The Ret describes the invoice paid, as QuickBooks reports it.
+		rest := ap.Kids
+		ap.Kids = nil
+		ap.add(el("TxnID", inv.TxnID), el("TxnType", "Invoice"), el("TxnDate", inv.TxnDate), refNumberNode(inv),
+			el("BalanceRemaining", (inv.Open-already-amt-credits-disc).String()), el("Amount", amt.String()))
+		for _, k := range rest {
+			if k.Name == "DiscountAmount" || k.Name == "DiscountAccountRef" {
+				ap.add(k)
+			}
+		}
 	}
 	if appliedSum > total {
 		return nil, stErr(stInvalidValue, "There is an invalid value in the field \"TotalAmount\": the payments applied (%s) exceed the amount received (%s).", appliedSum, total)
@@ -43,12 +105,23 @@ func (c *Company) receivePayment(rq *node) (*node, error) {
 		c.st.txByID[a.TxnID].Open -= a.Amount
 	}
 	dep := c.accountOr(body, "DepositToAccountRef", "UF")
-	t.Splits = []split{{Account: dep, Amount: total}, {Account: ar, Amount: -total, Entity: t.EntityID}}
+	t.Splits = append([]split{{Account: dep, Amount: total}, {Account: ar, Amount: -total, Entity: t.EntityID}}, discSplits...)
 	if dep == c.special("UF") {
 		t.UF = []ufPart{{Account: dep, Amount: total}}
 	}
 	t.Total = total
 	return c.commit(t, body)
+}
+
+// pending is what this (uncommitted) transaction already takes from another one.
+func (t *txnRecord) pending(id string) money.Cents {
+	var p money.Cents
+	for _, a := range t.Applied {
+		if a.TxnID == id && !a.UF {
+			p += a.Amount
+		}
+	}
+	return p
 }
 
 // arRefund pays out a customer credit: Dr A/R, Cr the refund-from account,
@@ -500,6 +573,29 @@ func (c *Company) openingBalance(r *listRecord, add *node) error {
 			Splits: []split{{Account: r.ListID, Amount: amt}, {Account: c.special("OBE"), Amount: -amt}},
 		}
 		c.commit(t, elKids("Body", el("TxnDate", date), el("IsAdjustment", "false")))
+	case "Customer", "Vendor":
+		// QuickBooks records a name's opening balance as an invoice (or a
+		// bill) against Uncategorized Income (or Expenses).
+		amt, ok, err := optAmount(add, "OpenBalance")
+		if err != nil || !ok || amt == 0 {
+			return err
+		}
+		date := add.text("OpenBalanceDate")
+		if date == "" {
+			date = c.today()
+		}
+		if err := c.checkClosingDate(r.Kind, date); err != nil {
+			return err
+		}
+		t := &txnRecord{Type: "Invoice", TxnDate: date, EntityID: r.ListID, Total: amt, Open: amt}
+		t.Splits = []split{{Account: c.special("AR"), Amount: amt, Entity: r.ListID}, {Account: c.special("UncategorizedIncome"), Amount: -amt}}
+		body := elKids("Body", refNode("CustomerRef", r), refNode("ARAccountRef", c.st.byID[c.special("AR")]), el("TxnDate", date), el("Subtotal", amt.String()))
+		if r.Kind == "Vendor" {
+			t.Type = "Bill"
+			t.Splits = []split{{Account: c.special("AP"), Amount: -amt, Entity: r.ListID}, {Account: c.special("UncategorizedExpenses"), Amount: amt}}
+			body = elKids("Body", refNode("VendorRef", r), refNode("APAccountRef", c.st.byID[c.special("AP")]), el("TxnDate", date), el("AmountDue", amt.String()))
+		}
+		c.commit(t, body)
 	case "ItemInventory":
 		qty, ok, err := optDec5(add, "QuantityOnHand")
 		if err != nil || !ok || qty == 0 {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNamesUniqueAcrossNameLists(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	ok(t, c, `<CustomerAddRq><CustomerAdd><Name>Bob Smith</Name></CustomerAdd></CustomerAddRq>`)
 	if code := status(t, c, `<VendorAddRq><VendorAdd><Name>BOB SMITH</Name></VendorAdd></VendorAddRq>`); code != stNameInUse {
@@ -27,6 +28,7 @@ func TestNamesUniqueAcrossNameLists(t *testing.T) {
 }
 
 func TestInvalidReference(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	rs := send(t, c, `<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Nobody</FullName></CustomerRef>
 <SalesReceiptLineAdd><ItemRef><FullName>Nothing</FullName></ItemRef><Amount>1.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`)[0]
@@ -41,6 +43,7 @@ func TestInvalidReference(t *testing.T) {
 }
 
 func TestEditSequence(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	ret := ok(t, c, `<CustomerAddRq><CustomerAdd><Name>Ann</Name><CompanyName>Ann Co</CompanyName><Email>ann@example.com</Email></CustomerAdd></CustomerAddRq>`)
 	id, es := ret.text("ListID"), ret.text("EditSequence")
@@ -66,6 +69,7 @@ func TestEditSequence(t *testing.T) {
 }
 
 func TestClosingDate(t *testing.T) {
+	t.Parallel()
 	c := newCo(t, func(o *CompanyOptions) { o.ClosingDate = "2026-10-31" })
 	je := func(date string) string {
 		return `<JournalEntryAddRq><JournalEntryAdd><TxnDate>` + date + `</TxnDate><JournalDebitLine><AccountRef><FullName>Checking</FullName></AccountRef><Amount>1.00</Amount></JournalDebitLine>
@@ -84,6 +88,7 @@ func TestClosingDate(t *testing.T) {
 }
 
 func TestEditionNameAndItemLimits(t *testing.T) {
+	t.Parallel()
 	for _, ed := range []Edition{Pro, Premier, Enterprise} {
 		t.Run(string(ed), func(t *testing.T) {
 			c := newCo(t, func(o *CompanyOptions) { o.Edition = ed })
@@ -110,6 +115,7 @@ func TestEditionNameAndItemLimits(t *testing.T) {
 }
 
 func TestFieldRules(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	long := strings.Repeat("x", 42)
 	c.SetXSDValidator(nil) // the schema would reject these; without it QuickBooks' own checks answer
@@ -129,6 +135,7 @@ func TestFieldRules(t *testing.T) {
 }
 
 func TestQueriesFiltersAndIterators(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	for i := 0; i < 7; i++ {
 		ok(t, c, fmt.Sprintf(`<CustomerAddRq><CustomerAdd><Name>Cust %d</Name></CustomerAdd></CustomerAddRq>`, i))
@@ -192,6 +199,7 @@ func TestQueriesFiltersAndIterators(t *testing.T) {
 }
 
 func TestErrorRecoveryAndOnError(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	set := envelope("continueOnError", ` newMessageSetID="{AAAAAAAA-0000-0000-0000-000000000001}"`,
 		`<CustomerAddRq requestID="1"><CustomerAdd><Name>R1</Name></CustomerAdd></CustomerAddRq>`,
@@ -234,6 +242,7 @@ func TestErrorRecoveryAndOnError(t *testing.T) {
 }
 
 func TestParseErrorsAreHRESULTs(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	c.SetXSDValidator(XMLLintValidator(testenv.Xmllint(t), testenv.QBXMLSchema(t)))
 	for name, rq := range map[string]string{
@@ -256,6 +265,7 @@ func TestParseErrorsAreHRESULTs(t *testing.T) {
 }
 
 func TestHCPResponseDescribesCompany(t *testing.T) {
+	t.Parallel()
 	c := newCo(t, func(o *CompanyOptions) { o.Edition = Enterprise; o.ClosingDate = "2025-12-31" })
 	doc, err := parseQBXML(strings.Replace(c.HCPResponse(), "<QBXML>", `<?qbxml version="13.0"?><QBXML>`, 1))
 	if err != nil {
@@ -279,6 +289,7 @@ func TestHCPResponseDescribesCompany(t *testing.T) {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	setupShop(t, c)
 	ok(t, c, rqSale)

@@ -3,31 +3,31 @@ package qbdsim
 // defaultAccounts is a retail chart of accounts like the one QuickBooks'
 // EasyStep interview creates for a retail shop. role names accounts that
 // QuickBooks itself posts to.
-var defaultAccounts = []struct{ name, typ, role string }{
-	{"Checking", "Bank", "Checking"},
-	{"Petty Cash", "Bank", ""},
-	{"Accounts Receivable", "AccountsReceivable", "AR"},
-	{"Undeposited Funds", "OtherCurrentAsset", "UF"},
-	{"Inventory Asset", "OtherCurrentAsset", "InventoryAsset"},
-	{"Accounts Payable", "AccountsPayable", "AP"},
-	{"Sales Tax Payable", "OtherCurrentLiability", "SalesTaxPayable"},
-	{"Payroll Liabilities", "OtherCurrentLiability", ""},
-	{"Opening Balance Equity", "Equity", "OBE"},
-	{"Owner's Equity", "Equity", ""},
-	{"Retained Earnings", "Equity", "RetainedEarnings"},
-	{"Sales", "Income", "Sales"},
-	{"Merchandise Sales", "Income", ""},
-	{"Shipping and Delivery Income", "Income", ""},
-	{"Sales Discounts", "Income", ""},
-	{"Uncategorized Income", "Income", "UncategorizedIncome"},
-	{"Cost of Goods Sold", "CostOfGoodsSold", "COGS"},
-	{"Merchandise Purchases", "CostOfGoodsSold", ""},
-	{"Merchant Account Fees", "Expense", ""},
-	{"Bank Service Charges", "Expense", ""},
-	{"Cash Over and Short", "Expense", ""},
-	{"Inventory Shrinkage", "CostOfGoodsSold", ""},
-	{"Uncategorized Expenses", "Expense", "UncategorizedExpenses"},
-	{"Ask My Accountant", "OtherExpense", ""},
+var defaultAccounts = []struct{ name, typ, role, special string }{
+	{"Checking", "Bank", "Checking", ""},
+	{"Petty Cash", "Bank", "", ""},
+	{"Accounts Receivable", "AccountsReceivable", "AR", "AccountsReceivable"},
+	{"Undeposited Funds", "OtherCurrentAsset", "UF", "UndepositedFunds"},
+	{"Inventory Asset", "OtherCurrentAsset", "InventoryAsset", "InventoryAssets"},
+	{"Accounts Payable", "AccountsPayable", "AP", "AccountsPayable"},
+	{"Sales Tax Payable", "OtherCurrentLiability", "SalesTaxPayable", "SalesTaxPayable"},
+	{"Payroll Liabilities", "OtherCurrentLiability", "", "PayrollLiabilities"},
+	{"Opening Balance Equity", "Equity", "OBE", "OpeningBalanceEquity"},
+	{"Owner's Equity", "Equity", "", ""},
+	{"Retained Earnings", "Equity", "RetainedEarnings", "RetainedEarnings"},
+	{"Sales", "Income", "Sales", ""},
+	{"Merchandise Sales", "Income", "", ""},
+	{"Shipping and Delivery Income", "Income", "", ""},
+	{"Sales Discounts", "Income", "", ""},
+	{"Uncategorized Income", "Income", "UncategorizedIncome", "UncategorizedIncome"},
+	{"Cost of Goods Sold", "CostOfGoodsSold", "COGS", "CostOfGoodsSold"},
+	{"Merchandise Purchases", "CostOfGoodsSold", "", ""},
+	{"Merchant Account Fees", "Expense", "", ""},
+	{"Bank Service Charges", "Expense", "", ""},
+	{"Cash Over and Short", "Expense", "", ""},
+	{"Inventory Shrinkage", "CostOfGoodsSold", "", ""},
+	{"Uncategorized Expenses", "Expense", "UncategorizedExpenses", "UncategorizedExpenses"},
+	{"Ask My Accountant", "OtherExpense", "", ""},
 }
 
 var defaultPaymentMethods = []struct{ name, typ string }{
@@ -48,7 +48,11 @@ func (c *Company) seedDefaults() {
 		return r
 	}
 	for _, a := range defaultAccounts {
-		r := add("Account", a.name, el("AccountType", a.typ))
+		body := []*node{el("AccountType", a.typ)}
+		if a.special != "" {
+			body = append(body, el("SpecialAccountType", a.special))
+		}
+		r := add("Account", a.name, body...)
 		if a.role != "" {
 			c.st.Special[a.role] = r.ListID
 		}

@@ -61,6 +61,12 @@ type SessionResult struct {
 // is non-nil only for transport and SOAP failures.
 func (wc *WebConnector) RunSession(ctx context.Context) (SessionResult, error) {
 	var res SessionResult
+	if wc.Company == nil {
+		return res, errors.New("web connector: no QuickBooks company to connect to")
+	}
+	if err := checkAppURL(wc.AppURL); err != nil {
+		return res, fmt.Errorf("web connector: %w", err)
+	}
 	log := wc.Log
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -158,6 +158,7 @@ func custAdd(name string) string {
 }
 
 func TestWebConnectorSession(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	f := &fakeService{auth: []string{"{ticket-1}", ""}, queue: []string{custAdd("A"), custAdd("BB")}}
 	res := runWC(t, c, f)
@@ -177,6 +178,7 @@ func TestWebConnectorSession(t *testing.T) {
 }
 
 func TestWebConnectorAuthenticateAnswers(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		auth  []string
@@ -214,6 +216,7 @@ func TestWebConnectorAuthenticateAnswers(t *testing.T) {
 }
 
 func TestWebConnectorErrorPaths(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	// A negative percent makes the Web Connector ask for the last error and close.
 	f := &fakeService{auth: []string{"T", ""}, queue: []string{custAdd("A"), custAdd("BB")}, percent: func(int, int) int { return -101 }, lastErr: "mapping missing"}
@@ -244,6 +247,7 @@ func TestWebConnectorErrorPaths(t *testing.T) {
 }
 
 func TestLostResponseThenRecovery(t *testing.T) {
+	t.Parallel()
 	c := newCo(t)
 	c.SetFaults(Faults{Seed: 7, LoseResponseRate: 1})
 	rq := custAdd("Lost")
@@ -268,6 +272,7 @@ func TestLostResponseThenRecovery(t *testing.T) {
 }
 
 func TestFaultsAreDeterministic(t *testing.T) {
+	t.Parallel()
 	run := func() string {
 		c := newCo(t)
 		c.SetFaults(Faults{Seed: 42, LockErrorRate: 0.5, PerRequestLatency: 200 * time.Millisecond, PerRoundTripLatency: time.Second})

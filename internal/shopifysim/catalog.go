@@ -111,7 +111,7 @@ func (g *ids) gid(typ string) string {
 
 func buildLocations(g *ids, data *Data) []locationSpec {
 	data.Jurisdictions = map[string][]Jurisdiction{"online": onlineRates}
-	for i, spec := range locationSpecs {
+	for _, spec := range locationSpecs {
 		loc := shopify.Location{ID: g.gid("Location"), Name: spec.name, IsActive: true}
 		data.Locations = append(data.Locations, loc)
 		data.Jurisdictions[loc.ID] = spec.rates
@@ -120,7 +120,6 @@ func buildLocations(g *ids, data *Data) []locationSpec {
 				ID: g.gid("PointOfSaleDevice"), LocationID: loc.ID, Name: fmt.Sprintf("%s register %d", spec.name, r),
 			})
 		}
-		_ = i
 	}
 	return locationSpecs
 }

@@ -277,6 +277,9 @@ func (e *executor) zero(t *ast.Type, fields []*ast.Field, path []any) any {
 	}
 	switch def.Kind {
 	case ast.Enum:
+		if def.Name == "CurrencyCode" && e.tr.shop != nil {
+			return e.tr.shop["currencyCode"] // a zero MoneyV2 is in shop currency, not the enum's first value
+		}
 		if len(def.EnumValues) > 0 {
 			return def.EnumValues[0].Name
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -89,7 +90,9 @@ func (s *Sim) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Shopify-API-Version", version)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	var req graphqlRequest
-	if err == nil {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && ct == "application/graphql" {
+		req.Query = string(body) // Shopify also takes the bare document
+	} else if err == nil {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
 		dec.UseNumber()
 		err = dec.Decode(&req)

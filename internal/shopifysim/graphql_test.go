@@ -478,3 +478,105 @@ func TestUpdateOrderBumpsUpdatedAt(t *testing.T) {
 	}
 	_ = json.Valid
 }
+
+func TestOrdersOlderThan60DaysNeedReadAllOrders(t *testing.T) {
+	ts := newTestSim(t, func(o *Options) { o.Scopes = []string{"read_orders"} })
+	all := len(ts.Data().Orders)
+	count := func() int {
+		r := ts.gql(t, `{ orders(first: 250) { nodes { id } } }`, nil)
+		mustNoErrors(t, r)
+		var c struct{ Nodes []struct{ ID string } }
+		decode(t, r.Data["orders"], &c)
+		return len(c.Nodes)
+	}
+	if n := count(); n != all {
+		t.Fatalf("recent orders: %d of %d", n, all)
+	}
+	ts.clock.Advance(70 * 24 * time.Hour)
+	if n := count(); n != 0 {
+		t.Fatalf("%d orders older than 60 days served without read_all_orders", n)
+	}
+	old := ts.Data().Orders[0].ID
+	r := ts.gql(t, `query($id: ID!) { order(id: $id) { id } }`, map[string]any{"id": old})
+	if string(r.Data["order"]) != "null" {
+		t.Fatalf("old order by id: %s", r.Data["order"])
+	}
+}
+
+func TestBareGraphQLBody(t *testing.T) {
+	ts := newTestSim(t, nil)
+	req, _ := http.NewRequest(http.MethodPost, ts.srv.URL+"/admin/api/2026-10/graphql.json", strings.NewReader(`{ shop { name } }`))
+	req.Header.Set("Content-Type", "application/graphql")
+	req.Header.Set("X-Shopify-Access-Token", testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.Header.Get("X-Shopify-API-Version") != "2026-10" {
+		t.Fatal(err, resp.Header)
+	}
+	mustNoErrors(t, r)
+	if !strings.Contains(string(r.Data["shop"]), "Demo Store") {
+		t.Fatalf("shop = %s", r.Data["shop"])
+	}
+}
+
+func TestDerivedOrderFields(t *testing.T) {
+	ts := newTestSim(t, nil)
+	var o shopify.Order
+	for _, x := range ts.Data().Orders {
+		if len(x.Refunds) > 0 && len(x.Refunds[0].RefundLineItems) > 0 {
+			o = x
+			break
+		}
+	}
+	if o.ID == "" {
+		t.Fatal("no refunded order")
+	}
+	r := ts.gql(t, `query($id: ID!) { order(id: $id) {
+  netPaymentSet { shopMoney { amount currencyCode } }
+  currentSubtotalPriceSet { shopMoney { amount } }
+  app { name }
+  transactions { fees { flatFee { amount currencyCode } } }
+} }`, map[string]any{"id": o.ID})
+	mustNoErrors(t, r)
+	var got struct {
+		NetPaymentSet struct {
+			ShopMoney struct{ Amount, CurrencyCode string }
+		}
+		CurrentSubtotalPriceSet struct{ ShopMoney struct{ Amount string } }
+		App                     struct{ Name string }
+		Transactions            []struct {
+			Fees []struct {
+				FlatFee struct{ Amount, CurrencyCode string }
+			}
+		}
+	}
+	decode(t, r.Data["order"], &got)
+	net := o.TotalReceivedSet.ShopMoney.Amount - o.TotalRefundedSet.ShopMoney.Amount
+	if got.NetPaymentSet.ShopMoney.Amount != net.String() || got.NetPaymentSet.ShopMoney.CurrencyCode != "USD" {
+		t.Fatalf("netPayment %+v, want %s", got.NetPaymentSet, net)
+	}
+	sub := o.SubtotalPriceSet.ShopMoney.Amount
+	for _, rf := range o.Refunds {
+		for _, rl := range rf.RefundLineItems {
+			sub -= rl.SubtotalSet.ShopMoney.Amount
+		}
+	}
+	if got.CurrentSubtotalPriceSet.ShopMoney.Amount != sub.String() {
+		t.Fatalf("currentSubtotal %s, want %s", got.CurrentSubtotalPriceSet.ShopMoney.Amount, sub)
+	}
+	wantApp := map[string]string{"pos": "Point of Sale", "web": "Online Store"}[o.SourceName]
+	if got.App.Name != wantApp {
+		t.Fatalf("app %q for %s", got.App.Name, o.SourceName)
+	}
+	for _, tx := range got.Transactions {
+		for _, f := range tx.Fees {
+			if f.FlatFee.CurrencyCode != "USD" {
+				t.Fatalf("zero MoneyV2 in %q", f.FlatFee.CurrencyCode)
+			}
+		}
+	}
+}

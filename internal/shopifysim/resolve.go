@@ -1,6 +1,8 @@
 package shopifysim
 
 import (
+	"time"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -71,7 +73,7 @@ func (e *executor) query(f *ast.Field, args map[string]any, path []any) any {
 	case "shop":
 		return e.tr.shop
 	case "orders":
-		return e.tr.orders
+		return e.visibleOrders(e.tr.orders)
 	case "customers":
 		return e.tr.customers
 	case "products":
@@ -87,7 +89,10 @@ func (e *executor) query(f *ast.Field, args map[string]any, path []any) any {
 	case "shopifyPaymentsAccount":
 		return e.tr.account
 	case "order":
-		return e.byIDOf(args["id"], "Order")
+		if o := e.byIDOf(args["id"], "Order"); o != nil && len(e.visibleOrders([]any{o})) == 1 {
+			return o
+		}
+		return nil
 	case "refund":
 		return e.byIDOf(args["id"], "Refund")
 	case "customer":
@@ -138,4 +143,26 @@ func (e *executor) mutate(f *ast.Field, args map[string]any, path []any) any {
 	e.addError(f, path, "The Shopify simulator does not implement the mutation "+f.Name+"; it serves reads and bulk queries.",
 		"NOT_IMPLEMENTED_IN_SIMULATOR", nil)
 	return nil
+}
+
+// ordersWindow is how far back an app sees orders without read_all_orders.
+const ordersWindow = 60 * 24 * time.Hour
+
+// visibleOrders applies Shopify's default 60-day window: without the
+// read_all_orders scope, older orders (by createdAt) are not returned.
+func (e *executor) visibleOrders(orders []any) []any {
+	if e.granted["read_all_orders"] {
+		return orders
+	}
+	cutoff := e.now.Add(-ordersWindow)
+	out := make([]any, 0, len(orders))
+	for _, o := range orders {
+		m, _ := o.(map[string]any)
+		created, err := time.Parse(time.RFC3339Nano, str(m["createdAt"]))
+		if err == nil && created.Before(cutoff) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }

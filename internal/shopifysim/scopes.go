@@ -37,7 +37,8 @@ var typeScopes = map[string][]string{
 	"InventoryPurchaseOrder":            {"read_inventory_purchase_orders"},
 }
 
-// allScopes is every scope the simulator checks, granted when Options.Scopes is nil.
+// allScopes is every scope the simulator checks, granted when Options.Scopes
+// is nil; read_all_orders lifts the 60-day limit on orders.
 func allScopes() []string {
 	seen := map[string]bool{"read_all_orders": true}
 	add := func(l []string) {

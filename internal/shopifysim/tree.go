@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
 )
 
@@ -94,6 +95,14 @@ func buildTrees(d *Data, now time.Time) (*trees, error) {
 		t.orders = append(t.orders, om)
 		if om == nil {
 			continue
+		}
+		for k, v := range orderDerived(o) {
+			if _, given := om[k]; !given {
+				om[k] = v
+			}
+		}
+		if sls := asList(om["shippingLines"]); len(sls) > 0 && om["shippingLine"] == nil {
+			om["shippingLine"] = sls[0]
 		}
 		if dev := registerFor(d, o); dev != "" {
 			for _, tx := range asList(om["transactions"]) {
@@ -222,4 +231,63 @@ func registerFor(d *Data, o shopify.Order) string {
 		}
 	}
 	return ""
+}
+
+// orderDerived computes the order fields Shopify derives from the parts the
+// model holds: after-returns totals, payment summaries, discount codes and
+// the creating app. A fixture that states them keeps its own values.
+func orderDerived(o shopify.Order) map[string]any {
+	cur := o.CurrencyCode
+	mb := func(c money.Cents) map[string]any {
+		m := map[string]any{"amount": c.String(), "currencyCode": cur}
+		return map[string]any{"shopMoney": m, "presentmentMoney": m}
+	}
+	var refLines, refLineTax, refShip, refShipTax money.Cents
+	for _, r := range o.Refunds {
+		for _, rl := range r.RefundLineItems {
+			refLines += rl.SubtotalSet.ShopMoney.Amount
+			refLineTax += rl.TotalTaxSet.ShopMoney.Amount
+		}
+		for _, sl := range r.RefundShippingLines {
+			refShip += sl.SubtotalAmountSet.ShopMoney.Amount
+			refShipTax += sl.TaxAmountSet.ShopMoney.Amount
+		}
+	}
+	received := o.TotalReceivedSet.ShopMoney.Amount
+	refunded := o.TotalRefundedSet.ShopMoney.Amount
+	due := o.TotalPriceSet.ShopMoney.Amount
+	if o.TotalCashRoundingAdjustment != nil {
+		due += o.TotalCashRoundingAdjustment.PaymentSet.ShopMoney.Amount
+	}
+	outstanding := due - received
+	if outstanding < 0 || o.CancelledAt != nil {
+		outstanding = 0
+	}
+	codes := []any{}
+	for _, a := range o.DiscountApplications {
+		if a.Code != "" {
+			codes = append(codes, a.Code)
+		}
+	}
+	app := map[string]any{"name": "Online Store"}
+	if o.SourceName == "pos" {
+		app = map[string]any{"name": "Point of Sale"}
+	}
+	m := map[string]any{
+		"originalTotalPriceSet":    mb(o.TotalPriceSet.ShopMoney.Amount),
+		"currentSubtotalPriceSet":  mb(o.SubtotalPriceSet.ShopMoney.Amount - refLines),
+		"currentTotalTaxSet":       mb(o.TotalTaxSet.ShopMoney.Amount - refLineTax - refShipTax),
+		"currentShippingPriceSet":  mb(o.TotalShippingPriceSet.ShopMoney.Amount - refShip),
+		"totalRefundedShippingSet": mb(refShip),
+		"netPaymentSet":            mb(received - refunded),
+		"totalOutstandingSet":      mb(outstanding),
+		"discountCodes":            codes,
+		"app":                      app,
+		"closed":                   false,
+		"number":                   json.Number(strings.TrimPrefix(o.Name, "#")),
+	}
+	if _, err := strconv.Atoi(strings.TrimPrefix(o.Name, "#")); err != nil {
+		delete(m, "number")
+	}
+	return m
 }

@@ -168,9 +168,13 @@ const readyQuery = `SELECT p.id FROM postings p
 		WHERE d.posting_id = p.id AND (q.id IS NULL OR q.state <> 'done'))
 	ORDER BY p.id LIMIT ?`
 
-// ClaimReady atomically takes up to limit ready postings (see readyQuery),
-// oldest first, and marks them sent under messageSetID with one more
-// attempt. On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so
+// maxClaim bounds one claim, keeping the UPDATE's id list far below either
+// database's limit on bound parameters.
+const maxClaim = 1000
+
+// ClaimReady atomically takes up to limit (at most maxClaim) ready
+// postings (see readyQuery), oldest first, and marks them sent under
+// messageSetID with one more attempt. On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so
 // concurrent claimers take different postings without waiting for each
 // other; on SQLite the transaction holds the database's write lock from its
 // BEGIN (_txlock=immediate), so claimers run one after the other.
@@ -178,6 +182,7 @@ func (db *DB) ClaimReady(ctx context.Context, shopID int64, now time.Time, limit
 	if limit <= 0 {
 		return nil, nil
 	}
+	limit = min(limit, maxClaim)
 	var out []*shopqb.Posting
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]

@@ -34,6 +34,8 @@ type Config struct {
 	AdminToken string
 	// EnqueueSync starts a sync (through River when it runs).
 	EnqueueSync func(ctx context.Context, shopID int64) error
+	// Webhooks receives Shopify's webhook deliveries (nil: not served).
+	Webhooks http.Handler
 }
 
 // NewServer returns the HTTP handler of a shopqb server.
@@ -45,6 +47,9 @@ func NewServer(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/qbwc", qbwc.NewHandler(cfg.Engine, qbwc.HandlerOptions{Log: cfg.Log}))
 	mux.HandleFunc("GET /support", s.support)
+	if cfg.Webhooks != nil {
+		mux.Handle("POST /webhooks/shopify", cfg.Webhooks)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// webhookHandler verifies Shopify's deliveries and turns them into jobs. A
+// delivery is only a hint: the job re-reads Shopify over GraphQL, and the
+// scheduled reconciliation pull catches anything a lost webhook missed.
+func (a *App) webhookHandler() http.Handler {
+	return shopify.NewWebhookHandler(shopify.WebhookConfig{
+		Log: a.log,
+		Secrets: func(domain string) ([][]byte, error) {
+			ctx := context.Background()
+			shop, err := a.Store.ShopByDomain(ctx, domain)
+			if errors.Is(err, shopqb.ErrNotFound) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			var out [][]byte
+			for _, name := range []string{SecretWebhook, SecretWebhookPrevious} {
+				ct, err := a.Store.Secret(ctx, shop.ID, name)
+				if errors.Is(err, shopqb.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				pt, err := a.Box.Open(ct, secret.Bind(shop.Domain, name))
+				if err != nil {
+					return nil, fmt.Errorf("webhook secret of %s: %w", domain, err)
+				}
+				out = append(out, pt)
+			}
+			return out, nil
+		},
+		// The store records a delivery only when it is enqueued (below), so
+		// this check never drops a retry of a delivery whose enqueue failed.
+		Seen: func(ctx context.Context, domain, webhookID, eventID string) (bool, error) { return false, nil },
+		Enqueue: func(ctx context.Context, w *shopify.Webhook) error {
+			shop, err := a.Store.ShopByDomain(ctx, w.ShopDomain)
+			if err != nil {
+				return err
+			}
+			dup, err := a.Store.SeenWebhook(ctx, shop.ID, w.WebhookID, w.EventID, w.TriggeredAt)
+			if err != nil || dup {
+				return err
+			}
+			if a.Jobs == nil {
+				return a.handleWebhook(ctx, shop.ID, w.Topic, w.ResourceGID)
+			}
+			_, err = a.Jobs.EnqueueWebhook(ctx, shop.ID, w.Topic, w.ResourceGID)
+			return err
+		},
+	})
+}
+
+// SetWebhookSecret stores the secret that signs a shop's webhooks; the
+// current one is kept as the previous one so deliveries signed during the
+// rotation still verify.
+func (a *App) SetWebhookSecret(ctx context.Context, shop *shopqb.Shop, secretText string) error {
+	if cur, err := a.Store.Secret(ctx, shop.ID, SecretWebhook); err == nil {
+		pt, err := a.Box.Open(cur, secret.Bind(shop.Domain, SecretWebhook))
+		if err == nil {
+			prev, err := a.Box.Seal(pt, secret.Bind(shop.Domain, SecretWebhookPrevious))
+			if err != nil {
+				return err
+			}
+			if err := a.Store.PutSecret(ctx, shop.ID, SecretWebhookPrevious, prev); err != nil {
+				return err
+			}
+		}
+	}
+	ct, err := a.Box.Seal([]byte(secretText), secret.Bind(shop.Domain, SecretWebhook))
+	if err != nil {
+		return err
+	}
+	return a.Store.PutSecret(ctx, shop.ID, SecretWebhook, ct)
+}
+
+// handleWebhook is the webhook job: order and refund changes trigger a sync
+// (which re-reads them); app/uninstalled and the privacy topics are recorded
+// for the operator, per internal/shopify/COMPLIANCE.md.
+func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string) error {
+	switch {
+	case strings.HasPrefix(topic, "orders/"), strings.HasPrefix(topic, "refunds/"):
+		_, err := a.Engine.Sync(ctx, shopID, "webhook")
+		if errors.Is(err, syncengine.ErrNotStarted) {
+			return nil
+		}
+		return err
+	case topic == "app/uninstalled", topic == "customers/data_request", topic == "customers/redact", topic == "shop/redact":
+		return a.Store.AddAudit(ctx, shopID, "shopify", "webhook "+topic, gid)
+	}
+	return nil
+}
