@@ -10,6 +10,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/shopify"
 )
 
 // planner holds one Build's working state. It is created fresh for every
@@ -104,6 +105,12 @@ func newPlanner(in Input) (*planner, error) {
 			m[k] = v
 		}
 	}
+	in.Orders = latest(in.Orders, func(o *shopify.Order) string { return o.ID },
+		func(a, b *shopify.Order) bool { return a.UpdatedAt.After(b.UpdatedAt) })
+	in.Payouts = latest(in.Payouts, func(po *shopify.Payout) string { return po.ID },
+		func(a, b *shopify.Payout) bool { return false })
+	in.PurchaseOrders = latest(in.PurchaseOrders, func(po *shopify.PurchaseOrder) string { return po.ID },
+		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
 		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
@@ -150,6 +157,12 @@ func (p *planner) warnf(format string, args ...any) {
 // postings, and computes the ledger and Shopify's expected totals.
 func (p *planner) finish() (*Plan, error) {
 	plan := &Plan{Names: p.names, Ledger: newTotals(), Warnings: p.warnings}
+	// Dependencies first: they may still create AccountAdds for mapped
+	// accounts a transaction uses directly (deposit and journal lines).
+	docDeps := make(map[*txnDoc][]string, len(p.docs))
+	for _, d := range p.docs {
+		docDeps[d] = p.docDeps(d)
+	}
 	for _, d := range p.docs {
 		if err := checkBalance(d); err != nil {
 			return nil, err
@@ -184,13 +197,21 @@ func (p *planner) finish() (*Plan, error) {
 		}
 		return docs[i].key < docs[j].key
 	})
+	seen := map[string]bool{}
+	for _, ps := range plan.Postings {
+		seen[ps.Key] = true
+	}
 	for _, d := range docs {
+		if seen[d.key] {
+			return nil, fmt.Errorf("plan: %s (%s) would be posted twice", d.key, d.label)
+		}
+		seen[d.key] = true
 		guid := externalGUID(p.in.Shop.FileID, d.key)
 		req, err := qbxml.MarshalRequest(p.render(d, qbxml.GUID(guid)))
 		if err != nil {
 			return nil, fmt.Errorf("plan %s (%s): %w", d.key, d.label, err)
 		}
-		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: p.docDeps(d),
+		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: docDeps[d],
 			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req)})
 	}
 	plan.Expected = p.expected()
@@ -252,4 +273,23 @@ func checkBalance(d *txnDoc) error {
 		return fmt.Errorf("%s (%s): transaction %s does not balance: debits − credits = %s", d.label, d.key, d.kind, sum)
 	}
 	return nil
+}
+
+// latest keeps one snapshot per document id: the one newer says is newer,
+// else the later one in the input. A document read twice is never booked twice.
+func latest[T any](in []T, id func(*T) string, newer func(a, b *T) bool) []T {
+	idx := map[string]int{}
+	var out []T
+	for i := range in {
+		k := id(&in[i])
+		if j, ok := idx[k]; ok {
+			if !newer(&out[j], &in[i]) {
+				out[j] = in[i]
+			}
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, in[i])
+	}
+	return out
 }

@@ -293,6 +293,21 @@ func assertReconciles(t *testing.T, plan *Plan) {
 	if sum != 0 {
 		t.Errorf("ledger does not balance: debits − credits = %s", sum)
 	}
+	// Every dependency is a posting of the same plan, or the posting would wait forever.
+	keys := map[string]bool{}
+	for _, p := range plan.Postings {
+		if keys[p.Key] {
+			t.Errorf("posting key %s appears twice", p.Key)
+		}
+		keys[p.Key] = true
+	}
+	for _, p := range plan.Postings {
+		for _, d := range p.DependsOn {
+			if !keys[d] {
+				t.Errorf("%s depends on %s, which the plan does not hold", p.Key, d)
+			}
+		}
+	}
 	for c := range plan.Expected.ByCategory {
 		cats[c] = true
 	}

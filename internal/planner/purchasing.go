@@ -88,7 +88,8 @@ func (p *planner) planPurchasing() error {
 		}
 		p.docs = append(p.docs, d)
 		for _, rc := range po.Receipts {
-			rkey := "receipt:" + numericID(rc.ID)
+			// Receipt ids are only unique within their purchase order (Stocky numbers them 1, 2, …).
+			rkey := "receipt:" + numericID(po.ID) + ":" + numericID(rc.ID)
 			r := &txnDoc{key: rkey, kind: kindItemReceipt, date: p.date(rc.ReceivedAt), vendor: vendor, deps: []string{key},
 				ref: p.refNumber(rkey, po.Name, maxRefNumber20), label: "receipt " + numericID(rc.ID) + " of purchase order " + po.Name,
 				memo: "Received against Shopify purchase order " + cleanText(po.Name)}

@@ -66,6 +66,7 @@ type Company struct {
 	xsd   func(string) error
 	iters map[string]*iterator
 	fault faultState
+	undo  []undoMove
 }
 
 // state is everything that is saved to disk.

@@ -133,13 +133,35 @@ func (r *listRecord) costOf(q int64) money.Cents {
 }
 
 // move applies an inventory change and remembers the average cost.
+// Moves apply at once (a second line of the same item must see the first),
+// and are journalled so a request that fails later changes nothing.
 func (c *Company) move(t *txnRecord, item *listRecord, qty int64, value money.Cents) {
+	c.undo = append(c.undo, undoMove{item: item, qty: qty, value: value, unitCost: item.UnitCost})
 	item.Qty += qty
 	item.Value += value
 	if item.Qty > 0 {
 		item.UnitCost = item.avgCost()
 	}
 	t.Moves = append(t.Moves, invMove{Item: item.ListID, Qty: qty, Value: value})
+}
+
+// undoMove is one journalled inventory change of the request in progress.
+type undoMove struct {
+	item     *listRecord
+	qty      int64
+	value    money.Cents
+	unitCost int64
+}
+
+// rollback reverts the inventory changes of a request that failed.
+func (c *Company) rollback() {
+	for i := len(c.undo) - 1; i >= 0; i-- {
+		u := c.undo[i]
+		u.item.Qty -= u.qty
+		u.item.Value -= u.value
+		u.item.UnitCost = u.unitCost
+	}
+	c.undo = nil
 }
 
 // TrialBalance lists every account with a balance, debit or credit, in

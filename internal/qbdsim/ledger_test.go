@@ -1,6 +1,7 @@
 package qbdsim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -220,4 +221,36 @@ func TestPurchasesAndAdjustments(t *testing.T) {
 	if vend.text("Balance") != "28.00" {
 		t.Errorf("vendor balance %s, want 28.00", vend.text("Balance"))
 	}
+}
+
+func TestSubtotalPercentDiscountAndComputedTaxLine(t *testing.T) {
+	t.Parallel()
+	c := newCo(t)
+	setupShop(t, c)
+	ok(t, c, `<ItemSubtotalAddRq><ItemSubtotalAdd><Name>Subtotal</Name></ItemSubtotalAdd></ItemSubtotalAddRq>`)
+	line := func(item, extra string) string {
+		return `<SalesReceiptLineAdd><ItemRef><FullName>` + item + `</FullName></ItemRef>` + extra + `</SalesReceiptLineAdd>`
+	}
+	ret := ok(t, c, `<SalesReceiptAddRq><SalesReceiptAdd><TxnDate>2026-11-19</TxnDate>`+
+		line("Mug", `<Quantity>2</Quantity>`)+
+		line("Shipping", `<Amount>6.00</Amount><SalesTaxCodeRef><FullName>Non</FullName></SalesTaxCodeRef>`)+
+		line("Subtotal", "")+
+		line("Discount", `<RatePercent>10</RatePercent>`)+
+		line("CA Tax", "")+
+		line("CA Tax", "")+
+		`</SalesReceiptAdd></SalesReceiptAddRq>`)
+	var amounts []string
+	for _, l := range ret.children("SalesReceiptLineRet") {
+		amounts = append(amounts, l.text("Amount"))
+	}
+	// 24 + 6 = 30; 10 % off the line above (the subtotal) is -3; a tax line
+	// taxes the line above it (7.25 % of -3 is -0.2175, rounded -0.22);
+	// a second tax line in a row is not computed (0.00).
+	if got := strings.Join(amounts, " "); got != "24.00 6.00 30.00 -3.00 -0.22 0.00" {
+		t.Errorf("line amounts %s", got)
+	}
+	if ret.text("TotalAmount") != "26.78" {
+		t.Errorf("TotalAmount %s, want 26.78", ret.text("TotalAmount"))
+	}
+	mustBalance(t, c)
 }

@@ -2,6 +2,7 @@ package qbdsim
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -51,13 +52,20 @@ func (c *Company) ProcessRequest(request string) (string, error) {
 		// unknown one gets messageSetStatusCode 600 ("no saved state") and
 		// the requests are processed normally.
 		if saved, found := c.st.MsgSets[oldID]; found {
-			return saved, nil
+			return strings.Replace(saved, "<QBXMLMsgsRs", `<QBXMLMsgsRs messageSetStatusCode="0"`, 1), nil
 		}
 		rs.setAttr("messageSetStatusCode", "600")
+	}
+	includeNone := false
+	if v, _ := msgs.attr("responseData"); v == "includeNone" {
+		includeNone = true
 	}
 	for _, rq := range msgs.Kids {
 		c.fault.account(c.fault.cfg.PerRequestLatency)
 		out := c.processOne(rq)
+		if includeNone {
+			out.Kids = nil
+		}
 		rs.add(out)
 		code, _ := out.attr("statusCode")
 		if onError != "continueOnError" && code != "" && severity(atoiSafe(code)) == "Error" {
@@ -126,7 +134,17 @@ func (c *Company) processOne(rq *node) *node {
 	if isWrite(name) && c.fault.draw(c.fault.cfg.LockErrorRate) {
 		return withStatus(rs, c.fault.lockError(name))
 	}
+	c.undo = nil
 	kids, extra, err := c.dispatch(name, rq)
+	if err != nil {
+		c.rollback()
+	}
+	c.undo = nil
+	var partial *partialError
+	if errors.As(err, &partial) {
+		setStatus(rs, stPartial, partial.Error())
+		return rs.add(kids...)
+	}
 	if err != nil {
 		return withStatus(rs, err)
 	}
@@ -137,15 +155,23 @@ func (c *Company) processOne(rq *node) *node {
 	if len(kids) == 0 && isQuery(name) {
 		setStatus(rs, stNoMatch, "A query request did not find a matching object in QuickBooks")
 	}
-	if q := rq; isQuery(name) && partial(q) && len(kids) > 0 && len(kids) < len(q.children("ListID"))+len(q.children("FullName"))+len(q.children("TxnID"))+len(q.children("RefNumber")) {
-		setStatus(rs, stPartial, "The query request has not been fully completed. There was a required element that could not be found in QuickBooks.")
+	if only := rq.children("IncludeRetElement"); len(only) > 0 {
+		keep := map[string]bool{}
+		for _, k := range only {
+			keep[strings.TrimSpace(k.Text)] = true
+		}
+		for _, k := range kids {
+			kept := k.Kids[:0]
+			for _, f := range k.Kids {
+				if keep[f.Name] {
+					kept = append(kept, f)
+				}
+			}
+			k.Kids = kept
+		}
 	}
 	rs.add(kids...)
 	return rs
-}
-
-func partial(rq *node) bool {
-	return rq.has("ListID") || rq.has("FullName") || rq.has("TxnID") || (rq.has("RefNumber") && !rq.has("RefNumberFilter"))
 }
 
 func isQuery(name string) bool { return strings.HasSuffix(name, "Query") }

@@ -2,6 +2,7 @@ package qbdsim
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -58,6 +59,11 @@ func (c *Company) query(kind string, rq *node) ([]*node, []attr, error) {
 		ids, err = c.matchTxns(kind, rq)
 	default:
 		return nil, nil, stErr(stUnsupportedMsg, "The request \"%sQueryRq\" is not supported by this QuickBooks company.", kind)
+	}
+	var partial *partialError
+	if errors.As(err, &partial) {
+		// Some of the IDs or names asked for exist: answer those with 500.
+		return c.rets(&iterator{Lines: lines, Txn: isTxn}, ids, kind == "Transaction"), nil, err
 	}
 	if err != nil {
 		return nil, nil, err
@@ -139,18 +145,22 @@ func (c *Company) matchLists(kinds []string, rq *node) ([]string, error) {
 		want[k] = true
 	}
 	if ids, names := rq.children("ListID"), rq.children("FullName"); len(ids) > 0 || len(names) > 0 {
-		var out []string
+		var out, missing []string
 		for _, n := range ids {
 			if r := c.st.byID[strings.TrimSpace(n.Text)]; r != nil && want[r.Kind] {
 				out = append(out, r.ListID)
+			} else {
+				missing = append(missing, strings.TrimSpace(n.Text))
 			}
 		}
 		for _, n := range names {
 			if r := c.findByFullName(kinds, strings.TrimSpace(n.Text)); r != nil {
 				out = append(out, r.ListID)
+			} else {
+				missing = append(missing, strings.TrimSpace(n.Text))
 			}
 		}
-		return out, nil
+		return out, partialIf(out, missing)
 	}
 	active := rq.text("ActiveStatus")
 	if active == "" {
@@ -222,20 +232,27 @@ func nameMatches(name, criterion, pattern string) bool {
 func (c *Company) matchTxns(kind string, rq *node) ([]string, error) {
 	ok := func(t *txnRecord) bool { return kind == "Transaction" || t.Type == kind }
 	if ids, refs := rq.children("TxnID"), rq.children("RefNumber"); len(ids) > 0 || len(refs) > 0 {
-		var out []string
+		var out, missing []string
 		for _, n := range ids {
 			if t := c.st.txByID[strings.TrimSpace(n.Text)]; t != nil && ok(t) {
 				out = append(out, t.TxnID)
+			} else {
+				missing = append(missing, strings.TrimSpace(n.Text))
 			}
 		}
 		for _, n := range refs {
+			found := false
 			for _, t := range c.st.Txns {
 				if ok(t) && t.RefNumber == strings.TrimSpace(n.Text) {
 					out = append(out, t.TxnID)
+					found = true
 				}
 			}
+			if !found {
+				missing = append(missing, strings.TrimSpace(n.Text))
+			}
 		}
-		return out, nil
+		return out, partialIf(out, missing)
 	}
 	loc := c.now().Location()
 	var from, to time.Time
@@ -343,6 +360,22 @@ func refMatches(ref, criterion, pattern string) bool {
 		return strings.Contains(ref, pattern)
 	}
 	return ref == pattern
+}
+
+// partialError is status 500: a query by IDs or names found some of them.
+type partialError struct{ missing []string }
+
+func (e *partialError) Error() string {
+	return fmt.Sprintf("The query request has not been fully completed. There was a required element (\"%s\") that could not be found in QuickBooks.", strings.Join(e.missing, "\", \""))
+}
+
+// partialIf reports a partial result; when nothing matched the answer is
+// simply "no match" (status 1).
+func partialIf(found, missing []string) error {
+	if len(found) > 0 && len(missing) > 0 {
+		return &partialError{missing: missing}
+	}
+	return nil
 }
 
 // newGUID makes a braced GUID for iterator IDs.

@@ -166,9 +166,11 @@ func (c *Company) salesForm(kind string, rq *node, sign money.Cents) (*node, err
 		if taxItem == nil {
 			taxItem = c.st.byID[c.st.DefaultTaxItem]
 		}
-		tax = percentOf(taxableTotal, taxItem.Percent)
-		post(stp, -sign*tax, taxItem.ListID)
-		total += tax
+		if taxItem != nil {
+			tax = percentOf(taxableTotal, taxItem.Percent)
+			post(stp, -sign*tax, taxItem.ListID)
+			total += tax
+		}
 	}
 	headerAfter := []string{"CustomerRef", "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress", "ShipAddress", "IsPending", "IsFinanceCharge", "CheckNumber", "PONumber", "TermsRef", "PaymentMethodRef", "DueDate", "SalesRepRef", "FOB", "ShipDate", "ShipMethodRef"}
 	body.remove("ItemSalesTaxRef")

@@ -27,7 +27,7 @@ func (c *Company) txnStart(kind string, rq *node) (*txnRecord, *node, error) {
 		}
 		t.TxnDate = d
 	} else {
-		body.insertAfter(el("TxnDate", t.TxnDate), "CustomerRef", "VendorRef", "ClassRef", "TemplateRef", "AccountRef", "DepositToAccountRef", "RefundFromAccountRef", "ARAccountRef", "APAccountRef", "VendorAddress", "InventorySiteRef", "ShipToEntityRef")
+		body.insertAfter(el("TxnDate", t.TxnDate), txnDateAfter[kind]...)
 	}
 	if err := c.checkClosingDate(kind, t.TxnDate); err != nil {
 		return nil, nil, err
@@ -52,6 +52,16 @@ func (c *Company) txnStart(kind string, rq *node) (*txnRecord, *node, error) {
 	return t, body, nil
 }
 
+// txnDateAfter lists, per transaction, the fields that precede TxnDate, so
+// a defaulted date lands in schema position.
+var txnDateAfter = map[string][]string{
+	"SalesReceipt": {"CustomerRef", "ClassRef", "TemplateRef"}, "Invoice": {"CustomerRef", "ClassRef", "ARAccountRef", "TemplateRef"},
+	"CreditMemo": {"CustomerRef", "ClassRef", "ARAccountRef", "TemplateRef"}, "ReceivePayment": {"CustomerRef", "ARAccountRef"},
+	"ARRefundCreditCard": {"CustomerRef", "RefundFromAccountRef", "ARAccountRef"}, "Bill": {"VendorRef", "VendorAddress", "APAccountRef"},
+	"ItemReceipt": {"VendorRef", "APAccountRef"}, "PurchaseOrder": {"VendorRef", "ClassRef", "InventorySiteRef", "ShipToEntityRef", "TemplateRef"},
+	"InventoryAdjustment": {"AccountRef", "InventorySiteRef"},
+}
+
 // checkClosingDate answers 3171 for a change dated on or before the closing date.
 func (c *Company) checkClosingDate(kind, date string) error {
 	if cd := c.st.Options.ClosingDate; cd != "" && date <= cd {
@@ -67,8 +77,9 @@ func (c *Company) commit(t *txnRecord, body *node) (*node, error) {
 		sum += s.Amount
 	}
 	if sum != 0 {
-		// A ledger that does not balance is a simulator bug, never a user error.
-		panic("qbdsim: " + t.Type + " does not balance by " + sum.String())
+		// A ledger that does not balance is a simulator bug, never a user
+		// error; refuse the transaction rather than corrupt the books.
+		return nil, stErr(1000, "QuickBooks found an internal error: the %s does not balance by %s.", t.Type, sum)
 	}
 	now := c.stamp()
 	t.TxnID = c.newTxnID()

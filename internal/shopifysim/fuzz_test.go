@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-
-	"github.com/shopqb/shopqb/internal/shopify"
 )
 
 // FuzzGraphQLQuery: whatever the query text, the simulator answers with a
@@ -24,10 +22,8 @@ func FuzzGraphQLQuery(f *testing.F) {
 	} {
 		f.Add(q)
 	}
-	var once sync.Once
-	var ts *testSim
+	ts := newTestSim(f, nil)
 	f.Fuzz(func(t *testing.T, q string) {
-		once.Do(func() { ts = newTestSim(t, nil) })
 		status, body := ts.post(t, "2026-10", testToken, q, nil)
 		if status != http.StatusOK && status != http.StatusBadRequest {
 			t.Fatalf("HTTP %d for %q: %s", status, q, body)
@@ -67,5 +63,4 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	if n := len(ts.Data().Orders); n != 80+15 {
 		t.Fatalf("%d orders after concurrent adds", n)
 	}
-	_ = shopify.Order{}
 }

@@ -563,7 +563,7 @@ func (g *orderGen) refund(o *shopify.Order, when time.Time, lines []refundLine, 
 		}
 		rli := shopify.RefundLineItem{LineItem: shopify.LineItemRef{ID: li.ID, SKU: li.SKU}, Quantity: rl.qty,
 			PriceSet: bag(base/money.Cents(li.Quantity), g.cur), SubtotalSet: bag(sub, g.cur), TotalTaxSet: bag(tax, g.cur),
-			RestockType: rl.restock, Restocked: rl.restock != "NO_RESTOCK"}
+			RestockType: rl.restock, Restocked: rl.restock != "NO_RESTOCK" && !li.IsGiftCard}
 		if rli.Restocked {
 			rli.Location = loc
 			if loc == nil {

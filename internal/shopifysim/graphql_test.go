@@ -476,7 +476,6 @@ func TestUpdateOrderBumpsUpdatedAt(t *testing.T) {
 	if err := ts.UpdateOrder("gid://shopify/Order/404", nil); err == nil {
 		t.Fatal("updating a missing order succeeded")
 	}
-	_ = json.Valid
 }
 
 func TestOrdersOlderThan60DaysNeedReadAllOrders(t *testing.T) {

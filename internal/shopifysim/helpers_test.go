@@ -34,7 +34,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func schemaDir(t *testing.T) string {
+func schemaDir(t testing.TB) string {
 	return filepath.Dir(testenv.ShopifySchema(t, "2026-10"))
 }
 
@@ -48,7 +48,7 @@ type testSim struct {
 	clock *fakeClock
 }
 
-func newTestSim(t *testing.T, mod func(*Options)) *testSim {
+func newTestSim(t testing.TB, mod func(*Options)) *testSim {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
 	opts := Options{

@@ -191,9 +191,10 @@ func (s *Sim) Totals() Totals {
 	return ComputeTotals(s.data)
 }
 
-// AddOrder adds an order (its totals must already be consistent; Recompute
-// them with FinishOrder when building one by hand), stamps createdAt and
-// updatedAt when missing, and sends an orders/create webhook when configured.
+// AddOrder adds an order, stamping its id, createdAt and updatedAt when
+// missing, and sends an orders/create webhook when configured. Its totals
+// are served as given: run FinishOrder first on an order built by hand. A
+// failed delivery is returned as an error, but the order stays added.
 func (s *Sim) AddOrder(o shopify.Order) error {
 	s.mu.Lock()
 	if o.ID == "" {

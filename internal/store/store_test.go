@@ -324,6 +324,16 @@ func TestTicketsAndAuthFailures(t *testing.T) {
 		if n, _ := db.AuthFailuresSince(ctx, "carol", now.Add(-time.Hour)); n != 0 {
 			t.Fatalf("carol has %d failures", n)
 		}
+		// A day later alice's old failures are forgotten, bob's are not touched.
+		if err := db.RecordAuthFailure(ctx, "alice", now.Add(25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.AuthFailuresSince(ctx, "alice", time.Time{}); n != 1 {
+			t.Fatalf("alice has %d failures after a day, want 1", n)
+		}
+		if n, _ := db.AuthFailuresSince(ctx, "bob", time.Time{}); n != 1 {
+			t.Fatalf("bob has %d failures, want 1", n)
+		}
 	})
 }
 

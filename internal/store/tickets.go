@@ -101,9 +101,23 @@ func (db *DB) DeleteExpiredTickets(ctx context.Context, now time.Time) (int, err
 	return int(n), nil
 }
 
-// RecordAuthFailure notes a failed Web Connector authentication for user.
+// authFailureMemory is how long failed authentications are kept. The Web
+// Connector endpoint looks back minutes, not days; forgetting older ones
+// keeps a password-guessing run from growing the table without bound.
+const authFailureMemory = 24 * time.Hour
+
+// RecordAuthFailure notes a failed Web Connector authentication for user,
+// and forgets that user's failures older than authFailureMemory before at.
 func (db *DB) RecordAuthFailure(ctx context.Context, user string, at time.Time) error {
-	if _, err := db.exec(ctx, db.sql, "INSERT INTO auth_failures (qbwc_user, at) VALUES (?, ?)", user, db.d.t(at)); err != nil {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.exec(ctx, tx, "DELETE FROM auth_failures WHERE qbwc_user = ? AND at < ?",
+			user, db.d.t(at.Add(-authFailureMemory))); err != nil {
+			return err
+		}
+		_, err := db.exec(ctx, tx, "INSERT INTO auth_failures (qbwc_user, at) VALUES (?, ?)", user, db.d.t(at))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("record authentication failure of %q: %w", user, err)
 	}
 	return nil

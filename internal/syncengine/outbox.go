@@ -19,11 +19,12 @@ import (
 func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session) (string, error) {
 	ms := qbxml.MsgSet{OnError: qbxml.ContinueOnError, Version: st.Version}
 	now := e.now()
-	if !st.Preflighted {
+	if !st.Preflighted && e.preflightDue(ctx, shop.ID) {
 		reqs, err := preflightRequest()
 		if err != nil {
 			return "", err
 		}
+		st.Preflighted = true // not due this session
 		st.InFlight = &inFlight{Kind: "preflight", SentAt: now}
 		return ms.Build(reqs)
 	}
@@ -90,6 +91,17 @@ func (e *Engine) lookupRequest(ms qbxml.MsgSet, st *session, kind string, ps []*
 	}
 	st.InFlight = fl
 	return ms.Build(reqs)
+}
+
+// preflightDue: the preflight (chart of accounts, tax items, list sizes) is
+// refreshed at most twice a day, and every session while problems remain.
+func (e *Engine) preflightDue(ctx context.Context, shopID int64) bool {
+	pre, err := e.LoadPreflight(ctx, shopID)
+	if err != nil || len(pre.Problems) > 0 {
+		return true
+	}
+	at, err := time.Parse("2006-01-02T15:04:05Z", pre.CheckedAt)
+	return err != nil || e.now().Sub(at) > 12*time.Hour
 }
 
 func isListKind(kind string) bool {
@@ -329,9 +341,13 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 				if p.State != shopqb.Sent {
 					continue
 				}
-				if c.Kind == qbxml.RetryLater && p.Attempts < e.MaxAttempts {
+				// An HRESULT is about QuickBooks (a dialog, a lock, a crash),
+				// not about the posting, so it does not use up the posting's
+				// attempts; only our own malformed XML is final.
+				if c.Kind != qbxml.Permanent {
 					p.State = shopqb.Planned
-					p.NextAttempt = now.Add(backoff(p.Attempts))
+					p.Attempts--
+					p.NextAttempt = now.Add(backoff(1))
 				} else {
 					p.State = shopqb.Failed
 					st.Failed++

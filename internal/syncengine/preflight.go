@@ -210,6 +210,7 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	}
 	st.Preflighted = true
 	st.Phase = "post"
+	st.PreflightedAt = e.now()
 	e.log.Info("preflight", "shop", shop.Domain, "product", p.Product, "edition", p.Edition, "problems", len(p.Problems))
 	return nil
 }

@@ -34,7 +34,8 @@ type session struct {
 	Recovered  int    `json:"recovered"`
 	LastError  string `json:"lastError,omitempty"`
 	// Preflighted is set once this session has refreshed the preflight.
-	Preflighted bool `json:"preflighted"`
+	Preflighted   bool      `json:"preflighted"`
+	PreflightedAt time.Time `json:"preflightedAt"`
 }
 
 // inFlight remembers what a sent message set asked, to read its answer.
@@ -78,16 +79,19 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 		e.log.Warn("web connector authentication failed", "user", user)
 		return qbwc.AuthResult{Ticket: ticket, Status: "nvu"}, nil
 	}
-	// A session that is still open means the Web Connector lost the last one
-	// (Intuit's guide: an authenticate while a response is awaited is a lost
-	// session). Close it; its unanswered postings become in doubt.
+	// While a sync is filling the outbox, a session would see half of it.
+	if running, err := e.syncRunning(ctx, shop.ID); err != nil {
+		return qbwc.AuthResult{}, err
+	} else if running {
+		return qbwc.AuthResult{Ticket: ticket, Status: "busy", PostponeSeconds: 60}, nil
+	}
+	// A session that is still open means the Web Connector lost it (Intuit's
+	// guide: an authenticate while a response is awaited means something was
+	// lost). Close it; its unanswered postings become in doubt and are asked
+	// about before anything is sent again. If that Web Connector was in fact
+	// alive, its late answer meets a closed ticket, and the lookup finds what
+	// QuickBooks committed: nothing is posted twice either way.
 	if open, err := e.store.OpenTicket(ctx, shop.ID, now); err == nil {
-		var st session
-		_ = json.Unmarshal(open.State, &st)
-		if st.InFlight != nil && now.Sub(st.InFlight.SentAt) < 2*time.Minute {
-			// Another Web Connector is mid-request on this shop right now.
-			return qbwc.AuthResult{Ticket: ticket, Status: "busy", PostponeSeconds: 60}, nil
-		}
 		closed := now
 		open.ClosedAt = &closed
 		open.LastError = "superseded by a new Web Connector session"
@@ -119,6 +123,16 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 	return qbwc.AuthResult{Ticket: ticket, Status: ""}, nil
 }
 
+// syncRunning reports whether a sync of the shop is reading and planning now.
+func (e *Engine) syncRunning(ctx context.Context, shopID int64) (bool, error) {
+	runs, err := e.store.SyncRuns(ctx, shopID, 1)
+	if err != nil {
+		return false, err
+	}
+	// A run stuck in "running" for an hour died with its process; don't block on it.
+	return len(runs) > 0 && runs[0].Status == "running" && e.now().Sub(runs[0].StartedAt) < time.Hour, nil
+}
+
 // slowDown delays a failed authentication in proportion to recent failures
 // for the same user, so guessing a token is slow without locking anyone out.
 func (e *Engine) slowDown(ctx context.Context, user string, now time.Time) {
@@ -140,10 +154,13 @@ func (e *Engine) slowDown(ctx context.Context, user string, now time.Time) {
 // workDue reports whether a session has anything to do: a first preflight,
 // postings waiting, or postings whose fate must be asked.
 func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) (bool, error) {
-	if _, err := e.store.KV(ctx, shop.ID, kvPreflight); errors.Is(err, shopqb.ErrNotFound) {
+	if pre, err := e.LoadPreflight(ctx, shop.ID); errors.Is(err, shopqb.ErrNotFound) {
 		return true, nil
 	} else if err != nil {
 		return false, err
+	} else if len(pre.Problems) > 0 && shop.StartedAt == nil {
+		// The merchant may have fixed QuickBooks: look again.
+		return true, nil
 	}
 	counts, err := e.store.CountPostings(ctx, shop.ID)
 	if err != nil {
