@@ -41,6 +41,11 @@ type Company struct {
 	// ZeroRateTaxItem is the company's most common sales-tax item, verified to be 0 %.
 	// It goes in every receipt header so QuickBooks never computes tax itself.
 	ZeroRateTaxItem string
+	// TaxAgency is the vendor the company's existing sales-tax items pay (from
+	// ItemSalesTaxQuery's TaxVendorRef). New tax items pay it too; when it is
+	// empty shopqb adds a "Sales Tax Agency" vendor, because QuickBooks
+	// refuses a sales-tax item without one.
+	TaxAgency string
 	// Accounts are the full names of accounts that exist; mapped accounts not
 	// listed get an AccountAdd posting.
 	Accounts []string

@@ -109,11 +109,29 @@ func (p *planner) taxItem(tl shopify.TaxLine) (key, name string, err error) {
 	key = "taxitem:" + tl.Title + ":" + tl.Rate
 	title := cleanName(tl.Title, maxItemName, "Sales Tax")
 	base := truncate(title, maxItemName-len(pct)-2) + " " + pct + "%"
-	name = p.list(want{key: key, kind: "ItemSalesTaxAdd", ns: nsItems, base: base, max: maxItemName,
+	agencyKey, agency := p.taxAgency()
+	name = p.list(want{key: key, kind: "ItemSalesTaxAdd", ns: nsItems, base: base, max: maxItemName, deps: deps(agencyKey),
 		build: func(name string, guid qbxml.GUID) qbxml.Request {
-			return qbxml.ItemSalesTaxAdd{Name: name, ItemDesc: cleanText(tl.Title), TaxRate: qbxml.Decimal(pct), ExternalGUID: guid}
+			return qbxml.ItemSalesTaxAdd{Name: name, ItemDesc: cleanText(tl.Title), TaxRate: qbxml.Decimal(pct),
+				TaxVendorRef: nameRef(agency), ExternalGUID: guid}
 		}})
 	return key, name, nil
+}
+
+// taxAgency is the vendor new sales-tax items pay: the company's own agency
+// when the preflight found one (nothing to add), else a "Sales Tax Agency"
+// vendor shopqb adds. It returns the vendor's key ("" when it exists already)
+// and name.
+func (p *planner) taxAgency() (key, name string) {
+	if a := p.in.Company.TaxAgency; a != "" {
+		return "", a
+	}
+	key = "vendor:tax-agency"
+	name = p.list(want{key: key, kind: "VendorAdd", ns: nsEntities, base: "Sales Tax Agency", max: maxEntityName,
+		build: func(name string, guid qbxml.GUID) qbxml.Request {
+			return qbxml.VendorAdd{Name: name, CompanyName: name, Notes: "Sales tax collected through Shopify", ExternalGUID: guid}
+		}})
+	return key, name
 }
 
 // ratePercent turns Shopify's decimal fraction ("0.0625") into the percentage

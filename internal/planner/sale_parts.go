@@ -328,7 +328,14 @@ func (p *planner) saleCharges(o *shopify.Order) (*parts, error) {
 // checkOrderTotals is the per-order reconciliation: what the lines add up to
 // must be what Shopify says the order totals are.
 func checkOrderTotals(o *shopify.Order, got orderTotals) error {
+	var giftCards money.Cents
+	for _, li := range o.LineItems {
+		if li.IsGiftCard {
+			giftCards += li.DiscountedTotalSet.ShopMoney.Amount
+		}
+	}
 	want := orderTotals{
+		giftCards: giftCards,
 		discounts: o.TotalDiscountsSet.ShopMoney.Amount,
 		shipping:  o.TotalShippingPriceSet.ShopMoney.Amount,
 		tax:       o.TotalTaxSet.ShopMoney.Amount,
@@ -343,6 +350,7 @@ func checkOrderTotals(o *shopify.Order, got orderTotals) error {
 		{"shipping", got.shipping, want.shipping},
 		{"tax", got.tax, want.tax},
 		{"tips", got.tips, want.tips},
+		{"gift cards sold", got.giftCards, want.giftCards},
 		{"total", got.charged, want.charged},
 	}
 	for _, c := range check {

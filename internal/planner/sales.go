@@ -34,11 +34,15 @@ func (p *planner) bookable(o *shopify.Order) bool {
 		total += o.TotalCashRoundingAdjustment.PaymentSet.ShopMoney.Amount
 	}
 	if int64(total) != paid {
-		if o.CancelledAt != nil && paid == 0 {
+		switch {
+		case o.CancelledAt != nil && paid == 0:
 			p.warnf("order %s was cancelled before payment: nothing to book", o.Name)
-		} else {
+		case paid < int64(total):
 			p.warnf("order %s is not fully paid (paid %s of %s, status %s): it will be booked once paid",
 				o.Name, money.Cents(paid), total, o.DisplayFinancialStatus)
+		default:
+			p.warnf("order %s took %s in payments but its total is %s: it is not booked until Shopify's figures agree",
+				o.Name, money.Cents(paid), total)
 		}
 		return false
 	}

@@ -59,6 +59,9 @@ func (c *Company) listAdd(kind string, rq *node) (*node, error) {
 	if err := c.deriveList(r); err != nil {
 		return nil, err
 	}
+	if err := c.checkOpening(kind, add); err != nil {
+		return nil, err
+	}
 	r.ListID = c.newListID()
 	r.EditSequence = c.newEditSequence()
 	c.insertList(r)

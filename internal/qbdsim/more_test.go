@@ -144,3 +144,28 @@ func TestReadQWC(t *testing.T) {
 		t.Errorf("http://localhost refused: %v", err)
 	}
 }
+
+func TestRefusedRequestChangesNothing(t *testing.T) {
+	t.Parallel()
+	c := newCo(t, func(o *CompanyOptions) { o.ClosingDate = "2026-06-30" })
+	setupShop(t, c)
+	before := c.Report()
+	code := status(t, c, `<SalesReceiptAddRq><SalesReceiptAdd><TxnDate>2026-11-19</TxnDate>
+<SalesReceiptLineAdd><ItemRef><FullName>Mug</FullName></ItemRef><Quantity>4</Quantity></SalesReceiptLineAdd>
+<SalesReceiptLineAdd><Desc>no item</Desc><Amount>2.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`)
+	if code != stMissingElement {
+		t.Fatalf("status %d, want 3150", code)
+	}
+	code = status(t, c, `<ItemInventoryAddRq><ItemInventoryAdd><Name>Old Stock</Name><IncomeAccountRef><FullName>Sales</FullName></IncomeAccountRef>
+<COGSAccountRef><FullName>Cost of Goods Sold</FullName></COGSAccountRef><AssetAccountRef><FullName>Inventory Asset</FullName></AssetAccountRef>
+<QuantityOnHand>5</QuantityOnHand><TotalValue>10.00</TotalValue><InventoryDate>2026-01-01</InventoryDate></ItemInventoryAdd></ItemInventoryAddRq>`)
+	if code != stClosedPeriod {
+		t.Fatalf("opening stock in a closed period: status %d, want 3171", code)
+	}
+	after := c.Report()
+	b1, _ := json.Marshal(before)
+	b2, _ := json.Marshal(after)
+	if string(b1) != string(b2) {
+		t.Errorf("refused requests changed the company:\n%s\n%s", b1, b2)
+	}
+}

@@ -552,6 +552,39 @@ func refNumberNode(t *txnRecord) *node {
 	return el("RefNumber", t.RefNumber)
 }
 
+// checkOpening validates the opening-balance fields of a list Add before
+// anything is stored, so a bad amount or a closed-period date refuses the
+// whole Add.
+func (c *Company) checkOpening(kind string, add *node) error {
+	if _, _, err := optAmount(add, "OpenBalance"); err != nil {
+		return err
+	}
+	if _, _, err := optAmount(add, "TotalValue"); err != nil {
+		return err
+	}
+	if _, _, err := optDec5(add, "QuantityOnHand"); err != nil {
+		return err
+	}
+	for _, f := range []string{"OpenBalanceDate", "InventoryDate"} {
+		if d := add.text(f); d != "" {
+			if _, err := parseDateField(f, d); err != nil {
+				return err
+			}
+		}
+	}
+	date := add.text("OpenBalanceDate")
+	if kind == "ItemInventory" {
+		date = add.text("InventoryDate")
+	}
+	if date == "" {
+		date = c.today()
+	}
+	if add.has("OpenBalance") || add.has("QuantityOnHand") {
+		return c.checkClosingDate(kind, date)
+	}
+	return nil
+}
+
 // openingBalance posts what an Add brings with it: an account's OpenBalance
 // (against Opening Balance Equity) and an inventory item's starting
 // quantity and value, as QuickBooks does with an inventory adjustment.
@@ -583,9 +616,6 @@ func (c *Company) openingBalance(r *listRecord, add *node) error {
 		date := add.text("OpenBalanceDate")
 		if date == "" {
 			date = c.today()
-		}
-		if err := c.checkClosingDate(r.Kind, date); err != nil {
-			return err
 		}
 		t := &txnRecord{Type: "Invoice", TxnDate: date, EntityID: r.ListID, Total: amt, Open: amt}
 		t.Splits = []split{{Account: c.special("AR"), Amount: amt, Entity: r.ListID}, {Account: c.special("UncategorizedIncome"), Amount: -amt}}

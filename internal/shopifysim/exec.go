@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -231,8 +232,10 @@ func (e *executor) complete(t *ast.Type, v any, fields []*ast.Field, path []any)
 		return nil
 	}
 	switch def.Kind {
-	case ast.Scalar, ast.Enum:
+	case ast.Enum:
 		return v
+	case ast.Scalar:
+		return coerceScalar(def.Name, v)
 	}
 	if isConnection(def) {
 		list, _ := v.([]any)
@@ -398,25 +401,46 @@ func toLowerASCII(s string) string {
 	return string(b)
 }
 
-// compareSortValues orders timestamps as times, integers and amounts as
-// numbers (never through a float), anything else as text.
-func compareSortValues(a, b string) int {
-	if ta, err := time.Parse(time.RFC3339Nano, a); err == nil {
-		if tb, err := time.Parse(time.RFC3339Nano, b); err == nil {
-			return ta.Compare(tb)
-		}
+// sortable is an item's position under a sort key, parsed once: its sort
+// value as a time, an exact amount or text, then its numeric id.
+type sortable struct {
+	text   string
+	at     time.Time
+	isTime bool
+	cents  money.Cents
+	isNum  bool
+	id     int64
+}
+
+func makeSortable(v string, id int64) sortable {
+	k := sortable{text: v, id: id}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		k.at, k.isTime = t, true
+	} else if c, err := money.Parse(v); err == nil {
+		k.cents, k.isNum = c, true
 	}
-	if na, ok := decimalKey(a); ok {
-		if nb, ok := decimalKey(b); ok {
-			switch {
-			case na < nb:
-				return -1
-			case na > nb:
-				return 1
-			}
-			return 0
-		}
+	return k
+}
+
+// compare orders timestamps as times, integers and amounts as numbers
+// (never through a float), anything else as text; ties go by id.
+func (a sortable) compare(b sortable) int {
+	r := 0
+	switch {
+	case a.isTime && b.isTime:
+		r = a.at.Compare(b.at)
+	case a.isNum && b.isNum:
+		r = cmpInt(int64(a.cents), int64(b.cents))
+	default:
+		r = strings.Compare(a.text, b.text)
 	}
+	if r != 0 {
+		return r
+	}
+	return cmpInt(a.id, b.id)
+}
+
+func cmpInt(a, b int64) int {
 	switch {
 	case a < b:
 		return -1
@@ -426,29 +450,9 @@ func compareSortValues(a, b string) int {
 	return 0
 }
 
-// decimalKey reads an integer or an amount as exact hundredths.
-func decimalKey(s string) (money.Cents, bool) {
-	c, err := money.Parse(s)
-	return c, err == nil
-}
-
 func itemID(item map[string]any) int64 {
 	n, _ := strconv.ParseInt(gidNumber(str(item["id"])), 10, 64)
 	return n
-}
-
-func compareToCursor(item map[string]any, key string, c cursorKey) int {
-	if r := compareSortValues(sortValue(item, key), c.LastValue); r != 0 {
-		return r
-	}
-	id := itemID(item)
-	switch {
-	case id < c.LastID:
-		return -1
-	case id > c.LastID:
-		return 1
-	}
-	return 0
 }
 
 // connection filters (query), sorts (sortKey, reverse) and pages
@@ -489,24 +493,30 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 		items = append(items, m)
 	}
 	key, _ := args["sortKey"].(string)
-	{
-		sort.SliceStable(items, func(a, b int) bool {
-			if r := compareSortValues(sortValue(items[a], key), sortValue(items[b], key)); r != 0 {
-				return r < 0
-			}
-			return itemID(items[a]) < itemID(items[b])
-		})
+	keys := make([]sortable, len(items))
+	for i, m := range items {
+		keys[i] = makeSortable(sortValue(m, key), itemID(m))
 	}
-	reverse, _ := args["reverse"].(bool)
-	if reverse {
-		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-			items[i], items[j] = items[j], items[i]
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return keys[order[a]].compare(keys[order[b]]) < 0 })
+	if reverse, _ := args["reverse"].(bool); reverse {
+		for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+			order[i], order[j] = order[j], order[i]
 		}
 	}
 	dir := 1
-	if reverse {
+	if reverse, _ := args["reverse"].(bool); reverse {
 		dir = -1
 	}
+	sorted := make([]map[string]any, len(items))
+	sortedKeys := make([]sortable, len(items))
+	for i, k := range order {
+		sorted[i], sortedKeys[i] = items[k], keys[k]
+	}
+	items = sorted
 	lo, hi := 0, len(items)
 	if after := strArg(args, "after"); after != "" {
 		c, err := decodeCursor(after)
@@ -514,7 +524,8 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			e.addError(f, path, "Invalid cursor for current pagination sort.", "BAD_REQUEST", nil)
 			return nil
 		}
-		for lo < len(items) && dir*compareToCursor(items[lo], key, c) <= 0 {
+		ck := makeSortable(c.LastValue, c.LastID)
+		for lo < len(items) && dir*sortedKeys[lo].compare(ck) <= 0 {
 			lo++
 		}
 	}
@@ -524,8 +535,9 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			e.addError(f, path, "Invalid cursor for current pagination sort.", "BAD_REQUEST", nil)
 			return nil
 		}
+		ck := makeSortable(c.LastValue, c.LastID)
 		hi = lo
-		for hi < len(items) && dir*compareToCursor(items[hi], key, c) < 0 {
+		for hi < len(items) && dir*sortedKeys[hi].compare(ck) < 0 {
 			hi++
 		}
 	}
@@ -610,4 +622,27 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 		}
 	}
 	return out
+}
+
+// coerceScalar renders a tree value the way the schema types it: Int and
+// Float as JSON numbers (the model keeps tax rates as decimal text, Shopify
+// sends them as numbers; json.Number keeps the exact digits), every
+// string-like scalar (ID, Decimal, DateTime, UnsignedInt64, …) as a string.
+func coerceScalar(name string, v any) any {
+	switch name {
+	case "Int", "Float":
+		if s, ok := v.(string); ok {
+			if _, err := strconv.ParseFloat(s, 64); err == nil {
+				return json.Number(s)
+			}
+			return nil
+		}
+		return v
+	case "Boolean", "JSON":
+		return v
+	}
+	if n, ok := v.(json.Number); ok {
+		return n.String()
+	}
+	return v
 }

@@ -147,6 +147,10 @@ func upsert[T any](list *[]T, v T, id func(T) string) {
 	*list = append(*list, v)
 }
 
+// decimalTextFields are schema Floats (tax rates) that the model holds as
+// decimal text; a pasted response has them as JSON numbers.
+var decimalTextFields = map[string]bool{"rate": true, "ratePercentage": true}
+
 // flattenConnections turns {edges:[{node}]} and {nodes:[…]} (with or
 // without pageInfo) into plain arrays, the shape the model types hold.
 func flattenConnections(v any) any {
@@ -178,6 +182,10 @@ func flattenConnections(v any) any {
 			}
 		}
 		for k := range x {
+			if n, ok := x[k].(json.Number); ok && decimalTextFields[k] {
+				x[k] = n.String() // keep the digits exactly as Shopify sent them
+				continue
+			}
 			x[k] = flattenConnections(x[k])
 		}
 		return x

@@ -392,10 +392,13 @@ func TestFixturesDocExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := newTestSim(t, func(o *Options) { o.FixturesDir = dir })
-	r := ts.gql(t, `{ order(id: "gid://shopify/Order/1001") { name lineItems(first: 5) { nodes { sku quantity } }
+	r := ts.gql(t, `{ order(id: "gid://shopify/Order/1001") { name legacyResourceId taxLines { rate ratePercentage }
+  lineItems(first: 5) { nodes { sku quantity taxLines { rate } } }
   transactions { kind gateway device { id } amountSet { shopMoney { amount } } } } }`, nil)
 	mustNoErrors(t, r)
-	want := `{"name":"#1001","lineItems":{"nodes":[{"sku":"MUG-1","quantity":2}]},"transactions":[{"kind":"SALE","gateway":"cash","device":null,"amountSet":{"shopMoney":{"amount":"21.25"}}}]}`
+	want := `{"name":"#1001","legacyResourceId":"1001","taxLines":[{"rate":0.0625,"ratePercentage":null}],` +
+		`"lineItems":{"nodes":[{"sku":"MUG-1","quantity":2,"taxLines":[{"rate":0.0625}]}]},` +
+		`"transactions":[{"kind":"SALE","gateway":"cash","device":null,"amountSet":{"shopMoney":{"amount":"21.25"}}}]}`
 	if string(r.Data["order"]) != want {
 		t.Fatalf("served\n%s\nwant\n%s", r.Data["order"], want)
 	}

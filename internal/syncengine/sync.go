@@ -17,6 +17,9 @@ import (
 // is eventually consistent, and snapshots de-duplicate what is read twice.
 const overlap = 10 * time.Minute
 
+// planChunk is how many orders one planner call sees in detail mode.
+const planChunk = 500
+
 // Sync reads the shop up to now, plans and fills the outbox. The Web
 // Connector's next session drains it. It is what a scheduled tick, "sync now"
 // and a webhook all end in.
@@ -70,11 +73,15 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 		}
 		if ins {
 			run.Counts["orders_new_versions"]++
-			changed[o.ID] = true
-			affectedDates[o.ProcessedAt.In(loc).Format("2006-01-02")] = true
-			for _, r := range o.Refunds {
-				affectedDates[refundTime(r).In(loc).Format("2006-01-02")] = true
-			}
+		}
+		// Every order read is planned again, not only new versions: if an
+		// earlier sync stored the snapshot and then failed before planning,
+		// the watermark did not move and this is its second chance. Planning
+		// is idempotent (same key, same hash: nothing changes).
+		changed[o.ID] = true
+		affectedDates[o.ProcessedAt.In(loc).Format("2006-01-02")] = true
+		for _, r := range o.Refunds {
+			affectedDates[refundTime(r).In(loc).Format("2006-01-02")] = true
 		}
 		return nil
 	})
@@ -101,29 +108,30 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 		if p.Status != "PAID" {
 			return nil
 		}
-		ins, err := e.putSnapshot(ctx, shopID, "payout", p.ID, p.IssuedAt, p)
-		if err != nil {
+		if _, err := e.putSnapshot(ctx, shopID, "payout", p.ID, p.IssuedAt, p); err != nil {
 			return err
 		}
-		if ins {
-			payouts = append(payouts, *p)
-		}
+		payouts = append(payouts, *p) // planned again each time it is read: idempotent
 		return nil
 	})
 	if err != nil {
 		return fail(fmt.Errorf("read payouts: %w", err))
 	}
 
-	// Plan what changed. Detail mode needs only the changed orders; summary
-	// mode re-plans whole days so a day's receipt is complete.
-	var orders []shopify.Order
+	// Plan what changed. Detail mode needs only the changed orders and is
+	// planned in chunks, so a back-fill of 100,000 orders never holds them all
+	// in memory; summary mode re-plans whole days (a day's receipt must be
+	// complete, and a refund dated that day may belong to an older order).
 	summary := shop.Settings.SalesMode == shopqb.Summary
 	start := shop.Settings.StartDate
+	var todo []string
 	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *store.Snapshot) error {
 		if !changed[s.GID] && !summary {
 			return nil
 		}
-		var o shopify.Order
+		var o struct {
+			ProcessedAt time.Time `json:"processedAt"`
+		}
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
@@ -132,7 +140,7 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 			return nil
 		}
 		if changed[s.GID] || affectedDates[day] {
-			orders = append(orders, o)
+			todo = append(todo, s.GID)
 		}
 		return nil
 	})
@@ -145,35 +153,53 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 	} else if !errors.Is(err, shopqb.ErrNotFound) {
 		return fail(err)
 	}
-	plan, err := planner.Build(planner.Input{
-		Shop:     *shop,
-		Company:  CompanyOf(pre),
-		Orders:   orders,
-		Payouts:  payouts,
-		Variants: variants,
-		Names:    names,
-	})
-	if err != nil {
-		return fail(fmt.Errorf("plan: %w", err))
+	chunk := len(todo)
+	if !summary && chunk > planChunk {
+		chunk = planChunk
 	}
-	rawNames, _ := json.Marshal(plan.Names)
+	company := CompanyOf(pre)
+	for first := 0; first == 0 || first < len(todo); first += max(chunk, 1) {
+		ids := todo[first:min(first+chunk, len(todo))]
+		orders := make([]shopify.Order, 0, len(ids))
+		for _, gid := range ids {
+			s, err := e.store.LatestSnapshot(ctx, shopID, gid)
+			if err != nil {
+				return fail(fmt.Errorf("load snapshot %s: %w", gid, err))
+			}
+			var o shopify.Order
+			if err := json.Unmarshal(s.Body, &o); err != nil {
+				return fail(fmt.Errorf("snapshot %s: %w", gid, err))
+			}
+			orders = append(orders, o)
+		}
+		in := planner.Input{Shop: *shop, Company: company, Orders: orders, Variants: variants, Names: names}
+		if first == 0 {
+			in.Payouts = payouts
+		}
+		plan, err := planner.Build(in)
+		if err != nil {
+			return fail(fmt.Errorf("plan: %w", err))
+		}
+		names = plan.Names
+		ins, upd, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
+		if err != nil {
+			return fail(fmt.Errorf("fill outbox: %w", err))
+		}
+		if err := e.relinkAfterReset(ctx, shopID, plan.Postings); err != nil {
+			return fail(err)
+		}
+		run.Counts["orders_planned"] += len(orders)
+		run.Counts["postings_planned"] += len(plan.Postings)
+		run.Counts["postings_new"] += ins
+		run.Counts["postings_updated"] += upd
+		run.Counts["warnings"] += len(plan.Warnings)
+		for _, w := range plan.Warnings {
+			e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
+		}
+	}
+	rawNames, _ := json.Marshal(names)
 	if err := e.store.PutKV(ctx, shopID, kvNames, rawNames); err != nil {
 		return fail(err)
-	}
-	ins, upd, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
-	if err != nil {
-		return fail(fmt.Errorf("fill outbox: %w", err))
-	}
-	if err := e.relinkAfterReset(ctx, shopID, plan.Postings); err != nil {
-		return fail(err)
-	}
-	run.Counts["orders_planned"] = len(orders)
-	run.Counts["postings_planned"] = len(plan.Postings)
-	run.Counts["postings_new"] = ins
-	run.Counts["postings_updated"] = upd
-	run.Counts["warnings"] = len(plan.Warnings)
-	for _, w := range plan.Warnings {
-		e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
 	}
 	if err := e.store.PutKV(ctx, shopID, kvWatermark, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
 		return fail(err)
@@ -187,7 +213,7 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 	}
 	counts, _ := e.store.CountPostings(ctx, shopID)
 	e.finishRuns(ctx, shopID, counts)
-	e.log.Info("sync planned", "shop", shop.Domain, "trigger", trigger, "orders", len(orders), "postings", len(plan.Postings), "new", ins)
+	e.log.Info("sync planned", "shop", shop.Domain, "trigger", trigger, "orders", run.Counts["orders_planned"], "postings", run.Counts["postings_planned"], "new", run.Counts["postings_new"])
 	return run, nil
 }
 
