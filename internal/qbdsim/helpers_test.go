@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,8 +31,33 @@ func newCo(t *testing.T, mod ...func(*CompanyOptions)) *Company {
 	for _, m := range mod {
 		m(&opts)
 	}
-	t.Cleanup(func() { validateAll(t, sent) })
-	return NewCompany(opts)
+	c := NewCompany(opts)
+	var got []string
+	seenMu.Lock()
+	seen[c] = &got
+	seenMu.Unlock()
+	t.Cleanup(func() {
+		seenMu.Lock()
+		delete(seen, c)
+		seenMu.Unlock()
+		validateAll(t, append(sent, got...))
+	})
+	return c
+}
+
+// seen collects each test company's responses: the simulator's answers are
+// held to the same schema as the requests.
+var (
+	seenMu sync.Mutex
+	seen   = map[*Company]*[]string{}
+)
+
+func recordResponse(c *Company, resp string) {
+	seenMu.Lock()
+	defer seenMu.Unlock()
+	if p := seen[c]; p != nil {
+		*p = append(*p, resp)
+	}
 }
 
 // validateAll runs xmllint once over every request.
@@ -51,7 +77,7 @@ func validateAll(t *testing.T, requests []string) {
 	}
 	out, err := exec.Command(testenv.Xmllint(t), args...).CombinedOutput()
 	if err != nil {
-		t.Errorf("requests sent by this test fail the qbXML 13.0 schema: %v\n%s", err, out)
+		t.Errorf("requests or responses of this test fail the qbXML 13.0 schema: %v\n%s", err, out)
 	}
 }
 
@@ -69,6 +95,7 @@ func send(t *testing.T, c *Company, rqs ...string) []*node {
 	if err != nil {
 		t.Fatalf("ProcessRequest: %v\n%s", err, strings.Join(rqs, "\n"))
 	}
+	recordResponse(c, resp)
 	return parseResp(t, resp)
 }
 

@@ -1,6 +1,8 @@
 package qbdsim
 
 import (
+	"strings"
+
 	"github.com/shopqb/shopqb/internal/money"
 )
 
@@ -21,7 +23,9 @@ func (c *Company) receivePayment(rq *node) (*node, error) {
 	ar := c.accountOr(body, "ARAccountRef", "AR")
 	var appliedSum money.Cents
 	var discSplits []split
-	if body.text("IsAutoApply") == "true" {
+	autoApply := body.text("IsAutoApply") == "true"
+	body.remove("IsAutoApply")
+	if autoApply {
 		// Auto-apply pays the customer's oldest open invoices first.
 		left := total
 		for _, inv := range c.st.Txns {
@@ -153,11 +157,19 @@ func (c *Company) arRefund(rq *node) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if cm.Type == "CreditMemo" && amt > cm.Open {
+		already := t.pending(cm.TxnID)
+		if cm.Type == "CreditMemo" && amt > cm.Open-already {
 			return nil, stErr(stInvalidValue, "There is an invalid value in the field \"RefundAmount\".  QuickBooks error message: The refund is more than the credit remaining.")
 		}
 		total += amt
 		t.Applied = append(t.Applied, applied{TxnID: cm.TxnID, Amount: amt})
+		remaining := cm.Open - already - amt
+		if cm.Type != "CreditMemo" {
+			remaining = 0
+		}
+		ap.Kids = nil
+		ap.add(el("TxnID", cm.TxnID), el("TxnType", cm.Type), el("TxnDate", cm.TxnDate), refNumberNode(cm),
+			el("CreditRemaining", remaining.String()), el("RefundAmount", amt.String()))
 	}
 	for _, a := range t.Applied {
 		if cm := c.st.txByID[a.TxnID]; cm.Type == "CreditMemo" {
@@ -246,6 +258,7 @@ func (c *Company) deposit(rq *node) (*node, error) {
 	var picks []pick
 	for _, line := range body.children("DepositLineAdd") {
 		c.lineRet(line, "DepositLineRet")
+		txnLine := line.child("TxnLineID")
 		if pid := line.text("PaymentTxnID"); pid != "" {
 			pay := c.st.txByID[pid]
 			if pay == nil {
@@ -273,7 +286,13 @@ func (c *Company) deposit(rq *node) (*node, error) {
 			picks = append(picks, pick{pay, found})
 			t.Splits = append(t.Splits, split{Account: part.Account, Amount: -part.Amount})
 			total += part.Amount
-			setAmount(line, "Amount", part.Amount, "TxnLineID", "PaymentTxnID", "PaymentTxnLineID", "OverrideMemo", "OverrideCheckNumber", "OverrideClassRef")
+			// The Ret names the payment deposited and where its money sat.
+			var payLine *node
+			if part.LineID != "" {
+				payLine = el("PaymentTxnLineID", part.LineID)
+			}
+			line.Kids = nil
+			line.add(el("TxnType", pay.Type), el("TxnID", pay.TxnID), txnLine, payLine, refNode("AccountRef", c.st.byID[part.Account]), el("Amount", part.Amount.String()))
 			continue
 		}
 		acct := c.refRecord(line, "AccountRef")
@@ -292,7 +311,7 @@ func (c *Company) deposit(rq *node) (*node, error) {
 		total += amt
 	}
 	if cb := body.child("CashBackInfoAdd"); cb != nil {
-		cb.Name = "CashBackInfoRet"
+		c.lineRet(cb, "CashBackInfoRet")
 		acct := c.refRecord(cb, "AccountRef")
 		amt, _, err := optAmount(cb, "Amount")
 		if err != nil {
@@ -327,12 +346,16 @@ func (c *Company) purchase(kind string, rq *node) (*node, error) {
 	if t.EntityID == "" {
 		return nil, stErr(stMissingElement, "There is a missing element: \"VendorRef\".")
 	}
+	var linked []*node
 	for _, l := range body.children("LinkToTxnID") {
-		po := c.st.txByID[l.Text]
-		if po == nil || po.Type != "PurchaseOrder" {
+		po := c.st.txByID[strings.TrimSpace(l.Text)]
+		if po == nil || po.Type != "PurchaseOrder" || po.EntityID != t.EntityID {
 			return nil, stErr(stNotFound, "Object \"%s\" specified in the request cannot be found.", l.Text)
 		}
+		linked = append(linked, elKids("LinkedTxn", el("TxnID", po.TxnID), el("TxnType", po.Type), el("TxnDate", po.TxnDate),
+			refNumberNode(po), el("LinkType", "QUANTYPE"), el("Amount", po.Total.String())))
 	}
+	body.remove("LinkToTxnID")
 	var total money.Cents
 	lineName := "ItemLineAdd"
 	if kind == "PurchaseOrder" {
@@ -419,6 +442,20 @@ func (c *Company) purchase(kind string, rq *node) (*node, error) {
 		t.Open = total
 	}
 	t.Total = total
+	// LinkedTxn follows ExternalGUID; txnRet writes it with the lines.
+	lines := body.Kids[:0:0]
+	for _, k := range body.Kids {
+		if isLineElement(k.Name) {
+			lines = append(lines, k)
+		}
+	}
+	keep := body.Kids[:0:0]
+	for _, k := range body.Kids {
+		if !isLineElement(k.Name) {
+			keep = append(keep, k)
+		}
+	}
+	body.Kids = append(append(keep, linked...), lines...)
 	return c.commit(t, body)
 }
 
@@ -488,6 +525,10 @@ func (c *Company) inventoryAdjustment(rq *node) (*node, error) {
 			dv = qtyTimesRate(dq, item.avgCost())
 		}
 		changes = append(changes, change{item, dq, dv})
+		// InventoryAdjustmentLineRet states the differences, whichever way they were asked for.
+		id := line.child("TxnLineID")
+		line.Kids = nil
+		line.add(id, refNode("ItemRef", item), el("QuantityDifference", formatDec5(dq)), el("ValueDifference", dv.String()))
 	}
 	for _, ch := range changes {
 		c.move(t, ch.item, ch.qty, ch.value)
@@ -645,8 +686,7 @@ func (c *Company) openingBalance(r *listRecord, add *node) error {
 		t := &txnRecord{Type: "InventoryAdjustment", TxnDate: date}
 		c.move(t, r, qty, value)
 		t.Splits = []split{{Account: r.AssetAcct, Amount: value}, {Account: c.special("OBE"), Amount: -value}}
-		line := elKids("InventoryAdjustmentLineAdd", refNode("ItemRef", r),
-			elKids("QuantityAdjustment", el("QuantityDifference", formatDec5(qty))))
+		line := elKids("InventoryAdjustmentLineAdd", refNode("ItemRef", r), el("QuantityDifference", formatDec5(qty)), el("ValueDifference", value.String()))
 		c.lineRet(line, "InventoryAdjustmentLineRet")
 		c.commit(t, elKids("Body", refNode("AccountRef", c.st.byID[c.special("OBE")]), el("TxnDate", date), line))
 	}

@@ -128,7 +128,7 @@ func (c *Company) rets(it *iterator, ids []string, summary bool) []*node {
 
 // transactionRet is TransactionQuery's summary of any transaction.
 func (c *Company) transactionRet(t *txnRecord) *node {
-	n := elKids("TransactionRet", el("TxnID", t.TxnID), el("TxnType", t.Type), el("TimeCreated", formatTime(t.Created)),
+	n := elKids("TransactionRet", el("TxnType", t.Type), el("TxnID", t.TxnID), el("TimeCreated", formatTime(t.Created)),
 		el("TimeModified", formatTime(t.Modified)))
 	if e := c.st.byID[t.EntityID]; e != nil {
 		n.add(refNode("EntityRef", e))

@@ -70,9 +70,22 @@ func (s *Sim) currentBulk() *bulkOperation {
 	return s.bulkOps[len(s.bulkOps)-1]
 }
 
-// bulkTree renders a BulkOperation after a status read.
+// bulkTree renders a BulkOperation after a status read. When the read
+// finishes the operation, a bulk_operations/finish webhook is queued; it is
+// sent once the request has released the simulator's lock.
 func (s *Sim) bulkTree(op *bulkOperation, now time.Time) map[string]any {
+	before := op.status
 	op.observe(now)
+	if before != op.status && (op.status == "COMPLETED" || op.status == "FAILED") {
+		var code any
+		if op.errorCode != "" {
+			code = strings.ToLower(op.errorCode)
+		}
+		s.pending = append(s.pending, pendingWebhook{topic: "bulk_operations/finish", payload: map[string]any{
+			"admin_graphql_api_id": op.id, "completed_at": op.completedAt.UTC().Format(time.RFC3339),
+			"created_at": op.createdAt.UTC().Format(time.RFC3339), "error_code": code,
+			"status": strings.ToLower(op.status), "type": "query"}})
+	}
 	return bulkOpTree(op)
 }
 

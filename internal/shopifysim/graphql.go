@@ -107,6 +107,7 @@ func (s *Sim) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	status, resp := s.execute(schema, version, req, scheme+"://"+r.Host)
 	writeJSON(w, status, resp)
+	s.flushWebhooks()
 }
 
 // execute validates, costs and runs one request against a loaded schema.

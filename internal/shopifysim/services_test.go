@@ -244,6 +244,16 @@ func TestSignedWebhooks(t *testing.T) {
 	if got[0].Header.Get("X-Shopify-Webhook-Id") == got[1].Header.Get("X-Shopify-Webhook-Id") {
 		t.Fatal("webhook ids repeat")
 	}
+	// A bulk operation announces its end.
+	ts.gql(t, `mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }", groupObjects: false) { userErrors { message } } }`, nil)
+	for i := 0; i < 3; i++ {
+		ts.gql(t, `{ currentBulkOperation { status } }`, nil)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 3 || got[2].Header.Get("X-Shopify-Topic") != "bulk_operations/finish" || !strings.Contains(string(bodies[2]), `"status":"completed"`) {
+		t.Fatalf("bulk finish webhook: %d deliveries", len(got))
+	}
 	if err := ts.AddOrder(ts.Data().Orders[1]); err == nil {
 		t.Fatal("adding an order twice succeeded")
 	}

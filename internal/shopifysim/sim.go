@@ -88,6 +88,7 @@ type Sim struct {
 	codes    map[string]time.Time
 	bulkOps  []*bulkOperation
 	webhooks []Delivery
+	pending  []pendingWebhook
 	nextID   int64
 }
 

@@ -133,3 +133,21 @@ func orderWebhookPayload(o shopify.Order, currency string) map[string]any {
 // restFinancialStatus renders displayFinancialStatus the REST way
 // (PARTIALLY_REFUNDED → partially_refunded).
 func restFinancialStatus(s string) string { return strings.ToLower(s) }
+
+// pendingWebhook is an event raised while the simulator's lock was held.
+type pendingWebhook struct {
+	topic   string
+	payload any
+}
+
+// flushWebhooks sends the queued events; delivery failures are recorded in
+// Deliveries, as for every webhook.
+func (s *Sim) flushWebhooks() {
+	s.mu.Lock()
+	queue := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	for _, p := range queue {
+		_ = s.sendWebhook(p.topic, p.payload)
+	}
+}
