@@ -304,3 +304,30 @@ func TestDuplicateSnapshotsAreBookedOnce(t *testing.T) {
 		t.Fatalf("%d receipts for one order", n)
 	}
 }
+
+func TestResolveTxnRefs(t *testing.T) {
+	in := goldenCase(t, "refund-larger-than-one-tender")
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refund string
+	for _, p := range plan.Postings {
+		if p.Key == "refund:551:payment:cash" {
+			refund = p.Request
+		}
+	}
+	if got := TxnRefs(refund); len(got) != 1 || got[0] != "refund:551" {
+		t.Fatalf("TxnRefs = %q", got)
+	}
+	if _, err := ResolveTxnRefs(refund, func(string) (string, bool) { return "", false }); err == nil || !strings.Contains(err.Error(), "refund:551") {
+		t.Fatalf("unresolved reference not reported: %v", err)
+	}
+	out, err := ResolveTxnRefs(refund, func(k string) (string, bool) { return "1A2B-1700000000", k == "refund:551" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "<TxnID>1A2B-1700000000</TxnID>") || strings.Contains(out, "useMacro") {
+		t.Fatalf("not resolved: %s", out)
+	}
+}

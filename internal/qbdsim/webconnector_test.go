@@ -149,6 +149,11 @@ func runWC(t *testing.T, c *Company, f *fakeService) SessionResult {
 	if err != nil {
 		t.Fatalf("RunSession: %v", err)
 	}
+	for _, r := range append(f.got, f.hcp...) {
+		if r != "" {
+			recordResponse(c, r)
+		}
+	}
 	return res
 }
 

@@ -3,6 +3,8 @@ package syncengine
 import (
 	"context"
 	"fmt"
+	"html"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +50,11 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 	reqs := make([]qbxml.Raw, len(claimed))
 	ids := make([]int64, len(claimed))
 	for i, p := range claimed {
-		reqs[i] = qbxml.Raw{RequestID: strconv.FormatInt(p.ID, 10), XML: p.Request}
+		x, err := e.resolveMacros(ctx, shop.ID, p.Request)
+		if err != nil {
+			return "", fmt.Errorf("posting %s: %w", p.Key, err)
+		}
+		reqs[i] = qbxml.Raw{RequestID: strconv.FormatInt(p.ID, 10), XML: x}
 		ids[i] = p.ID
 	}
 	x, err := ms.Build(reqs)
@@ -407,4 +413,29 @@ func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb
 			_ = e.store.UpdateSyncRun(ctx, r)
 		}
 	}
+}
+
+// useMacro matches a reference to a transaction another posting defined
+// (defMacro="TxnID:<key>"). QuickBooks resolves a macro only inside the
+// message set that defined it; a posting is claimed only once what it
+// depends on is done, so the macro is replaced by that posting's TxnID.
+var useMacro = regexp.MustCompile(`<(\w+) useMacro="TxnID:([^"]+)"\s*(?:/>|></\w+>)`)
+
+func (e *Engine) resolveMacros(ctx context.Context, shopID int64, x string) (string, error) {
+	if !strings.Contains(x, "useMacro=") {
+		return x, nil
+	}
+	var firstErr error
+	out := useMacro.ReplaceAllStringFunc(x, func(m string) string {
+		sub := useMacro.FindStringSubmatch(m)
+		dep, err := e.store.PostingByKey(ctx, shopID, html.UnescapeString(sub[2]))
+		if err != nil || dep.State != shopqb.Done || dep.QBID == "" {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("transaction %s is not in QuickBooks yet", sub[2])
+			}
+			return m
+		}
+		return "<" + sub[1] + ">" + html.EscapeString(dep.QBID) + "</" + sub[1] + ">"
+	})
+	return out, firstErr
 }
