@@ -37,6 +37,7 @@ func (m *Main) commands() []command {
 		{"sim", "run a simulator: `sim shopify` (Admin API) or `sim qbd` (QuickBooks + Web Connector)", runSim},
 		{"qwc", "write the Web Connector .qwc file for a shop", runQWC},
 		{"admin", "set up and operate shops: shops, token, settings, start, sync, status, reset", runAdmin},
+		{"bench", "measure orders per second, postings per round trip and peak memory on a generated shop", runBench},
 	}
 }
 

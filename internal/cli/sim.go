@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -44,6 +45,8 @@ func runSimShopify(ctx context.Context, m *Main, args []string) error {
 	webhookURL := fs.String("webhook-url", "", "where to deliver signed webhooks")
 	stockyKey := fs.String("stocky-key", "", "Stocky API key the v2 endpoints accept")
 	stockyRetired := fs.Bool("stocky-retired", false, "answer the Stocky endpoints as the retired API does")
+	plus := fs.Bool("plus", false, "Shopify Plus rate limits (1,000 points a second) instead of Standard (100)")
+	unlimited := fs.Bool("unlimited", false, "no rate limit at all (benchmarks)")
 	shared := fs.String("shared-dir", "", "folder with the Shopify schemas (default ../shared or $SHOPQB_SHARED_DIR)")
 	if err := fs.parse(args, false); err != nil {
 		return err
@@ -69,7 +72,7 @@ func runSimShopify(ctx context.Context, m *Main, args []string) error {
 		SchemaDir: filepath.Join(dir, "shopify"), Shop: shopifysim.Shop{Domain: *domain, Name: "Simulated Store", Currency: "USD", Timezone: zone},
 		Seed: int64(*seed), Orders: *orders, Days: *days, Start: start, FixturesDir: *fixtures,
 		AccessToken: *token, ClientID: *clientID, ClientSecret: *clientSecret, WebhookURL: *webhookURL,
-		StockyAPIKey: *stockyKey, StockyRetired: *stockyRetired,
+		StockyAPIKey: *stockyKey, StockyRetired: *stockyRetired, Bucket: bucket(*plus, *unlimited),
 	})
 	if err != nil {
 		return err
@@ -94,6 +97,8 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 	user := fs.String("user", "", "user name (overrides the .qwc's UserName)")
 	password := fs.String("password", "", "the app token shopqb showed for this shop")
 	every := fs.String("every", "", "run a session every interval (e.g. 15m); empty: run once")
+	untilIdle := fs.Bool("until-idle", false, "run sessions back to back until shopqb answers \"none\" (nothing to do)")
+	jsonOut := fs.Bool("json", false, "print a JSON summary of the sessions at the end")
 	companyFile := fs.String("company", "", "company JSON file: loaded if it exists, saved after each session")
 	editionFlag := fs.String("edition", "enterprise", "edition of a new company: pro, premier or enterprise")
 	faults := fs.String("faults", "", "faults, e.g. lose=0.05,conn=0.02,busy=0.02,lock=0.03,seed=7")
@@ -165,6 +170,44 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 		}
 		return nil
 	}
+	if *untilIdle {
+		var sum simQBDSummary
+		start := time.Now()
+		for i := 0; ; i++ {
+			res, err := wc.RunSession(ctx)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err != nil {
+				sum.TransportErrors++
+				if sum.TransportErrors > 10000 {
+					return err
+				}
+				continue
+			}
+			sum.Sessions++
+			sum.RoundTrips += res.RoundTrips
+			sum.Requests += res.RequestsProcessed
+			sum.LostResponses += res.LostResponses
+			sum.ConnectionErrors += res.ConnectionErrors
+			if res.AuthStatus == "none" || res.AuthStatus == "nvu" {
+				sum.LastAuth = res.AuthStatus
+				break
+			}
+		}
+		sum.WallMillis = time.Since(start).Milliseconds()
+		sum.ModelledMillis = company.ModelledTime().Milliseconds()
+		if *companyFile != "" {
+			if err := company.Save(*companyFile); err != nil {
+				return err
+			}
+		}
+		if *jsonOut {
+			return json.NewEncoder(m.Stdout).Encode(sum)
+		}
+		fmt.Fprintf(m.Stdout, "%d sessions, %d round trips, %d requests in %d ms (QuickBooks time modelled: %d ms)\n", sum.Sessions, sum.RoundTrips, sum.Requests, sum.WallMillis, sum.ModelledMillis)
+		return nil
+	}
 	if *every == "" {
 		return session()
 	}
@@ -198,4 +241,28 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// simQBDSummary is `sim qbd --until-idle --json`'s output, read by `shopqb bench`.
+type simQBDSummary struct {
+	Sessions         int    `json:"sessions"`
+	RoundTrips       int    `json:"roundTrips"`
+	Requests         int    `json:"requests"`
+	LostResponses    int    `json:"lostResponses"`
+	ConnectionErrors int    `json:"connectionErrors"`
+	TransportErrors  int    `json:"transportErrors"`
+	LastAuth         string `json:"lastAuth"`
+	WallMillis       int64  `json:"wallMillis"`
+	ModelledMillis   int64  `json:"modelledMillis"`
+}
+
+// bucket picks the simulated store's rate limit.
+func bucket(plus, unlimited bool) shopifysim.BucketOptions {
+	switch {
+	case unlimited:
+		return shopifysim.BucketOptions{MaximumAvailable: 1e12, RestoreRate: 1e12}
+	case plus:
+		return shopifysim.BucketOptions{MaximumAvailable: 20000, RestoreRate: 1000}
+	}
+	return shopifysim.BucketOptions{}
 }

@@ -45,11 +45,12 @@
 // "Return Not Restocked" item otherwise; refunded shipping; order adjustments
 // (amount positive when more was refunded than calculated) on a Refund
 // Adjustment item; refunded tax spread over the jurisdictions that charged
-// it. Money paid back to a gift card or store credit is a negative line on
+// it; cash paid back rounded (totalCashRoundingAdjustment.refundSet) puts
+// the difference on cash over/short. Money paid back to a gift card or store credit is a negative line on
 // the liability; real money is one ARRefundCreditCard per gateway from its
-// clearing account, applied to the credit memo (the memo defines the macro
-// "TxnID:<memo key>", the refund uses it, so both go in one message set or
-// the sync engine substitutes the TxnID).
+// clearing account, applied to the credit memo. The refund names the memo as
+// <TxnID useMacro="TxnID:<memo key>"/>; the sync engine fills in the memo's
+// TxnID with ResolveTxnRefs before sending it (txnrefs.go).
 //
 // # Cancellations and edits (edits.go)
 //

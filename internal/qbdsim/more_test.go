@@ -132,15 +132,17 @@ func TestReadQWC(t *testing.T) {
 		t.Errorf("parsed %+v", q)
 	}
 	for name, bad := range map[string]string{
-		"http remote": strings.Replace(good, "https://shopqb.example.com/qbwc", "http://shopqb.example.com/qbwc", 1),
-		"no braces":   strings.Replace(good, "{57F3B9B1-86F1-4fcc-B1EE-566DE1813D20}", "57F3B9B1-86F1-4fcc-B1EE-566DE1813D20", 1),
-		"no user":     strings.Replace(good, "<UserName>shop-1</UserName>", "", 1),
+		"http remote":  strings.Replace(good, "https://shopqb.example.com/qbwc", "http://shopqb.example.com/qbwc", 1),
+		"no braces":    strings.Replace(good, "{57F3B9B1-86F1-4fcc-B1EE-566DE1813D20}", "57F3B9B1-86F1-4fcc-B1EE-566DE1813D20", 1),
+		"no user":      strings.Replace(good, "<UserName>shop-1</UserName>", "", 1),
+		"support host": strings.Replace(good, "https://shopqb.example.com/support", "https://help.example.org/", 1),
 	} {
 		if _, err := ParseQWC([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if _, err := ParseQWC([]byte(strings.Replace(good, "https://shopqb.example.com/qbwc", "http://localhost:8080/qbwc", 1))); err != nil {
+	local := strings.Replace(strings.Replace(good, "https://shopqb.example.com/qbwc", "http://localhost:8080/qbwc", 1), "https://shopqb.example.com/support", "http://localhost:8080/support", 1)
+	if _, err := ParseQWC([]byte(local)); err != nil {
 		t.Errorf("http://localhost refused: %v", err)
 	}
 }

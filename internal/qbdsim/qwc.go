@@ -3,6 +3,7 @@ package qbdsim
 import (
 	"encoding/xml"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -79,6 +80,14 @@ func ParseQWC(b []byte) (QWC, error) {
 	}
 	if err := checkAppURL(w.AppURL); err != nil {
 		return QWC{}, fmt.Errorf("parse qwc: %w", err)
+	}
+	if strings.TrimSpace(w.AppSupport) == "" {
+		return QWC{}, fmt.Errorf("parse qwc: AppSupport is missing")
+	}
+	app, errApp := url.Parse(w.AppURL)
+	sup, errSup := url.Parse(w.AppSupport)
+	if errApp != nil || errSup != nil || !strings.EqualFold(app.Hostname(), sup.Hostname()) {
+		return QWC{}, fmt.Errorf("parse qwc: AppSupport %q must be on the same host as AppURL %q", w.AppSupport, w.AppURL)
 	}
 	return w, nil
 }

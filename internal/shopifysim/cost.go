@@ -1,6 +1,8 @@
 package shopifysim
 
 import (
+	"strings"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -32,6 +34,9 @@ func (e *executor) fieldCost(fields []*ast.Field) int {
 	f := fields[0]
 	if f.Definition == nil || f.Definition.Type == nil {
 		return 0
+	}
+	if strings.HasPrefix(f.Name, "__") {
+		return 0 // introspection is free
 	}
 	t := f.Definition.Type
 	def := e.schema.Types[t.Name()]

@@ -190,6 +190,9 @@ func (e *executor) selectObject(typeName string, src map[string]any, sets []ast.
 		if !ok {
 			v = derivedField(f.Name, src)
 		}
+		if list, isList := v.([]any); isList && strings.HasPrefix(typeName, "__") {
+			v = withoutDeprecated(list, f.ArgumentMap(e.vars))
+		}
 		out.set(g.key, e.complete(fd.Type, v, g.fields, appendPath(path, g.key)))
 	}
 	return out
@@ -645,4 +648,21 @@ func coerceScalar(name string, v any) any {
 		return n.String()
 	}
 	return v
+}
+
+// withoutDeprecated applies introspection's includeDeprecated argument
+// (false by default) to fields, enum values, arguments and input fields.
+func withoutDeprecated(list []any, args map[string]any) []any {
+	incl, given := args["includeDeprecated"].(bool)
+	if !given || incl {
+		return list
+	}
+	out := make([]any, 0, len(list))
+	for _, x := range list {
+		if m, ok := x.(map[string]any); ok && m["isDeprecated"] == true {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }

@@ -579,3 +579,73 @@ func TestDerivedOrderFields(t *testing.T) {
 		}
 	}
 }
+
+func TestIntrospection(t *testing.T) {
+	ts := newTestSim(t, nil)
+	r := ts.gql(t, `{
+  __schema { queryType { name } mutationType { name } }
+  order: __type(name: "Order") { kind name fields { name type { kind name ofType { kind name } } }
+    interfaces { name } }
+  all: __type(name: "Order") { fields(includeDeprecated: true) { name isDeprecated } }
+  sale: __type(name: "Sale") { kind possibleTypes { name } }
+  status: __type(name: "OrderDisplayFinancialStatus") { enumValues { name } }
+}`, nil)
+	mustNoErrors(t, r)
+	var got struct {
+		Schema struct {
+			QueryType, MutationType struct{ Name string }
+		} `json:"__schema"`
+		Order struct {
+			Kind   string
+			Fields []struct {
+				Name string
+				Type struct {
+					Kind   string
+					Name   *string
+					OfType *struct{ Kind, Name string }
+				}
+			}
+			Interfaces []struct{ Name string }
+		} `json:"order"`
+		All struct {
+			Fields []struct {
+				Name         string
+				IsDeprecated bool
+			}
+		} `json:"all"`
+		Sale struct {
+			Kind          string
+			PossibleTypes []struct{ Name string }
+		} `json:"sale"`
+		Status struct{ EnumValues []struct{ Name string } } `json:"status"`
+	}
+	raw, _ := json.Marshal(r.Data)
+	decode(t, raw, &got)
+	if got.Schema.QueryType.Name != "QueryRoot" || got.Schema.MutationType.Name != "Mutation" {
+		t.Fatalf("root types %+v", got.Schema)
+	}
+	idOK := false
+	for _, f := range got.Order.Fields {
+		if f.Name == "id" && f.Type.Kind == "NON_NULL" && f.Type.OfType != nil && f.Type.OfType.Name == "ID" {
+			idOK = true
+		}
+	}
+	if got.Order.Kind != "OBJECT" || !idOK || len(got.Order.Interfaces) == 0 {
+		t.Fatalf("Order type: kind %s, id ok %v, %d interfaces", got.Order.Kind, idOK, len(got.Order.Interfaces))
+	}
+	deprecated := 0
+	for _, f := range got.All.Fields {
+		if f.IsDeprecated {
+			deprecated++
+		}
+	}
+	if deprecated == 0 || len(got.All.Fields)-deprecated != len(got.Order.Fields) {
+		t.Fatalf("includeDeprecated: %d fields, %d deprecated, %d by default", len(got.All.Fields), deprecated, len(got.Order.Fields))
+	}
+	if got.Sale.Kind != "INTERFACE" || len(got.Sale.PossibleTypes) < 5 || len(got.Status.EnumValues) < 5 {
+		t.Fatalf("Sale %+v, status %+v", got.Sale, got.Status)
+	}
+	if r.Extensions.Cost.RequestedQueryCost != 0 {
+		t.Fatalf("introspection cost %d", r.Extensions.Cost.RequestedQueryCost)
+	}
+}

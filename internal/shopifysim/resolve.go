@@ -70,6 +70,14 @@ func (e *executor) node(id string, f *ast.Field, path []any) any {
 
 func (e *executor) query(f *ast.Field, args map[string]any, path []any) any {
 	switch f.Name {
+	case "__schema":
+		return introspect(e.schema).schema
+	case "__type":
+		name, _ := args["name"].(string)
+		if t := introspect(e.schema).types[name]; t != nil {
+			return t
+		}
+		return nil
 	case "shop":
 		return e.tr.shop
 	case "orders":

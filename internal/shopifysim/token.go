@@ -124,11 +124,11 @@ func oauthError(w http.ResponseWriter, status int, code, description string) {
 
 // tokenForm reads the token request from a form or a JSON body, both of
 // which Shopify accepts.
-func tokenForm(r *http.Request) (url.Values, error) {
+func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/json" {
 		var body map[string]any
-		if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16)).Decode(&body); err != nil {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
 			return nil, err
 		}
 		v := url.Values{}
@@ -144,7 +144,7 @@ func tokenForm(r *http.Request) (url.Values, error) {
 		}
 		return v, nil
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, 1<<16)
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 	if err := r.ParseForm(); err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func tokenForm(r *http.Request) (url.Values, error) {
 // serveAccessToken is POST /admin/oauth/access_token: client_credentials,
 // authorization code (optionally expiring=1) and refresh_token grants.
 func (s *Sim) serveAccessToken(w http.ResponseWriter, r *http.Request) {
-	form, err := tokenForm(r)
+	form, err := tokenForm(w, r)
 	if err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request body could not be read: "+err.Error())
 		return

@@ -191,13 +191,13 @@ func purchaseOrderTree(po shopify.PurchaseOrder, itemOf map[string]string) map[s
 	}
 	var lines []any
 	for _, l := range po.LineItems {
-		money := func(c fmt.Stringer) map[string]any {
+		amount := func(c fmt.Stringer) map[string]any {
 			return map[string]any{"amount": c.String(), "currencyCode": po.CurrencyCode}
 		}
 		sub := l.UnitCost * centsOf(l.Quantity)
 		lines = append(lines, map[string]any{
 			"id": l.ID, "title": l.Title, "supplierSku": l.SKU, "totalQuantity": json.Number(itoa(int64(l.Quantity))),
-			"unitCost": money(l.UnitCost), "subtotal": money(sub), "totalCost": money(sub), "taxPercent": "0.0",
+			"unitCost": amount(l.UnitCost), "subtotal": amount(sub), "totalCost": amount(sub), "taxPercent": "0.0",
 			"inventoryItem": map[string]any{"id": itemOf[l.VariantID], "sku": l.SKU,
 				"variant": map[string]any{"id": l.VariantID}},
 			"purchaseOrder": map[string]any{"id": po.ID, "name": po.Name},

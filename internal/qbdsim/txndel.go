@@ -1,0 +1,55 @@
+package qbdsim
+
+// txnDel deletes a transaction and undoes its effects (ledger, inventory,
+// applications), refusing closed periods (3171).
+func (c *Company) txnDel(rq *node) (*node, error) {
+	typ, id := rq.text("TxnDelType"), rq.text("TxnID")
+	t := c.st.txByID[id]
+	if t == nil || t.Type != typ {
+		return nil, stErr(stNotFound, "Object \"%s\" specified in the request cannot be found.", id)
+	}
+	if err := c.checkClosingDate(typ, t.TxnDate); err != nil {
+		return nil, err
+	}
+	for _, m := range t.Moves {
+		if it := c.st.byID[m.Item]; it != nil {
+			it.Qty -= m.Qty
+			it.Value -= m.Value
+		}
+	}
+	for _, a := range t.Applied {
+		other := c.st.txByID[a.TxnID]
+		if other == nil {
+			continue
+		}
+		if a.UF {
+			for i := range other.UF {
+				if other.UF[i].LineID == a.UFLine {
+					other.UF[i].DepositedBy = ""
+				}
+			}
+			continue
+		}
+		if other.Type == "Invoice" || other.Type == "CreditMemo" {
+			other.Open += a.Amount
+		}
+	}
+	out := c.st.Txns[:0]
+	for _, x := range c.st.Txns {
+		if x != t {
+			out = append(out, x)
+		}
+	}
+	c.st.Txns = out
+	delete(c.st.txByID, id)
+	now := c.stamp()
+	c.st.Deleted = append(c.st.Deleted, deletedTxn{TxnID: id, Type: typ, Deleted: now})
+	return elKids("TxnDelRs", el("TxnDelType", typ), el("TxnID", id), el("TimeDeleted", formatTime(now)), refNumberNode(t)), nil
+}
+
+func refNumberNode(t *txnRecord) *node {
+	if t.RefNumber == "" {
+		return nil
+	}
+	return el("RefNumber", t.RefNumber)
+}
