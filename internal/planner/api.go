@@ -64,12 +64,17 @@ type Plan struct {
 	// Names maps every list key (and "refnumber:<posting key>") to the name
 	// assigned: Input.Names plus what this plan added.
 	Names map[string]string
-	// Expected is computed from Shopify's totals, independently of the
-	// postings, for the reconciliation report.
+	// Expected is computed from Shopify's figures (order totals, transactions,
+	// refunds, payouts, unit costs and received purchase orders),
+	// independently of the planned lines, for the reconciliation report. COGS
+	// and inventory asset are included only in summary inventory mode: in
+	// detail mode QuickBooks values them itself at its average cost.
 	Expected Totals
 	// Ledger is the debit/credit effect of the postings by category, debit
 	// positive, as QuickBooks will book them (COGS of inventory items, which
-	// QuickBooks computes itself, excluded).
+	// QuickBooks computes itself, excluded). It also holds the unmapped
+	// category "accounts_receivable", which credit memos and refunds pass
+	// through and which nets to zero.
 	Ledger Totals
 	// Warnings are things the merchant should know that did not stop the plan.
 	Warnings []string

@@ -120,8 +120,10 @@ func newPlanner(in Input) (*planner, error) {
 	for _, a := range in.Company.Accounts {
 		p.accounts[strings.ToLower(a)] = true
 	}
-	// Names from earlier plans are reserved first, so new records never take them.
+	// Names from earlier plans are kept (the engine stores Plan.Names as the
+	// next plan's Input.Names) and reserved first, so new records never take them.
 	for _, k := range sortedKeys(in.Names) {
+		p.names[k] = in.Names[k]
 		if ns := namespaceOf(k); ns != "" {
 			p.space(ns).claim(k, in.Names[k])
 		}

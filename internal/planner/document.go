@@ -40,7 +40,7 @@ type txnDoc struct {
 	// account is DepositTo (receipts, deposits) or RefundFrom (refunds).
 	account       shopqb.Category
 	paymentMethod string // list key
-	taxItem       bool   // put the company's 0 % item in the header
+	zeroTaxHeader bool   // put the company's 0 % item in the header
 
 	lines   []docLine
 	je      []jeLine

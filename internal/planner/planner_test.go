@@ -125,6 +125,15 @@ func TestNamesAreStableAcrossPlans(t *testing.T) {
 	if second.Names["customer:9001"] != "Jane Doe" || second.Names["customer:9999"] != "Jane Doe 2" {
 		t.Fatalf("names moved: %q %q", second.Names["customer:9001"], second.Names["customer:9999"])
 	}
+	unrelated := goldenCase(t, "zero-total-order")
+	unrelated.Names = second.Names
+	third, err := Build(unrelated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Names["customer:9999"] != "Jane Doe 2" || third.Names["customer:9001"] != "Jane Doe" {
+		t.Fatal("a plan that does not use a name dropped it from Plan.Names")
+	}
 	if second.Names["refnumber:order:5001001:sale"] != "#1001" {
 		t.Fatalf("ref number moved: %q", second.Names["refnumber:order:5001001:sale"])
 	}

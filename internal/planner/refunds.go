@@ -260,7 +260,7 @@ func (p *planner) planRefunds() error {
 // creditMemo adds the credit memo and one refund per gateway applied to it.
 func (p *planner) creditMemo(ps *parts, key, date, ref, customer, class, label, memo string) {
 	cm := &txnDoc{key: key, kind: kindCreditMemo, date: date, ref: ref, customer: customer, class: class,
-		taxItem: true, lines: ps.lines, label: label, memo: memo}
+		zeroTaxHeader: true, lines: ps.lines, label: label, memo: memo}
 	p.docs = append(p.docs, cm)
 	for _, g := range sortedKeys(ps.payments) {
 		a := ps.payments[g]

@@ -74,7 +74,7 @@ func nameRef(fullName string) *qbxml.Ref {
 }
 
 func (p *planner) headerTaxItem(d *txnDoc) *qbxml.Ref {
-	if !d.taxItem {
+	if !d.zeroTaxHeader {
 		return nil
 	}
 	return nameRef(p.in.Company.ZeroRateTaxItem)

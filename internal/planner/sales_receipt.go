@@ -31,7 +31,7 @@ func (p *planner) salesReceiptForOrder(o *shopify.Order) (*txnDoc, error) {
 // most money is the deposit account (its clearing account); every other
 // gateway becomes a payment-item line to its own clearing account.
 func (p *planner) receiptFromParts(ps *parts, key, date, ref, customer, class string) *txnDoc {
-	d := &txnDoc{key: key, kind: kindSalesReceipt, date: date, ref: ref, customer: customer, class: class, taxItem: true,
+	d := &txnDoc{key: key, kind: kindSalesReceipt, date: date, ref: ref, customer: customer, class: class, zeroTaxHeader: true,
 		lines: append([]docLine(nil), ps.lines...)}
 	main := mainGateway(ps.payments)
 	if main == "" {

@@ -86,18 +86,21 @@ type state struct {
 	Special map[string]string `json:"special"`
 	// DefaultTaxItem is the "most common sales tax item" preference.
 	DefaultTaxItem string `json:"defaultTaxItem"`
-	byID           map[string]*listRecord
-	txByID         map[string]*txnRecord
-	names          map[string]*listRecord // entity FullName (lower) → record
-	itemName       map[string]*listRecord // item FullName (lower) → record
+	// DataExt holds private data extensions: OwnerID (upper case) → name → value.
+	DataExt  map[string]map[string]string `json:"dataExt,omitempty"`
+	byID     map[string]*listRecord
+	txByID   map[string]*txnRecord
+	names    map[string]*listRecord // entity FullName (lower) → record
+	itemName map[string]*listRecord // item FullName (lower) → record
 }
 
-// deletedTxn remembers TxnDel results (TxnDeletedQuery is not modelled, but
-// a deleted TxnID must stay unknown rather than be reused).
+// deletedTxn is what TxnDeletedQuery reports about a deleted transaction.
 type deletedTxn struct {
-	TxnID   string    `json:"txnID"`
-	Type    string    `json:"type"`
-	Deleted time.Time `json:"deleted"`
+	TxnID     string    `json:"txnID"`
+	Type      string    `json:"type"`
+	RefNumber string    `json:"refNumber,omitempty"`
+	Created   time.Time `json:"created"`
+	Deleted   time.Time `json:"deleted"`
 }
 
 // maxStoredMessageSets bounds the error-recovery memory; QuickBooks keeps

@@ -106,6 +106,10 @@ func TestSalesReceiptPostsLikeQuickBooks(t *testing.T) {
 	if code := status(t, c, `<TxnDelRq><TxnDelType>SalesReceipt</TxnDelType><TxnID>`+txnID+`</TxnID></TxnDelRq>`); code != stNotFound {
 		t.Errorf("deleting twice: status %d, want %d", code, stNotFound)
 	}
+	del := send(t, c, `<TxnDeletedQueryRq><TxnDelType>SalesReceipt</TxnDelType></TxnDeletedQueryRq>`)[0].child("TxnDeletedRet")
+	if del == nil || del.text("TxnID") != txnID || del.text("RefNumber") != "#1001" {
+		t.Errorf("TxnDeletedQuery: %v", del)
+	}
 }
 
 func TestHeaderTaxUsesMostCommonTaxItem(t *testing.T) {
@@ -251,6 +255,18 @@ func TestSubtotalPercentDiscountAndComputedTaxLine(t *testing.T) {
 	}
 	if ret.text("TotalAmount") != "26.78" {
 		t.Errorf("TotalAmount %s, want 26.78", ret.text("TotalAmount"))
+	}
+	mustBalance(t, c)
+}
+
+func TestItemWithoutPurchaseAccountIsRefused(t *testing.T) {
+	t.Parallel()
+	c := newCo(t)
+	setupShop(t, c)
+	code := status(t, c, `<BillAddRq><BillAdd><VendorRef><FullName>Acme Supply</FullName></VendorRef><TxnDate>2026-11-19</TxnDate>
+<ItemLineAdd><ItemRef><FullName>CA Tax</FullName></ItemRef><Amount>1.00</Amount></ItemLineAdd></BillAdd></BillAddRq>`)
+	if code != stInvalidValue {
+		t.Errorf("tax item on a bill: status %d, want %d", code, stInvalidValue)
 	}
 	mustBalance(t, c)
 }

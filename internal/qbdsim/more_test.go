@@ -171,3 +171,27 @@ func TestRefusedRequestChangesNothing(t *testing.T) {
 		t.Errorf("refused requests changed the company:\n%s\n%s", b1, b2)
 	}
 }
+
+func TestHostCapacityAndFileID(t *testing.T) {
+	t.Parallel()
+	c := newCo(t, func(o *CompanyOptions) { o.Edition = Premier })
+	host := send(t, c, `<HostQueryRq><IncludeListMetaData><IncludeMaxCapacity>true</IncludeMaxCapacity></IncludeListMetaData></HostQueryRq>`)[0].child("HostRet")
+	meta := host.child("ListMetaData")
+	if meta.child("EntityMetaData").text("MaxCapacity") != "14500" || meta.child("ItemMetaData").text("MaxCapacity") != "14500" {
+		t.Errorf("Premier capacities: %s", meta)
+	}
+	owner, file := "{57F3B9B1-86F1-4FCC-B1EE-566DE1813D20}", "{90A44FB5-33D9-4815-AC85-BC87A7E7D1EB}"
+	if err := c.RegisterFileID(owner, file); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RegisterFileID(owner, "{00000000-0000-0000-0000-000000000001}"); err != nil {
+		t.Fatal(err)
+	}
+	co := send(t, c, `<CompanyQueryRq><OwnerID>`+owner+`</OwnerID></CompanyQueryRq>`)[0].child("CompanyRet")
+	if ext := co.child("DataExtRet"); ext == nil || ext.text("DataExtName") != "FileID" || ext.text("DataExtValue") != file {
+		t.Errorf("FileID data extension: %s", co)
+	}
+	if c.RegisterFileID("not-a-guid", file) == nil {
+		t.Error("bad OwnerID accepted")
+	}
+}

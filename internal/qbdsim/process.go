@@ -247,11 +247,18 @@ func (c *Company) dispatch(name string, rq *node) ([]*node, []attr, error) {
 		}
 		return n.Kids, nil, nil
 	case "HostQuery":
-		return []*node{c.hostRet()}, nil, nil
+		return []*node{c.hostRet(rq.child("IncludeListMetaData").text("IncludeMaxCapacity") == "true")}, nil, nil
 	case "CompanyQuery":
-		return []*node{c.companyRet()}, nil, nil
+		var owners []string
+		for _, o := range rq.children("OwnerID") {
+			owners = append(owners, strings.TrimSpace(o.Text))
+		}
+		return []*node{c.companyRet(owners)}, nil, nil
 	case "PreferencesQuery":
 		return []*node{c.preferencesRet()}, nil, nil
+	case "TxnDeletedQuery":
+		kids, err := c.txnDeletedQuery(rq)
+		return kids, nil, err
 	case "InventorySiteQuery":
 		return nil, nil, stErr(stFeatureOff, "Advanced Inventory (multiple inventory sites) is not enabled in this company file.")
 	}

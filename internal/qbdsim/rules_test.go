@@ -128,6 +128,11 @@ func TestFieldRules(t *testing.T) {
 	if code := status(t, c, `<SalesReceiptAddRq><SalesReceiptAdd><TxnDate>2026-13-01</TxnDate></SalesReceiptAdd></SalesReceiptAddRq>`); code != stBadDate {
 		t.Errorf("bad date: status %d, want %d", code, stBadDate)
 	}
+	latin1 := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<?qbxml version=\"13.0\"?>\n<QBXML><QBXMLMsgsRq onError=\"stopOnError\"><CustomerAddRq><CustomerAdd><Name>Jos\xe9</Name></CustomerAdd></CustomerAddRq></QBXMLMsgsRq></QBXML>"
+	resp, err := c.ProcessRequest(latin1)
+	if err != nil || !strings.Contains(resp, "<Name>José</Name>") {
+		t.Errorf("ISO-8859-1 request: %v\n%s", err, resp)
+	}
 	ret := ok(t, c, `<CustomerAddRq><CustomerAdd><Name>김민준 Kim</Name></CustomerAdd></CustomerAddRq>`)
 	if ret.text("Name") != "??? Kim" {
 		t.Errorf("non-Latin-1 name stored as %q, want \"??? Kim\" as US QuickBooks does", ret.text("Name"))

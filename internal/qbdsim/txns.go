@@ -75,6 +75,11 @@ func (c *Company) commit(t *txnRecord, body *node) (*node, error) {
 	var sum money.Cents
 	for _, s := range t.Splits {
 		sum += s.Amount
+		if a := c.st.byID[s.Account]; a == nil || a.Kind != "Account" {
+			// An item without the account this transaction needs (a tax
+			// item on a bill, say) cannot be posted.
+			return nil, stErr(stInvalidValue, "There is an invalid value in the %s: one of its items has no account to post this transaction to.", t.Type)
+		}
 	}
 	if sum != 0 {
 		// A ledger that does not balance is a simulator bug, never a user

@@ -34,6 +34,10 @@ type WebConnector struct {
 	NoOpDelay time.Duration
 	// MaxRoundTrips stops a runaway session (0 = 10,000).
 	MaxRoundTrips int
+	// OwnerID and FileID come from the .qwc; when set, the first connection
+	// stores FileID in the company, where CompanyQuery with OwnerID finds it.
+	OwnerID string
+	FileID  string
 }
 
 // SessionResult is what one update did, as the Web Connector's log shows it.
@@ -136,6 +140,11 @@ func (wc *WebConnector) RunSession(ctx context.Context) (SessionResult, error) {
 		file = reply.text
 	}
 	company := wc.Company
+	if wc.OwnerID != "" && wc.FileID != "" {
+		if err := company.RegisterFileID(wc.OwnerID, wc.FileID); err != nil {
+			return res, fmt.Errorf("web connector: %w", err)
+		}
+	}
 	hcp := company.HCPResponse()
 	max := wc.MaxRoundTrips
 	if max <= 0 {
@@ -256,6 +265,9 @@ func (wc *WebConnector) process(request string) (response, hresult, message stri
 // RunEvery runs sessions until ctx is done, waiting interval between them
 // (or longer when authenticate asked to postpone or raised the minimum).
 func (wc *WebConnector) RunEvery(ctx context.Context, interval time.Duration) error {
+	if interval <= 0 {
+		return fmt.Errorf("web connector: run interval %v must be positive", interval)
+	}
 	for {
 		res, err := wc.RunSession(ctx)
 		if ctx.Err() != nil {

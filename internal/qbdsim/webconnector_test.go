@@ -297,3 +297,25 @@ func TestFaultsAreDeterministic(t *testing.T) {
 		t.Errorf("want a mix of OK and lock statuses and 24s modelled: %s", a)
 	}
 }
+
+func TestSessionFaultsAreDeterministic(t *testing.T) {
+	t.Parallel()
+	run := func() string {
+		c := newCo(t)
+		c.SetFaults(Faults{Seed: 9, LoseResponseRate: 0.3, BusyRate: 0.2, ConnectionErrorRate: 0.2, LockErrorRate: 0.3})
+		var out []string
+		for i := 0; i < 6; i++ {
+			f := &fakeService{auth: []string{"T", ""}, queue: []string{custAdd(fmt.Sprintf("S%d-a", i)), custAdd(fmt.Sprintf("S%d-bb", i))}}
+			res := runWC(t, c, f)
+			out = append(out, fmt.Sprintf("%d/%d/%d/%d/%v", res.RoundTrips, res.LostResponses, res.ConnectionErrors, len(f.got), f.hresults))
+		}
+		return strings.Join(out, " ")
+	}
+	a, b := run(), run()
+	if a != b {
+		t.Errorf("same seed, different sessions:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(a, "/1/") || !strings.Contains(a, "0x80040414") {
+		t.Errorf("seed 9 should draw both a lost response and a busy fault: %s", a)
+	}
+}

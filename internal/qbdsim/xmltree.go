@@ -44,10 +44,19 @@ func parseQBXML(s string) (*qbxmlDoc, error) {
 	dec.Strict = true
 	dec.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
 		switch strings.ToLower(charset) {
-		case "utf-8", "us-ascii", "iso-8859-1", "latin1", "windows-1252":
-			// Text is kept as the decoder delivers it; the simulator stores
-			// Go strings and only checks that they are Latin-1 (see latin1.go).
+		case "utf-8", "us-ascii":
 			return r, nil
+		case "iso-8859-1", "latin1":
+			// QuickBooks' own code page: each byte is the rune of that number.
+			b, err := io.ReadAll(r)
+			if err != nil {
+				return nil, err
+			}
+			var u strings.Builder
+			for _, c := range b {
+				u.WriteRune(rune(c))
+			}
+			return strings.NewReader(u.String()), nil
 		}
 		return nil, fmt.Errorf("unsupported encoding %q", charset)
 	}

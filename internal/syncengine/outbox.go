@@ -3,13 +3,12 @@ package syncengine
 import (
 	"context"
 	"fmt"
-	"html"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/qbxml"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/store"
@@ -415,27 +414,19 @@ func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb
 	}
 }
 
-// useMacro matches a reference to a transaction another posting defined
-// (defMacro="TxnID:<key>"). QuickBooks resolves a macro only inside the
-// message set that defined it; a posting is claimed only once what it
-// depends on is done, so the macro is replaced by that posting's TxnID.
-var useMacro = regexp.MustCompile(`<(\w+) useMacro="TxnID:([^"]+)"\s*(?:/>|></\w+>)`)
-
+// resolveMacros fills in the TxnIDs of transactions a posting refers to (a
+// refund names its credit memo). QuickBooks resolves a macro only inside the
+// message set that defined it, and a posting is claimed only once what it
+// depends on is done, so the reference becomes that posting's TxnID.
 func (e *Engine) resolveMacros(ctx context.Context, shopID int64, x string) (string, error) {
 	if !strings.Contains(x, "useMacro=") {
 		return x, nil
 	}
-	var firstErr error
-	out := useMacro.ReplaceAllStringFunc(x, func(m string) string {
-		sub := useMacro.FindStringSubmatch(m)
-		dep, err := e.store.PostingByKey(ctx, shopID, html.UnescapeString(sub[2]))
-		if err != nil || dep.State != shopqb.Done || dep.QBID == "" {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("transaction %s is not in QuickBooks yet", sub[2])
-			}
-			return m
+	return planner.ResolveTxnRefs(x, func(key string) (string, bool) {
+		dep, err := e.store.PostingByKey(ctx, shopID, key)
+		if err != nil || dep.State != shopqb.Done {
+			return "", false
 		}
-		return "<" + sub[1] + ">" + html.EscapeString(dep.QBID) + "</" + sub[1] + ">"
+		return dep.QBID, dep.QBID != ""
 	})
-	return out, firstErr
 }

@@ -25,21 +25,24 @@ const (
 // Preflight is what shopqb learned about the company file on first contact,
 // shown to the merchant and checked before the start.
 type Preflight struct {
-	CheckedAt     string   `json:"checkedAt"`
-	Product       string   `json:"product"`
-	Edition       string   `json:"edition"`
-	Country       string   `json:"country"`
-	QBXMLVersion  string   `json:"qbxmlVersion"`
-	Supported     []string `json:"supportedVersions"`
-	CompanyName   string   `json:"companyName"`
-	CompanyFile   string   `json:"companyFile"`
-	SalesTaxOn    bool     `json:"salesTaxOn"`
-	DefaultTax    string   `json:"defaultTaxItem"`
-	DefaultRate   string   `json:"defaultTaxRate"`
-	Inventory     bool     `json:"inventory"`
-	ClassTracking bool     `json:"classTracking"`
-	MultiCurrency bool     `json:"multiCurrency"`
-	ClosingDate   string   `json:"closingDate,omitempty"`
+	CheckedAt    string   `json:"checkedAt"`
+	Product      string   `json:"product"`
+	Edition      string   `json:"edition"`
+	Country      string   `json:"country"`
+	QBXMLVersion string   `json:"qbxmlVersion"`
+	Supported    []string `json:"supportedVersions"`
+	CompanyName  string   `json:"companyName"`
+	CompanyFile  string   `json:"companyFile"`
+	SalesTaxOn   bool     `json:"salesTaxOn"`
+	DefaultTax   string   `json:"defaultTaxItem"`
+	DefaultRate  string   `json:"defaultTaxRate"`
+	// TaxAgency is the vendor of the most common tax item; shopqb's own tax
+	// items are paid to the same agency.
+	TaxAgency     string `json:"taxAgency,omitempty"`
+	Inventory     bool   `json:"inventory"`
+	ClassTracking bool   `json:"classTracking"`
+	MultiCurrency bool   `json:"multiCurrency"`
+	ClosingDate   string `json:"closingDate,omitempty"`
 	// ListLimit is 14,500 on Pro and Premier, 0 when the edition has none.
 	ListLimit int           `json:"listLimit"`
 	Customers int           `json:"customers"`
@@ -64,6 +67,8 @@ type AccountInfo struct {
 type TaxItemInfo struct {
 	Name string `json:"name"`
 	Rate string `json:"rate"`
+	// Vendor is the tax agency the item is paid to.
+	Vendor string `json:"vendor,omitempty"`
 }
 
 // LoadPreflight returns a shop's stored preflight.
@@ -116,7 +121,7 @@ func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, 
 func preflightRequest() ([]qbxml.Raw, error) {
 	reqs := []qbxml.Request{
 		qbxml.AccountQuery{IncludeRetElement: []string{"FullName", "AccountType"}},
-		qbxml.ItemSalesTaxQuery{IncludeRetElement: []string{"Name", "TaxRate"}},
+		qbxml.ItemSalesTaxQuery{IncludeRetElement: []string{"Name", "TaxRate", "TaxVendorRef"}},
 		qbxml.CustomerQuery{IncludeRetElement: []string{"FullName"}},
 		qbxml.VendorQuery{IncludeRetElement: []string{"Name"}},
 		qbxml.ItemQuery{IncludeRetElement: []string{"FullName"}},
@@ -161,7 +166,7 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 			}
 		case "ItemSalesTaxQueryRs":
 			for _, ret := range r.Rets {
-				p.TaxItems = append(p.TaxItems, TaxItemInfo{Name: ret.Name, Rate: ret.Node.Value("TaxRate")})
+				p.TaxItems = append(p.TaxItems, TaxItemInfo{Name: ret.Name, Rate: ret.Node.Value("TaxRate"), Vendor: ret.Node.Value("TaxVendorRef/FullName")})
 			}
 		case "CustomerQueryRs":
 			p.Customers = len(r.Rets)
@@ -193,7 +198,7 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 		} else {
 			for _, ti := range p.TaxItems {
 				if strings.EqualFold(ti.Name, p.DefaultTax) {
-					p.DefaultRate = ti.Rate
+					p.DefaultRate, p.TaxAgency = ti.Rate, ti.Vendor
 				}
 			}
 			if !zeroRate(p.DefaultRate) {

@@ -272,6 +272,7 @@ func CompanyOf(p *Preflight) planner.Company {
 		ExistingItems:   p.Items,
 		ClassTracking:   p.ClassTracking,
 		ZeroRateTaxItem: p.DefaultTax,
+		TaxAgency:       p.TaxAgency,
 		KnownNames:      p.KnownNames,
 	}
 	for _, a := range p.Accounts {
