@@ -18,6 +18,7 @@ import (
 	"github.com/shopqb/shopqb/internal/jobs"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/stocky"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 	"github.com/shopqb/shopqb/internal/web"
@@ -69,6 +70,11 @@ const (
 	// that signs webhooks, and the one before it during a rotation.
 	SecretWebhook         = "webhook_secret"
 	SecretWebhookPrevious = "webhook_secret_previous"
+	// SecretStockyKey is the Stocky API key; KVStockyStore its Store-Name
+	// (the myshopify domain unless set) and KVStockyURL a base URL override.
+	SecretStockyKey = "stocky_key"
+	KVStockyStore   = "stocky:store"
+	KVStockyURL     = "stocky:url"
 )
 
 // Open starts an App: database, engine, jobs and HTTP server.
@@ -150,6 +156,7 @@ func (a *App) listen() error {
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
+			SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.
@@ -233,11 +240,15 @@ func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (syncengine.
 	if err != nil {
 		return nil, err
 	}
-	return shopifySource{c}, nil
+	return shopifySource{c: c, app: a, shop: shop}, nil
 }
 
-// shopifySource adapts the Admin API client to what the engine reads.
-type shopifySource struct{ c *shopify.Client }
+// shopifySource adapts the Admin API client (and Stocky) to what the engine reads.
+type shopifySource struct {
+	c    *shopify.Client
+	app  *App
+	shop *shopqb.Shop
+}
 
 func (s shopifySource) Orders(ctx context.Context, from, to time.Time, fn func(*shopify.Order) error) error {
 	return s.c.Orders(ctx, shopify.OrdersQuery{UpdatedSince: from, UpdatedUntil: to}, fn)
@@ -260,4 +271,73 @@ func (s shopifySource) Variants(ctx context.Context, fn func(*shopify.ProductVar
 		}
 		return nil
 	})
+}
+
+// PurchaseOrders reads Shopify's native purchase orders, then Stocky's when
+// the shop has a Stocky key. Either failing is a warning with the fix: the
+// rest of the books must not wait for purchasing.
+func (s shopifySource) PurchaseOrders(ctx context.Context, fn func(*shopify.PurchaseOrder) error) error {
+	var warnings []string
+	err := s.c.PurchaseOrders(ctx, fn)
+	var denied *shopify.AccessDeniedError
+	switch {
+	case errors.As(err, &denied):
+		warnings = append(warnings, "Shopify purchase orders were not read: "+denied.Error()+". Grant the app that scope to book purchase orders.")
+	case err != nil:
+		var gqlErr *shopify.GraphQLError
+		if !errors.As(err, &gqlErr) {
+			return err
+		}
+		warnings = append(warnings, "Shopify purchase orders were not read: "+err.Error())
+	}
+	if msg := s.stockyPurchaseOrders(ctx, fn); msg != "" {
+		warnings = append(warnings, msg)
+	}
+	if len(warnings) > 0 {
+		return &syncengine.SourceWarning{Message: strings.Join(warnings, " ")}
+	}
+	return nil
+}
+
+// stockyPurchaseOrders reads Stocky's purchase orders when a key is stored.
+// Stocky's API was retired on 2026-08-31; a key that no longer works gets a
+// message pointing to the archive import instead of failing the sync.
+func (s shopifySource) stockyPurchaseOrders(ctx context.Context, fn func(*shopify.PurchaseOrder) error) string {
+	a := s.app
+	ct, err := a.Store.Secret(ctx, s.shop.ID, SecretStockyKey)
+	if errors.Is(err, shopqb.ErrNotFound) {
+		return ""
+	}
+	if err != nil {
+		return "Stocky: " + err.Error()
+	}
+	key, err := a.Box.Open(ct, secret.Bind(s.shop.Domain, SecretStockyKey))
+	if err != nil {
+		return "Stocky: the stored key cannot be decrypted (wrong SHOPQB_SECRET_KEY?)"
+	}
+	storeName := s.shop.Domain
+	if v, err := a.Store.KV(ctx, s.shop.ID, KVStockyStore); err == nil && len(v) > 0 {
+		storeName = string(v)
+	}
+	base := ""
+	if v, err := a.Store.KV(ctx, s.shop.ID, KVStockyURL); err == nil {
+		base = string(v)
+	}
+	loc, _ := time.LoadLocation(s.shop.TimeZone)
+	c, err := stocky.New(stocky.Config{StoreName: storeName, APIKey: string(key), BaseURL: base, Log: a.log, Dates: stocky.DateConvention{Location: loc}})
+	if err != nil {
+		return "Stocky: " + err.Error()
+	}
+	err = c.PurchaseOrders(ctx, func(po *stocky.PurchaseOrder) error {
+		spo, err := po.ToShopify("stocky", stocky.DateConvention{Location: loc})
+		if err != nil {
+			a.log.Warn("stocky purchase order skipped", "shop", s.shop.Domain, "err", err)
+			return nil
+		}
+		return fn(spo)
+	})
+	if err != nil {
+		return "Stocky purchase orders were not read: " + err.Error() + " Import a Stocky export instead: shopqb admin stocky-import --shop " + s.shop.Domain + " --dir <folder of Stocky v2 JSON>."
+	}
+	return ""
 }

@@ -113,7 +113,7 @@ func checkTrace(t *testing.T, dir string) {
 	}
 	xmllint := testenv.Xmllint(t)
 	schema := testenv.QBXMLSchema(t)
-	gql := loadSchema(t, "2026-10")
+	schemas := map[string]*ast.Schema{}
 	var nXML, nGQL int
 	names := make([]string, 0, len(files))
 	for _, f := range files {
@@ -134,13 +134,17 @@ func checkTrace(t *testing.T, dir string) {
 		case strings.Contains(name, "-graphql-"):
 			nGQL++
 			var op struct {
-				Query string `json:"query"`
+				Query   string `json:"query"`
+				Version string `json:"apiVersion"`
 			}
 			if err := json.Unmarshal(b, &op); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if _, errs := gqlparser.LoadQuery(gql, op.Query); errs != nil {
-				t.Errorf("%s does not validate against the 2026-10 schema: %v", name, errs)
+			if schemas[op.Version] == nil {
+				schemas[op.Version] = loadSchema(t, op.Version)
+			}
+			if _, errs := gqlparser.LoadQuery(schemas[op.Version], op.Query); errs != nil {
+				t.Errorf("%s does not validate against the %s schema: %v", name, op.Version, errs)
 			}
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/qbdsim"
+	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 )
 
@@ -120,7 +121,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 	// Setup, done programmatically: the shop, its app token, its settings.
 	settings := shopqb.DefaultSettings()
-	settings.StartDate = start.Format("2006-01-02")
+	// Two weeks before the first order, so the purchase orders placed to
+	// stock the shop are booked too.
+	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
 	settings.SalesMode, settings.CustomersMode, settings.InventoryMode, settings.VendorsMode = o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode
 	shop := &shopqb.Shop{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
 		ShopifyAuth: "static", ShopifyURL: shopifyURL, Settings: settings}
@@ -318,7 +321,13 @@ func (t *tracer) write(suffix string, body []byte) {
 func (t *tracer) qbxml(shopID int64, x string) { t.write("qbxml-request.xml", []byte(x)) }
 
 func (t *tracer) graphql(op, query string, vars map[string]any) {
-	b, _ := json.MarshalIndent(map[string]any{"operationName": op, "query": query, "variables": vars}, "", "  ")
+	version := shopify.DefaultAPIVersion
+	for _, o := range shopify.Operations() {
+		if o.Name == op && o.APIVersion != "" {
+			version = o.APIVersion
+		}
+	}
+	b, _ := json.MarshalIndent(map[string]any{"operationName": op, "apiVersion": version, "query": query, "variables": vars}, "", "  ")
 	t.write("graphql-"+op+".json", b)
 }
 

@@ -92,6 +92,9 @@ type state struct {
 	txByID   map[string]*txnRecord
 	names    map[string]*listRecord // entity FullName (lower) → record
 	itemName map[string]*listRecord // item FullName (lower) → record
+	acctSum  map[string]money.Cents // account ListID → debit-positive balance
+	arSum    map[string]money.Cents // customer ListID → A/R balance
+	apSum    map[string]money.Cents // vendor ListID → A/P balance (debit positive)
 }
 
 // deletedTxn is what TxnDeletedQuery reports about a deleted transaction.
@@ -176,6 +179,7 @@ func (s *state) reindex() {
 	for _, t := range s.Txns {
 		s.txByID[t.TxnID] = t
 	}
+	s.rebuildBalances()
 }
 
 // stamp returns the current company time truncated to seconds, as QuickBooks

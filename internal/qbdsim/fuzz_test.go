@@ -44,6 +44,9 @@ func FuzzProcessRequest(f *testing.F) {
 		if d != cr {
 			t.Fatalf("ledger out of balance after %q", rq)
 		}
+		if msg := checkRunningBalances(c); msg != "" {
+			t.Fatalf("%s after %q", msg, rq)
+		}
 	})
 }
 

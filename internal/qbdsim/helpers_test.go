@@ -155,4 +155,31 @@ func mustBalance(t *testing.T, c *Company) {
 	if d != cr {
 		t.Fatalf("trial balance out of balance: debits %s credits %s\n%+v", d, cr, c.TrialBalance())
 	}
+	if msg := checkRunningBalances(c); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// checkRunningBalances compares the cached balances with a rescan of the ledger.
+func checkRunningBalances(c *Company) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fresh := &state{Txns: c.st.Txns, byID: c.st.byID}
+	fresh.rebuildBalances()
+	for _, m := range []struct {
+		name      string
+		got, want map[string]money.Cents
+	}{{"account", c.st.acctSum, fresh.acctSum}, {"A/R", c.st.arSum, fresh.arSum}, {"A/P", c.st.apSum, fresh.apSum}} {
+		for k, v := range m.want {
+			if m.got[k] != v {
+				return fmt.Sprintf("running %s balance of %s is %s, the ledger says %s", m.name, k, m.got[k], v)
+			}
+		}
+		for k, v := range m.got {
+			if v != m.want[k] {
+				return fmt.Sprintf("running %s balance of %s is %s, the ledger says %s", m.name, k, v, m.want[k])
+			}
+		}
+	}
+	return ""
 }

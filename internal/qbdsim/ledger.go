@@ -65,15 +65,10 @@ type applied struct {
 	UF     bool        `json:"uf,omitempty"`
 }
 
+// accountBalance is the account's balance as QuickBooks shows it: debit
+// positive for asset and expense accounts, credit positive for the others.
 func (c *Company) accountBalance(id string) money.Cents {
-	var b money.Cents
-	for _, t := range c.st.Txns {
-		for _, s := range t.Splits {
-			if s.Account == id {
-				b += s.Amount
-			}
-		}
-	}
+	b := c.st.acctSum[id]
 	if a := c.st.byID[id]; a != nil && creditNormal(a.AccountType) {
 		return -b
 	}
@@ -91,25 +86,39 @@ func creditNormal(typ string) bool {
 
 // entityBalance is what a customer owes (A/R) or what is owed to a vendor (A/P).
 func (c *Company) entityBalance(r *listRecord) money.Cents {
-	var b money.Cents
-	for _, t := range c.st.Txns {
-		for _, s := range t.Splits {
-			if s.Entity != r.ListID {
-				continue
-			}
-			a := c.st.byID[s.Account]
-			if a == nil {
-				continue
-			}
-			switch {
-			case r.Kind == "Customer" && a.AccountType == "AccountsReceivable":
-				b += s.Amount
-			case r.Kind == "Vendor" && a.AccountType == "AccountsPayable":
-				b -= s.Amount
-			}
+	if r.Kind == "Vendor" {
+		return -c.st.apSum[r.ListID]
+	}
+	return c.st.arSum[r.ListID]
+}
+
+// post adds (sign 1) or removes (sign -1) a transaction's splits from the
+// running balances, so queries never rescan the whole ledger.
+func (s *state) post(t *txnRecord, sign money.Cents) {
+	for _, sp := range t.Splits {
+		s.acctSum[sp.Account] += sign * sp.Amount
+		if sp.Entity == "" {
+			continue
+		}
+		switch a := s.byID[sp.Account]; {
+		case a == nil:
+		case a.AccountType == "AccountsReceivable":
+			s.arSum[sp.Entity] += sign * sp.Amount
+		case a.AccountType == "AccountsPayable":
+			s.apSum[sp.Entity] += sign * sp.Amount
 		}
 	}
-	return b
+}
+
+// rebuildBalances recomputes the running balances from the ledger (after a
+// load, or when an account's type changes).
+func (s *state) rebuildBalances() {
+	s.acctSum = map[string]money.Cents{}
+	s.arSum = map[string]money.Cents{}
+	s.apSum = map[string]money.Cents{}
+	for _, t := range s.Txns {
+		s.post(t, 1)
+	}
 }
 
 // avgCost is the item's average unit cost in currency units (dec5).
@@ -173,12 +182,7 @@ func (c *Company) TrialBalance() []TBLine {
 }
 
 func (c *Company) trialBalance() []TBLine {
-	sums := map[string]money.Cents{}
-	for _, t := range c.st.Txns {
-		for _, s := range t.Splits {
-			sums[s.Account] += s.Amount
-		}
-	}
+	sums := c.st.acctSum
 	var out []TBLine
 	for _, r := range c.st.Lists {
 		if r.Kind != "Account" || sums[r.ListID] == 0 {

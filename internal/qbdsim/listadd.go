@@ -113,6 +113,10 @@ func (c *Company) listMod(kind string, rq *node) (*node, error) {
 	c.renameChildren(r)
 	r.Modified = c.stamp()
 	r.EditSequence = c.newEditSequence()
+	if kind == "Account" {
+		// A/R and A/P balances by name depend on account types.
+		c.st.rebuildBalances()
+	}
 	return c.listRet(r), nil
 }
 

@@ -17,6 +17,9 @@ type iterator struct {
 	Txn   bool
 }
 
+// maxOpenIterators bounds the iterators kept between requests.
+const maxOpenIterators = 100
+
 // listQueryKinds maps a query to the list kinds it returns.
 var listQueryKinds = map[string][]string{
 	"Account": {"Account"}, "Customer": {"Customer"}, "Vendor": {"Vendor"}, "Employee": {"Employee"},
@@ -73,6 +76,14 @@ func (c *Company) query(kind string, rq *node) ([]*node, []attr, error) {
 		it.Lines = false
 	}
 	if mode == "Start" {
+		// Abandoned iterators would pile up; QuickBooks drops them when the
+		// session ends, the simulator when too many are open.
+		if len(c.iters) >= maxOpenIterators {
+			for k := range c.iters {
+				delete(c.iters, k)
+				break
+			}
+		}
 		id := newGUID()
 		c.iters[id] = it
 		return c.page(id, it, maxReturned(rq))

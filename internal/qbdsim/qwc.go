@@ -102,3 +102,9 @@ func checkAppURL(u string) error {
 	}
 	return fmt.Errorf("AppURL %q must use https (plain http is allowed only for localhost)", u)
 }
+
+// NewWebConnector sets up a Web Connector for a .qwc and the password the
+// user typed into it, driving the given company.
+func NewWebConnector(q QWC, password string, c *Company) *WebConnector {
+	return &WebConnector{AppURL: q.AppURL, UserName: q.UserName, Password: password, Company: c, OwnerID: q.OwnerID, FileID: q.FileID}
+}

@@ -46,6 +46,7 @@ func (c *Company) txnDel(rq *node) (*node, error) {
 		}
 	}
 	c.st.Txns = out
+	c.st.post(t, -1)
 	delete(c.st.txByID, id)
 	now := c.stamp()
 	c.st.Deleted = append(c.st.Deleted, deletedTxn{TxnID: id, Type: typ, RefNumber: t.RefNumber, Created: t.Created, Deleted: now})

@@ -97,6 +97,7 @@ func (c *Company) commit(t *txnRecord, body *node) (*node, error) {
 	}
 	t.Body = body
 	c.st.Txns = append(c.st.Txns, t)
+	c.st.post(t, 1)
 	c.st.txByID[t.TxnID] = t
 	return c.txnRet(t, true), nil
 }

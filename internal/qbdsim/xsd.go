@@ -3,6 +3,7 @@ package qbdsim
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 )
@@ -22,4 +23,18 @@ func XMLLintValidator(xmllint, schema string) func(string) error {
 		}
 		return nil
 	}
+}
+
+// XMLLintIfAvailable returns XMLLintValidator for the schema when xmllint is
+// on the PATH and the schema file exists, and nil otherwise, so the simulator
+// checks requests wherever it can without making xmllint a requirement.
+func XMLLintIfAvailable(schema string) func(string) error {
+	path, err := exec.LookPath("xmllint")
+	if err != nil {
+		return nil
+	}
+	if _, err := os.Stat(schema); err != nil {
+		return nil
+	}
+	return XMLLintValidator(path, schema)
 }

@@ -28,7 +28,17 @@ type ShopifySource interface {
 	Payouts(ctx context.Context, from, to time.Time, fn func(*shopify.Payout) error) error
 	// Variants calls fn for every product variant with its inventory item's unit cost.
 	Variants(ctx context.Context, fn func(*shopify.ProductVariant) error) error
+	// PurchaseOrders calls fn for every purchase order: Shopify's native ones
+	// and, when the shop has a Stocky key, Stocky's. A source that cannot be
+	// read returns a *SourceWarning, and the sync goes on without it.
+	PurchaseOrders(ctx context.Context, fn func(*shopify.PurchaseOrder) error) error
 }
+
+// SourceWarning is a part of the shop that could not be read, with what to do
+// about it; the rest of the sync goes on.
+type SourceWarning struct{ Message string }
+
+func (w *SourceWarning) Error() string { return w.Message }
 
 // SourceFactory opens the Shopify source of a shop (decrypting its token).
 type SourceFactory func(ctx context.Context, shop *shopqb.Shop) (ShopifySource, error)

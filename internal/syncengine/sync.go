@@ -118,6 +118,34 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 		return fail(fmt.Errorf("read payouts: %w", err))
 	}
 
+	err = src.PurchaseOrders(ctx, func(po *shopify.PurchaseOrder) error {
+		run.Counts["purchase_orders_read"]++
+		_, err := e.putSnapshot(ctx, shopID, "purchase_order", po.ID, po.UpdatedAt, po)
+		return err
+	})
+	var warn *SourceWarning
+	if errors.As(err, &warn) {
+		run.Counts["warnings"]++
+		e.log.Warn("purchase orders", "shop", shop.Domain, "warning", warn.Message)
+		_ = e.store.AddAudit(ctx, shopID, "sync", "warning", warn.Message)
+	} else if err != nil {
+		return fail(fmt.Errorf("read purchase orders: %w", err))
+	}
+	// Purchase orders are few and change in place (receiving): plan them all,
+	// from every source, each time (idempotent).
+	var purchaseOrders []shopify.PurchaseOrder
+	err = e.store.EachLatestSnapshot(ctx, shopID, "purchase_order", func(s *store.Snapshot) error {
+		var po shopify.PurchaseOrder
+		if err := json.Unmarshal(s.Body, &po); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.GID, err)
+		}
+		purchaseOrders = append(purchaseOrders, po)
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+
 	// Plan what changed. Detail mode needs only the changed orders and is
 	// planned in chunks, so a back-fill of 100,000 orders never holds them all
 	// in memory; summary mode re-plans whole days (a day's receipt must be
@@ -174,7 +202,7 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 		}
 		in := planner.Input{Shop: *shop, Company: company, Orders: orders, Variants: variants, Names: names}
 		if first == 0 {
-			in.Payouts = payouts
+			in.Payouts, in.PurchaseOrders = payouts, purchaseOrders
 		}
 		plan, err := planner.Build(in)
 		if err != nil {
@@ -291,4 +319,21 @@ func editionKey(e string) string {
 		return "enterprise"
 	}
 	return "pro" // unknown: assume the limits apply, the safe side
+}
+
+// ImportPurchaseOrders stores purchase orders from an archive (a Stocky
+// export) as snapshots; the next sync books them with the others.
+func (e *Engine) ImportPurchaseOrders(ctx context.Context, shopID int64, pos []shopify.PurchaseOrder) (int, error) {
+	n := 0
+	for i := range pos {
+		ins, err := e.putSnapshot(ctx, shopID, "purchase_order", pos[i].ID, pos[i].UpdatedAt, &pos[i])
+		if err != nil {
+			return n, err
+		}
+		if ins {
+			n++
+		}
+	}
+	_ = e.store.AddAudit(ctx, shopID, "admin", "purchase_orders_imported", fmt.Sprintf("%d new of %d", n, len(pos)))
+	return n, nil
 }
