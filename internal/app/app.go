@@ -101,8 +101,15 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Engine.Trace = cfg.QBXMLTrace
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
-			SyncTick: a.Engine.Tick,
-			Webhook:  a.handleWebhook,
+			SyncTick: a.tick,
+			PayoutPoll: func(ctx context.Context, shopID int64) error {
+				_, err := a.Engine.PollPayouts(ctx, shopID)
+				if errors.Is(err, syncengine.ErrNotStarted) {
+					return nil
+				}
+				return err
+			},
+			Webhook: a.handleWebhook,
 			Ingest: func(ctx context.Context, shopID int64) error {
 				_, err := a.Engine.Sync(ctx, shopID, "job")
 				if errors.Is(err, syncengine.ErrNotStarted) {
@@ -123,6 +130,21 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	return a, nil
+}
+
+// payoutPollEvery is how often payouts are polled between syncs.
+const payoutPollEvery = 6 * time.Hour
+
+// tick is the periodic job: due scheduled syncs, then payout polls.
+func (a *App) tick(ctx context.Context) error {
+	err := a.Engine.Tick(ctx)
+	due, derr := a.Engine.PayoutPollDue(ctx, payoutPollEvery)
+	for _, id := range due {
+		if _, qerr := a.Jobs.EnqueuePayoutPoll(ctx, id); qerr != nil {
+			derr = errors.Join(derr, qerr)
+		}
+	}
+	return errors.Join(err, derr)
 }
 
 // defaultKeyFile keeps the key next to a SQLite database, or in the working

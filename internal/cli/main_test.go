@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,24 +151,4 @@ func checkTrace(t *testing.T, dir string) {
 	}
 }
 
-func loadSchema(t *testing.T, version string) *ast.Schema {
-	t.Helper()
-	f, err := os.Open(testenv.ShopifySchema(t, version))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdl, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gqlparser.LoadSchema(&ast.Source{Name: "admin_" + version, Input: string(sdl)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func loadSchema(t *testing.T, version string) *ast.Schema { return testenv.GraphQLSchema(t, version) }

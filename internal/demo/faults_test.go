@@ -245,3 +245,49 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 		t.Errorf("transactions %s vs %s", got, want)
 	}
 }
+
+// TestResyncAndResetPostNothingTwice: a sync run again over the same dates,
+// and a reset followed by a new start over the same dates, add nothing to
+// QuickBooks: the outbox re-links what QuickBooks already holds.
+func TestResyncAndResetPostNothingTwice(t *testing.T) {
+	w := newWorld(t, filepath.Join(t.TempDir(), "reset.db"), 1, 150, 12)
+	w.setup()
+	w.drain(100)
+	wantTB, wantTxns := trialBalance(w.company), txnCounts(w.company)
+	wantLists := fmt.Sprint(w.company.Report().Lists)
+	ctx := context.Background()
+	a := w.apps[0]
+
+	run, err := a.Engine.Sync(ctx, w.shop.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Counts["postings_new"] != 0 || run.Counts["postings_updated"] != 0 {
+		t.Errorf("a second sync changed the outbox: %v", run.Counts)
+	}
+	w.drain(20)
+
+	archived, err := a.Engine.Reset(ctx, w.shop.ID, "test")
+	if err != nil || archived == 0 {
+		t.Fatalf("reset: %d archived, %v", archived, err)
+	}
+	if err := a.Engine.Start(ctx, w.shop.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	w.drain(100)
+	if c := w.counts(); c[shopqb.Failed]+c[shopqb.Planned]+c[shopqb.InDoubt] != 0 || c[shopqb.Done] == 0 {
+		t.Errorf("after the reset: %v", c)
+	}
+	if got := txnCounts(w.company); got != wantTxns {
+		t.Errorf("transactions after re-sync and reset %s, before %s", got, wantTxns)
+	}
+	if got := fmt.Sprint(w.company.Report().Lists); got != wantLists {
+		t.Errorf("lists after reset %s, before %s", got, wantLists)
+	}
+	if got := trialBalance(w.company); got != wantTB {
+		t.Errorf("trial balance changed:\n%s\nwant\n%s", got, wantTB)
+	}
+}

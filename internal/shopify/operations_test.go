@@ -1,12 +1,8 @@
 package shopify
 
 import (
-	"compress/gzip"
-	"io"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/shopqb/shopqb/internal/testenv"
@@ -14,39 +10,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-var (
-	schemaMu    sync.Mutex
-	schemaCache = map[string]*ast.Schema{}
-)
-
-// loadSchema reads a shared gzipped SDL once per test binary.
-func loadSchema(t *testing.T, version string) *ast.Schema {
-	t.Helper()
-	schemaMu.Lock()
-	defer schemaMu.Unlock()
-	if s, ok := schemaCache[version]; ok {
-		return s
-	}
-	f, err := os.Open(testenv.ShopifySchema(t, version))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdl, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, gerr := gqlparser.LoadSchema(&ast.Source{Name: "admin_" + version, Input: string(sdl)})
-	if gerr != nil {
-		t.Fatalf("load schema %s: %v", version, gerr)
-	}
-	schemaCache[version] = s
-	return s
-}
+// loadSchema reads a shared Admin API schema once per test binary.
+func loadSchema(t *testing.T, version string) *ast.Schema { return testenv.GraphQLSchema(t, version) }
 
 func schemaVersion(op *Operation) string {
 	if op.APIVersion != "" {

@@ -15,11 +15,12 @@ import (
 
 // KV keys.
 const (
-	kvPreflight = "preflight"
-	kvHost      = "host"
-	kvNames     = "names"
-	kvWatermark = "watermark:orders"
-	kvPayouts   = "watermark:payouts"
+	kvPreflight  = "preflight"
+	kvHost       = "host"
+	kvNames      = "names"
+	kvWatermark  = "watermark:orders"
+	kvPayouts    = "watermark:payouts"
+	kvPayoutPoll = "payouts:polled"
 )
 
 // Preflight is what shopqb learned about the company file on first contact,

@@ -337,3 +337,89 @@ func (e *Engine) ImportPurchaseOrders(ctx context.Context, shopID int64, pos []s
 	_ = e.store.AddAudit(ctx, shopID, "admin", "purchase_orders_imported", fmt.Sprintf("%d new of %d", n, len(pos)))
 	return n, nil
 }
+
+// PollPayouts reads Shopify Payments payouts issued since the last poll and
+// books the paid ones. Payouts settle days after the sales they pay out, so
+// they are polled on their own schedule as well as read by every sync.
+func (e *Engine) PollPayouts(ctx context.Context, shopID int64) (int, error) {
+	mu := e.shopLock(shopID)
+	mu.Lock()
+	defer mu.Unlock()
+	shop, err := e.store.ShopByID(ctx, shopID)
+	if err != nil {
+		return 0, err
+	}
+	if shop.StartedAt == nil {
+		return 0, ErrNotStarted
+	}
+	pre, err := e.LoadPreflight(ctx, shopID)
+	if err != nil {
+		return 0, err
+	}
+	src, err := e.source(ctx, shop)
+	if err != nil {
+		return 0, fmt.Errorf("connect to Shopify: %w", err)
+	}
+	now := e.now()
+	from, err := e.windowStart(ctx, shop, kvPayouts)
+	if err != nil {
+		return 0, err
+	}
+	var payouts []shopify.Payout
+	err = src.Payouts(ctx, from, now, func(p *shopify.Payout) error {
+		if p.Status != "PAID" {
+			return nil
+		}
+		if _, err := e.putSnapshot(ctx, shopID, "payout", p.ID, p.IssuedAt, p); err != nil {
+			return err
+		}
+		payouts = append(payouts, *p)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read payouts: %w", err)
+	}
+	names := map[string]string{}
+	if raw, err := e.store.KV(ctx, shopID, kvNames); err == nil {
+		_ = json.Unmarshal(raw, &names)
+	}
+	plan, err := planner.Build(planner.Input{Shop: *shop, Company: CompanyOf(pre), Payouts: payouts, Names: names})
+	if err != nil {
+		return 0, fmt.Errorf("plan payouts: %w", err)
+	}
+	rawNames, _ := json.Marshal(plan.Names)
+	if err := e.store.PutKV(ctx, shopID, kvNames, rawNames); err != nil {
+		return 0, err
+	}
+	ins, _, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
+	if err != nil {
+		return 0, err
+	}
+	if err := e.store.PutKV(ctx, shopID, kvPayouts, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return ins, err
+	}
+	return ins, e.store.PutKV(ctx, shopID, kvPayoutPoll, []byte(now.UTC().Format(time.RFC3339Nano)))
+}
+
+// PayoutPollDue lists started shops whose payouts were last polled more than
+// every ago.
+func (e *Engine) PayoutPollDue(ctx context.Context, every time.Duration) ([]int64, error) {
+	shops, err := e.store.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var due []int64
+	for _, s := range shops {
+		if s.StartedAt == nil {
+			continue
+		}
+		raw, err := e.store.KV(ctx, s.ID, kvPayoutPoll)
+		if err == nil {
+			if t, perr := time.Parse(time.RFC3339Nano, string(raw)); perr == nil && e.now().Sub(t) < every {
+				continue
+			}
+		}
+		due = append(due, s.ID)
+	}
+	return due, nil
+}

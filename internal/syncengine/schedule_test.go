@@ -1,0 +1,87 @@
+package syncengine_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/store/storetest"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// emptyShop is a Shopify source with nothing new.
+type emptyShop struct{}
+
+func (emptyShop) Orders(context.Context, time.Time, time.Time, func(*shopify.Order) error) error {
+	return nil
+}
+func (emptyShop) Payouts(context.Context, time.Time, time.Time, func(*shopify.Payout) error) error {
+	return nil
+}
+func (emptyShop) Variants(context.Context, func(*shopify.ProductVariant) error) error { return nil }
+func (emptyShop) PurchaseOrders(context.Context, func(*shopify.PurchaseOrder) error) error {
+	return nil
+}
+
+// TestDailySchedule: a daily sync at 02:00 shop time runs once per day, on
+// the first tick at or after 02:00 in the shop's zone, not before.
+func TestDailySchedule(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	now := time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC) // 01:30 in New York
+	eng := syncengine.New(syncengine.Options{Store: db, Now: func() time.Time { return now },
+		Source: func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return emptyShop{}, nil }})
+	ctx := context.Background()
+	shop := &shopqb.Shop{Domain: "daily.myshopify.com", TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
+	if _, err := eng.NewShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	shop.Settings.Schedule = "daily 02:00"
+	shop.Settings.StartDate = "2026-11-01"
+	started := now
+	shop.StartedAt = &started
+	if err := db.UpdateShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	pre, _ := json.Marshal(syncengine.Preflight{Edition: "Enterprise", DefaultTax: "Out of State"})
+	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
+		t.Fatal(err)
+	}
+	runs := func() int {
+		rs, err := db.SyncRuns(ctx, shop.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs)
+	}
+	steps := []struct {
+		at   time.Time
+		runs int
+	}{
+		{time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC), 1}, // yesterday's 02:00 never ran: catch up once
+		{time.Date(2026, 11, 20, 6, 59, 0, 0, time.UTC), 1}, // 01:59: nothing new is due
+		{time.Date(2026, 11, 20, 7, 0, 0, 0, time.UTC), 2},  // 02:00 New York
+		{time.Date(2026, 11, 20, 7, 15, 0, 0, time.UTC), 2}, // once a day
+		{time.Date(2026, 11, 21, 7, 1, 0, 0, time.UTC), 3},  // the next day
+	}
+	for _, s := range steps {
+		now = s.at
+		if err := eng.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := runs(); got != s.runs {
+			t.Errorf("at %s: %d sync runs, want %d", s.at.Format(time.RFC3339), got, s.runs)
+		}
+	}
+	// A manual shop is never synced by the tick.
+	shop.Settings.Schedule = "manual"
+	_ = db.UpdateShop(ctx, shop)
+	now = time.Date(2026, 11, 23, 7, 1, 0, 0, time.UTC)
+	_ = eng.Tick(ctx)
+	if got := runs(); got != 3 {
+		t.Errorf("manual schedule synced: %d runs", got)
+	}
+}
