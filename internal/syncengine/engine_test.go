@@ -305,6 +305,18 @@ func TestLostResponses(t *testing.T) {
 		session(t, s)
 		r.plan(t, s, 40, "L")
 		s.company.SetFaults(qbdsim.Faults{Seed: 11, LoseResponseRate: 0.3})
+		var recoverySets, lookups int
+		var mu sync.Mutex
+		r.eng.Trace = func(_ int64, x string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.Contains(x, "oldMessageSetID=") {
+				recoverySets++
+			}
+			if strings.Contains(x, "QueryRq") {
+				lookups++
+			}
+		}
 		for i := 0; i < 200; i++ {
 			res, err := s.wc.RunSession(context.Background())
 			if err == nil && res.AuthStatus == "none" {
@@ -321,6 +333,10 @@ func TestLostResponses(t *testing.T) {
 		if got := s.company.Report().Lists["Customer"]; got != 40 {
 			t.Errorf("%d customers, want exactly 40", got)
 		}
+		if recoverySets == 0 {
+			t.Error("no lost message set was asked back from QuickBooks (error recovery)")
+		}
+		t.Logf("%d message sets recovered by oldMessageSetID; %d sets with lookups", recoverySets, lookups)
 	})
 }
 

@@ -3,6 +3,7 @@ package syncengine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,15 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 		return "", fmt.Errorf("list in-doubt postings: %w", err)
 	}
 	if len(doubt) > 0 {
+		// First ask QuickBooks for the lost set's stored answer (qbXML error
+		// recovery): one round trip settles the whole set. If QuickBooks does
+		// not know the set, look each posting up instead.
+		if msid := setToRecover(doubt, st); msid != "" {
+			st.TriedSets = append(st.TriedSets, msid)
+			ms.OldMessageSetID = msid
+			st.InFlight = &inFlight{Kind: "recover-set", MessageSetID: msid, SentAt: now}
+			return ms.Build(nil)
+		}
 		return e.lookupRequest(ms, st, "recover", doubt, now)
 	}
 	msid := newMessageSetID()
@@ -68,6 +78,50 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 	}
 	st.InFlight = &inFlight{Kind: "post", MessageSetID: msid, Postings: ids, SentAt: now}
 	return x, nil
+}
+
+// setToRecover picks a lost message set not yet asked about this session.
+func setToRecover(doubt []*shopqb.Posting, st *session) string {
+	for _, p := range doubt {
+		if p.MessageSetID == "" || p.ErrorClass == string(qbxml.LinkExisting) || slices.Contains(st.TriedSets, p.MessageSetID) {
+			continue
+		}
+		return p.MessageSetID
+	}
+	return ""
+}
+
+// applyRecoveredSet applies QuickBooks' stored answer to a lost message set
+// as if it had arrived in time. An unknown set (a non-zero message-set
+// status) changes nothing: the postings are looked up one by one next.
+func (e *Engine) applyRecoveredSet(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, rs *qbxml.MsgsRs) error {
+	if !rs.HasMessageSetStatus || rs.MessageSetStatusCode != 0 || len(rs.Responses) == 0 {
+		return nil
+	}
+	now := e.now()
+	var changed []*shopqb.Posting
+	after := int64(0)
+	for {
+		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, AfterID: after, Limit: 500})
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			after = p.ID
+			if p.MessageSetID != fl.MessageSetID || p.ErrorClass == string(qbxml.LinkExisting) {
+				continue
+			}
+			if r := rs.ByRequestID(strconv.FormatInt(p.ID, 10)); r != nil {
+				e.applyOne(p, r, now, st)
+				changed = append(changed, p)
+			}
+		}
+	}
+	st.Recovered += len(changed)
+	return e.store.UpdatePostings(ctx, changed)
 }
 
 // lookupRequest builds queries that find postings' records in QuickBooks:
@@ -137,6 +191,8 @@ func (e *Engine) applyResponse(ctx context.Context, shop *shopqb.Shop, st *sessi
 		return e.applyPostResults(ctx, shop, st, fl, rs)
 	case "recover":
 		return e.applyLookups(ctx, shop, st, fl, rs)
+	case "recover-set":
+		return e.applyRecoveredSet(ctx, shop, st, fl, rs)
 	}
 	return fmt.Errorf("unknown in-flight kind %q", fl.Kind)
 }

@@ -33,6 +33,8 @@ type session struct {
 	Retried    int    `json:"retried"`
 	Recovered  int    `json:"recovered"`
 	LastError  string `json:"lastError,omitempty"`
+	// TriedSets are lost message sets already asked about this session.
+	TriedSets []string `json:"triedSets,omitempty"`
 	// Preflighted is set once this session has refreshed the preflight.
 	Preflighted   bool      `json:"preflighted"`
 	PreflightedAt time.Time `json:"preflightedAt"`
