@@ -178,7 +178,6 @@ func (a *App) listen() error {
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
-			SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.
