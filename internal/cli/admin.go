@@ -26,7 +26,6 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"retry":         func(ctx context.Context, a []string) error { return adminRetry(ctx, m, a) },
 		"reset":         func(ctx context.Context, a []string) error { return adminReset(ctx, m, a) },
 		"stocky-import": func(ctx context.Context, a []string) error { return adminStockyImport(ctx, m, a) },
-		"stocky-key":    func(ctx context.Context, a []string) error { return adminStockyKey(ctx, m, a) },
 	}
 	return m.subcommands(ctx, "admin", subs, map[string]string{
 		"shop-add":      "register a shop; prints its Web Connector user and app token (shown once)",
@@ -40,7 +39,6 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"retry":         "put failed postings back in the queue after fixing their cause",
 		"reset":         "archive the run and unlock the settings (never posts twice)",
 		"stocky-import": "import purchase orders from a Stocky export folder (the Stocky API is retired)",
-		"stocky-key":    "store a shop's Stocky API key (encrypted at rest) and its Store-Name",
 	}, args)
 }
 
