@@ -285,9 +285,9 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 
 func printSummary(w io.Writer, r *Report) {
 	o := r.Options
-	fmt.Fprintf(w, "shopqb demo: %s, %d orders over %d days from %s (seed %d)\n", r.Shop, o.Orders, o.Days, o.StartDate, o.Seed)
-	fmt.Fprintf(w, "  modes: sales %s, customers %s, inventory %s, vendors %s; QuickBooks %s (qbXML %s)\n",
-		o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode, r.QuickBooks.Product, r.QuickBooks.QBXMLVersion)
+	fmt.Fprintf(w, "shopqb demo: %s, %d orders over the last %d days (seed %d), booked from %s\n", r.Shop, o.Orders, o.Days, o.Seed, o.StartDate)
+	fmt.Fprintf(w, "  into %s (qbXML %s); modes: sales %s, customers %s, inventory %s, vendors %s\n",
+		r.QuickBooks.Product, r.QuickBooks.QBXMLVersion, o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode)
 	if o.Faults != "" {
 		fmt.Fprintf(w, "  faults: %s\n", o.Faults)
 	}
