@@ -78,6 +78,11 @@ type Plan struct {
 	Ledger Totals
 	// Warnings are things the merchant should know that did not stop the plan.
 	Warnings []string
+	// NewNames and NewItems count the names (customers, vendors) and items
+	// this plan adds to QuickBooks. A caller planning a shop in parts adds
+	// them to Company.ExistingNames/ExistingItems for the next part, so the
+	// 14,500 limit is checked against the whole.
+	NewNames, NewItems int
 }
 
 // Totals are amounts per accounting category, debit positive, and per sales-tax

@@ -16,18 +16,21 @@ import (
 // planner holds one Build's working state. It is created fresh for every
 // call and never shared, so Build stays a pure function of its Input.
 type planner struct {
-	in       Input
-	set      shopqb.Settings
-	m        shopqb.Mapping
-	loc      *time.Location
-	names    map[string]string
-	spaces   map[string]*nameSpace
-	known    map[string]bool // lower-case names QuickBooks already holds
-	accounts map[string]bool // lower-case account full names that exist
-	lists    map[string]*listRec
-	docs     []*txnDoc
-	warnings []string
-	booked   map[string]bool // order GIDs whose sale is booked
+	// newNames and newItems count the list records this plan adds, for the
+	// caller planning a shop in parts (see Plan.NewNames).
+	newNames, newItems int
+	in                 Input
+	set                shopqb.Settings
+	m                  shopqb.Mapping
+	loc                *time.Location
+	names              map[string]string
+	spaces             map[string]*nameSpace
+	known              map[string]bool // lower-case names QuickBooks already holds
+	accounts           map[string]bool // lower-case account full names that exist
+	lists              map[string]*listRec
+	docs               []*txnDoc
+	warnings           []string
+	booked             map[string]bool // order GIDs whose sale is booked
 	// edits are each order's ORDER_EDIT agreements, and editRefunds the
 	// line-less refunds that paid an edit back (booked with the edit).
 	edits       map[string][]orderEdit
@@ -158,7 +161,7 @@ func (p *planner) warnf(format string, args ...any) {
 // finish checks every transaction, renders list records and transactions to
 // postings, and computes the ledger and Shopify's expected totals.
 func (p *planner) finish() (*Plan, error) {
-	plan := &Plan{Names: p.names, Ledger: newTotals(), Warnings: p.warnings}
+	plan := &Plan{Names: p.names, Ledger: newTotals(), Warnings: p.warnings, NewNames: p.newNames, NewItems: p.newItems}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).
 	docDeps := make(map[*txnDoc][]string, len(p.docs))

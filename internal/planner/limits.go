@@ -15,9 +15,6 @@ const listLimit = 14500
 // 14,500 names or items, before anything is sent, saying how many there are,
 // how many the plan adds and what to change. Enterprise has no such cap.
 func (p *planner) checkListLimits() error {
-	if strings.EqualFold(p.in.Company.Edition, "enterprise") {
-		return nil
-	}
 	newNames, newItems := 0, 0
 	for _, r := range p.lists {
 		if r.linked {
@@ -32,6 +29,10 @@ func (p *planner) checkListLimits() error {
 		case nsItems:
 			newItems++
 		}
+	}
+	p.newNames, p.newItems = newNames, newItems
+	if strings.EqualFold(p.in.Company.Edition, "enterprise") {
+		return nil
 	}
 	if n := p.in.Company.ExistingNames + newNames; n > listLimit {
 		hint := "switch customers and vendors to summary mode, or move the company file to QuickBooks Enterprise"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 // Tick runs the syncs that are due: each started shop on a daily schedule
@@ -26,12 +28,12 @@ func (e *Engine) Tick(ctx context.Context) error {
 			errs = append(errs, err)
 			continue
 		}
-		runs, err := e.store.SyncRuns(ctx, s.ID, 1)
+		last, err := e.lastRealRun(ctx, s.ID)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if len(runs) > 0 && !runs[0].StartedAt.Before(due) {
+		if last != nil && !last.StartedAt.Before(due) {
 			continue
 		}
 		if _, err := e.Sync(ctx, s.ID, "schedule"); err != nil {
@@ -58,4 +60,19 @@ func (e *Engine) scheduledAt(schedule, zone string, now time.Time) (time.Time, e
 		at = at.AddDate(0, 0, -1)
 	}
 	return at, nil
+}
+
+// lastRealRun is the newest sync run that read and posted, ignoring the
+// start's dry check.
+func (e *Engine) lastRealRun(ctx context.Context, shopID int64) (*store.SyncRun, error) {
+	runs, err := e.store.SyncRuns(ctx, shopID, 10)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Status != "checked" {
+			return r, nil
+		}
+	}
+	return nil, nil
 }

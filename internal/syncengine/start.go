@@ -147,6 +147,14 @@ func (e *Engine) Start(ctx context.Context, shopID int64, actor string) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("cannot start yet:\n  - %s", strings.Join(problems, "\n  - "))
 	}
+	// Read and plan the shop once without posting: a plan QuickBooks could
+	// not hold (Pro/Premier's 14,500 names or items in detail mode) is
+	// refused now, with the counts, while the modes can still change.
+	if e.source != nil {
+		if _, err := e.sync(ctx, shopID, "start-check", true); err != nil {
+			return fmt.Errorf("cannot start yet: %w", err)
+		}
+	}
 	now := e.now()
 	shop.StartedAt = &now
 	if err := e.store.UpdateShop(ctx, shop); err != nil {

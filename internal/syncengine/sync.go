@@ -24,6 +24,13 @@ const planChunk = 500
 // Connector's next session drains it. It is what a scheduled tick, "sync now"
 // and a webhook all end in.
 func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store.SyncRun, error) {
+	return e.sync(ctx, shopID, trigger, false)
+}
+
+// sync is Sync; a dry sync reads and plans everything but changes neither the
+// outbox nor the watermarks: the start uses it to refuse settings QuickBooks
+// could not hold (the 14,500 list limit) before they are locked.
+func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry bool) (*store.SyncRun, error) {
 	mu := e.shopLock(shopID)
 	mu.Lock()
 	defer mu.Unlock()
@@ -32,7 +39,7 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 	if err != nil {
 		return nil, fmt.Errorf("sync shop %d: %w", shopID, err)
 	}
-	if shop.StartedAt == nil {
+	if shop.StartedAt == nil && !dry {
 		return nil, ErrNotStarted
 	}
 	pre, err := e.LoadPreflight(ctx, shopID)
@@ -209,6 +216,13 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 			return fail(fmt.Errorf("plan: %w", err))
 		}
 		names = plan.Names
+		company.ExistingNames += plan.NewNames
+		company.ExistingItems += plan.NewItems
+		run.Counts["orders_planned"] += len(orders)
+		run.Counts["postings_planned"] += len(plan.Postings)
+		if dry {
+			continue
+		}
 		ins, upd, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
 		if err != nil {
 			return fail(fmt.Errorf("fill outbox: %w", err))
@@ -216,14 +230,17 @@ func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store
 		if err := e.relinkAfterReset(ctx, shopID, plan.Postings); err != nil {
 			return fail(err)
 		}
-		run.Counts["orders_planned"] += len(orders)
-		run.Counts["postings_planned"] += len(plan.Postings)
 		run.Counts["postings_new"] += ins
 		run.Counts["postings_updated"] += upd
 		run.Counts["warnings"] += len(plan.Warnings)
 		for _, w := range plan.Warnings {
 			e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
 		}
+	}
+	if dry {
+		t := e.now()
+		run.Status, run.FinishedAt = "checked", &t
+		return run, e.store.UpdateSyncRun(ctx, run)
 	}
 	rawNames, _ := json.Marshal(names)
 	if err := e.store.PutKV(ctx, shopID, kvNames, rawNames); err != nil {
