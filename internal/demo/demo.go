@@ -167,10 +167,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	// "Sync now", through River like the dashboard's button.
+	requested := time.Now()
 	if err := a.EnqueueSync(ctx, shop.ID); err != nil {
 		return nil, err
 	}
-	if err := waitForSync(ctx, a, shop.ID); err != nil {
+	if err := waitForSync(ctx, a, shop.ID, requested); err != nil {
 		return nil, err
 	}
 	// The Web Connector polls until shopqb answers "none": nothing left.
@@ -254,18 +255,22 @@ func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max 
 	return fmt.Errorf("the outbox was not drained after %d Web Connector sessions", max)
 }
 
-// waitForSync waits for the River job's sync run to finish planning.
-func waitForSync(ctx context.Context, a *app.App, shopID int64) error {
+// waitForSync waits for the sync run the River job started after requested
+// to finish planning (the start's dry check is a run of its own).
+func waitForSync(ctx context.Context, a *app.App, shopID int64, requested time.Time) error {
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
-		runs, err := a.Store.SyncRuns(ctx, shopID, 1)
+		runs, err := a.Store.SyncRuns(ctx, shopID, 5)
 		if err != nil {
 			return err
 		}
-		if len(runs) > 0 {
-			switch runs[0].Status {
+		for _, r := range runs {
+			if r.StartedAt.Before(requested) || r.Status == "checked" {
+				continue
+			}
+			switch r.Status {
 			case "failed":
-				return fmt.Errorf("sync failed: %s", runs[0].Error)
+				return fmt.Errorf("sync failed: %s", r.Error)
 			case "running":
 			default:
 				return nil
