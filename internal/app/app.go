@@ -45,6 +45,18 @@ type Config struct {
 	QBXMLTrace   func(shopID int64, xml string)
 	// ShopifyHTTP is the client used for the Admin API (tests, the simulator).
 	ShopifyHTTP *http.Client
+	// ShopifyClientID and ShopifyClientSecret are this deployment's Shopify
+	// app: every shop whose ShopifyAuth is "oauth" uses it, and merchants
+	// install it at /shopify/install. Empty: OAuth is off.
+	ShopifyClientID     string
+	ShopifyClientSecret string
+	// ShopifyScopes are asked for at install; empty means DefaultShopifyScopes.
+	ShopifyScopes []string
+	// ShopifyShopURL maps a shop domain to its origin during installs (the
+	// simulator); nil means https://<shop>. Shops it creates keep that origin.
+	ShopifyShopURL func(shop string) string
+	// Now is the clock of OAuth callbacks and tokens (tests); nil means time.Now.
+	Now func() time.Time
 }
 
 // App is a running shopqb.
@@ -178,6 +190,8 @@ func (a *App) listen() error {
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
+			SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
+			ShopifyOAuth: a.shopifyOAuthHandler(),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.
@@ -243,20 +257,13 @@ func (a *App) SetShopifyToken(ctx context.Context, shop *shopqb.Shop, token stri
 
 // shopifySource opens the Admin API client for a shop.
 func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (syncengine.ShopifySource, error) {
-	ct, err := a.Store.Secret(ctx, shop.ID, SecretShopifyToken)
+	ts, err := a.shopifyTokenSource(ctx, shop)
 	if err != nil {
-		if errors.Is(err, shopqb.ErrNotFound) {
-			return nil, fmt.Errorf("no Shopify token for %s: run `shopqb admin shopify-token`", shop.Domain)
-		}
 		return nil, err
-	}
-	tok, err := a.Box.Open(ct, secret.Bind(shop.Domain, SecretShopifyToken))
-	if err != nil {
-		return nil, fmt.Errorf("decrypt the Shopify token of %s (wrong SHOPQB_SECRET_KEY?): %w", shop.Domain, err)
 	}
 	c, err := shopify.NewClient(shopify.ClientConfig{
 		ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL,
-		Token: shopify.StaticToken(tok), Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP,
+		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP,
 	})
 	if err != nil {
 		return nil, err

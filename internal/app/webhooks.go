@@ -53,14 +53,23 @@ func (a *App) webhookHandler() http.Handler {
 			if err != nil {
 				return err
 			}
+			// A privacy request's job needs its payload (which customer,
+			// which orders); checked before the delivery is recorded, so a
+			// bad one is answered 500 and not mistaken for done.
+			var payload []byte
+			if w.Compliance() {
+				if payload, err = minimalCompliancePayload(w); err != nil {
+					return err
+				}
+			}
 			dup, err := a.Store.SeenWebhook(ctx, shop.ID, w.WebhookID, w.EventID, w.TriggeredAt)
 			if err != nil || dup {
 				return err
 			}
 			if a.Jobs == nil {
-				return a.handleWebhook(ctx, shop.ID, w.Topic, w.ResourceGID)
+				return a.handleWebhook(ctx, shop.ID, w.Topic, w.ResourceGID, payload)
 			}
-			_, err = a.Jobs.EnqueueWebhook(ctx, shop.ID, w.Topic, w.ResourceGID)
+			_, err = a.Jobs.EnqueueWebhook(ctx, shop.ID, w.Topic, w.ResourceGID, payload)
 			return err
 		},
 	})
@@ -90,9 +99,10 @@ func (a *App) SetWebhookSecret(ctx context.Context, shop *shopqb.Shop, secretTex
 }
 
 // handleWebhook is the webhook job: order and refund changes trigger a sync
-// (which re-reads them); app/uninstalled and the privacy topics are recorded
-// for the operator, per internal/shopify/COMPLIANCE.md.
-func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string) error {
+// (which re-reads them); app/uninstalled and the privacy topics do what
+// internal/shopify/COMPLIANCE.md says (compliance.go). payload is nil
+// except for the privacy topics.
+func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 	switch {
 	case strings.HasPrefix(topic, "orders/"), strings.HasPrefix(topic, "refunds/"):
 		_, err := a.Engine.Sync(ctx, shopID, "webhook")
@@ -100,8 +110,14 @@ func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string
 			return nil
 		}
 		return err
-	case topic == "app/uninstalled", topic == "customers/data_request", topic == "customers/redact", topic == "shop/redact":
-		return a.Store.AddAudit(ctx, shopID, "shopify", "webhook "+topic, gid)
+	case topic == "app/uninstalled":
+		return a.handleUninstalled(ctx, shopID)
+	case topic == "customers/data_request":
+		return a.handleCustomerDataRequest(ctx, shopID, payload)
+	case topic == "customers/redact":
+		return a.handleCustomerRedact(ctx, shopID, payload)
+	case topic == "shop/redact":
+		return a.handleShopRedact(ctx, shopID, payload)
 	}
 	return nil
 }

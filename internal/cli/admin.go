@@ -26,6 +26,7 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"retry":         func(ctx context.Context, a []string) error { return adminRetry(ctx, m, a) },
 		"reset":         func(ctx context.Context, a []string) error { return adminReset(ctx, m, a) },
 		"stocky-import": func(ctx context.Context, a []string) error { return adminStockyImport(ctx, m, a) },
+		"stocky-key":    func(ctx context.Context, a []string) error { return adminStockyKey(ctx, m, a) },
 	}
 	return m.subcommands(ctx, "admin", subs, map[string]string{
 		"shop-add":      "register a shop; prints its Web Connector user and app token (shown once)",
@@ -39,6 +40,7 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"retry":         "put failed postings back in the queue after fixing their cause",
 		"reset":         "archive the run and unlock the settings (never posts twice)",
 		"stocky-import": "import purchase orders from a Stocky export folder (the Stocky API is retired)",
+		"stocky-key":    "store a shop's Stocky API key (encrypted at rest) and its Store-Name",
 	}, args)
 }
 
@@ -82,6 +84,9 @@ func adminShopAdd(ctx context.Context, m *Main, args []string) error {
 	zone := fs.String("time-zone", "America/New_York", "the shop's IANA time zone (transactions are dated in it)")
 	shopifyURL := fs.String("shopify-url", "", "Admin API base URL override (e.g. a simulator); default https://DOMAIN")
 	token := fs.String("shopify-token", "", "Shopify Admin API access token (static custom-app token)")
+	auth := fs.String("auth", app.AuthStatic, "how shopqb reaches Shopify: static (--shopify-token) or client_credentials (--client-id, --client-secret); OAuth shops register themselves at /shopify/install")
+	clientID := fs.String("client-id", "", "client id of the store's own app (--auth client_credentials)")
+	clientSecret := fs.String("client-secret", "", "client secret of the store's own app (--auth client_credentials)")
 	if err := fs.parse(args, false); err != nil {
 		return err
 	}
@@ -89,18 +94,37 @@ func adminShopAdd(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	switch *auth {
+	case app.AuthStatic:
+		if *clientID != "" || *clientSecret != "" {
+			return fmt.Errorf("--client-id and --client-secret need --auth %s", app.AuthClientCredentials)
+		}
+	case app.AuthClientCredentials:
+		if *clientID == "" || *clientSecret == "" || *token != "" {
+			return fmt.Errorf("--auth %s needs --client-id and --client-secret (and no --shopify-token)", app.AuthClientCredentials)
+		}
+	case app.AuthOAuth:
+		return fmt.Errorf("a shop using the Shopify app registers itself: open https://<your server>/shopify/install?shop=%s", *sf.shop)
+	default:
+		return app.ValidShopifyAuth(*auth)
+	}
 	a, err := openAdmin(ctx, *sf.db, *sf.key)
 	if err != nil {
 		return err
 	}
 	defer a.Close(context.Background())
-	shop := &shopqb.Shop{Domain: *sf.shop, Name: *name, TimeZone: *zone, Currency: "USD", ShopifyAuth: "static", ShopifyURL: *shopifyURL}
+	shop := &shopqb.Shop{Domain: *sf.shop, Name: *name, TimeZone: *zone, Currency: "USD", ShopifyAuth: *auth, ShopifyURL: *shopifyURL}
 	appToken, err := a.Engine.NewShop(ctx, shop)
 	if err != nil {
 		return err
 	}
 	if *token != "" {
 		if err := a.SetShopifyToken(ctx, shop, *token); err != nil {
+			return err
+		}
+	}
+	if *auth == app.AuthClientCredentials {
+		if err := a.SetShopifyClientCredentials(ctx, shop, *clientID, *clientSecret); err != nil {
 			return err
 		}
 	}

@@ -3,12 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"strings"
 
-	"github.com/shopqb/shopqb/internal/qbwc"
 	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/web"
 )
 
 func runQWC(ctx context.Context, m *Main, args []string) error {
@@ -34,22 +32,9 @@ func runQWC(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("shop %s: %w", *shopFlag, err)
 	}
-	u, err := url.Parse(*endpoint)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("--url %q is not a URL", *endpoint)
-	}
-	support := *u
-	support.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/qbwc") + "/support"
-	q := qbwc.QWC{
-		AppName:          "shopqb " + strings.TrimSuffix(shop.Domain, ".myshopify.com"),
-		AppURL:           *endpoint,
-		AppDescription:   "Syncs " + shop.Domain + " (Shopify and Shopify POS) into QuickBooks",
-		AppSupport:       support.String(),
-		UserName:         shop.QBWCUser,
-		OwnerID:          shop.OwnerID,
-		FileID:           shop.FileID,
-		AppUniqueName:    "shopqb-" + shop.Domain,
-		RunEveryNMinutes: *every,
+	q, err := web.ShopQWC(shop, *endpoint, *every)
+	if err != nil {
+		return fmt.Errorf("--url: %w", err)
 	}
 	b, err := q.Marshal()
 	if err != nil {

@@ -44,19 +44,27 @@ func (IngestArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: waitingStates}}
 }
 
-// WebhookArgs processes one Shopify webhook, treated as a hint that an
-// object changed.
+// WebhookArgs processes one Shopify webhook. Most are a hint that an
+// object changed and carry only its GID; the privacy topics also carry
+// their payload (which customer, which orders), without which the job
+// could not know what to erase or export.
 type WebhookArgs struct {
 	ShopID    int64  `json:"shop_id"`
 	Topic     string `json:"topic"`
 	ObjectGID string `json:"object_gid"`
+	// Payload is what the job needs of the delivery's body, or nil. It is
+	// stored in River's job table until River prunes the finished job, so
+	// callers pass the least that will do (see internal/app/compliance.go).
+	Payload []byte `json:"payload,omitempty"`
 }
 
 // Kind is the job kind stored in River's table.
 func (WebhookArgs) Kind() string { return "shopqb_webhook" }
 
 // InsertOpts: the same object's change, hinted several times before it is
-// processed, is processed once.
+// processed, is processed once. The payload is part of the unique key, so
+// two privacy requests about different customers are two jobs, while the
+// same request delivered twice is processed once.
 func (WebhookArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: waitingStates}}
 }

@@ -30,8 +30,9 @@ type Handlers struct {
 	SyncTick func(ctx context.Context) error
 	// Ingest reads a shop's new Shopify data.
 	Ingest func(ctx context.Context, shopID int64) error
-	// Webhook processes a webhook's hint that an object changed.
-	Webhook func(ctx context.Context, shopID int64, topic, objectGID string) error
+	// Webhook processes a webhook: a hint that an object changed, or a
+	// privacy request whose payload (nil for hints) says what it is about.
+	Webhook func(ctx context.Context, shopID int64, topic, objectGID string, payload []byte) error
 	// PayoutPoll reads a shop's new payouts.
 	PayoutPoll func(ctx context.Context, shopID int64) error
 }
@@ -215,7 +216,7 @@ func (r *Runner) addWorkers(w *river.Workers) error {
 	}
 	if h.Webhook != nil {
 		if err := river.AddWorkerSafely(w, river.WorkFunc(func(ctx context.Context, j *river.Job[WebhookArgs]) error {
-			if err := h.Webhook(ctx, j.Args.ShopID, j.Args.Topic, j.Args.ObjectGID); err != nil {
+			if err := h.Webhook(ctx, j.Args.ShopID, j.Args.Topic, j.Args.ObjectGID, j.Args.Payload); err != nil {
 				return fmt.Errorf("webhook %s %s of shop %d (attempt %d): %w", j.Args.Topic, j.Args.ObjectGID, j.Args.ShopID, j.Attempt, err)
 			}
 			return nil
@@ -248,13 +249,14 @@ func (r *Runner) EnqueueIngest(ctx context.Context, shopID int64) (bool, error) 
 	return r.insert(ctx, IngestArgs{ShopID: shopID}, fmt.Sprintf("ingest of shop %d", shopID))
 }
 
-// EnqueueWebhook queues the processing of a webhook's hint and reports
-// whether a new job was queued; false means the same hint is already waiting.
-func (r *Runner) EnqueueWebhook(ctx context.Context, shopID int64, topic, objectGID string) (bool, error) {
+// EnqueueWebhook queues the processing of a webhook and reports whether a
+// new job was queued; false means the same hint (or the same request, with
+// the same payload) is already waiting. payload is nil for a hint.
+func (r *Runner) EnqueueWebhook(ctx context.Context, shopID int64, topic, objectGID string, payload []byte) (bool, error) {
 	if r.h.Webhook == nil {
 		return false, fmt.Errorf("enqueue webhook %s of shop %d: %w", topic, shopID, errNotRegistered)
 	}
-	return r.insert(ctx, WebhookArgs{ShopID: shopID, Topic: topic, ObjectGID: objectGID},
+	return r.insert(ctx, WebhookArgs{ShopID: shopID, Topic: topic, ObjectGID: objectGID, Payload: payload},
 		fmt.Sprintf("webhook %s %s of shop %d", topic, objectGID, shopID))
 }
 

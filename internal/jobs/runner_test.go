@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,9 +77,9 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 					mu.Unlock()
 					return nil
 				},
-				Webhook: func(ctx context.Context, shopID int64, topic, gid string) error {
+				Webhook: func(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 					mu.Lock()
-					hooks = append(hooks, fmt.Sprintf("%d %s %s", shopID, topic, gid))
+					hooks = append(hooks, fmt.Sprintf("%d %s %s %s", shopID, topic, gid, payload))
 					mu.Unlock()
 					return nil
 				},
@@ -101,7 +102,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 			if queued, err := r.EnqueueIngest(ctx, 7); err != nil || !queued {
 				t.Fatalf("EnqueueIngest = %v, %v", queued, err)
 			}
-			if queued, err := r.EnqueueWebhook(ctx, 7, "orders/updated", "gid://shopify/Order/1"); err != nil || !queued {
+			if queued, err := r.EnqueueWebhook(ctx, 7, "orders/updated", "gid://shopify/Order/1", nil); err != nil || !queued {
 				t.Fatalf("EnqueueWebhook = %v, %v", queued, err)
 			}
 			if _, err := r.EnqueuePayoutPoll(ctx, 7); err != nil {
@@ -112,7 +113,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 				defer mu.Unlock()
 				return ingested[7] == 1 && len(hooks) == 1
 			})
-			if hooks[0] != "7 orders/updated gid://shopify/Order/1" {
+			if hooks[0] != "7 orders/updated gid://shopify/Order/1 " {
 				t.Fatalf("webhook handler got %q", hooks[0])
 			}
 
@@ -213,10 +214,65 @@ func TestUnregisteredKindIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stopRunner(t, r)
-	if _, err := r.EnqueueWebhook(ctx, 1, "orders/create", "gid://shopify/Order/1"); !errors.Is(err, errNotRegistered) {
+	if _, err := r.EnqueueWebhook(ctx, 1, "orders/create", "gid://shopify/Order/1", nil); !errors.Is(err, errNotRegistered) {
 		t.Fatalf("EnqueueWebhook without handler: %v", err)
 	}
 	if _, err := r.EnqueuePayoutPoll(ctx, 1); !errors.Is(err, errNotRegistered) {
 		t.Fatalf("EnqueuePayoutPoll without handler: %v", err)
+	}
+}
+
+// TestWebhookPayloadReachesTheHandlerAndIsPartOfUniqueness: hints about one
+// object collapse while one waits, but privacy requests about different
+// customers (same topic, no object GID) must not.
+func TestWebhookPayloadReachesTheHandlerAndIsPartOfUniqueness(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var got []string
+	r, err := start(ctx, db, Handlers{Webhook: func(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		mu.Lock()
+		got = append(got, topic+" "+gid+" "+string(payload))
+		mu.Unlock()
+		return nil
+	}}, nil, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopRunner(t, r)
+	enqueue := func(topic, gid, payload string, want bool) {
+		t.Helper()
+		var p []byte
+		if payload != "" {
+			p = []byte(payload)
+		}
+		queued, err := r.EnqueueWebhook(ctx, 3, topic, gid, p)
+		if err != nil || queued != want {
+			t.Fatalf("EnqueueWebhook(%s, %q, %q) = %v, %v; want queued %v", topic, gid, payload, queued, err, want)
+		}
+	}
+	enqueue("orders/updated", "gid://shopify/Order/1", "", true)
+	enqueue("orders/updated", "gid://shopify/Order/1", "", false)
+	enqueue("customers/redact", "", `{"customer":{"id":1}}`, true)
+	enqueue("customers/redact", "", `{"customer":{"id":2}}`, true)
+	enqueue("customers/redact", "", `{"customer":{"id":1}}`, false)
+	close(release)
+	waitFor(t, "three webhook jobs", 15*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 3
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(got)
+	want := []string{`customers/redact  {"customer":{"id":1}}`, `customers/redact  {"customer":{"id":2}}`, "orders/updated gid://shopify/Order/1 "}
+	if !slices.Equal(got, want) {
+		t.Fatalf("handled %q, want %q", got, want)
 	}
 }

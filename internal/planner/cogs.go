@@ -55,6 +55,15 @@ func (p *planner) planCOGS() error {
 			for i := range o.LineItems {
 				byDate[d] += cost(o, &o.LineItems[i], o.LineItems[i].Quantity)
 			}
+			// Units an edit removed were sold with the order (its quantity
+			// keeps them) and come back on the day of the edit.
+			for _, e := range p.edits[o.ID] {
+				for _, r := range e.removed {
+					if r.line != nil {
+						byDate[p.date(e.ag.HappenedAt)] -= cost(o, r.line, r.qty)
+					}
+				}
+			}
 		}
 		if o.Test {
 			continue

@@ -79,7 +79,11 @@
 // asset, from the unit cost captured with the variants, less restocked
 // returns; detail inventory mode never does (QuickBooks does it). Ordered
 // purchase orders become PurchaseOrders; each receipt of stock an ItemReceipt
-// (Dr inventory asset, Cr accounts payable) depending on its purchase order.
+// (Dr inventory asset, Cr accounts payable) depending on its purchase order,
+// each line linked (LinkToTxn) to the purchase-order line it receives. Those
+// IDs exist only once the order is posted, so the line names them as
+// TxnID:<po key> and TxnLineID:<po key>#<n> (n its place on the order as
+// planned), which the sync engine resolves like a refund's TxnID.
 //
 // # Lists (lists.go, items.go, names.go)
 //

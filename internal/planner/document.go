@@ -60,6 +60,9 @@ type docLine struct {
 	amount   money.Cents
 	category shopqb.Category
 	taxItem  string // tax item name when the line is a sales-tax line
+	// poLine is, on an item receipt, the line (from 1, as planned) of the
+	// purchase order in applyTo that this line receives; 0 links nothing.
+	poLine int
 }
 
 // jeLine is a journal-entry line; positive debits, negative credits.

@@ -16,11 +16,32 @@ import (
 type orderEdit struct {
 	ag *shopify.SalesAgreement
 	ps *parts
-	// charges are the edit's item and tax lines (no money), and salePay the
-	// sale-time money by gateway taken after it: both are taken out of the
-	// original sale.
+	// charges are the item and tax lines of what the edit added (no money),
+	// and salePay the sale-time money by gateway taken after it: both are
+	// taken out of the original sale. What an edit removed stays in the
+	// sale: Shopify keeps removed units on the order (lineItems.quantity
+	// includes them, totalPriceSet is before removals), so the receipt books
+	// the order as it was sold and the edit takes them back.
 	charges []docLine
 	salePay map[string]money.Cents
+	// removed are the units the edit took off, for summary-mode cost of
+	// goods: unfulfilled units only can be removed, so they never left stock.
+	removed []removedUnits
+}
+
+// removedUnits is a quantity an order edit took off a line.
+type removedUnits struct {
+	line *shopify.LineItem
+	qty  int
+}
+
+// removes says whether an edit's sale takes something away: Shopify books a
+// removal as a RETURN (or UPDATE) sale with a negative quantity or amount.
+func removes(s shopify.Sale) bool {
+	if s.Quantity != nil && *s.Quantity < 0 {
+		return true
+	}
+	return s.TotalAmount.ShopMoney.Amount < 0
 }
 
 // orderEdits splits an order's history at its edits. Each edit's lines come
@@ -47,6 +68,7 @@ func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, er
 	for ei := range edits {
 		e := &edits[ei]
 		for _, s := range e.ag.Sales {
+			from := len(e.ps.lines)
 			total, tax := s.TotalAmount.ShopMoney.Amount, s.TotalTaxAmount.ShopMoney.Amount
 			qty := 0
 			if s.Quantity != nil {
@@ -89,10 +111,14 @@ func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, er
 			if taxed != tax {
 				return nil, nil, fmt.Errorf("order %s edit %s: sale %s has tax %s but its tax lines add up to %s", o.Name, e.ag.ID, s.ID, tax, taxed)
 			}
+			if !removes(s) {
+				e.charges = append(e.charges, e.ps.lines[from:]...)
+				continue
+			}
+			if s.LineType == "PRODUCT" && qty < 0 {
+				e.removed = append(e.removed, removedUnits{line: lines[s.LineItem.ID], qty: -qty})
+			}
 		}
-	}
-	for i := range edits {
-		edits[i].charges = append([]docLine(nil), edits[i].ps.lines...)
 	}
 	editAt := func(t shopify.OrderTransaction) int {
 		at := -1

@@ -18,6 +18,7 @@ func (p *planner) expected() Totals {
 	for _, o := range sortOrders(p.in.Orders) {
 		if p.booked[o.ID] {
 			p.expectSale(t, o)
+			p.expectRemovals(t, o)
 		}
 		if o.Test {
 			continue
@@ -135,6 +136,43 @@ func (p *planner) moneyCategory(gateway string) shopqb.Category {
 		return shopqb.StoreCreditLiability
 	}
 	return shopqb.ClearingCategory(gateway)
+}
+
+// expectRemovals takes out what order edits removed, from the edits' own
+// sales in Shopify's ledger: the order totals are before removals (as
+// Shopify keeps removed units on the order), so this is what brings the
+// order to its figures after the edit.
+func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
+	lines := map[string]*shopify.LineItem{}
+	for i := range o.LineItems {
+		lines[o.LineItems[i].ID] = &o.LineItems[i]
+	}
+	for _, e := range p.edits[o.ID] {
+		for _, s := range e.ag.Sales {
+			if !removes(s) {
+				continue
+			}
+			total, tax := s.TotalAmount.ShopMoney.Amount, s.TotalTaxAmount.ShopMoney.Amount
+			cat := shopqb.SalesIncome
+			switch s.LineType {
+			case "SHIPPING":
+				cat = shopqb.ShippingIncome
+			case "TIP":
+				cat = shopqb.TipsPayable
+			case "PRODUCT", "GIFT_CARD":
+				if s.LineItem != nil && lines[s.LineItem.ID] != nil && lines[s.LineItem.ID].IsGiftCard {
+					cat = shopqb.GiftCardLiability
+				}
+			}
+			t.add(cat, -(total - tax))
+			t.add(shopqb.SalesTaxPayable, -tax)
+			for _, st := range s.Taxes {
+				if name := p.names["taxitem:"+st.TaxLine.Title+":"+st.TaxLine.Rate]; name != "" {
+					t.ByTaxItem[name] -= st.Amount.ShopMoney.Amount
+				}
+			}
+		}
+	}
 }
 
 func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {

@@ -52,7 +52,9 @@ func (p *planner) purchaseItem(l shopify.PurchaseOrderLine) string {
 
 // planPurchasing books ordered purchase orders as PurchaseOrders (no ledger
 // effect) and each receipt of stock as an ItemReceipt (Dr inventory asset,
-// Cr accounts payable) that refers to its purchase order. Drafts and
+// Cr accounts payable) whose lines are linked to the purchase-order lines
+// they receive, so QuickBooks counts them received and closes the order when
+// all has arrived. Drafts and
 // cancelled orders are not commitments and are left out.
 func (p *planner) planPurchasing() error {
 	for i := range p.in.PurchaseOrders {
@@ -72,6 +74,10 @@ func (p *planner) planPurchasing() error {
 		key := "po:" + numericID(po.ID)
 		vendor := p.vendorFor(po)
 		byLine := map[string]shopify.PurchaseOrderLine{}
+		// position is each booked line's place on the PurchaseOrder, from 1:
+		// a receipt line links to it (LinkToTxn) once QuickBooks has given
+		// the purchase-order line its TxnLineID.
+		position := map[string]int{}
 		d := &txnDoc{key: key, kind: kindPurchaseOrder, date: date, ref: p.refNumber(key, po.Name, maxRefNumber),
 			vendor: vendor, label: "purchase order " + po.Name, memo: "Shopify purchase order " + cleanText(po.Name)}
 		for _, l := range po.LineItems {
@@ -81,6 +87,12 @@ func (p *planner) planPurchasing() error {
 			}
 			d.lines = append(d.lines, docLine{item: p.purchaseItem(l), desc: cleanText(l.Title), qty: l.Quantity,
 				rate: l.UnitCost, amount: l.UnitCost * money.Cents(l.Quantity), category: shopqb.InventoryAsset})
+			position[l.ID] = len(d.lines)
+		}
+		linkable := true
+		if _, err := qbxml.LinkToPending(key, len(d.lines)); err != nil {
+			p.warnf("purchase order %s: its receipts are booked without links to its lines: %v", po.Name, err)
+			linkable = false
 		}
 		if len(d.lines) == 0 {
 			p.warnf("purchase order %s has no lines: not booked", po.Name)
@@ -90,7 +102,7 @@ func (p *planner) planPurchasing() error {
 		for _, rc := range po.Receipts {
 			// Receipt ids are only unique within their purchase order (Stocky numbers them 1, 2, …).
 			rkey := "receipt:" + numericID(po.ID) + ":" + numericID(rc.ID)
-			r := &txnDoc{key: rkey, kind: kindItemReceipt, date: p.date(rc.ReceivedAt), vendor: vendor, deps: []string{key},
+			r := &txnDoc{key: rkey, kind: kindItemReceipt, date: p.date(rc.ReceivedAt), vendor: vendor, deps: []string{key}, applyTo: key,
 				ref: p.refNumber(rkey, po.Name, maxRefNumber20), label: "receipt " + numericID(rc.ID) + " of purchase order " + po.Name,
 				memo: "Received against Shopify purchase order " + cleanText(po.Name)}
 			for _, rl := range rc.Lines {
@@ -101,8 +113,12 @@ func (p *planner) planPurchasing() error {
 				if rl.Quantity == 0 {
 					continue
 				}
-				r.lines = append(r.lines, docLine{item: p.purchaseItem(l), desc: cleanText(l.Title), qty: rl.Quantity,
-					rate: l.UnitCost, amount: l.UnitCost * money.Cents(rl.Quantity), category: shopqb.InventoryAsset})
+				line := docLine{item: p.purchaseItem(l), desc: cleanText(l.Title), qty: rl.Quantity,
+					rate: l.UnitCost, amount: l.UnitCost * money.Cents(rl.Quantity), category: shopqb.InventoryAsset}
+				if linkable && rl.Quantity > 0 {
+					line.poLine = position[rl.LineID] // 0 (no link) for a line not booked on the order
+				}
+				r.lines = append(r.lines, line)
 			}
 			if len(r.lines) > 0 {
 				p.docs = append(p.docs, r)

@@ -57,8 +57,12 @@ func (p *planner) render(d *txnDoc, guid qbxml.GUID) qbxml.Request {
 	case kindItemReceipt:
 		add := qbxml.ItemReceiptAdd{VendorRef: n(d.vendor), TxnDate: qbxml.Date(d.date), RefNumber: d.ref, Memo: d.memo, ExternalGUID: guid}
 		for _, l := range d.lines {
-			add.ItemLines = append(add.ItemLines, qbxml.ItemLine{ItemRef: n(l.item), Desc: l.desc, Quantity: qty(l.qty),
-				Cost: qbxml.Price(l.rate), Amount: qbxml.Amt(l.amount)})
+			line := qbxml.ItemLine{ItemRef: n(l.item), Desc: l.desc, Quantity: qty(l.qty), Cost: qbxml.Price(l.rate), Amount: qbxml.Amt(l.amount)}
+			if l.poLine > 0 {
+				// planPurchasing checked the reference fits.
+				line.LinkToTxn, _ = qbxml.LinkToPending(d.applyTo, l.poLine)
+			}
+			add.ItemLines = append(add.ItemLines, line)
 		}
 		return add
 	}

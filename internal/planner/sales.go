@@ -24,11 +24,6 @@ func (p *planner) bookable(o *shopify.Order) bool {
 	for _, a := range pay {
 		paid += int64(a)
 	}
-	for _, r := range o.Refunds {
-		if p.editRefunds[r.ID] {
-			paid -= int64(r.TotalRefundedSet.ShopMoney.Amount)
-		}
-	}
 	total := o.TotalPriceSet.ShopMoney.Amount
 	if o.TotalCashRoundingAdjustment != nil {
 		total += o.TotalCashRoundingAdjustment.PaymentSet.ShopMoney.Amount

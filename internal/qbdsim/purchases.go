@@ -1,6 +1,7 @@
 package qbdsim
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -26,11 +27,21 @@ func (c *Company) purchase(kind string, rq *node) (*node, error) {
 			refNumberNode(po), el("LinkType", "QUANTYPE"), el("Amount", po.Total.String())))
 	}
 	body.remove("LinkToTxnID")
-	var total money.Cents
 	lineName := "ItemLineAdd"
 	if kind == "PurchaseOrder" {
 		lineName = "PurchaseOrderLineAdd"
 	}
+	received, err := c.lineLinks(t, body, lineName)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range received {
+		if !slices.ContainsFunc(linked, func(n *node) bool { return n.text("TxnID") == r.po.TxnID }) {
+			linked = append(linked, elKids("LinkedTxn", el("TxnID", r.po.TxnID), el("TxnType", r.po.Type), el("TxnDate", r.po.TxnDate),
+				refNumberNode(r.po), el("LinkType", "QUANTYPE"), el("Amount", r.po.Total.String())))
+		}
+	}
+	var total money.Cents
 	if body.has("ItemGroupLineAdd") || body.has("PurchaseOrderLineGroupAdd") {
 		return nil, stErr(stFeatureOff, "Group item lines are not supported by this company file simulator.")
 	}
@@ -126,5 +137,102 @@ func (c *Company) purchase(kind string, rq *node) (*node, error) {
 		}
 	}
 	body.Kids = append(append(keep, linked...), lines...)
-	return c.commit(t, body)
+	ret, err := c.commit(t, body)
+	if err != nil {
+		return nil, err
+	}
+	c.receive(t, received)
+	return ret, nil
+}
+
+// poReceipt is a purchase-order line a receipt or bill line receives.
+type poReceipt struct {
+	po   *txnRecord
+	line *node // the PurchaseOrderLineRet in the purchase order's stored body
+	qty  int64 // dec5
+}
+
+// lineLinks checks each line's LinkToTxn, as QuickBooks does before it saves
+// anything: the transaction must be a purchase order of the same vendor and
+// the line one of its lines, or the request fails with 3120 (object not
+// found). The link is taken off the line (…LineRet has no LinkToTxn) and an
+// omitted ItemRef is taken from the purchase-order line.
+func (c *Company) lineLinks(t *txnRecord, body *node, lineName string) ([]poReceipt, error) {
+	var out []poReceipt
+	for _, line := range body.children(lineName) {
+		link := line.child("LinkToTxn")
+		if link == nil {
+			continue
+		}
+		if t.Type == "PurchaseOrder" {
+			return nil, stErr(stInvalidValue, "There is an invalid element \"LinkToTxn\" in a purchase order line.")
+		}
+		txnID, lineID := link.text("TxnID"), link.text("TxnLineID")
+		po := c.st.txByID[txnID]
+		if po == nil || po.Type != "PurchaseOrder" || po.EntityID != t.EntityID {
+			return nil, stErr(stNotFound, "Object \"%s\" specified in the request cannot be found.", txnID)
+		}
+		var poLine *node
+		for _, l := range po.Body.children("PurchaseOrderLineRet") {
+			if l.text("TxnLineID") == lineID {
+				poLine = l
+			}
+		}
+		if poLine == nil {
+			return nil, stErr(stNotFound, "Object \"%s\" specified in the request cannot be found.", lineID)
+		}
+		line.remove("LinkToTxn")
+		if !line.has("ItemRef") && poLine.has("ItemRef") {
+			line.Kids = append([]*node{poLine.child("ItemRef").clone()}, line.Kids...)
+		}
+		qty, hasQty, err := optDec5(line, "Quantity")
+		if err != nil {
+			return nil, err
+		}
+		if !hasQty {
+			qty = dec5Scale
+		}
+		out = append(out, poReceipt{po: po, line: poLine, qty: qty})
+	}
+	return out, nil
+}
+
+// receive counts received quantities on the purchase-order lines once the
+// receipt is saved and links the order back to it, so a PurchaseOrderQuery
+// shows ReceivedQuantity, IsFullyReceived and the receipt as a LinkedTxn.
+func (c *Company) receive(t *txnRecord, received []poReceipt) {
+	for _, r := range received {
+		prev, _, _ := optDec5(r.line, "ReceivedQuantity") // written by the simulator: always valid
+		if q := r.line.child("ReceivedQuantity"); q != nil {
+			q.Text = formatDec5(prev + r.qty)
+		} else {
+			r.line.insertAfter(el("ReceivedQuantity", formatDec5(prev+r.qty)), "TxnLineID", "ItemRef", "ManufacturerPartNumber", "Desc", "Quantity",
+				"UnitOfMeasure", "OverrideUOMSetRef", "Rate", "ClassRef", "Amount", "TaxAmount", "InventorySiteLocationRef", "CustomerRef", "ServiceDate", "SalesTaxCodeRef")
+		}
+		if slices.ContainsFunc(r.po.Body.children("LinkedTxn"), func(n *node) bool { return n.text("TxnID") == t.TxnID }) {
+			continue
+		}
+		back := elKids("LinkedTxn", el("TxnID", t.TxnID), el("TxnType", t.Type), el("TxnDate", t.TxnDate), refNumberNode(t),
+			el("LinkType", "QUANTYPE"), el("Amount", t.Total.String()))
+		at := slices.IndexFunc(r.po.Body.Kids, func(n *node) bool { return n.Name == "PurchaseOrderLineRet" })
+		if at < 0 {
+			at = len(r.po.Body.Kids)
+		}
+		r.po.Body.Kids = slices.Insert(r.po.Body.Kids, at, back)
+	}
+}
+
+// fullyReceived reports whether every line of a purchase order has arrived.
+func fullyReceived(po *txnRecord) bool {
+	for _, l := range po.Body.children("PurchaseOrderLineRet") {
+		ordered, has, _ := optDec5(l, "Quantity")
+		if !has {
+			ordered = dec5Scale
+		}
+		got, _, _ := optDec5(l, "ReceivedQuantity")
+		if got < ordered {
+			return false
+		}
+	}
+	return true
 }

@@ -130,6 +130,9 @@ func (c *Company) txnRet(t *txnRecord, lines bool) *node {
 		n.insertAfter(el("CreditRemaining", t.Open.String()), "TotalAmount")
 	case "Bill":
 		n.insertAfter(el("IsPaid", boolText(t.Open == 0)), "AmountDue", "RefNumber", "TermsRef", "Memo", "IsTaxIncluded", "SalesTaxCodeRef")
+	case "PurchaseOrder":
+		n.insertAfter(el("IsManuallyClosed", "false"), "TotalAmount", "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency")
+		n.insertAfter(el("IsFullyReceived", boolText(fullyReceived(t))), "IsManuallyClosed")
 	case "ReceivePayment":
 		var used money.Cents
 		for _, a := range t.Applied {

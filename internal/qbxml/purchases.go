@@ -123,6 +123,9 @@ func validatePurchaseLines(expenses []ExpenseLine, items []ItemLine) error {
 		if l.SerialNumber != "" && l.LotNumber != "" {
 			return fmt.Errorf("item line %d: set SerialNumber or LotNumber, not both", i+1)
 		}
+		if l.LinkToTxn != nil && (l.LinkToTxn.TxnID == "" || l.LinkToTxn.TxnLineID == "") {
+			return fmt.Errorf("item line %d LinkToTxn: both TxnID and TxnLineID are required", i+1)
+		}
 	}
 	return nil
 }

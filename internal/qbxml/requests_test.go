@@ -195,6 +195,13 @@ func requestExamples() map[string]Request {
 				UnitOfMeasure: "ea", Cost: "8.125", Amount: Amt(money.MustParse("195.00")), ClassRef: ByName("Apparel"),
 				LinkToTxn: &LinkToTxn{TxnID: "3F-1700000000", TxnLineID: "41-1700000000"}}},
 		},
+		// A link planned before the purchase order is posted: the pending
+		// reference must itself be valid qbXML.
+		"ItemReceiptAdd pending link": ItemReceiptAdd{
+			VendorRef: ByName("Acme Supply Co"), TxnDate: "2026-11-24", RefNumber: "PO1001-R2",
+			ItemLines: []ItemLine{{ItemRef: ByName("TSHIRT-BLK-M"), Quantity: "2", Cost: "8.125", Amount: Amt(money.MustParse("16.25")),
+				LinkToTxn: mustLink("po:12345678901234", 3)}},
+		},
 		"BillAdd": BillAdd{
 			VendorRef: ByName("Acme Supply Co"), VendorAddress: shopifyAddress(), APAccountRef: ByName("Accounts Payable"),
 			TxnDate: "2026-11-24", DueDate: "2026-12-24", RefNumber: "INV-55821", TermsRef: ByName("Net 30"),

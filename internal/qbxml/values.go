@@ -3,8 +3,10 @@ package qbxml
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopqb/shopqb/internal/money"
 )
@@ -173,8 +175,47 @@ func TxnIDOf(id string) MacroTxnID { return MacroTxnID{TxnID: id} }
 // message set defined with DefMacro: name is the part after "TxnID:".
 func TxnIDFromMacro(name string) MacroTxnID { return MacroTxnID{UseMacro: "TxnID:" + name} }
 
-// LinkToTxn links a line to a line of another transaction (e.g. a purchase order line).
+// LinkToTxn links a line to a line of another transaction: an item receipt
+// or bill line to the purchase-order line it receives. In qbXML 13.0 its
+// TxnID and TxnLineID are plain IDTYPE elements: unlike the TxnID of
+// RefundAppliedToTxnAdd they take no useMacro attribute (the request would
+// not parse), and QuickBooks has no macro for a line ID at all. A link to a
+// transaction that is not posted yet is therefore written with LinkToPending
+// as reference text, which the sender must replace with the IDs QuickBooks
+// returned before the request goes out.
 type LinkToTxn struct {
-	TxnID     string `xml:"TxnID"`
-	TxnLineID string `xml:"TxnLineID"`
+	TxnID     PendingID `xml:"TxnID" max:"36"`
+	TxnLineID PendingID `xml:"TxnLineID" max:"36"`
+}
+
+// PendingID is a TxnID or TxnLineID, or a reference to one QuickBooks has
+// not assigned yet: "TxnID:<key>" or "TxnLineID:<key>#<line>", where key
+// names the transaction as the caller knows it and line counts its lines
+// from 1. QuickBooks IDs never contain a colon, so the two cannot be confused.
+type PendingID string
+
+// Prefixes of pending references.
+const (
+	PendingTxnPrefix  = "TxnID:"
+	PendingLinePrefix = "TxnLineID:"
+)
+
+// LinkToPending links to line (from 1) of the transaction the caller knows
+// as key. It fails when the reference would not fit the 36 characters of an
+// ID, so the request stays valid qbXML until it is resolved.
+func LinkToPending(key string, line int) (*LinkToTxn, error) {
+	if key == "" || line < 1 {
+		return nil, fmt.Errorf("qbxml: link to line %d of %q: need a key and a line from 1", line, key)
+	}
+	l := &LinkToTxn{TxnID: PendingID(PendingTxnPrefix + key), TxnLineID: PendingID(PendingLinePrefix + key + "#" + strconv.Itoa(line))}
+	if n := utf8.RuneCountInString(string(l.TxnLineID)); n > 36 {
+		return nil, fmt.Errorf("qbxml: link to line %d of %q: the reference is %d characters, an ID holds 36", line, key, n)
+	}
+	return l, nil
+}
+
+// Pending reports whether the ID is still a reference to resolve.
+func (id PendingID) Pending() bool {
+	s := string(id)
+	return strings.HasPrefix(s, PendingTxnPrefix) || strings.HasPrefix(s, PendingLinePrefix)
 }

@@ -227,6 +227,11 @@ func (g *orderGen) order(i int, at time.Time) {
 		if when.Before(g.end) {
 			g.edit(&o, when, rates, loc)
 		}
+	case !zero && !online && o.TotalDiscountsSet.ShopMoney.Amount == 0 && !spec.cashRound && g.chance(5):
+		when := at.Add(time.Duration(5+r.IntN(30)) * time.Minute)
+		if when.Before(g.end) {
+			g.removeEdit(&o, when, loc)
+		}
 	}
 	if o.CancelledAt == nil && !zero && g.chance(12) {
 		when := at.Add(time.Duration(1+r.IntN(72)) * time.Hour)
@@ -477,6 +482,32 @@ func (g *orderGen) edit(o *shopify.Order, when time.Time, rates []Jurisdiction, 
 	o.Agreements = append(o.Agreements, shopify.SalesAgreement{Typename: "OrderEditAgreement", ID: g.ids.gid("OrderAgreement"),
 		HappenedAt: when, Reason: "ORDER_EDIT", Sales: []shopify.Sale{g.lineSale(o, li, "ORDER")}})
 	o.UpdatedAt = when
+	retotal(o)
+}
+
+// removeEdit takes one unit off a line after the sale (an order edit that
+// removes) and pays its price back. Shopify keeps the removed unit on the
+// order (quantity, totals before removals) and lowers currentQuantity; the
+// ORDER_EDIT agreement carries the removal as a RETURN sale, and the money
+// goes back in a refund without lines.
+func (g *orderGen) removeEdit(o *shopify.Order, when time.Time, loc *shopify.Location) {
+	idx := -1
+	for i, li := range o.LineItems {
+		if !li.IsGiftCard && li.CurrentQuantity > 0 {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return
+	}
+	g.refund(o, when, []refundLine{{idx: idx, qty: 1, restock: "CANCEL"}}, false, 0, loc, "Order edited: item removed")
+	rf := &o.Refunds[len(o.Refunds)-1]
+	rf.RefundLineItems = []shopify.RefundLineItem{}
+	ag := &o.Agreements[len(o.Agreements)-1]
+	ag.Typename, ag.Reason = "OrderEditAgreement", "ORDER_EDIT"
+	o.Agreements = append(o.Agreements, shopify.SalesAgreement{Typename: "RefundAgreement", ID: g.ids.gid("OrderAgreement"),
+		HappenedAt: when, Reason: "REFUND", Sales: []shopify.Sale{}})
 	retotal(o)
 }
 

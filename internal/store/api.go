@@ -28,6 +28,12 @@ type API interface {
 	PutKV(ctx context.Context, shopID int64, key string, value []byte) error
 	KV(ctx context.Context, shopID int64, key string) ([]byte, error) // ErrNotFound
 
+	// OAuth install states, shared by every shopqb process so that any of
+	// them can serve the callback. TakeOAuthState consumes the state and
+	// returns the shop domain it was issued for.
+	PutOAuthState(ctx context.Context, key, shopDomain string, expiresAt time.Time) error // ErrConflict
+	TakeOAuthState(ctx context.Context, key string, now time.Time) (string, error)        // ErrNotFound
+
 	// Web Connector tickets, shared by every shopqb process.
 	CreateTicket(ctx context.Context, t *Ticket) error
 	Ticket(ctx context.Context, id string) (*Ticket, error) // ErrNotFound
@@ -60,6 +66,12 @@ type API interface {
 	// marks them sent with messageSetID (Attempts+1). Two processes calling it
 	// at once never get the same posting.
 	ClaimReady(ctx context.Context, shopID int64, now time.Time, limit int, messageSetID string) ([]*shopqb.Posting, error)
+	// CountPostingsIn counts a shop's postings in the given states only (cheap however many are done).
+	CountPostingsIn(ctx context.Context, shopID int64, states ...shopqb.PostingState) (map[shopqb.PostingState]int, error)
+	// ReadyExists reports whether ClaimReady would find a posting at now, without claiming it.
+	ReadyExists(ctx context.Context, shopID int64, now time.Time) (bool, error)
+	// PostingsByID returns the shop's postings with these ids, in id order; unknown ids are absent.
+	PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
 	// UpdatePostings writes the mutable fields (state, message set, attempts,
 	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error
@@ -82,6 +94,22 @@ type API interface {
 	// Audit records who changed what (settings after the start, resets, token rotations).
 	AddAudit(ctx context.Context, shopID int64, actor, action, detail string) error
 	Audit(ctx context.Context, shopID int64, limit int) ([]AuditEntry, error)
+
+	// Privacy and lifecycle webhooks (internal/shopify/COMPLIANCE.md; redact.go).
+	// EachSnapshotVersion calls fn with every stored version of every snapshot, superseded ones included.
+	EachSnapshotVersion(ctx context.Context, shopID int64, fn func(*Snapshot) error) error
+	// RedactSnapshots stores, in place of each version's body, what redact
+	// returns for it (unchanged bodies are not written); it returns how many changed.
+	RedactSnapshots(ctx context.Context, shopID int64, redact func(kind, gid string, body []byte) ([]byte, error)) (int, error)
+	// RedactPostings writes back the Request and Name that redact changed,
+	// for done, planned and failed postings (never sent or in-doubt ones)
+	// and archived postings; it returns how many changed.
+	RedactPostings(ctx context.Context, shopID int64, redact func(*shopqb.Posting) error) (int, error)
+	DeleteSecret(ctx context.Context, shopID int64, name string) error // absent is not an error
+	DeleteKV(ctx context.Context, shopID int64, key string) error      // absent is not an error
+	// DeleteShopData erases every row of the shop and leaves a tombstone.
+	DeleteShopData(ctx context.Context, shopID int64, uninstalledAt *time.Time) (*Tombstone, error) // ErrNotFound
+	Tombstones(ctx context.Context, domain string) ([]Tombstone, error)
 }
 
 // Ticket is a Web Connector session ticket. State is the engine's JSON.

@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
@@ -71,5 +73,172 @@ func BenchmarkOutboxDrain(b *testing.B) {
 				b.ReportMetric(float64(2*orders*b.N)/total.Seconds(), "postings/s")
 			})
 		}
+	}
+}
+
+// benchPostings is n orders of a plan chunk as the planner emits them: a
+// customer, then its sales receipt of realistic size depending on it.
+func benchPostings(prefix string, n int) []*shopqb.Posting {
+	request := "<SalesReceiptAddRq><SalesReceiptAdd>" + strings.Repeat("<SalesReceiptLineAdd><ItemRef><FullName>Item</FullName></ItemRef><Quantity>1</Quantity><Amount>10.00</Amount></SalesReceiptLineAdd>", 12) + "</SalesReceiptAdd></SalesReceiptAddRq>"
+	ps := make([]*shopqb.Posting, 0, 2*n)
+	for i := range n {
+		c := posting(fmt.Sprintf("%scustomer:%d", prefix, i), "CustomerAdd")
+		o := posting(fmt.Sprintf("%sorder:%d:sale", prefix, i), "SalesReceiptAdd", c.Key, "item:Item")
+		o.Request = request
+		ps = append(ps, c, o)
+	}
+	return ps
+}
+
+// BenchmarkUpsertPostings measures filling the outbox with one plan chunk
+// (500 orders, 1000 postings) — the sync's write path — and re-planning the
+// same chunk unchanged, which a sync does for every order it re-reads.
+//
+//	go test -run '^$' -bench UpsertPostings ./internal/store/
+func BenchmarkUpsertPostings(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		b.Run(backend+"/new", func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, backend)
+			shop := storetest.MustShopID(b, db, "upsert-bench.myshopify.com")
+			b.ResetTimer()
+			for i := range b.N {
+				ps := benchPostings(fmt.Sprintf("r%d:", i), 500)
+				if ins, _, err := db.UpsertPostings(ctx, shop, ps); err != nil || ins != len(ps) {
+					b.Fatalf("upsert = %d, %v", ins, err)
+				}
+			}
+			b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "postings/s")
+		})
+		b.Run(backend+"/unchanged", func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, backend)
+			shop := storetest.MustShopID(b, db, "upsert-bench.myshopify.com")
+			ps := benchPostings("", 500)
+			if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if ins, upd, err := db.UpsertPostings(ctx, shop, benchPostings("", 500)); err != nil || ins+upd != 0 {
+					b.Fatalf("upsert = %d, %d, %v", ins, upd, err)
+				}
+			}
+			b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "postings/s")
+		})
+	}
+}
+
+// BenchmarkUpdatePostings measures recording one Web Connector batch's
+// results (50 postings, the engine's largest batch).
+//
+//	go test -run '^$' -bench UpdatePostings ./internal/store/
+func BenchmarkUpdatePostings(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		b.Run(backend, func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, backend)
+			shop := storetest.MustShopID(b, db, "update-bench.myshopify.com")
+			ps := benchPostings("", 25)
+			if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				for _, p := range ps {
+					p.State, p.QBID, p.EditSequence = shopqb.Done, fmt.Sprintf("TXN-%d", i), "1"
+				}
+				if err := db.UpdatePostings(ctx, ps); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(ps)*b.N)/b.Elapsed().Seconds(), "postings/s")
+		})
+	}
+}
+
+// BenchmarkBatchLookups measures what the engine reads around each Web
+// Connector round trip once the outbox holds a large shop (20,000 orders):
+// whether work is ready, the batch's postings by id, and the counts by state.
+//
+//	go test -run '^$' -bench BatchLookups ./internal/store/
+func BenchmarkBatchLookups(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		ctx := context.Background()
+		db := storetest.Open(b, backend)
+		shop := storetest.MustShopID(b, db, "lookup-bench.myshopify.com")
+		if _, _, err := db.UpsertPostings(ctx, shop, []*shopqb.Posting{posting("item:Item", "ItemServiceAdd")}); err != nil {
+			b.Fatal(err)
+		}
+		for i := range 40 {
+			if _, _, err := db.UpsertPostings(ctx, shop, benchPostings(fmt.Sprintf("c%d:", i), 500)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		// Half the outbox is done, as midway through a back-fill.
+		for range 200 {
+			got, err := db.ClaimReady(ctx, shop, time.Now(), 100, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range got {
+				p.State = shopqb.Done
+			}
+			if err := db.UpdatePostings(ctx, got); err != nil {
+				b.Fatal(err)
+			}
+		}
+		batch, err := db.ClaimReady(ctx, shop, time.Now(), 50, "bench")
+		if err != nil || len(batch) != 50 {
+			b.Fatalf("claim = %d, %v", len(batch), err)
+		}
+		ids := make([]int64, len(batch))
+		for i, p := range batch {
+			ids[i] = p.ID
+		}
+		b.Run(backend+"/ReadyExists", func(b *testing.B) {
+			for range b.N {
+				if ok, err := db.ReadyExists(ctx, shop, time.Now()); err != nil || !ok {
+					b.Fatalf("ReadyExists = %v, %v", ok, err)
+				}
+			}
+		})
+		b.Run(backend+"/PostingsByID", func(b *testing.B) {
+			for range b.N {
+				if got, err := db.PostingsByID(ctx, shop, ids); err != nil || len(got) != len(ids) {
+					b.Fatalf("PostingsByID = %d, %v", len(got), err)
+				}
+			}
+		})
+		b.Run(backend+"/ListPostings-1000-after", func(b *testing.B) {
+			// What the engine's postingsByID does today to find a batch.
+			for range b.N {
+				if _, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, AfterID: ids[0] - 1, Limit: 1000}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(backend+"/ListPostings-planned-500", func(b *testing.B) {
+			// What the engine's readyExists reads today before its dependency lookups.
+			for range b.N {
+				if _, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}, Limit: 500}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(backend+"/CountPostingsIn-pending", func(b *testing.B) {
+			for range b.N {
+				if _, err := db.CountPostingsIn(ctx, shop, shopqb.Planned, shopqb.InDoubt, shopqb.Sent); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(backend+"/CountPostings", func(b *testing.B) {
+			for range b.N {
+				if _, err := db.CountPostings(ctx, shop); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

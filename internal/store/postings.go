@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -43,103 +44,243 @@ func encodeDeps(deps []string) (string, error) {
 	return string(b), err
 }
 
+// upsertRows is how many postings one multi-row statement of UpsertPostings
+// carries: 200 rows of 21 columns is 4,200 parameters, far below SQLite's
+// 32,766 and PostgreSQL's 65,535, while a plan chunk of 500 orders still
+// takes a handful of statements instead of one per posting (on PostgreSQL
+// each statement is a network round trip).
+const upsertRows = 200
+
+// postingInsertColumns are the columns UpsertPostings writes for a new posting.
+const postingInsertColumns = `shop_id, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
+	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
+	error_message, created_at, updated_at`
+
 // UpsertPostings inserts postings whose (shop, key) is new and, for existing
 // ones that are still planned or failed, replaces their content when the
 // plan hash changed. Postings already sent, done or in doubt are never
 // touched: QuickBooks may hold them, and changing what was sent would break
 // recovery. Inserted and updated postings get their ID, ShopID and times
 // set; all of it happens in one transaction.
+//
+// The work is done in multi-row statements: new postings and their
+// dependencies are inserted upsertRows at a time, and existing postings are
+// read in one query per upsertRows so that only those whose content really
+// changed are updated. A re-plan of unchanged orders, which every sync does
+// for the orders it re-reads, then writes nothing at all.
 func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error) {
-	for _, p := range ps {
+	deps := make([]string, len(ps))
+	for i, p := range ps {
 		if p.Key == "" {
 			return 0, 0, fmt.Errorf("upsert postings of shop %d: a posting of kind %q has no key", shopID, p.Kind)
 		}
 		if p.Kind == "" {
 			return 0, 0, fmt.Errorf("upsert posting %s of shop %d: empty kind", p.Key, shopID)
 		}
+		if slices.Contains(p.DependsOn, p.Key) {
+			return 0, 0, fmt.Errorf("upsert postings of shop %d: posting %s depends on itself", shopID, p.Key)
+		}
+		if deps[i], err = encodeDeps(p.DependsOn); err != nil {
+			return 0, 0, fmt.Errorf("upsert postings of shop %d: posting %s: encode dependencies: %w", shopID, p.Key, err)
+		}
 	}
 	now := normTime(time.Now())
+	// Fields are written back only once the transaction commits, so a
+	// failed call leaves the caller's postings as they were.
+	type result struct {
+		id       int64
+		inserted bool
+	}
+	var results map[*shopqb.Posting]result
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		inserted, updated = 0, 0
-		insert, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO postings (shop_id, posting_key, kind, deps, request,
-			external_guid, ref_number, txn_date, name, plan_hash, state, message_set_id, attempts, next_attempt, qbid,
-			edit_sequence, error_code, error_class, error_message, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id`))
-		if err != nil {
-			return err
-		}
-		defer insert.Close()
-		update, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
-			external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, updated_at = ?
-			WHERE shop_id = ? AND posting_key = ? AND state IN ('planned', 'failed') AND plan_hash <> ?
-			RETURNING id`))
-		if err != nil {
-			return err
-		}
-		defer update.Close()
-		delDeps, err := tx.PrepareContext(ctx, db.d.q(`DELETE FROM posting_deps WHERE posting_id = ?`))
-		if err != nil {
-			return err
-		}
-		defer delDeps.Close()
-		addDep, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO posting_deps (posting_id, shop_id, dep_key)
-			VALUES (?, ?, ?) ON CONFLICT (posting_id, dep_key) DO NOTHING`))
-		if err != nil {
-			return err
-		}
-		defer addDep.Close()
-
-		for _, p := range ps {
-			deps, err := encodeDeps(p.DependsOn)
+		results = make(map[*shopqb.Posting]result, len(ps))
+		// Dependencies by posting id; a posting updated twice in one call
+		// (its key given twice) keeps the last list, as its deps column does.
+		depsOf := map[int64][]string{}
+		addDeps := func(id int64, p *shopqb.Posting) { depsOf[id] = p.DependsOn }
+		// Inserts, in the caller's order so that ids follow the plan.
+		var rest []int // indexes of postings whose key already existed
+		for first := 0; first < len(ps); first += upsertRows {
+			chunk := ps[first:min(first+upsertRows, len(ps))]
+			ids, err := db.insertPostings(ctx, tx, shopID, chunk, deps[first:], now)
 			if err != nil {
-				return fmt.Errorf("posting %s: encode dependencies: %w", p.Key, err)
+				return err
 			}
-			state := p.State
-			if state == "" {
-				state = shopqb.Planned
-			}
-			var id int64
-			err = insert.QueryRowContext(ctx, shopID, p.Key, p.Kind, deps, p.Request, p.ExternalGUID, p.RefNumber,
-				p.TxnDate, p.Name, p.PlanHash, string(state), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
-				p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now)).Scan(&id)
-			switch {
-			case err == nil:
-				inserted++
-				p.ID, p.ShopID, p.State, p.CreatedAt, p.UpdatedAt = id, shopID, state, now, now
-				p.NextAttempt = normTime(p.NextAttempt)
-			case errors.Is(err, sql.ErrNoRows):
-				err = update.QueryRowContext(ctx, p.Kind, deps, p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
-					p.Name, p.PlanHash, db.d.t(now), shopID, p.Key, p.PlanHash).Scan(&id)
-				if errors.Is(err, sql.ErrNoRows) {
-					continue // unchanged, or already on its way to QuickBooks
+			for i, p := range chunk {
+				id, ok := ids[p.Key]
+				if !ok {
+					rest = append(rest, first+i)
+					continue
 				}
+				// A key given twice is inserted once, by its first
+				// occurrence; the second one is an update of it, as if it
+				// had come in a later call.
+				delete(ids, p.Key)
+				results[p] = result{id, true}
+				addDeps(id, p)
+			}
+		}
+		// Updates of the postings that existed, only where needed.
+		if len(rest) > 0 {
+			update, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
+				external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, updated_at = ?
+				WHERE shop_id = ? AND posting_key = ? AND state IN ('planned', 'failed') AND plan_hash <> ?
+				RETURNING id`))
+			if err != nil {
+				return err
+			}
+			defer update.Close()
+			delDeps, err := tx.PrepareContext(ctx, db.d.q(`DELETE FROM posting_deps WHERE posting_id = ?`))
+			if err != nil {
+				return err
+			}
+			defer delDeps.Close()
+			for first := 0; first < len(rest); first += upsertRows {
+				chunk := rest[first:min(first+upsertRows, len(rest))]
+				keys := make([]string, len(chunk))
+				for i, at := range chunk {
+					keys[i] = ps[at].Key
+				}
+				stored, err := db.updatableHashes(ctx, tx, shopID, keys)
 				if err != nil {
-					return fmt.Errorf("update posting %s: %w", p.Key, err)
+					return err
 				}
-				updated++
-				p.ID, p.ShopID, p.UpdatedAt = id, shopID, now
-				if _, err := delDeps.ExecContext(ctx, id); err != nil {
-					return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
-				}
-			default:
-				return fmt.Errorf("insert posting %s: %w", p.Key, err)
-			}
-			for _, dep := range p.DependsOn {
-				if dep == p.Key {
-					return fmt.Errorf("posting %s depends on itself", p.Key)
-				}
-				if _, err := addDep.ExecContext(ctx, id, shopID, dep); err != nil {
-					return fmt.Errorf("posting %s: record dependency %s: %w", p.Key, dep, err)
+				for _, at := range chunk {
+					p := ps[at]
+					hash, ok := stored[p.Key]
+					if !ok || hash == p.PlanHash {
+						continue // unchanged, or already on its way to QuickBooks
+					}
+					var id int64
+					err := update.QueryRowContext(ctx, p.Kind, deps[at], p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
+						p.Name, p.PlanHash, db.d.t(now), shopID, p.Key, p.PlanHash).Scan(&id)
+					if errors.Is(err, sql.ErrNoRows) {
+						continue // changed state since it was read
+					}
+					if err != nil {
+						return fmt.Errorf("update posting %s: %w", p.Key, err)
+					}
+					// A later duplicate of the key must compare with this content.
+					stored[p.Key] = p.PlanHash
+					results[p] = result{id, false}
+					if _, err := delDeps.ExecContext(ctx, id); err != nil {
+						return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
+					}
+					addDeps(id, p)
 				}
 			}
 		}
-		return nil
+		var depRows []any // (posting_id, shop_id, dep_key) triples, in id order
+		for _, id := range slices.Sorted(maps.Keys(depsOf)) {
+			for _, dep := range depsOf[id] {
+				depRows = append(depRows, id, shopID, dep)
+			}
+		}
+		return db.insertDeps(ctx, tx, depRows)
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)
 	}
+	for p, r := range results {
+		if r.inserted {
+			inserted++
+			if p.State == "" {
+				p.State = shopqb.Planned
+			}
+			p.ID, p.ShopID, p.CreatedAt, p.UpdatedAt = r.id, shopID, now, now
+			p.NextAttempt = normTime(p.NextAttempt)
+		} else {
+			updated++
+			p.ID, p.ShopID, p.UpdatedAt = r.id, shopID, now
+		}
+	}
 	return inserted, updated, nil
+}
+
+// insertPostings inserts the postings of chunk whose key is new, in one
+// statement, and returns the new ids by key. deps[i] is chunk[i]'s encoded
+// dependency list.
+func (db *DB) insertPostings(ctx context.Context, tx *sql.Tx, shopID int64, chunk []*shopqb.Posting, deps []string, now time.Time) (map[string]int64, error) {
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	var q strings.Builder
+	q.WriteString("INSERT INTO postings (" + postingInsertColumns + ") VALUES ")
+	args := make([]any, 0, 21*len(chunk))
+	for i, p := range chunk {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(row)
+		state := p.State
+		if state == "" {
+			state = shopqb.Planned
+		}
+		args = append(args, shopID, p.Key, p.Kind, deps[i], p.Request, p.ExternalGUID, p.RefNumber,
+			p.TxnDate, p.Name, p.PlanHash, string(state), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
+			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now))
+	}
+	q.WriteString(" ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id, posting_key")
+	rows, err := db.query(ctx, tx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(chunk))
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
+		}
+		ids[key] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
+	}
+	return ids, nil
+}
+
+// updatableHashes returns, for those of keys whose posting may still be
+// changed (planned or failed), the stored plan hash.
+func (db *DB) updatableHashes(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]string, error) {
+	args := make([]any, 0, len(keys)+1)
+	args = append(args, shopID)
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	rows, err := db.query(ctx, tx, `SELECT posting_key, plan_hash FROM postings WHERE shop_id = ?
+		AND state IN ('planned', 'failed') AND posting_key IN (`+placeholders(len(keys))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read plan hashes: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]string, len(keys))
+	for rows.Next() {
+		var key, hash string
+		if err := rows.Scan(&key, &hash); err != nil {
+			return nil, fmt.Errorf("read plan hashes: %w", err)
+		}
+		out[key] = hash
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read plan hashes: %w", err)
+	}
+	return out, nil
+}
+
+// insertDeps records dependency rows, given as (posting_id, shop_id,
+// dep_key) triples, upsertRows rows per statement.
+func (db *DB) insertDeps(ctx context.Context, tx *sql.Tx, triples []any) error {
+	const per = 3
+	for first := 0; first < len(triples); first += per * upsertRows {
+		chunk := triples[first:min(first+per*upsertRows, len(triples))]
+		n := len(chunk) / per
+		q := "INSERT INTO posting_deps (posting_id, shop_id, dep_key) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + " ON CONFLICT (posting_id, dep_key) DO NOTHING"
+		if _, err := db.exec(ctx, tx, q, chunk...); err != nil {
+			return fmt.Errorf("record dependencies: %w", err)
+		}
+	}
+	return nil
 }
 
 // PostingByKey returns a shop's posting by its key, or shopqb.ErrNotFound.

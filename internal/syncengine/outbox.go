@@ -2,6 +2,7 @@ package syncengine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -115,7 +116,7 @@ func (e *Engine) applyRecoveredSet(ctx context.Context, shop *shopqb.Shop, st *s
 				continue
 			}
 			if r := rs.ByRequestID(strconv.FormatInt(p.ID, 10)); r != nil {
-				e.applyOne(p, r, now, st)
+				e.applyOne(ctx, shop.ID, p, r, now, st)
 				changed = append(changed, p)
 			}
 		}
@@ -246,7 +247,7 @@ func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *se
 			changed = append(changed, p)
 			continue
 		}
-		e.applyOne(p, r, now, st)
+		e.applyOne(ctx, shop.ID, p, r, now, st)
 		changed = append(changed, p)
 	}
 	if err := e.store.UpdatePostings(ctx, changed); err != nil {
@@ -256,7 +257,7 @@ func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *se
 }
 
 // applyOne applies one response to its posting, per the classification of its status.
-func (e *Engine) applyOne(p *shopqb.Posting, r *qbxml.Response, now time.Time, st *session) {
+func (e *Engine) applyOne(ctx context.Context, shopID int64, p *shopqb.Posting, r *qbxml.Response, now time.Time, st *session) {
 	c := r.Class()
 	p.ErrorCode, p.ErrorClass, p.ErrorMessage = "", "", ""
 	switch c.Kind {
@@ -266,6 +267,7 @@ func (e *Engine) applyOne(p *shopqb.Posting, r *qbxml.Response, now time.Time, s
 			ret := r.Rets[0]
 			p.QBID = firstNonEmpty(ret.TxnID, ret.ListID)
 			p.EditSequence = ret.EditSequence
+			e.recordTxnLines(ctx, shopID, p, &ret)
 		}
 		st.Done++
 	case qbxml.LinkExisting:
@@ -470,19 +472,84 @@ func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb
 	}
 }
 
-// resolveMacros fills in the TxnIDs of transactions a posting refers to (a
-// refund names its credit memo). QuickBooks resolves a macro only inside the
-// message set that defined it, and a posting is claimed only once what it
-// depends on is done, so the reference becomes that posting's TxnID.
+// txnLinesKey is the per-shop KV entry holding the TxnLineIDs of a posted
+// purchase order, in line order: its item receipts link to them.
+func txnLinesKey(postingKey string) string { return "txnlines:" + postingKey }
+
+// recordTxnLines keeps the TxnLineIDs of a purchase order QuickBooks just
+// saved, before the posting is recorded done (and its receipts can be
+// claimed). QuickBooks returns them only in the Add's answer; a failure to
+// store them is logged, and the receipts then go unlinked (resolveMacros).
+func (e *Engine) recordTxnLines(ctx context.Context, shopID int64, p *shopqb.Posting, ret *qbxml.Ret) {
+	if p.Kind != "PurchaseOrderAdd" || ret.Node == nil {
+		return
+	}
+	var ids []string
+	for _, n := range ret.Node.FindAll("PurchaseOrderLineRet/TxnLineID") {
+		ids = append(ids, n.Text)
+	}
+	b, err := json.Marshal(ids)
+	if err == nil {
+		err = e.store.PutKV(ctx, shopID, txnLinesKey(p.Key), b)
+	}
+	if err != nil {
+		e.log.Warn("could not record the line IDs of a purchase order; its receipts will not be linked to it", "shop", shopID, "posting", p.Key, "err", err)
+	}
+}
+
+// resolveMacros fills in the IDs of transactions a posting refers to (a
+// refund names its credit memo, an item receipt the purchase-order lines it
+// receives). QuickBooks resolves a macro only inside the message set that
+// defined it, and has none for line IDs, while a posting is claimed only once
+// what it depends on is done, so the reference becomes that posting's TxnID
+// (and its TxnLineIDs, recorded by recordTxnLines).
 func (e *Engine) resolveMacros(ctx context.Context, shopID int64, x string) (string, error) {
-	if !strings.Contains(x, "useMacro=") {
+	if !planner.HasRefs(x) {
 		return x, nil
 	}
-	return planner.ResolveTxnRefs(x, func(key string) (string, bool) {
+	done := map[string]*shopqb.Posting{}
+	posting := func(key string) *shopqb.Posting {
+		if p, ok := done[key]; ok {
+			return p
+		}
 		dep, err := e.store.PostingByKey(ctx, shopID, key)
 		if err != nil || dep.State != shopqb.Done {
+			dep = nil
+		}
+		done[key] = dep
+		return dep
+	}
+	lines := map[string][]string{}
+	for _, ref := range planner.TxnLineRefs(x) {
+		if _, ok := lines[ref.Key]; ok || posting(ref.Key) == nil {
+			continue
+		}
+		b, err := e.store.KV(ctx, shopID, txnLinesKey(ref.Key))
+		var ids []string
+		if err == nil {
+			err = json.Unmarshal(b, &ids)
+		}
+		if err != nil {
+			// Done without recorded lines: found by a lookup after a lost
+			// answer (which returns no lines), or the record failed. The
+			// receipt still books correctly, only not linked.
+			e.log.Warn("line IDs of a posted purchase order are unknown; its receipt is booked without links to its lines", "shop", shopID, "posting", ref.Key, "err", err)
+			x = planner.UnlinkTxnLines(x, ref.Key)
+			continue
+		}
+		lines[ref.Key] = ids
+	}
+	return planner.ResolveTxnLineRefs(x, func(key string) (string, bool) {
+		dep := posting(key)
+		if dep == nil {
 			return "", false
 		}
 		return dep.QBID, dep.QBID != ""
+	}, func(key string, n int) (string, bool) {
+		ids := lines[key]
+		if n < 1 || n > len(ids) {
+			return "", false
+		}
+		return ids[n-1], true
 	})
 }

@@ -15,6 +15,30 @@ import (
 
 const kvReset = "reset:relink"
 
+// ErrSettingsLocked refuses a change of the start date or a mode after the start.
+var ErrSettingsLocked = errors.New("the start date and the sync modes are locked since the integration started (changing them would double-count); an operator can run `shopqb admin reset`")
+
+// ErrAlreadyStarted refuses a second start.
+var ErrAlreadyStarted = errors.New("already started")
+
+// InvalidSettingsError is a settings value shopqb cannot use.
+type InvalidSettingsError struct{ Msg string }
+
+func (e *InvalidSettingsError) Error() string { return e.Msg }
+
+// StartRefusedError lists what stops the start, each with what to do.
+type StartRefusedError struct {
+	Problems []string
+	// Err is the failure of the start's trial sync, when that is the reason.
+	Err error
+}
+
+func (e *StartRefusedError) Error() string {
+	return "cannot start yet:\n  - " + strings.Join(e.Problems, "\n  - ")
+}
+
+func (e *StartRefusedError) Unwrap() error { return e.Err }
+
 // NewShop registers a shop and returns its app token, which is shown once and
 // stored only as a hash.
 func (e *Engine) NewShop(ctx context.Context, s *shopqb.Shop) (token string, err error) {
@@ -65,7 +89,7 @@ func (e *Engine) UpdateSettings(ctx context.Context, shopID int64, actor string,
 	if shop.StartedAt != nil {
 		if next.StartDate != cur.StartDate || next.SalesMode != cur.SalesMode || next.CustomersMode != cur.CustomersMode ||
 			next.InventoryMode != cur.InventoryMode || next.VendorsMode != cur.VendorsMode {
-			return errors.New("the start date and the sync modes are locked since the integration started (changing them would double-count); an operator can run `shopqb admin reset`")
+			return ErrSettingsLocked
 		}
 		for _, c := range mappingDiff(cur.Mapping, next.Mapping) {
 			_ = e.store.AddAudit(ctx, shopID, actor, "mapping_changed", fmt.Sprintf("%s: %q → %q (new postings only)", c, cur.Mapping[c], next.Mapping[c]))
@@ -99,7 +123,7 @@ func mappingDiff(a, b shopqb.Mapping) []shopqb.Category {
 func validateModes(s shopqb.Settings) error {
 	for name, m := range map[string]shopqb.Mode{"sales": s.SalesMode, "customers": s.CustomersMode, "inventory": s.InventoryMode, "vendors": s.VendorsMode} {
 		if !m.Valid() {
-			return fmt.Errorf("%s mode %q: choose detail or summary", name, m)
+			return &InvalidSettingsError{fmt.Sprintf("%s mode %q: choose detail or summary", name, m)}
 		}
 	}
 	if s.Schedule != "" && s.Schedule != "manual" {
@@ -125,7 +149,7 @@ func (e *Engine) Start(ctx context.Context, shopID int64, actor string) error {
 		return err
 	}
 	if shop.StartedAt != nil {
-		return fmt.Errorf("already started on %s", shop.StartedAt.Format("2006-01-02 15:04"))
+		return fmt.Errorf("%w on %s", ErrAlreadyStarted, shop.StartedAt.Format("2006-01-02 15:04"))
 	}
 	pre, err := e.LoadPreflight(ctx, shopID)
 	if err != nil {
@@ -145,14 +169,14 @@ func (e *Engine) Start(ctx context.Context, shopID int64, actor string) error {
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("cannot start yet:\n  - %s", strings.Join(problems, "\n  - "))
+		return &StartRefusedError{Problems: problems}
 	}
 	// Read and plan the shop once without posting: a plan QuickBooks could
 	// not hold (Pro/Premier's 14,500 names or items in detail mode) is
 	// refused now, with the counts, while the modes can still change.
 	if e.source != nil {
 		if _, err := e.sync(ctx, shopID, "start-check", true); err != nil {
-			return fmt.Errorf("cannot start yet: %w", err)
+			return &StartRefusedError{Problems: []string{err.Error()}, Err: err}
 		}
 	}
 	now := e.now()
@@ -235,7 +259,7 @@ func (e *Engine) relinkAfterReset(ctx context.Context, shopID int64, planned []*
 func parseDaily(s string) (int, int, error) {
 	var h, m int
 	if _, err := fmt.Sscanf(s, "daily %d:%d", &h, &m); err != nil || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, 0, fmt.Errorf("schedule %q: use \"manual\" or \"daily HH:MM\" (24-hour, shop time)", s)
+		return 0, 0, &InvalidSettingsError{fmt.Sprintf("schedule %q: use \"manual\" or \"daily HH:MM\" (24-hour, shop time)", s)}
 	}
 	return h, m, nil
 }

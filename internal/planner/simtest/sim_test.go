@@ -215,7 +215,8 @@ func TestPlansPostToSimulatedQuickBooks(t *testing.T) {
 // on a list record, which the sync engine links instead of creating).
 func postAll(t *testing.T, company *qbdsim.Company, plan *planner.Plan) {
 	t.Helper()
-	done := map[string]string{} // key → TxnID ("" for list records)
+	done := map[string]string{}    // key → TxnID ("" for list records)
+	lines := map[string][]string{} // key → TxnLineIDs of a purchase order's lines
 	for len(done) < len(plan.Postings) {
 		progress := false
 		for _, p := range plan.Postings {
@@ -231,7 +232,13 @@ func postAll(t *testing.T, company *qbdsim.Company, plan *planner.Plan) {
 			if !ready {
 				continue
 			}
-			req, err := planner.ResolveTxnRefs(p.Request, func(k string) (string, bool) { id := done[k]; return id, id != "" })
+			req, err := planner.ResolveTxnLineRefs(p.Request, func(k string) (string, bool) { id := done[k]; return id, id != "" },
+				func(k string, n int) (string, bool) {
+					if n < 1 || n > len(lines[k]) {
+						return "", false
+					}
+					return lines[k][n-1], true
+				})
 			if err != nil {
 				t.Fatalf("%s: %v", p.Key, err)
 			}
@@ -252,6 +259,15 @@ func postAll(t *testing.T, company *qbdsim.Company, plan *planner.Plan) {
 				id = m[1]
 			}
 			done[p.Key] = id
+			if p.Kind == "PurchaseOrderAdd" {
+				rs, err := qbxml.ParseResponse(resp)
+				if err != nil || len(rs.Responses) == 0 || len(rs.Responses[0].Rets) == 0 {
+					t.Fatalf("%s: no PurchaseOrderRet in %s (%v)", p.Key, resp, err)
+				}
+				for _, l := range rs.Responses[0].Rets[0].Node.FindAll("PurchaseOrderLineRet/TxnLineID") {
+					lines[p.Key] = append(lines[p.Key], l.Text)
+				}
+			}
 			progress = true
 		}
 		if !progress {

@@ -1,0 +1,265 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopify"
+)
+
+// How a shop reaches the Admin API (shopqb.Shop.ShopifyAuth).
+const (
+	// AuthStatic is a legacy custom app's admin token, pasted by the
+	// merchant; "" means the same, for shops registered before the choice.
+	AuthStatic = "static"
+	// AuthClientCredentials is an app of the store's own organisation: its
+	// client id and secret, stored per shop, buy a ~24 h token.
+	AuthClientCredentials = "client_credentials"
+	// AuthOAuth is this deployment's app, installed by the merchant through
+	// /shopify/install: an expiring offline token with a refresh token.
+	AuthOAuth = "oauth"
+)
+
+// Secret names of the two token-granting methods. The cached tokens are
+// kept so a restart (or another process) reuses a token still valid instead
+// of asking Shopify for another, and so an OAuth refresh token survives.
+const (
+	SecretShopifyClientID     = "shopify_client_id"
+	SecretShopifyClientSecret = "shopify_client_secret"
+	SecretShopifyCCToken      = "shopify_client_credentials_token"
+	SecretShopifyOAuthToken   = "shopify_oauth_token"
+)
+
+// DefaultShopifyScopes are what the sync reads (reference §3.6), asked for
+// at install when the deployment names none. Purchase orders and payouts
+// that a shop does not grant become warnings, not failures.
+var DefaultShopifyScopes = []string{
+	"read_orders", "read_all_orders", "read_customers", "read_products", "read_inventory", "read_locations",
+	"read_shopify_payments_payouts", "read_inventory_purchase_orders", "read_inventory_transfers", "read_inventory_shipments",
+}
+
+// ValidShopifyAuth reports whether auth names a method shopqb knows.
+func ValidShopifyAuth(auth string) error {
+	switch auth {
+	case "", AuthStatic, AuthClientCredentials, AuthOAuth:
+		return nil
+	}
+	return fmt.Errorf("unknown Shopify auth %q: use %s, %s or %s", auth, AuthStatic, AuthClientCredentials, AuthOAuth)
+}
+
+func (a *App) oauthNow() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
+}
+
+// shopifyTokenSource picks the shop's TokenSource by its ShopifyAuth.
+func (a *App) shopifyTokenSource(ctx context.Context, shop *shopqb.Shop) (shopify.TokenSource, error) {
+	switch shop.ShopifyAuth {
+	case "", AuthStatic:
+		tok, err := a.openShopSecret(ctx, shop, SecretShopifyToken)
+		if errors.Is(err, shopqb.ErrNotFound) {
+			return nil, fmt.Errorf("no Shopify token for %s: run `shopqb admin shopify-token`", shop.Domain)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return shopify.StaticToken(tok), nil
+	case AuthClientCredentials:
+		id, err := a.openShopSecret(ctx, shop, SecretShopifyClientID)
+		if err == nil {
+			var sec []byte
+			sec, err = a.openShopSecret(ctx, shop, SecretShopifyClientSecret)
+			if err == nil {
+				return shopify.NewClientCredentials(shopify.ClientCredentialsConfig{
+					ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL, ClientID: string(id), ClientSecret: shopify.Secret(sec),
+					HTTP: a.cfg.ShopifyHTTP, Store: sealedTokenStore{a: a, shop: shop, name: SecretShopifyCCToken},
+				})
+			}
+		}
+		if errors.Is(err, shopqb.ErrNotFound) {
+			return nil, fmt.Errorf("no Shopify client credentials for %s: run `shopqb admin shop-add --auth client_credentials` or store them with the API", shop.Domain)
+		}
+		return nil, err
+	case AuthOAuth:
+		oa := a.shopOAuthApp(shop)
+		if oa == nil {
+			return nil, fmt.Errorf("%s uses the Shopify app (OAuth) but this server has no app: start it with --shopify-client-id and --shopify-client-secret", shop.Domain)
+		}
+		ts := &reloadingTokenSource{fresh: func() shopify.TokenSource {
+			return oa.TokenSource(shop.Domain, sealedTokenStore{a: a, shop: shop, name: SecretShopifyOAuthToken})
+		}}
+		return ts, nil
+	}
+	return nil, fmt.Errorf("shop %s: %w", shop.Domain, ValidShopifyAuth(shop.ShopifyAuth))
+}
+
+// openShopSecret decrypts one of the shop's secrets; shopqb.ErrNotFound when absent.
+func (a *App) openShopSecret(ctx context.Context, shop *shopqb.Shop, name string) ([]byte, error) {
+	ct, err := a.Store.Secret(ctx, shop.ID, name)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := a.Box.Open(ct, secret.Bind(shop.Domain, name))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt %s of %s (wrong SHOPQB_SECRET_KEY?): %w", name, shop.Domain, err)
+	}
+	return pt, nil
+}
+
+// sealShopSecret encrypts a value bound to the shop and the secret's name,
+// so a ciphertext copied to another shop or name does not open.
+func (a *App) sealShopSecret(ctx context.Context, shop *shopqb.Shop, name string, value []byte) error {
+	ct, err := a.Box.Seal(value, secret.Bind(shop.Domain, name))
+	if err != nil {
+		return fmt.Errorf("seal %s of %s: %w", name, shop.Domain, err)
+	}
+	if err := a.Store.PutSecret(ctx, shop.ID, name, ct); err != nil {
+		return fmt.Errorf("store %s of %s: %w", name, shop.Domain, err)
+	}
+	return nil
+}
+
+// SetShopifyClientCredentials stores the client id and secret of the
+// shop's own app, encrypted, and forgets any token granted with the old
+// ones. The client secret is also what signs that app's webhooks, so it
+// becomes the shop's webhook secret (the old one still verifies during the
+// change). It does not change the shop's ShopifyAuth.
+func (a *App) SetShopifyClientCredentials(ctx context.Context, shop *shopqb.Shop, clientID, clientSecret string) error {
+	clientID, clientSecret = strings.TrimSpace(clientID), strings.TrimSpace(clientSecret)
+	if clientID == "" || clientSecret == "" {
+		return errors.New("the Shopify client id and client secret are both required")
+	}
+	if err := a.sealShopSecret(ctx, shop, SecretShopifyClientID, []byte(clientID)); err != nil {
+		return err
+	}
+	if err := a.sealShopSecret(ctx, shop, SecretShopifyClientSecret, []byte(clientSecret)); err != nil {
+		return err
+	}
+	// An empty token reads as "none": the next sync asks for a new one.
+	if err := (sealedTokenStore{a: a, shop: shop, name: SecretShopifyCCToken}).Save(ctx, shop.Domain, shopify.Token{}); err != nil {
+		return err
+	}
+	return a.SetWebhookSecret(ctx, shop, clientSecret)
+}
+
+// sealedTokenStore keeps one shop's token (access token, expiry, refresh
+// token) as JSON in the store's secrets, sealed with the server's key.
+type sealedTokenStore struct {
+	a    *App
+	shop *shopqb.Shop
+	name string
+}
+
+func (s sealedTokenStore) check(domain string) error {
+	if domain != s.shop.Domain {
+		return fmt.Errorf("token store of %s asked for %s", s.shop.Domain, domain)
+	}
+	return nil
+}
+
+// Load returns the stored token, or shopify.ErrNoToken.
+func (s sealedTokenStore) Load(ctx context.Context, domain string) (shopify.Token, error) {
+	if err := s.check(domain); err != nil {
+		return shopify.Token{}, err
+	}
+	pt, err := s.a.openShopSecret(ctx, s.shop, s.name)
+	if errors.Is(err, shopqb.ErrNotFound) {
+		return shopify.Token{}, shopify.ErrNoToken
+	}
+	if err != nil {
+		return shopify.Token{}, err
+	}
+	var t shopify.Token
+	if err := json.Unmarshal(pt, &t); err != nil {
+		// The plaintext is a token: it stays out of the error.
+		return shopify.Token{}, fmt.Errorf("stored %s of %s is not a token", s.name, domain)
+	}
+	if t.AccessToken == "" {
+		return shopify.Token{}, shopify.ErrNoToken
+	}
+	return t, nil
+}
+
+// Save replaces the stored token.
+func (s sealedTokenStore) Save(ctx context.Context, domain string, t shopify.Token) error {
+	if err := s.check(domain); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("encode %s of %s: %w", s.name, domain, err)
+	}
+	return s.a.sealShopSecret(ctx, s.shop, s.name, raw)
+}
+
+// reloadingTokenSource wraps an OAuth token source. Refresh tokens are
+// single-use, so when two processes (or a sync and a payout poll in one)
+// refresh the same shop at once, the loser's refresh is refused with
+// invalid_grant although the winner has already saved a good token. The
+// loser then starts again from the stored token instead of failing.
+type reloadingTokenSource struct {
+	fresh func() shopify.TokenSource
+
+	mu  sync.Mutex
+	cur shopify.TokenSource
+}
+
+func (s *reloadingTokenSource) Token(ctx context.Context) (shopify.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		s.cur = s.fresh()
+	}
+	t, err := s.cur.Token(ctx)
+	var te *shopify.TokenError
+	if errors.As(err, &te) && te.Code == "invalid_grant" {
+		s.cur = s.fresh()
+		t, err = s.cur.Token(ctx)
+	}
+	if errors.As(err, &te) {
+		return shopify.Token{}, fmt.Errorf("%w (if the app was uninstalled, install it again at /shopify/install?shop=<domain>)", err)
+	}
+	return t, err
+}
+
+// oauthApp is this deployment's Shopify app, or nil when none is configured.
+func (a *App) oauthApp() *shopify.OAuthApp {
+	if a.cfg.ShopifyClientID == "" || a.cfg.ShopifyClientSecret == "" {
+		return nil
+	}
+	scopes := a.cfg.ShopifyScopes
+	if len(scopes) == 0 {
+		scopes = DefaultShopifyScopes
+	}
+	return &shopify.OAuthApp{
+		ClientID:     a.cfg.ShopifyClientID,
+		ClientSecret: shopify.Secret(a.cfg.ShopifyClientSecret),
+		Scopes:       scopes,
+		RedirectURL:  a.URL + "/shopify/callback",
+		// Public apps must use expiring offline tokens (reference §3.5).
+		Expiring: true,
+		HTTP:     a.cfg.ShopifyHTTP,
+		ShopURL:  a.cfg.ShopifyShopURL,
+		Now:      a.oauthNow,
+	}
+}
+
+// shopOAuthApp is the app as one shop reaches it: its ShopifyURL, when
+// set, is where its token endpoint lives.
+func (a *App) shopOAuthApp(shop *shopqb.Shop) *shopify.OAuthApp {
+	oa := a.oauthApp()
+	if oa != nil && shop.ShopifyURL != "" {
+		base := shop.ShopifyURL
+		oa.ShopURL = func(string) string { return base }
+	}
+	return oa
+}

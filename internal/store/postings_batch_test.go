@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/store/storetest"
+)
+
+// TestUpsertPostingsBatches covers what the multi-row statements of
+// UpsertPostings must keep from one-posting-at-a-time semantics: more
+// postings than one statement carries, new and existing ones mixed, ids in
+// the caller's order, and a key given twice in one call.
+func TestUpsertPostingsBatches(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "batch.myshopify.com")
+
+		var first []*shopqb.Posting
+		for i := range 450 { // three statements' worth
+			first = append(first, posting(fmt.Sprintf("order:%d:sale", i), "SalesReceiptAdd", "customer:1", fmt.Sprintf("item:%d", i%7)))
+		}
+		if ins, upd, err := db.UpsertPostings(ctx, shop, first); err != nil || ins != 450 || upd != 0 {
+			t.Fatalf("first upsert = %d, %d, %v; want 450, 0", ins, upd, err)
+		}
+		for i := 1; i < len(first); i++ {
+			if first[i].ID <= first[i-1].ID {
+				t.Fatalf("ids not in the caller's order at %d: %d after %d", i, first[i].ID, first[i-1].ID)
+			}
+		}
+		got, err := db.PostingByKey(ctx, shop, "order:449:sale")
+		if err != nil || !slices.Equal(got.DependsOn, []string{"customer:1", "item:1"}) || got.ID != first[449].ID {
+			t.Fatalf("last of the first upsert = %+v, %v", got, err)
+		}
+
+		// Order 0 is sent, so it stays as it is; 1 and 2 change; 3 is given
+		// twice with two new contents (the last wins); 10 is new; the rest are unchanged.
+		sent := first[0]
+		sent.State = shopqb.Sent
+		if err := db.UpdatePostings(ctx, []*shopqb.Posting{sent}); err != nil {
+			t.Fatal(err)
+		}
+		var again []*shopqb.Posting
+		for i := range 450 {
+			again = append(again, posting(fmt.Sprintf("order:%d:sale", i), "SalesReceiptAdd", "customer:1", fmt.Sprintf("item:%d", i%7)))
+		}
+		for _, i := range []int{0, 1, 2, 3} {
+			again[i].PlanHash, again[i].DependsOn = "h2", []string{"customer:2"}
+		}
+		twice := posting("order:3:sale", "SalesReceiptAdd", "customer:3")
+		twice.PlanHash = "h3"
+		fresh := posting("order:new:sale", "SalesReceiptAdd", "customer:1")
+		again = append(again, twice, fresh)
+		ins, upd, err := db.UpsertPostings(ctx, shop, again)
+		if err != nil || ins != 1 || upd != 4 {
+			t.Fatalf("second upsert = %d inserted, %d updated, %v; want 1, 4 (orders 1, 2, 3 twice)", ins, upd, err)
+		}
+		if fresh.ID <= first[449].ID || fresh.State != shopqb.Planned || twice.ID != first[3].ID || again[5].ID != 0 {
+			t.Fatalf("fields after the second upsert: fresh %d %s, twice %d (want %d), unchanged id %d (want 0)",
+				fresh.ID, fresh.State, twice.ID, first[3].ID, again[5].ID)
+		}
+		check := func(key, hash string, deps ...string) {
+			t.Helper()
+			p, err := db.PostingByKey(ctx, shop, key)
+			if err != nil || p.PlanHash != hash || !slices.Equal(p.DependsOn, deps) {
+				t.Fatalf("%s = %+v, %v; want hash %s deps %v", key, p, err, hash, deps)
+			}
+		}
+		check("order:0:sale", "h1", "customer:1", "item:0")
+		check("order:1:sale", "h2", "customer:2")
+		check("order:3:sale", "h3", "customer:3")
+		check("order:5:sale", "h1", "customer:1", "item:5")
+
+		// ClaimReady joins posting_deps, not the deps column: the table must
+		// hold exactly the last list, so order 3 waits for customer 3 alone.
+		var done []*shopqb.Posting
+		for _, k := range []string{"customer:1", "customer:2", "customer:3"} {
+			done = append(done, posting(k, "CustomerAdd"))
+		}
+		if _, _, err := db.UpsertPostings(ctx, shop, done); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range done[2:] {
+			p.State = shopqb.Done
+		}
+		if err := db.UpdatePostings(ctx, done[2:]); err != nil {
+			t.Fatal(err)
+		}
+		ready, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := db.ClaimReady(ctx, shop, fresh.NextAttempt, len(ready), "ms-batch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(claimed); !slices.Contains(got, "order:3:sale") || slices.Contains(got, "order:1:sale") {
+			t.Fatalf("claimed %v; want order 3 (its only dependency is done) and not order 1", got)
+		}
+
+		// A refused call changes nothing, in the database or in the caller's postings.
+		bad := []*shopqb.Posting{posting("order:bad:sale", "SalesReceiptAdd"), posting("loop", "CustomerAdd", "loop")}
+		if _, _, err := db.UpsertPostings(ctx, shop, bad); err == nil {
+			t.Fatal("self-dependency accepted")
+		}
+		if bad[0].ID != 0 || bad[0].State != "" {
+			t.Fatalf("refused upsert filled in its postings: %+v", bad[0])
+		}
+	})
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb"
+)
+
+// PostingsByID returns the shop's postings with the given ids, in id order;
+// ids that are not the shop's postings are simply absent. It exists so that
+// reading back one Web Connector batch costs one indexed lookup per posting,
+// instead of walking the outbox by id range, which drags in every posting
+// (and its qbXML) between the batch's lowest and highest id.
+func (db *DB) PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error) {
+	out := make([]*shopqb.Posting, 0, len(ids))
+	for first := 0; first < len(ids); first += maxClaim {
+		chunk := ids[first:min(first+maxClaim, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, shopID)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := db.query(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND id IN ("+
+			placeholders(len(chunk))+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
+		}
+		for rows.Next() {
+			p, err := scanPosting(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
+			}
+			out = append(out, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
+		}
+	}
+	// Chunks come back in index order, and a caller's ids need not be sorted.
+	sortPostingsByID(out)
+	return out, nil
+}
+
+// ReadyExists reports whether ClaimReady would find at least one posting at
+// now. It is ClaimReady's own query stopped at the first row and without
+// locks, so the Web Connector's progress answer and "is there work?" cost
+// one index probe rather than reading planned postings and their
+// dependencies one by one.
+func (db *DB) ReadyExists(ctx context.Context, shopID int64, now time.Time) (bool, error) {
+	var id int64
+	err := db.queryRow(ctx, db.sql, readyQuery, shopID, db.d.t(now), 1).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("ready postings of shop %d: %w", shopID, err)
+	}
+	return true, nil
+}
+
+// CountPostingsIn counts a shop's postings in the given states; states with
+// none are absent. Unlike CountPostings it reads only the index entries of
+// those states, so asking "how much is left?" on every Web Connector round
+// trip costs what is pending, not the shop's whole history of done postings.
+func (db *DB) CountPostingsIn(ctx context.Context, shopID int64, states ...shopqb.PostingState) (map[shopqb.PostingState]int, error) {
+	out := map[shopqb.PostingState]int{}
+	if len(states) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(states)+1)
+	args = append(args, shopID)
+	for _, s := range states {
+		args = append(args, string(s))
+	}
+	rows, err := db.query(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? AND state IN ("+
+		placeholders(len(states))+") GROUP BY state", args...)
+	if err != nil {
+		return nil, fmt.Errorf("count %v postings of shop %d: %w", states, shopID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count %v postings of shop %d: %w", states, shopID, err)
+		}
+		out[shopqb.PostingState(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count %v postings of shop %d: %w", states, shopID, err)
+	}
+	return out, nil
+}
