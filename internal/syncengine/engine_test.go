@@ -18,6 +18,7 @@ import (
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 	"github.com/shopqb/shopqb/internal/syncengine"
+	"github.com/shopqb/shopqb/internal/testenv"
 )
 
 // rig is shopqb's Web Connector endpoint on a real database, driven by the
@@ -387,4 +388,35 @@ func TestTwoShopsAtOnce(t *testing.T) {
 			t.Errorf("beta customers %d", got)
 		}
 	})
+}
+
+// TestUnreadableRequestIsIsolated: QuickBooks rejects a whole message set
+// when one request in it does not parse (HRESULT 0x80040400). The set's
+// postings are retried one per set, so only the bad one fails and every
+// other posting lands.
+func TestUnreadableRequestIsIsolated(t *testing.T) {
+	r := newRig(t, store.SQLite)
+	s := r.addShop(t, "parse.myshopify.com", qbdsim.CompanyOptions{})
+	s.company.SetXSDValidator(qbdsim.XMLLintValidator(testenv.Xmllint(t), testenv.QBXMLSchema(t)))
+	session(t, s)
+	ctx := context.Background()
+	// Phone before Name: out of schema order, as a hand-edited request might be.
+	bad := &shopqb.Posting{Key: "customer:bad", Kind: "CustomerAdd", Name: "Bad Order",
+		Request: `<CustomerAddRq><CustomerAdd><Phone>555</Phone><Name>Bad Order</Name></CustomerAdd></CustomerAddRq>`}
+	if _, _, err := r.db.UpsertPostings(ctx, s.shop.ID, []*shopqb.Posting{bad}); err != nil {
+		t.Fatal(err)
+	}
+	r.plan(t, s, 6, "P")
+	drain(t, s, 20)
+	p, err := r.db.PostingByKey(ctx, s.shop.ID, "customer:bad")
+	if err != nil || p.State != shopqb.Failed || p.ErrorClass != string(qbxml.Permanent) {
+		t.Fatalf("bad posting: %+v %v", p, err)
+	}
+	c := counts(t, r, s.shop.ID)
+	if c[shopqb.Done] != 13 || c[shopqb.Failed] != 1 {
+		t.Errorf("counts %v: the good postings should all land", c)
+	}
+	if n := receipts(s); n != 6 {
+		t.Errorf("%d receipts, want 6", n)
+	}
 }

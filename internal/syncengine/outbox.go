@@ -392,7 +392,9 @@ func firstNonEmpty(ss ...string) string {
 
 // requestFailed handles a set QuickBooks could not process at all (an
 // HRESULT instead of a response): nothing in it was committed.
-func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, hresult, message string) string {
+// It reports whether the session should go on: it does while a set rejected
+// as unreadable is being split up to find the bad request.
+func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, hresult, message string) (string, bool) {
 	c := classifyHRESULT(hresult)
 	msg := fmt.Sprintf("QuickBooks could not process the request (%s %s): %s %s", hresult, strings.TrimSpace(message), c.Message, c.Fix)
 	if fl.Kind == "post" {
@@ -406,12 +408,20 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 				}
 				// An HRESULT is about QuickBooks (a dialog, a lock, a crash),
 				// not about the posting, so it does not use up the posting's
-				// attempts; only our own malformed XML is final.
-				if c.Kind != qbxml.Permanent {
+				// attempts. A parse error rejects the whole set for one bad
+				// request: the set's postings are sent one at a time next, so
+				// only the bad one fails and the others go through.
+				switch {
+				case c.Kind != qbxml.Permanent:
 					p.State = shopqb.Planned
 					p.Attempts--
 					p.NextAttempt = now.Add(backoff(1))
-				} else {
+				case len(fl.Postings) > 1:
+					p.State = shopqb.Planned
+					p.Attempts--
+					st.Batch = 1
+					st.Isolate = true
+				default:
 					p.State = shopqb.Failed
 					st.Failed++
 				}
@@ -422,7 +432,7 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 		}
 	}
 	e.log.Warn("QuickBooks request failed", "shop", shop.Domain, "hresult", hresult, "message", message)
-	return msg
+	return msg, c.Kind == qbxml.Permanent && fl.Kind == "post" && len(fl.Postings) > 1
 }
 
 func (e *Engine) setInDoubt(ctx context.Context, shopID int64, ids []int64) {

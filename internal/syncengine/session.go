@@ -33,6 +33,9 @@ type session struct {
 	Retried    int    `json:"retried"`
 	Recovered  int    `json:"recovered"`
 	LastError  string `json:"lastError,omitempty"`
+	// Isolate is set after QuickBooks rejected a whole set as unreadable:
+	// postings then go one per set so the bad one is found.
+	Isolate bool `json:"isolate,omitempty"`
 	// TriedSets are lost message sets already asked about this session.
 	TriedSets []string `json:"triedSets,omitempty"`
 	// Preflighted is set once this session has refreshed the preflight.
@@ -311,8 +314,15 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 	if in.HResult != "" || strings.TrimSpace(in.Response) == "" {
 		// QuickBooks did not process the set (request processor error): nothing
 		// was committed, so the postings go back to planned with a backoff.
-		msg := e.requestFailed(ctx, shop, st, fl, in.HResult, in.Message)
+		msg, goOn := e.requestFailed(ctx, shop, st, fl, in.HResult, in.Message)
 		st.LastError = msg
+		if goOn {
+			pct, err := e.percentDone(ctx, shop, st)
+			if err == nil {
+				_ = e.saveSession(ctx, t, st)
+				return pct, nil
+			}
+		}
 		_ = e.saveSession(ctx, t, st)
 		return -1, nil
 	}
@@ -364,9 +374,12 @@ func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session
 }
 
 // adaptBatch keeps a round trip near the target: halve on a slow QuickBooks,
-// grow by half on a fast one.
+// grow by half on a fast one. While a rejected set is being isolated, sets
+// stay at one posting for the rest of the session.
 func (e *Engine) adaptBatch(st *session, took time.Duration) {
 	switch {
+	case st.Isolate:
+		st.Batch = 1
 	case took > e.TargetRoundTrip && st.Batch > 1:
 		st.Batch /= 2
 	case took < e.TargetRoundTrip/4 && st.Batch < e.MaxBatch:
