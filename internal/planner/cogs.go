@@ -58,6 +58,9 @@ func (p *planner) planCOGS() error {
 			// Units an edit removed were sold with the order (its quantity
 			// keeps them) and come back on the day of the edit.
 			for _, e := range p.edits[o.ID] {
+				if e.waiting {
+					continue
+				}
 				for _, r := range e.removed {
 					if r.line != nil {
 						byDate[p.date(e.ag.HappenedAt)] -= cost(o, r.line, r.qty)

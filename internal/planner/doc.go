@@ -62,7 +62,14 @@
 // agreement's sales as lines (amount net of tax, tax per jurisdiction) and
 // the money taken after the edit (or refunds without lines paid back after
 // it): a SalesReceipt when the edit added, a CreditMemo and refunds when it
-// took away. The order's own receipt is the order less its edits.
+// took away. The order's own receipt is the order less what its edits added.
+// What an edit took away stays on it: Shopify keeps removed units on the
+// order (lineItems.quantity and the order totals are before removals, the
+// current* figures after), and its ORDER_EDIT agreement carries them as
+// RETURN (or UPDATE) sales with negative quantity and amount. Only
+// unfulfilled units can be removed, so they never left stock: the credit
+// memo returns them on the variant's inventory item (detail inventory mode)
+// and summary mode's cost of goods gives their cost back on the edit's day.
 //
 // # Payouts (payouts.go)
 //

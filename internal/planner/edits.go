@@ -27,6 +27,11 @@ type orderEdit struct {
 	// removed are the units the edit took off, for summary-mode cost of
 	// goods: unfulfilled units only can be removed, so they never left stock.
 	removed []removedUnits
+	// refunds are the ids of the refunds without lines that paid it back;
+	// waiting is set when an edit that took away has not been paid back in
+	// full yet: it is booked, with its refunds, once it has.
+	refunds map[string]bool
+	waiting bool
 }
 
 // removedUnits is a quantity an order edit took off a line.
@@ -54,7 +59,7 @@ func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, er
 	var edits []orderEdit
 	for i := range o.Agreements {
 		if ag := &o.Agreements[i]; ag.Reason == "ORDER_EDIT" {
-			edits = append(edits, orderEdit{ag: ag, ps: newParts(), salePay: map[string]money.Cents{}})
+			edits = append(edits, orderEdit{ag: ag, ps: newParts(), salePay: map[string]money.Cents{}, refunds: map[string]bool{}})
 		}
 	}
 	if len(edits) == 0 {
@@ -153,6 +158,7 @@ func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, er
 			}
 			if i := editAt(t); i >= 0 {
 				edits[i].ps.addMoney(p, t.Gateway, -t.AmountSet.ShopMoney.Amount.Abs())
+				edits[i].refunds[r.ID] = true
 				consumed[r.ID] = true
 			}
 		}
@@ -169,14 +175,25 @@ func (ps *parts) addMoney(p *planner, gateway string, a money.Cents) {
 	ps.payments[gateway] += a
 }
 
-// planEdits books each edit of a booked order as an adjustment dated when it
+// planEdit books an edit of a booked order as an adjustment dated when it
 // happened: a SalesReceipt when it added to the order, a CreditMemo with its
-// refunds when it took away.
-func (p *planner) planEdit(o *shopify.Order, e orderEdit) error {
+// refunds when it took away. An edit that took away more than Shopify has
+// paid back so far waits (with a warning) rather than leave the customer's
+// credit half refunded in the books; the sale stays booked as sold.
+func (p *planner) planEdit(o *shopify.Order, e *orderEdit) error {
 	key := "order:" + numericID(o.ID) + ":adjust:" + numericID(e.ag.ID)
 	var paid money.Cents
 	for _, a := range e.ps.payments {
 		paid += a
+	}
+	if sum := e.ps.sum(); sum < 0 && paid <= 0 && paid > sum {
+		p.warnf("order %s edit %s took away %s but Shopify has paid back %s of it so far: the edit is booked once the refund is complete",
+			o.Name, numericID(e.ag.ID), -sum, -paid)
+		e.waiting = true
+		for id := range e.refunds {
+			p.waitingRefunds[id] = true
+		}
+		return nil
 	}
 	if paid != e.ps.sum() {
 		return fmt.Errorf("order %s edit %s: after gift cards and store credit the edit changed the order by %s, but gateways took or paid back %s for it",

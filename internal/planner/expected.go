@@ -26,7 +26,7 @@ func (p *planner) expected() Totals {
 		anyRefund := false
 		for i := range o.Refunds {
 			r := &o.Refunds[i]
-			if p.editRefunds[r.ID] && !p.booked[o.ID] {
+			if p.editRefunds[r.ID] && (!p.booked[o.ID] || p.waitingRefunds[r.ID]) {
 				continue
 			}
 			if !p.refundBooked(o, r) {
@@ -148,6 +148,9 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 		lines[o.LineItems[i].ID] = &o.LineItems[i]
 	}
 	for _, e := range p.edits[o.ID] {
+		if e.waiting {
+			continue
+		}
 		for _, s := range e.ag.Sales {
 			if !removes(s) {
 				continue

@@ -69,8 +69,8 @@ func (p *planner) planSales() error {
 			continue
 		}
 		p.booked[o.ID] = true
-		for _, e := range edits {
-			if err := p.planEdit(o, e); err != nil {
+		for i := range edits {
+			if err := p.planEdit(o, &edits[i]); err != nil {
 				return err
 			}
 		}

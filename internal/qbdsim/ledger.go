@@ -28,6 +28,16 @@ type txnRecord struct {
 	Open         money.Cents `json:"open"`
 	UF           []ufPart    `json:"uf,omitempty"`
 	Applied      []applied   `json:"applied,omitempty"`
+	// Received are the purchase-order lines a receipt or bill received
+	// through LinkToTxn, so deleting it can give the quantities back.
+	Received []receivedLine `json:"received,omitempty"`
+}
+
+// receivedLine is a quantity (dec5) received on a purchase-order line.
+type receivedLine struct {
+	PO     string `json:"po"`
+	LineID string `json:"lineID"`
+	Qty    int64  `json:"qty"`
 }
 
 // split is one ledger line: Amount > 0 debits the account, < 0 credits it.

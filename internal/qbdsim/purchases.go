@@ -202,13 +202,8 @@ func (c *Company) lineLinks(t *txnRecord, body *node, lineName string) ([]poRece
 // shows ReceivedQuantity, IsFullyReceived and the receipt as a LinkedTxn.
 func (c *Company) receive(t *txnRecord, received []poReceipt) {
 	for _, r := range received {
-		prev, _, _ := optDec5(r.line, "ReceivedQuantity") // written by the simulator: always valid
-		if q := r.line.child("ReceivedQuantity"); q != nil {
-			q.Text = formatDec5(prev + r.qty)
-		} else {
-			r.line.insertAfter(el("ReceivedQuantity", formatDec5(prev+r.qty)), "TxnLineID", "ItemRef", "ManufacturerPartNumber", "Desc", "Quantity",
-				"UnitOfMeasure", "OverrideUOMSetRef", "Rate", "ClassRef", "Amount", "TaxAmount", "InventorySiteLocationRef", "CustomerRef", "ServiceDate", "SalesTaxCodeRef")
-		}
+		addReceived(r.line, r.qty)
+		t.Received = append(t.Received, receivedLine{PO: r.po.TxnID, LineID: r.line.text("TxnLineID"), Qty: r.qty})
 		if slices.ContainsFunc(r.po.Body.children("LinkedTxn"), func(n *node) bool { return n.text("TxnID") == t.TxnID }) {
 			continue
 		}
@@ -219,6 +214,40 @@ func (c *Company) receive(t *txnRecord, received []poReceipt) {
 			at = len(r.po.Body.Kids)
 		}
 		r.po.Body.Kids = slices.Insert(r.po.Body.Kids, at, back)
+	}
+}
+
+// addReceived changes a purchase-order line's ReceivedQuantity by qty (dec5).
+func addReceived(line *node, qty int64) {
+	prev, _, _ := optDec5(line, "ReceivedQuantity") // written by the simulator: always valid
+	if q := line.child("ReceivedQuantity"); q != nil {
+		q.Text = formatDec5(prev + qty)
+		return
+	}
+	line.insertAfter(el("ReceivedQuantity", formatDec5(prev+qty)), "TxnLineID", "ItemRef", "ManufacturerPartNumber", "Desc", "Quantity",
+		"UnitOfMeasure", "OverrideUOMSetRef", "Rate", "ClassRef", "Amount", "TaxAmount", "InventorySiteLocationRef", "CustomerRef", "ServiceDate", "SalesTaxCodeRef")
+}
+
+// unreceive gives back what a deleted receipt or bill received on purchase
+// orders and drops it from their linked transactions.
+func (c *Company) unreceive(t *txnRecord) {
+	for _, r := range t.Received {
+		po := c.st.txByID[r.PO]
+		if po == nil {
+			continue
+		}
+		for _, l := range po.Body.children("PurchaseOrderLineRet") {
+			if l.text("TxnLineID") == r.LineID {
+				addReceived(l, -r.Qty)
+			}
+		}
+		kept := po.Body.Kids[:0]
+		for _, k := range po.Body.Kids {
+			if k.Name != "LinkedTxn" || k.text("TxnID") != t.TxnID {
+				kept = append(kept, k)
+			}
+		}
+		po.Body.Kids = kept
 	}
 }
 

@@ -71,4 +71,13 @@ func TestItemReceiptLinkedToPurchaseOrderLine(t *testing.T) {
 		t.Errorf("PO lists %d linked receipts, want 3", n)
 	}
 	mustBalance(t, c)
+
+	// Deleting a receipt gives its quantities back to the order.
+	ok(t, c, `<TxnDelRq><TxnDelType>ItemReceipt</TxnDelType><TxnID>`+rc.text("TxnID")+`</TxnID></TxnDelRq>`)
+	q = query()
+	got = q.children("PurchaseOrderLineRet")
+	if got[0].text("ReceivedQuantity") != "2" || q.text("IsFullyReceived") != "false" || len(q.children("LinkedTxn")) != 2 {
+		t.Errorf("after deleting the first receipt: received %q, fully %q, %d linked", got[0].text("ReceivedQuantity"), q.text("IsFullyReceived"), len(q.children("LinkedTxn")))
+	}
+	mustBalance(t, c)
 }

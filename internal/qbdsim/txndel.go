@@ -39,6 +39,7 @@ func (c *Company) txnDel(rq *node) (*node, error) {
 			other.Open += a.Amount
 		}
 	}
+	c.unreceive(t)
 	out := c.st.Txns[:0]
 	for _, x := range c.st.Txns {
 		if x != t {
