@@ -118,6 +118,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("start shopqb: %w", err)
 	}
 	defer a.Close(context.Background())
+	// A real Web Connector comes back every 15 minutes; the demo's comes back
+	// at once, so retries after a lock or busy answer are due in milliseconds.
+	a.Engine.RetryBase = 20 * time.Millisecond
 
 	// Setup, done programmatically: the shop, its app token, its settings.
 	settings := shopqb.DefaultSettings()
@@ -155,7 +158,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := runSessions(ctx, wc, rep, 5, func() bool {
 		_, err := a.Engine.LoadPreflight(ctx, shop.ID)
 		return err == nil
-	}); err != nil {
+	}, nil); err != nil {
 		return nil, err
 	}
 	pre, err := a.Engine.LoadPreflight(ctx, shop.ID)
@@ -175,7 +178,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	// The Web Connector polls until shopqb answers "none": nothing left.
-	if err := runSessions(ctx, wc, rep, o.MaxSessions, nil); err != nil {
+	waiting := func() bool {
+		c, err := a.Store.CountPostings(ctx, shop.ID)
+		return err == nil && c[shopqb.Planned]+c[shopqb.InDoubt] > 0
+	}
+	if err := runSessions(ctx, wc, rep, o.MaxSessions, nil, waiting); err != nil {
 		return nil, err
 	}
 	if err := fillReport(ctx, rep, a, shop, sim, company); err != nil {
@@ -207,8 +214,10 @@ func edition(s string) qbdsim.Edition {
 }
 
 // runSessions runs Web Connector sessions until shopqb says there is nothing
-// to do ("none"), until stop is true, or until max sessions.
-func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max int, stop func() bool) error {
+// to do ("none"), until stop is true, or until max sessions. When shopqb
+// says "none" while waiting reports postings held back for a retry, the
+// Web Connector polls again shortly, as a real one would 15 minutes later.
+func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max int, stop, waiting func() bool) error {
 	idle := 0
 	for i := 0; i < max; i++ {
 		if err := ctx.Err(); err != nil {
@@ -234,7 +243,15 @@ func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max 
 			return errors.New("the Web Connector's app token was refused")
 		case "none":
 			if stop == nil {
-				return nil
+				if waiting == nil || !waiting() {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(50 * time.Millisecond):
+				}
+				continue
 			}
 		}
 		if stop != nil && stop() {

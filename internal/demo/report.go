@@ -146,6 +146,8 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	rep.Shopify.Orders, rep.Shopify.Refunds, rep.Shopify.Payouts = totals.Orders, totals.Refunds, len(totals.PayoutNets)
 	rep.Shopify.TotalPrice, rep.Shopify.Tax = totals.TotalPrice, totals.Tax
 	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 100); err == nil {
+		// The start's dry check reads the shop once; syncs after it read
+		// what changed since (with an overlap), so the sum counts re-reads.
 		for _, r := range runs {
 			rep.Shopify.OrdersRead += r.Counts["orders_read"]
 		}

@@ -59,6 +59,9 @@ type Engine struct {
 	TargetRoundTrip time.Duration
 	// MaxAttempts bounds retries of a posting before it is failed for good.
 	MaxAttempts int
+	// RetryBase is the first retry delay after a lock or busy answer; it
+	// doubles with each attempt (the demo shortens it to run in seconds).
+	RetryBase time.Duration
 	// Version is reported by serverVersion.
 	Version string
 	// Trace, when set, receives every qbXML message set sent to QuickBooks.
@@ -91,6 +94,7 @@ func New(o Options) *Engine {
 		MaxBatch:        50,
 		TargetRoundTrip: 10 * time.Second,
 		MaxAttempts:     8,
+		RetryBase:       2 * time.Second,
 		Version:         "shopqb",
 	}
 }

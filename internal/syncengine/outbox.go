@@ -284,7 +284,7 @@ func (e *Engine) applyOne(ctx context.Context, shopID int64, p *shopqb.Posting, 
 			return
 		}
 		p.State = shopqb.Planned
-		p.NextAttempt = now.Add(backoff(p.Attempts))
+		p.NextAttempt = now.Add(e.backoff(p.Attempts))
 		p.ErrorCode, p.ErrorClass, p.ErrorMessage = c.Code, string(c.Kind), c.Message
 		st.Retried++
 	default:
@@ -298,16 +298,17 @@ func (e *Engine) applyOne(ctx context.Context, shopID int64, p *shopqb.Posting, 
 	}
 }
 
-// backoff grows 2s, 4s, 8s … up to 10 minutes.
-func backoff(attempts int) time.Duration {
-	d := 2 * time.Second
+// backoff grows from RetryBase (2 s): 2 s, 4 s, 8 s … up to 10 minutes, the
+// Web Connector's next polls picking the posting up once it is due.
+func (e *Engine) backoff(attempts int) time.Duration {
+	d := e.RetryBase
+	if d <= 0 {
+		d = 2 * time.Second
+	}
 	for i := 1; i < attempts && d < 10*time.Minute; i++ {
 		d *= 2
 	}
-	if d > 10*time.Minute {
-		d = 10 * time.Minute
-	}
-	return d
+	return min(d, 10*time.Minute)
 }
 
 // applyLookups resolves in-doubt postings and links: found in QuickBooks
@@ -415,7 +416,7 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 				case c.Kind != qbxml.Permanent:
 					p.State = shopqb.Planned
 					p.Attempts--
-					p.NextAttempt = now.Add(backoff(1))
+					p.NextAttempt = now.Add(e.backoff(1))
 				case len(fl.Postings) > 1:
 					p.State = shopqb.Planned
 					p.Attempts--

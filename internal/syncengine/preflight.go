@@ -15,12 +15,14 @@ import (
 
 // KV keys.
 const (
-	kvPreflight  = "preflight"
-	kvHost       = "host"
-	kvNames      = "names"
-	kvWatermark  = "watermark:orders"
-	kvPayouts    = "watermark:payouts"
-	kvPayoutPoll = "payouts:polled"
+	kvPreflight = "preflight"
+	kvHost      = "host"
+	kvNames     = "names"
+	kvWatermark = "watermark:orders"
+	kvPayouts   = "watermark:payouts"
+	// kvPlannedOnce is set by the first sync that filled the outbox.
+	kvPlannedOnce = "planned:once"
+	kvPayoutPoll  = "payouts:polled"
 )
 
 // Preflight is what shopqb learned about the company file on first contact,

@@ -98,6 +98,15 @@ func (e *Engine) UpdateSettings(ctx context.Context, shopID int64, actor string,
 	if err := validateModes(next); err != nil {
 		return err
 	}
+	if next.StartDate != cur.StartDate {
+		// What was read for the old start date may not reach back far
+		// enough: read from the new one.
+		for _, k := range []string{kvWatermark, kvPayouts} {
+			if err := e.store.PutKV(ctx, shopID, k, nil); err != nil {
+				return err
+			}
+		}
+	}
 	shop.Settings = next
 	return e.store.UpdateShop(ctx, shop)
 }
@@ -206,7 +215,7 @@ func (e *Engine) Reset(ctx context.Context, shopID int64, actor string) (int, er
 	if err := e.store.UpdateShop(ctx, shop); err != nil {
 		return n, err
 	}
-	for _, k := range []string{kvWatermark, kvPayouts} {
+	for _, k := range []string{kvWatermark, kvPayouts, kvPlannedOnce} {
 		if err := e.store.PutKV(ctx, shopID, k, nil); err != nil {
 			return n, err
 		}

@@ -159,9 +159,38 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	// complete, and a refund dated that day may belong to an older order).
 	summary := shop.Settings.SalesMode == shopqb.Summary
 	start := shop.Settings.StartDate
+	// Until a sync has planned once, everything stored is planned, not only
+	// what this sync read: the start's dry check already read the shop and
+	// moved the watermark, so the first sync does not read it all again.
+	firstPlan := false
+	if raw, err := e.store.KV(ctx, shopID, kvPlannedOnce); errors.Is(err, shopqb.ErrNotFound) || (err == nil && len(raw) == 0) {
+		firstPlan = true
+	} else if err != nil {
+		return fail(err)
+	}
+	if firstPlan {
+		seen := map[string]bool{}
+		for _, p := range payouts {
+			seen[p.ID] = true
+		}
+		err = e.store.EachLatestSnapshot(ctx, shopID, "payout", func(s *store.Snapshot) error {
+			if seen[s.GID] {
+				return nil
+			}
+			var p shopify.Payout
+			if err := json.Unmarshal(s.Body, &p); err != nil {
+				return fmt.Errorf("snapshot %s: %w", s.GID, err)
+			}
+			payouts = append(payouts, p)
+			return nil
+		})
+		if err != nil {
+			return fail(err)
+		}
+	}
 	var todo []string
 	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *store.Snapshot) error {
-		if !changed[s.GID] && !summary {
+		if !changed[s.GID] && !summary && !firstPlan {
 			return nil
 		}
 		var o struct {
@@ -174,7 +203,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		if start != "" && day < start {
 			return nil
 		}
-		if changed[s.GID] || affectedDates[day] {
+		if changed[s.GID] || affectedDates[day] || firstPlan {
 			todo = append(todo, s.GID)
 		}
 		return nil
@@ -237,6 +266,13 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 			e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
 		}
 	}
+	// Everything read is in the snapshots now; the next read starts here.
+	if err := e.store.PutKV(ctx, shopID, kvWatermark, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return fail(err)
+	}
+	if err := e.store.PutKV(ctx, shopID, kvPayouts, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return fail(err)
+	}
 	if dry {
 		t := e.now()
 		run.Status, run.FinishedAt = "checked", &t
@@ -246,10 +282,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	if err := e.store.PutKV(ctx, shopID, kvNames, rawNames); err != nil {
 		return fail(err)
 	}
-	if err := e.store.PutKV(ctx, shopID, kvWatermark, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
-		return fail(err)
-	}
-	if err := e.store.PutKV(ctx, shopID, kvPayouts, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+	if err := e.store.PutKV(ctx, shopID, kvPlannedOnce, []byte("1")); err != nil {
 		return fail(err)
 	}
 	run.Status = "posting"
