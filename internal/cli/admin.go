@@ -307,8 +307,8 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "sync %d: %d orders read, %d postings planned (%d new); waiting for the Web Connector\n",
-		run.ID, run.Counts["orders_read"], run.Counts["postings_planned"], run.Counts["postings_new"])
+	fmt.Fprintf(m.Stdout, "sync %d: %d orders read from Shopify, %d orders planned into %d postings (%d new); the Web Connector's next poll posts them\n",
+		run.ID, run.Counts["orders_read"], run.Counts["orders_planned"], run.Counts["postings_planned"], run.Counts["postings_new"])
 	return nil
 }
 
@@ -341,6 +341,9 @@ func adminStatus(ctx context.Context, m *Main, args []string) error {
 		states = append(states, fmt.Sprintf("%s %d", s, n))
 	}
 	sort.Strings(states)
+	if len(states) == 0 {
+		states = append(states, "empty")
+	}
 	fmt.Fprintf(m.Stdout, "Outbox: %s\n", strings.Join(states, ", "))
 	runs, _ := a.Store.SyncRuns(ctx, shop.ID, 5)
 	for _, r := range runs {

@@ -105,6 +105,11 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 	latency := fs.String("latency", "", "latency model, e.g. request=20ms,roundtrip=200ms,sleep")
 	shared := fs.String("shared-dir", "", "folder with the qbXML XSDs, to validate every request with xmllint")
 	lf := fs.logFlags()
+	if m.Getenv("SHOPQB_LOG_LEVEL") == "" {
+		// Each session prints its own summary line; logs are for trouble.
+		_ = fs.Lookup("log-level").Value.Set("warn")
+		fs.Lookup("log-level").DefValue = "warn"
+	}
 	if err := fs.parse(args, false); err != nil {
 		return err
 	}
