@@ -61,6 +61,15 @@ func (f *flagSet) shopFlags() shopFlags {
 	}
 }
 
+// parseAndOpen parses a shop command's flags and opens the app and the shop;
+// the caller closes the app.
+func (s shopFlags) parseAndOpen(ctx context.Context, fs *flagSet, args []string) (*app.App, *shopqb.Shop, error) {
+	if err := fs.parse(args, false); err != nil {
+		return nil, nil, err
+	}
+	return s.open(ctx)
+}
+
 func (s shopFlags) open(ctx context.Context) (*app.App, *shopqb.Shop, error) {
 	if *s.shop == "" {
 		return nil, nil, fmt.Errorf("--shop is required")
@@ -164,10 +173,7 @@ func adminShopifyToken(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin shopify-token --shop DOMAIN --token TOKEN", "Stores the shop's Shopify Admin API token, encrypted with the server's key.")
 	sf := fs.shopFlags()
 	token := fs.String("token", "", "the Admin API access token")
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -185,10 +191,7 @@ func adminShopifyToken(ctx context.Context, m *Main, args []string) error {
 func adminToken(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin token --shop DOMAIN", "Rotates the shop's app token: the old one stops working at once. Paste the new one into the Web Connector.")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -225,10 +228,7 @@ func adminSettings(ctx context.Context, m *Main, args []string) error {
 	schedule := fs.String("schedule", "", `"manual" or "daily HH:MM" (shop time)`)
 	maps := mapFlag{}
 	fs.Var(maps, "map", "category=QuickBooks account (repeatable), e.g. --map bank=Checking")
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -277,10 +277,7 @@ func adminSettings(ctx context.Context, m *Main, args []string) error {
 func adminStart(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin start --shop DOMAIN", "Validates the settings against QuickBooks' preflight (tax preference, mapping, list limits) and starts.\nThe start date and modes are locked from then on.")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -295,10 +292,7 @@ func adminStart(ctx context.Context, m *Main, args []string) error {
 func adminSync(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin sync --shop DOMAIN", "Reads Shopify up to now, plans and fills the outbox; the Web Connector's next poll posts it.")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -315,10 +309,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 func adminStatus(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin status --shop DOMAIN", "Shows the preflight, the outbox, recent syncs and failed postings with their fixes.")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -362,10 +353,7 @@ func adminStatus(ctx context.Context, m *Main, args []string) error {
 func adminRetry(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin retry --shop DOMAIN", "Puts failed postings back in the queue (after the cause was fixed in QuickBooks).")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -381,10 +369,7 @@ func adminRetry(ctx context.Context, m *Main, args []string) error {
 func adminReset(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin reset --shop DOMAIN", "Archives the outbox and unlocks the settings so setup can start again. What QuickBooks already\nhas is never posted twice: postings planned again are first looked up by ExternalGUID, RefNumber or name.")
 	sf := fs.shopFlags()
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -13,18 +13,15 @@ func adminStockyImport(ctx context.Context, m *Main, args []string) error {
 	sf := fs.shopFlags()
 	dir := fs.String("dir", "", "folder of Stocky v2 JSON files (searched recursively)")
 	dayFirst := fs.Bool("day-first", false, "read ambiguous dates such as 09/02/2026 as day/month")
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	if *dir == "" {
-		fs.Usage()
-		return errUsage
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer a.Close(context.Background())
+	if *dir == "" {
+		fs.Usage()
+		return errUsage
+	}
 	arc, err := stocky.ImportArchive(*dir)
 	if err != nil {
 		return err

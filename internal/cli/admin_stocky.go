@@ -13,18 +13,15 @@ func adminStockyKey(ctx context.Context, m *Main, args []string) error {
 	sf := fs.shopFlags()
 	key := fs.String("key", "", "the Stocky API key")
 	storeName := fs.String("store-name", "", "the Store-Name Stocky expects (default: the shop's myshopify domain)")
-	if err := fs.parse(args, false); err != nil {
-		return err
-	}
-	if *key == "" {
-		fs.Usage()
-		return errUsage
-	}
-	a, shop, err := sf.open(ctx)
+	a, shop, err := sf.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer a.Close(context.Background())
+	if *key == "" {
+		fs.Usage()
+		return errUsage
+	}
 	if err := a.SetStockyKey(ctx, shop, *storeName, *key); err != nil {
 		return err
 	}
