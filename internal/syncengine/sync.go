@@ -17,6 +17,12 @@ import (
 // is eventually consistent, and snapshots de-duplicate what is read twice.
 const overlap = 10 * time.Minute
 
+// reconcileOverlap is how far back the scheduled daily sync re-reads: it is
+// the reconciliation pull that catches an order whose webhook was lost or
+// whose update reached Shopify's index late. Re-reading is cheap (snapshots
+// de-duplicate by GID and updatedAt) and re-planning is idempotent.
+const reconcileOverlap = 48 * time.Hour
+
 // planChunk is how many orders one planner call sees in detail mode.
 const planChunk = 500
 
@@ -51,6 +57,11 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	from, err := e.windowStart(ctx, shop, kvWatermark)
 	if err != nil {
 		return nil, err
+	}
+	if trigger == "schedule" && !from.IsZero() {
+		if wide := from.Add(overlap - reconcileOverlap); shop.Settings.StartDate == "" || wide.Format("2006-01-02") >= shop.Settings.StartDate {
+			from = wide
+		}
 	}
 	run.WindowFrom, run.WindowTo = from, now
 	if err := e.store.CreateSyncRun(ctx, run); err != nil {
