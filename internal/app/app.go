@@ -278,8 +278,17 @@ type shopifySource struct {
 	shop *shopqb.Shop
 }
 
+// backfillWindow is the read window from which orders are read with a bulk
+// operation instead of pages: a back-fill costs about one request per order
+// in bulk against two or three paged (lines and agreements follow each page).
+const backfillWindow = 7 * 24 * time.Hour
+
 func (s shopifySource) Orders(ctx context.Context, from, to time.Time, fn func(*shopify.Order) error) error {
-	return s.c.Orders(ctx, shopify.OrdersQuery{UpdatedSince: from, UpdatedUntil: to}, fn)
+	q := shopify.OrdersQuery{UpdatedSince: from, UpdatedUntil: to}
+	if to.Sub(from) > backfillWindow {
+		return s.c.BulkOrders(ctx, q, time.Second, fn)
+	}
+	return s.c.Orders(ctx, q, fn)
 }
 
 func (s shopifySource) Payouts(ctx context.Context, from, to time.Time, fn func(*shopify.Payout) error) error {

@@ -199,30 +199,13 @@ func (e *Engine) applyResponse(ctx context.Context, shop *shopqb.Shop, st *sessi
 }
 
 func (e *Engine) postingsByID(ctx context.Context, shopID int64, ids []int64) (map[int64]*shopqb.Posting, error) {
-	want := map[int64]bool{}
-	minID := int64(-1)
-	for _, id := range ids {
-		want[id] = true
-		if minID < 0 || id < minID {
-			minID = id
-		}
+	ps, err := e.store.PostingsByID(ctx, shopID, ids)
+	if err != nil {
+		return nil, err
 	}
-	out := map[int64]*shopqb.Posting{}
-	after := minID - 1
-	for len(out) < len(want) {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, AfterID: after, Limit: 1000})
-		if err != nil {
-			return nil, err
-		}
-		if len(ps) == 0 {
-			break
-		}
-		for _, p := range ps {
-			if want[p.ID] {
-				out[p.ID] = p
-			}
-			after = p.ID
-		}
+	out := make(map[int64]*shopqb.Posting, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p
 	}
 	return out, nil
 }

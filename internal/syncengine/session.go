@@ -167,7 +167,7 @@ func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) 
 		// The merchant may have fixed QuickBooks: look again.
 		return true, nil
 	}
-	counts, err := e.store.CountPostings(ctx, shop.ID)
+	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
 	if err != nil {
 		return false, fmt.Errorf("count postings: %w", err)
 	}
@@ -182,27 +182,7 @@ func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) 
 
 // readyExists reports whether at least one planned posting could leave now.
 func (e *Engine) readyExists(ctx context.Context, shopID int64, now time.Time) (bool, error) {
-	ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}, Limit: 500})
-	if err != nil {
-		return false, err
-	}
-	for _, p := range ps {
-		if p.NextAttempt.After(now) {
-			continue
-		}
-		ok := true
-		for _, d := range p.DependsOn {
-			dp, err := e.store.PostingByKey(ctx, shopID, d)
-			if err != nil || dp.State != shopqb.Done {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true, nil
-		}
-	}
-	return false, nil
+	return e.store.ReadyExists(ctx, shopID, now)
 }
 
 // markInDoubt turns postings left "sent" by a lost session into "in doubt":
@@ -345,7 +325,7 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 // percentDone is honest progress: work done this session over work done plus
 // work still ready to leave. 100 tells the Web Connector to close.
 func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session) (int, error) {
-	counts, err := e.store.CountPostings(ctx, shop.ID)
+	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
 	if err != nil {
 		return -1, err
 	}
