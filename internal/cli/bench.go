@@ -105,15 +105,22 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if _, err := qbd(); err != nil { // first contact: the preflight
 		return err
 	}
+	// The start reads and plans the whole shop once (its dry check of the list
+	// limits) and the first sync plans from what it read: both are the ingest.
+	t0 := time.Now()
 	if err := a.Engine.Start(ctx, shop.ID, "bench"); err != nil {
 		return err
 	}
-	t0 := time.Now()
-	run, err := a.Engine.Sync(ctx, shop.ID, "bench")
-	if err != nil {
+	if _, err := a.Engine.Sync(ctx, shop.ID, "bench"); err != nil {
 		return err
 	}
 	ingest := time.Since(t0)
+	ordersRead := 0
+	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 10); err == nil {
+		for _, r := range runs {
+			ordersRead += r.Counts["orders_read"]
+		}
+	}
 	t1 := time.Now()
 	post, err := qbd()
 	if err != nil {
@@ -126,7 +133,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	}
 	total := ingest + posting
 	res := benchResult{
-		Orders: *orders, OrdersRead: run.Counts["orders_read"], Postings: counts[shopqb.Done] + counts[shopqb.Failed] + counts[shopqb.Planned] + counts[shopqb.InDoubt],
+		Orders: *orders, OrdersRead: ordersRead, Postings: counts[shopqb.Done] + counts[shopqb.Failed] + counts[shopqb.Planned] + counts[shopqb.InDoubt],
 		PostingsDone: counts[shopqb.Done], PostingsFailed: counts[shopqb.Failed],
 		IngestAndPlanSeconds: ingest.Seconds(), PostingSeconds: posting.Seconds(), TotalSeconds: total.Seconds(),
 		OrdersPerSecond: float64(*orders) / total.Seconds(), Sessions: post.Sessions, RoundTrips: post.RoundTrips,
@@ -147,7 +154,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		return enc.Encode(res)
 	}
 	fmt.Fprintf(m.Stdout, "orders %d (read %d), postings %d (done %d, failed %d)\n", res.Orders, res.OrdersRead, res.Postings, res.PostingsDone, res.PostingsFailed)
-	fmt.Fprintf(m.Stdout, "ingest+plan %.1fs, posting %.1fs, total %.1fs: %.1f orders/s end to end\n", res.IngestAndPlanSeconds, res.PostingSeconds, res.TotalSeconds, res.OrdersPerSecond)
+	fmt.Fprintf(m.Stdout, "ingest+plan (start check and first sync) %.1fs, posting %.1fs, total %.1fs: %.1f orders/s end to end\n", res.IngestAndPlanSeconds, res.PostingSeconds, res.TotalSeconds, res.OrdersPerSecond)
 	fmt.Fprintf(m.Stdout, "web connector: %d sessions, %d round trips, %.1f postings per round trip\n", res.Sessions, res.RoundTrips, res.PostingsPerRoundTrip)
 	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB)\n", res.PeakRSSMiB, res.HeapSysMiB)
 	if res.ModelledQuickBooksSeconds > 0 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -173,19 +174,31 @@ func (c *Client) DownloadBulk(ctx context.Context, url string) (io.ReadCloser, e
 // __parentId instead of sitting inside its parent, and calls fn with each
 // root object rebuilt in the shape of a normal GraphQL response: a child
 // goes into its parent's field named by childField(child's __typename), as
-// a list. Children can come before or after their parent and at any depth,
-// so the whole file is indexed before roots are handed out, in file order.
+// a list. Children can come before or after their parent and at any depth
+// (shopqb asks for ungrouped output, which Shopify produces fastest), so the
+// file is first spooled to disk with a small index of who is whose parent,
+// then each root is assembled and handed out in file order: memory holds one
+// order and the index, never the whole back-fill.
 func RebuildBulk(r io.Reader, childField func(typename string) (string, error), fn func(root json.RawMessage) error) error {
-	var roots []map[string]any
-	byID := map[string]map[string]any{}
-	type pending struct {
-		parent string
-		obj    map[string]any
-		line   int
+	spool, err := os.CreateTemp("", "shopqb-bulk-*.jsonl")
+	if err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
-	var children []pending
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+
+	type lineRef struct {
+		off  int64
+		n    int
+		line int
+	}
+	var roots []lineRef
+	children := map[string][]lineRef{} // parent id → its child lines, in file order
+	ids := map[string]bool{}
+	w := bufio.NewWriter(spool)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	var off int64
 	line := 0
 	for sc.Scan() {
 		line++
@@ -193,39 +206,90 @@ func RebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		if len(b) == 0 {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
+		var head struct {
+			ID     string `json:"id"`
+			Parent string `json:"__parentId"`
+		}
+		if err := json.Unmarshal(b, &head); err != nil {
 			return fmt.Errorf("bulk JSONL line %d: %w", line, err)
 		}
-		if id, ok := m["id"].(string); ok && id != "" {
-			byID[id] = m
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
 		}
-		if p, ok := m["__parentId"].(string); ok {
-			delete(m, "__parentId")
-			children = append(children, pending{p, m, line})
+		ref := lineRef{off: off, n: len(b), line: line}
+		off += int64(len(b))
+		if head.ID != "" {
+			ids[head.ID] = true
+		}
+		if head.Parent != "" {
+			children[head.Parent] = append(children[head.Parent], ref)
 			continue
 		}
-		roots = append(roots, m)
+		roots = append(roots, ref)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("bulk JSONL: %w", err)
 	}
-	for _, ch := range children {
-		parent, ok := byID[ch.parent]
-		if !ok {
-			return fmt.Errorf("bulk JSONL line %d: parent %s not in file", ch.line, ch.parent)
-		}
-		tn, _ := ch.obj["__typename"].(string)
-		field, err := childField(tn)
-		if err != nil {
-			return fmt.Errorf("bulk JSONL line %d: %w", ch.line, err)
-		}
-		list, _ := parent[field].([]any)
-		parent[field] = append(list, ch.obj)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
-	for _, root := range roots {
+	for parent, refs := range children {
+		if !ids[parent] {
+			return fmt.Errorf("bulk JSONL line %d: parent %s not in file", refs[0].line, parent)
+		}
+	}
+	read := func(ref lineRef) (map[string]any, error) {
+		buf := make([]byte, ref.n)
+		if _, err := spool.ReadAt(buf, ref.off); err != nil {
+			return nil, fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(buf))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
+		}
+		delete(m, "__parentId")
+		return m, nil
+	}
+	// Shopify nests connections at most two levels deep; a deeper chain is a
+	// malformed file (or a loop of ids) and is refused, not recursed into.
+	const maxDepth = 8
+	var attach func(obj map[string]any, depth int) error
+	attach = func(obj map[string]any, depth int) error {
+		id, _ := obj["id"].(string)
+		if id == "" {
+			return nil
+		}
+		if depth > maxDepth {
+			return fmt.Errorf("bulk JSONL: objects nested more than %d deep under %s", maxDepth, id)
+		}
+		for _, ref := range children[id] {
+			ch, err := read(ref)
+			if err != nil {
+				return err
+			}
+			if err := attach(ch, depth+1); err != nil {
+				return err
+			}
+			tn, _ := ch["__typename"].(string)
+			field, err := childField(tn)
+			if err != nil {
+				return fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
+			}
+			list, _ := obj[field].([]any)
+			obj[field] = append(list, ch)
+		}
+		return nil
+	}
+	for _, ref := range roots {
+		root, err := read(ref)
+		if err != nil {
+			return err
+		}
+		if err := attach(root, 0); err != nil {
+			return err
+		}
 		b, err := json.Marshal(root)
 		if err != nil {
 			return err

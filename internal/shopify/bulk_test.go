@@ -205,3 +205,13 @@ func TestBulkFailureAndUserErrorsAreTyped(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A file whose ids loop (a child naming an ancestor's id) is refused, not
+// recursed into forever.
+func TestRebuildBulkRefusesLoops(t *testing.T) {
+	jsonl := `{"id":"o","__typename":"Order"}` + "\n" + `{"id":"o","__typename":"LineItem","__parentId":"o"}`
+	err := RebuildBulk(strings.NewReader(jsonl), orderChildField, func(json.RawMessage) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "nested") {
+		t.Fatalf("err = %v", err)
+	}
+}
