@@ -169,6 +169,9 @@ func (e *executor) runBulk(args map[string]any) any {
 	b := &bulkOperation{id: "gid://shopify/BulkOperation/" + strconv.FormatInt(s.nextID, 10), num: s.nextID,
 		status: "CREATED", query: q, createdAt: e.now}
 	b.url = e.baseURL + "/bulk/" + strconv.FormatInt(b.num, 10) + ".jsonl"
+	// Root connection nodes are written out as they are completed, so the
+	// result of a bulk read over 100,000 orders is never held as one tree.
+	inner.bulkOut = &bulkWriter{}
 	data := inner.run(op)
 	for _, ge := range inner.errs {
 		if ge.Extensions["code"] == "ACCESS_DENIED" {
@@ -176,9 +179,10 @@ func (e *executor) runBulk(args map[string]any) any {
 		}
 	}
 	if b.errorCode == "" {
-		var buf bytes.Buffer
-		b.roots, b.objects = writeBulkJSONL(&buf, data)
-		b.jsonl = buf.Bytes()
+		w := inner.bulkOut
+		writeBulkJSONL(w, data)
+		b.roots, b.objects = w.roots, w.objects
+		b.jsonl = bytes.Clone(w.buf.Bytes())
 	}
 	s.bulkOps = append(s.bulkOps, b)
 	return map[string]any{"bulkOperation": bulkOpTree(b), "userErrors": []any{}}
@@ -208,35 +212,49 @@ func (e *executor) connectionShape(sets []ast.SelectionSet, level int) (count, d
 	return count, depth
 }
 
-// writeBulkJSONL writes one line per object: root connection nodes as they
-// are, nested connection nodes as their own lines carrying __parentId.
-func writeBulkJSONL(buf *bytes.Buffer, data *omap) (roots, objects int) {
-	var emit func(node *omap, parent string)
-	emit = func(node *omap, parent string) {
-		line := newOmap()
-		var children []*omap
-		for _, k := range node.keys {
-			v := node.vals[k]
-			if c, ok := v.(*omap); ok && c.conn {
-				children = append(children, c)
-				continue
-			}
-			line.set(k, v)
+// bulkWriter writes a bulk operation's JSONL: one line per object, root
+// connection nodes as they are, nested connection nodes as their own lines
+// carrying __parentId.
+type bulkWriter struct {
+	buf            bytes.Buffer
+	roots, objects int
+}
+
+// root writes a root connection node and the nested connection nodes in it.
+func (w *bulkWriter) root(node *omap) {
+	w.roots++
+	w.emit(node, "")
+}
+
+func (w *bulkWriter) emit(node *omap, parent string) {
+	line := newOmap()
+	var children []*omap
+	for _, k := range node.keys {
+		v := node.vals[k]
+		if c, ok := v.(*omap); ok && c.conn {
+			children = append(children, c)
+			continue
 		}
-		if parent != "" {
-			line.set("__parentId", parent)
-		}
-		b, _ := json.Marshal(line)
-		buf.Write(b)
-		buf.WriteByte('\n')
-		objects++
-		id, _ := node.vals["id"].(string)
-		for _, c := range children {
-			for _, child := range connectionNodes(c) {
-				emit(child, id)
-			}
+		line.set(k, v)
+	}
+	if parent != "" {
+		line.set("__parentId", parent)
+	}
+	b, _ := json.Marshal(line)
+	w.buf.Write(b)
+	w.buf.WriteByte('\n')
+	w.objects++
+	id, _ := node.vals["id"].(string)
+	for _, c := range children {
+		for _, child := range connectionNodes(c) {
+			w.emit(child, id)
 		}
 	}
+}
+
+// writeBulkJSONL writes the JSONL for the connections in data whose nodes
+// were not already streamed to w while executing (see executor.bulkOut).
+func writeBulkJSONL(w *bulkWriter, data *omap) {
 	var walk func(v any)
 	walk = func(v any) {
 		m, ok := v.(*omap)
@@ -245,8 +263,7 @@ func writeBulkJSONL(buf *bytes.Buffer, data *omap) (roots, objects int) {
 		}
 		if m.conn {
 			for _, n := range connectionNodes(m) {
-				roots++
-				emit(n, "")
+				w.root(n)
 			}
 			return
 		}
@@ -255,7 +272,6 @@ func writeBulkJSONL(buf *bytes.Buffer, data *omap) (roots, objects int) {
 		}
 	}
 	walk(data)
-	return roots, objects
 }
 
 func connectionNodes(c *omap) []*omap {

@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,17 +34,22 @@ type errLocation struct {
 // *Connection over an array is paginated, and anything the data lacks is
 // null (or the zero value when the schema says non-null).
 type executor struct {
-	sim     *Sim
-	schema  *ast.Schema
-	vars    map[string]any
-	tr      *trees
-	now     time.Time
-	bulk    bool // bulk operations read whole connections, unpaginated
-	granted map[string]bool
-	baseURL string
-	version string
-	errs    []gqlError
-	actual  int
+	sim    *Sim
+	schema *ast.Schema
+	vars   map[string]any
+	tr     *trees
+	now    time.Time
+	bulk   bool // bulk operations read whole connections, unpaginated
+	// bulkOut, in a bulk operation, receives the nodes of connections not
+	// nested in another connection as they are completed, instead of the
+	// connection keeping them; nodeDepth counts the enclosing connections.
+	bulkOut   *bulkWriter
+	nodeDepth int
+	granted   map[string]bool
+	baseURL   string
+	version   string
+	errs      []gqlError
+	actual    int
 }
 
 type fieldGroup struct {
@@ -187,6 +192,7 @@ func (e *executor) selectObject(typeName string, src map[string]any, sets []ast.
 			continue
 		}
 		v, ok := src[f.Name]
+		v = plain(v)
 		if !ok {
 			v = derivedField(f.Name, src)
 		}
@@ -202,7 +208,7 @@ func (e *executor) selectObject(typeName string, src map[string]any, sets []ast.
 func derivedField(name string, src map[string]any) any {
 	switch name {
 	case "legacyResourceId":
-		if id, ok := src["id"].(string); ok && id != "" {
+		if id, ok := plain(src["id"]).(string); ok && id != "" {
 			return gidNumber(id)
 		}
 	}
@@ -241,10 +247,19 @@ func (e *executor) complete(t *ast.Type, v any, fields []*ast.Field, path []any)
 		return coerceScalar(def.Name, v)
 	}
 	if isConnection(def) {
-		list, _ := v.([]any)
-		return e.connection(def, list, fields, path)
+		switch v.(type) {
+		case []any, *rootList:
+			return e.connection(def, v, fields, path)
+		}
+		return e.connection(def, nil, fields, path)
 	}
-	m, ok := v.(map[string]any)
+	var m map[string]any
+	var ok bool
+	if doc, isDoc := v.(*lazyDoc); isDoc {
+		m, ok = doc.shallow(), true
+	} else {
+		m, ok = objectOf(v)
+	}
 	if !ok {
 		return nil
 	}
@@ -259,7 +274,7 @@ func (e *executor) concreteType(def *ast.Definition, m map[string]any) string {
 		return def.Name
 	}
 	possible := e.schema.GetPossibleTypes(def)
-	for _, cand := range []string{str(m["__typename"]), gidType(str(m["id"]))} {
+	for _, cand := range []string{str(plain(m["__typename"])), gidType(str(plain(m["id"])))} {
 		for _, p := range possible {
 			if cand != "" && p.Name == cand {
 				return cand
@@ -459,9 +474,9 @@ func itemID(item map[string]any) int64 {
 }
 
 // connection filters (query), sorts (sortKey, reverse) and pages
-// (first/after, last/before) a list, then renders the selected parts of
+// (first/after, last/before) a list (a []any or a *rootList), then renders the selected parts of
 // edges, nodes and pageInfo.
-func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Field, path []any) any {
+func (e *executor) connection(def *ast.Definition, src any, fields []*ast.Field, path []any) any {
 	f := fields[0]
 	args := f.ArgumentMap(e.vars)
 	first, hasFirst := intArg(args, "first")
@@ -476,50 +491,19 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			return nil
 		}
 	}
-	items := make([]map[string]any, 0, len(list))
 	var filter *searchNode
-	if q := strArg(args, "query"); q != "" {
+	query := strArg(args, "query")
+	if query != "" {
 		var err error
-		if filter, err = parseSearch(q); err != nil {
+		if filter, err = parseSearch(query); err != nil {
 			e.addError(f, path, err.Error(), "BAD_REQUEST", nil)
 			return nil
 		}
 	}
-	for _, it := range list {
-		m, ok := it.(map[string]any)
-		if !ok {
-			continue
-		}
-		if filter != nil && !filter.match(m, e.now) {
-			continue
-		}
-		items = append(items, m)
-	}
 	key, _ := args["sortKey"].(string)
-	keys := make([]sortable, len(items))
-	for i, m := range items {
-		keys[i] = makeSortable(sortValue(m, key), itemID(m))
-	}
-	order := make([]int, len(items))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return keys[order[a]].compare(keys[order[b]]) < 0 })
-	if reverse, _ := args["reverse"].(bool); reverse {
-		for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
-			order[i], order[j] = order[j], order[i]
-		}
-	}
-	dir := 1
-	if reverse, _ := args["reverse"].(bool); reverse {
-		dir = -1
-	}
-	sorted := make([]map[string]any, len(items))
-	sortedKeys := make([]sortable, len(items))
-	for i, k := range order {
-		sorted[i], sortedKeys[i] = items[k], keys[k]
-	}
-	items = sorted
+	reverse, _ := args["reverse"].(bool)
+	l := e.listingFor(src, query, filter, key, reverse)
+	items := l.items
 	lo, hi := 0, len(items)
 	if after := strArg(args, "after"); after != "" {
 		c, err := decodeCursor(after)
@@ -527,10 +511,7 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			e.addError(f, path, "Invalid cursor for current pagination sort.", "BAD_REQUEST", nil)
 			return nil
 		}
-		ck := makeSortable(c.LastValue, c.LastID)
-		for lo < len(items) && dir*sortedKeys[lo].compare(ck) <= 0 {
-			lo++
-		}
+		lo = l.after(makeSortable(c.LastValue, c.LastID))
 	}
 	if before := strArg(args, "before"); before != "" {
 		c, err := decodeCursor(before)
@@ -538,11 +519,7 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			e.addError(f, path, "Invalid cursor for current pagination sort.", "BAD_REQUEST", nil)
 			return nil
 		}
-		ck := makeSortable(c.LastValue, c.LastID)
-		hi = lo
-		for hi < len(items) && dir*sortedKeys[hi].compare(ck) < 0 {
-			hi++
-		}
+		hi = l.before(lo, makeSortable(c.LastValue, c.LastID))
 	}
 	if hasFirst && !e.bulk && hi-lo > first {
 		hi = lo + first
@@ -551,8 +528,9 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 		lo = hi - last
 	}
 	page := items[lo:hi]
-	cursor := func(m map[string]any) string {
-		return encodeCursor(cursorKey{LastID: itemID(m), LastValue: sortValue(m, key)})
+	pageKeys := l.keys[lo:hi]
+	cursor := func(i int) string {
+		return encodeCursor(cursorKey{LastID: pageKeys[i].id, LastValue: pageKeys[i].text})
 	}
 
 	edgeType := def.Fields.ForName("edges").Type
@@ -561,7 +539,18 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 	e.actual += 2
 	out := newOmap()
 	out.conn = true
-	for _, g := range e.collect(def.Name, subSets(fields)) {
+	groups := e.collect(def.Name, subSets(fields))
+	// stream: write nodes to the bulk JSONL now, the way writeBulkJSONL
+	// would have found them: from edges when edges are selected, else from
+	// nodes.
+	stream := e.bulkOut != nil && e.nodeDepth == 0 && !slices.ContainsFunc(path, func(p any) bool {
+		_, inList := p.(int) // writeBulkJSONL never looked inside lists
+		return inList
+	})
+	hasEdges := slices.ContainsFunc(groups, func(g *fieldGroup) bool { return g.fields[0].Name == "edges" })
+	e.nodeDepth++
+	defer func() { e.nodeDepth-- }()
+	for _, g := range groups {
 		switch g.fields[0].Name {
 		case "__typename":
 			out.set(g.key, def.Name)
@@ -574,13 +563,21 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 					case "__typename":
 						eo.set(eg.key, edgeDef.Name)
 					case "cursor":
-						eo.set(eg.key, cursor(m))
+						eo.set(eg.key, cursor(i))
 					case "node":
 						nt := edgeDef.Fields.ForName("node").Type
 						eo.set(eg.key, e.complete(nt, m, eg.fields, appendPath(appendPath(appendPath(path, g.key), i), eg.key)))
 					default:
 						eo.set(eg.key, nil)
 					}
+				}
+				if stream {
+					for _, k := range eo.keys {
+						if n, ok := eo.vals[k].(*omap); ok {
+							e.bulkOut.root(n)
+						}
+					}
+					continue
 				}
 				edges = append(edges, eo)
 			}
@@ -589,7 +586,14 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 			nodes := make([]any, 0, len(page))
 			if nodesType != nil {
 				for i, m := range page {
-					nodes = append(nodes, e.complete(nodesType.Type.Elem, m, g.fields, appendPath(appendPath(path, g.key), i)))
+					n := e.complete(nodesType.Type.Elem, m, g.fields, appendPath(appendPath(path, g.key), i))
+					if stream {
+						if no, ok := n.(*omap); ok && !hasEdges {
+							e.bulkOut.root(no)
+						}
+						continue
+					}
+					nodes = append(nodes, n)
 				}
 			}
 			out.set(g.key, nodes)
@@ -605,13 +609,13 @@ func (e *executor) connection(def *ast.Definition, list []any, fields []*ast.Fie
 					pi.set(pg.key, lo > 0)
 				case "startCursor":
 					if len(page) > 0 {
-						pi.set(pg.key, cursor(page[0]))
+						pi.set(pg.key, cursor(0))
 					} else {
 						pi.set(pg.key, nil)
 					}
 				case "endCursor":
 					if len(page) > 0 {
-						pi.set(pg.key, cursor(page[len(page)-1]))
+						pi.set(pg.key, cursor(len(page)-1))
 					} else {
 						pi.set(pg.key, nil)
 					}

@@ -81,19 +81,23 @@ func (e *executor) query(f *ast.Field, args map[string]any, path []any) any {
 	case "shop":
 		return e.tr.shop
 	case "orders":
-		return e.visibleOrders(e.tr.orders)
+		l := &rootList{field: "orders", items: e.tr.orders}
+		if !e.granted["read_all_orders"] {
+			l.visibleFrom = e.now.Add(-ordersWindow)
+		}
+		return l
 	case "customers":
-		return e.tr.customers
+		return &rootList{field: "customers", items: e.tr.customers}
 	case "products":
-		return e.tr.products
+		return &rootList{field: "products", items: e.tr.products}
 	case "productVariants":
-		return e.tr.variants
+		return &rootList{field: "productVariants", items: e.tr.variants}
 	case "inventoryItems":
-		return e.tr.inventoryItems
+		return &rootList{field: "inventoryItems", items: e.tr.inventoryItems}
 	case "locations":
-		return e.tr.locations
+		return &rootList{field: "locations", items: e.tr.locations}
 	case "inventoryPurchaseOrders":
-		return e.tr.purchaseOrders
+		return &rootList{field: "inventoryPurchaseOrders", items: e.tr.purchaseOrders}
 	case "shopifyPaymentsAccount":
 		return e.tr.account
 	case "order":
@@ -165,12 +169,22 @@ func (e *executor) visibleOrders(orders []any) []any {
 	cutoff := e.now.Add(-ordersWindow)
 	out := make([]any, 0, len(orders))
 	for _, o := range orders {
-		m, _ := o.(map[string]any)
-		created, err := time.Parse(time.RFC3339Nano, str(m["createdAt"]))
+		created, err := time.Parse(time.RFC3339Nano, createdAtOf(o))
 		if err == nil && created.Before(cutoff) {
 			continue
 		}
 		out = append(out, o)
 	}
 	return out
+}
+
+// createdAtOf reads createdAt from a decoded or a lazy document.
+func createdAtOf(o any) string {
+	switch x := o.(type) {
+	case *lazyDoc:
+		return x.known["createdAt"]
+	case map[string]any:
+		return str(x["createdAt"])
+	}
+	return ""
 }

@@ -158,6 +158,12 @@ func New(opts Options) (*Sim, error) {
 		nextID:  1 << 40,
 	}
 	s.bucket = newBucket(opts.Bucket.MaximumAvailable, opts.Bucket.RestoreRate, now())
+	// Build the served documents now rather than on the first request: for
+	// a large shop that takes seconds, and a client's first call would
+	// otherwise wait (and perhaps time out) for it.
+	if _, err := s.treesLocked(); err != nil {
+		return nil, fmt.Errorf("shopifysim: %w", err)
+	}
 	return s, nil
 }
 

@@ -13,9 +13,10 @@ import (
 )
 
 // trees is the data as the executor sees it: each document marshalled to its
-// Admin GraphQL JSON shape and decoded into generic maps. The executor then
-// needs no per-type code: a field is a map key, and a schema *Connection over
-// a JSON array becomes edges/nodes/pageInfo.
+// Admin GraphQL JSON shape and decoded into generic maps, except orders, the
+// bulk of a shop, which stay packed JSON until a request reads them (see
+// lazyDoc). The executor then needs no per-type code: a field is a map key,
+// and a schema *Connection over a JSON array becomes edges/nodes/pageInfo.
 type trees struct {
 	shop           map[string]any
 	orders         []any
@@ -28,7 +29,11 @@ type trees struct {
 	balanceTxns    []any
 	purchaseOrders []any
 	account        map[string]any
-	byID           map[string]map[string]any
+	// byID finds any object by GID: a decoded map, or a *lazyDoc or
+	// *lazyChild for orders and the objects nested in them.
+	byID map[string]any
+	// listings caches root connections filtered and sorted; see listing.go.
+	listings map[listingKey]*listing
 }
 
 // toTree converts a model document into a generic JSON tree. Numbers stay
@@ -48,7 +53,7 @@ func toTree(v any) (map[string]any, error) {
 }
 
 func buildTrees(d *Data, now time.Time) (*trees, error) {
-	t := &trees{byID: map[string]map[string]any{}}
+	t := &trees{byID: map[string]any{}, listings: map[listingKey]*listing{}}
 	var err error
 	conv := func(v any) map[string]any {
 		if err != nil {
@@ -90,38 +95,24 @@ func buildTrees(d *Data, now time.Time) (*trees, error) {
 			}
 		}
 	}
-	for _, o := range d.Orders {
-		om := index(conv(o))
-		t.orders = append(t.orders, om)
-		if om == nil {
+	docs, derr := orderDocs(d)
+	if derr != nil && err == nil {
+		err = derr
+	}
+	t.orders = make([]any, 0, len(docs))
+	for i, od := range docs {
+		if od.doc == nil {
 			continue
 		}
-		for k, v := range orderDerived(o) {
-			if _, given := om[k]; !given {
-				om[k] = v
-			}
+		t.orders = append(t.orders, od.doc)
+		if id := d.Orders[i].ID; id != "" {
+			t.byID[id] = od.doc
 		}
-		if sls := asList(om["shippingLines"]); len(sls) > 0 && om["shippingLine"] == nil {
-			om["shippingLine"] = sls[0]
+		for _, id := range od.lineIDs {
+			t.byID[id] = &lazyChild{parent: od.doc, field: "lineItems", id: id}
 		}
-		if dev := registerFor(d, o); dev != "" {
-			for _, tx := range asList(om["transactions"]) {
-				if m, ok := tx.(map[string]any); ok && m["location"] != nil {
-					m["device"] = map[string]any{"id": dev}
-				}
-			}
-		}
-		if lis, ok := om["lineItems"].([]any); ok {
-			for _, li := range lis {
-				index(li.(map[string]any))
-			}
-		}
-		if rfs, ok := om["refunds"].([]any); ok {
-			for _, r := range rfs {
-				rm := r.(map[string]any)
-				rm["order"] = map[string]any{"id": o.ID, "name": o.Name}
-				index(rm)
-			}
+		for _, id := range od.refundIDs {
+			t.byID[id] = &lazyChild{parent: od.doc, field: "refunds", id: id}
 		}
 	}
 	for _, p := range d.Payouts {
