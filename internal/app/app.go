@@ -248,11 +248,7 @@ func (a *App) Close(ctx context.Context) error {
 
 // SetShopifyToken stores a shop's Admin API token, encrypted and bound to the shop.
 func (a *App) SetShopifyToken(ctx context.Context, shop *shopqb.Shop, token string) error {
-	ct, err := a.Box.Seal([]byte(token), secret.Bind(shop.Domain, SecretShopifyToken))
-	if err != nil {
-		return err
-	}
-	return a.Store.PutSecret(ctx, shop.ID, SecretShopifyToken, ct)
+	return a.sealShopSecret(ctx, shop, SecretShopifyToken, []byte(token))
 }
 
 // shopifySource opens the Admin API client for a shop.
@@ -341,16 +337,12 @@ func (s shopifySource) PurchaseOrders(ctx context.Context, fn func(*shopify.Purc
 // message pointing to the archive import instead of failing the sync.
 func (s shopifySource) stockyPurchaseOrders(ctx context.Context, fn func(*shopify.PurchaseOrder) error) string {
 	a := s.app
-	ct, err := a.Store.Secret(ctx, s.shop.ID, SecretStockyKey)
+	key, err := a.openShopSecret(ctx, s.shop, SecretStockyKey)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return ""
 	}
 	if err != nil {
 		return "Stocky: " + err.Error()
-	}
-	key, err := a.Box.Open(ct, secret.Bind(s.shop.Domain, SecretStockyKey))
-	if err != nil {
-		return "Stocky: the stored key cannot be decrypted (wrong SHOPQB_SECRET_KEY?)"
 	}
 	storeName := s.shop.Domain
 	if v, err := a.Store.KV(ctx, s.shop.ID, KVStockyStore); err == nil && len(v) > 0 {

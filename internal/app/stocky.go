@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/secret"
 )
 
 // SetStockyKey stores a shop's Stocky API key, sealed and bound to the shop
@@ -22,15 +21,8 @@ func (a *App) SetStockyKey(ctx context.Context, shop *shopqb.Shop, storeName, ke
 	if storeName == "" {
 		storeName = shop.Domain
 	}
-	ct, err := a.Box.Seal([]byte(key), secret.Bind(shop.Domain, SecretStockyKey))
-	if err != nil {
-		return fmt.Errorf("seal the Stocky key of %s: %w", shop.Domain, err)
-	}
 	if err := a.Store.PutKV(ctx, shop.ID, KVStockyStore, []byte(storeName)); err != nil {
 		return fmt.Errorf("store the Stocky store name of %s: %w", shop.Domain, err)
 	}
-	if err := a.Store.PutSecret(ctx, shop.ID, SecretStockyKey, ct); err != nil {
-		return fmt.Errorf("store the Stocky key of %s: %w", shop.Domain, err)
-	}
-	return nil
+	return a.sealShopSecret(ctx, shop, SecretStockyKey, []byte(key))
 }

@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
@@ -30,16 +28,12 @@ func (a *App) webhookHandler() http.Handler {
 			}
 			var out [][]byte
 			for _, name := range []string{SecretWebhook, SecretWebhookPrevious} {
-				ct, err := a.Store.Secret(ctx, shop.ID, name)
+				pt, err := a.openShopSecret(ctx, shop, name)
 				if errors.Is(err, shopqb.ErrNotFound) {
 					continue
 				}
 				if err != nil {
 					return nil, err
-				}
-				pt, err := a.Box.Open(ct, secret.Bind(shop.Domain, name))
-				if err != nil {
-					return nil, fmt.Errorf("webhook secret of %s: %w", domain, err)
 				}
 				out = append(out, pt)
 			}
@@ -79,23 +73,12 @@ func (a *App) webhookHandler() http.Handler {
 // current one is kept as the previous one so deliveries signed during the
 // rotation still verify.
 func (a *App) SetWebhookSecret(ctx context.Context, shop *shopqb.Shop, secretText string) error {
-	if cur, err := a.Store.Secret(ctx, shop.ID, SecretWebhook); err == nil {
-		pt, err := a.Box.Open(cur, secret.Bind(shop.Domain, SecretWebhook))
-		if err == nil {
-			prev, err := a.Box.Seal(pt, secret.Bind(shop.Domain, SecretWebhookPrevious))
-			if err != nil {
-				return err
-			}
-			if err := a.Store.PutSecret(ctx, shop.ID, SecretWebhookPrevious, prev); err != nil {
-				return err
-			}
+	if cur, err := a.openShopSecret(ctx, shop, SecretWebhook); err == nil {
+		if err := a.sealShopSecret(ctx, shop, SecretWebhookPrevious, cur); err != nil {
+			return err
 		}
 	}
-	ct, err := a.Box.Seal([]byte(secretText), secret.Bind(shop.Domain, SecretWebhook))
-	if err != nil {
-		return err
-	}
-	return a.Store.PutSecret(ctx, shop.ID, SecretWebhook, ct)
+	return a.sealShopSecret(ctx, shop, SecretWebhook, []byte(secretText))
 }
 
 // handleWebhook is the webhook job: order and refund changes trigger a sync
