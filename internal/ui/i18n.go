@@ -234,4 +234,3 @@ func (l *localizer) DateString(s string) string {
 
 // Number groups an integer for the language.
 func (l *localizer) Number(n int) string { return l.printer.Sprint(number.Decimal(n)) }
-

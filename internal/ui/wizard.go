@@ -12,11 +12,11 @@ import (
 
 // stepItem is one entry of the step list at the top of every wizard page.
 type stepItem struct {
-	Step                    setup.Step
-	Num                     int
-	Label, Mark, StateText  string
-	State                   string // done, current, todo
-	Href                    string
+	Step                   setup.Step
+	Num                    int
+	Label, Mark, StateText string
+	State                  string // done, current, todo
+	Href                   string
 }
 
 // unseenCodes are the Web Connector messages shopqb cannot see itself
