@@ -51,7 +51,9 @@ func (a *App) setupShopify(ctx context.Context, shop *shopqb.Shop) (setup.Shopif
 // engine's rules until internal/shopadmin lands, so no rule is copied here.
 type shopAdmin struct{ a *App }
 
-func (s shopAdmin) Shop(ctx context.Context, id int64) (*shopqb.Shop, error) { return s.a.Store.ShopByID(ctx, id) }
+func (s shopAdmin) Shop(ctx context.Context, id int64) (*shopqb.Shop, error) {
+	return s.a.Store.ShopByID(ctx, id)
+}
 func (s shopAdmin) RotateAppToken(ctx context.Context, id int64, actor string) (string, error) {
 	return s.a.Engine.RotateToken(ctx, id, actor)
 }
