@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/setup"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/stocky"
 	"github.com/shopqb/shopqb/internal/web"
@@ -21,7 +21,7 @@ func (a *App) Setup(webConnectorURL string) (*setup.Service, error) {
 		webConnectorURL = a.URL + "/qbwc"
 	}
 	return setup.New(setup.Config{
-		Admin:           shopAdmin{a},
+		Admin:           shopAdmin{Service: a.Admin, a: a},
 		QuickBooks:      a.Engine,
 		Shopify:         a.setupShopify,
 		Stocky:          stockyTester{a},
@@ -47,51 +47,16 @@ func (a *App) setupShopify(ctx context.Context, shop *shopqb.Shop) (setup.Shopif
 		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP})
 }
 
-// shopAdmin is the shop administration the wizard calls. It forwards to the
-// engine's rules until internal/shopadmin lands, so no rule is copied here.
-type shopAdmin struct{ a *App }
+// shopAdmin is the shop administration the wizard calls: internal/shopadmin,
+// plus the reads it does not offer (the shop, who started it) and the
+// engine's purchase-order import.
+type shopAdmin struct {
+	*shopadmin.Service
+	a *App
+}
 
 func (s shopAdmin) Shop(ctx context.Context, id int64) (*shopqb.Shop, error) {
 	return s.a.Store.ShopByID(ctx, id)
-}
-func (s shopAdmin) RotateAppToken(ctx context.Context, id int64, actor string) (string, error) {
-	return s.a.Engine.RotateToken(ctx, id, actor)
-}
-
-// AppTokenCreatedAt is the latest rotation in the audit log, else the shop's creation.
-func (s shopAdmin) AppTokenCreatedAt(ctx context.Context, id int64) (*time.Time, error) {
-	entries, err := s.a.Store.Audit(ctx, id, 200)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if e.Action == "token_rotated" {
-			at := e.At
-			return &at, nil
-		}
-	}
-	shop, err := s.a.Store.ShopByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	at := shop.CreatedAt
-	return &at, nil
-}
-
-func (s shopAdmin) UpdateSettings(ctx context.Context, id int64, actor string, set shopqb.Settings) error {
-	return s.a.Engine.UpdateSettings(ctx, id, actor, set)
-}
-
-func (s shopAdmin) SetStockyKey(ctx context.Context, id int64, actor, storeName, key string) error {
-	shop, err := s.a.Store.ShopByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.a.SetStockyKey(ctx, shop, storeName, key); err != nil {
-		return err
-	}
-	_ = s.a.Store.AddAudit(ctx, id, actor, "stocky_key_set", "")
-	return nil
 }
 
 func (s shopAdmin) ImportPurchaseOrders(ctx context.Context, id int64, actor string, pos []shopify.PurchaseOrder) (int, error) {
@@ -102,10 +67,7 @@ func (s shopAdmin) ImportPurchaseOrders(ctx context.Context, id int64, actor str
 	return n, err
 }
 
-func (s shopAdmin) Start(ctx context.Context, id int64, actor string) error {
-	return s.a.Engine.Start(ctx, id, actor)
-}
-
+// StartedBy is the actor of the audit log's start entry.
 func (s shopAdmin) StartedBy(ctx context.Context, id int64) (string, error) {
 	entries, err := s.a.Store.Audit(ctx, id, 500)
 	if err != nil {
@@ -127,7 +89,7 @@ func (t stockyTester) CountPurchaseOrders(ctx context.Context, shop *shopqb.Shop
 		storeName = shop.Domain
 	}
 	base := ""
-	if v, err := t.a.Store.KV(ctx, shop.ID, KVStockyURL); err == nil {
+	if v, err := t.a.Store.KV(ctx, shop.ID, shopadmin.KVStockyURL); err == nil {
 		base = string(v)
 	} else if !errors.Is(err, shopqb.ErrNotFound) {
 		return 0, err

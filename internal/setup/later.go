@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/stocky"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // everyMinutes is the Web Connector interval written into the .qwc.
@@ -85,8 +85,7 @@ func (s *Service) SaveSchedule(ctx context.Context, shopID int64, actor string, 
 		settings.Schedule = "daily " + hhmm
 	}
 	if err := s.cfg.Admin.UpdateSettings(ctx, shopID, actor, settings); err != nil {
-		var invalid *syncengine.InvalidSettingsError
-		if errors.As(err, &invalid) {
+		if shopqb.ErrorCode(err) == shopqb.EInvalid {
 			return s.scheduleAfterError(ctx, shop, hhmm)
 		}
 		return nil, nil, err
@@ -234,8 +233,7 @@ func (s *Service) SaveModes(ctx context.Context, shopID int64, actor string, mod
 		return v, problems, nil
 	}
 	if err := s.cfg.Admin.UpdateSettings(ctx, shopID, actor, next); err != nil {
-		var invalid *syncengine.InvalidSettingsError
-		if errors.As(err, &invalid) {
+		if shopqb.ErrorCode(err) == shopqb.EInvalid {
 			return v, []FieldError{{Field: "modes", Msg: msg("setup.modes.bad_mode")}}, nil
 		}
 		return nil, nil, err
@@ -415,7 +413,7 @@ func (s *Service) Start(ctx context.Context, shopID int64, actor, startDate stri
 		}
 	}
 	err = s.cfg.Admin.Start(ctx, shopID, actor)
-	var refused *syncengine.StartRefusedError
+	var refused *shopadmin.StartRefusedError
 	switch {
 	case err == nil:
 		return nil, nil

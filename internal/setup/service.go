@@ -20,12 +20,12 @@ type ShopAdmin interface {
 	Shop(ctx context.Context, shopID int64) (*shopqb.Shop, error)
 	RotateAppToken(ctx context.Context, shopID int64, actor string) (string, error)
 	AppTokenCreatedAt(ctx context.Context, shopID int64) (*time.Time, error)
-	// UpdateSettings validates and stores settings (*syncengine.InvalidSettingsError when they are not valid).
+	// UpdateSettings validates and stores settings (an error of code shopqb.EInvalid when they are not valid).
 	UpdateSettings(ctx context.Context, shopID int64, actor string, s shopqb.Settings) error
 	SetStockyKey(ctx context.Context, shopID int64, actor, storeName, key string) error
 	ImportPurchaseOrders(ctx context.Context, shopID int64, actor string, pos []shopify.PurchaseOrder) (int, error)
-	// Start runs the dry check and locks the settings: *syncengine.StartRefusedError
-	// with the problems, or an error wrapping syncengine.ErrAlreadyStarted.
+	// Start runs the dry check and locks the settings: *shopadmin.StartRefusedError
+	// with the problems, or an error wrapping shopqb.ErrAlreadyStarted.
 	Start(ctx context.Context, shopID int64, actor string) error
 	// StartedBy is the actor of the one-time start ("" when unknown).
 	StartedBy(ctx context.Context, shopID int64) (string, error)

@@ -14,6 +14,7 @@ import (
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/qbdsim"
 	"github.com/shopqb/shopqb/internal/setup"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 	"github.com/shopqb/shopqb/internal/testenv"
@@ -57,15 +58,13 @@ func newStack(t *testing.T, backend string, edition qbdsim.Edition, simOpts shop
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close(context.Background()) })
-	shop := &shopqb.Shop{Domain: domain, Name: "Setup Test", TimeZone: "Asia/Seoul", Currency: "USD", ShopifyAuth: "static", ShopifyURL: srv.URL}
-	token, err := a.Engine.NewShop(ctx, shop)
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: domain, Name: "Setup Test", TimeZone: "Asia/Seoul", Currency: "USD",
+		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: srv.URL, ShopifyToken: "shpat_setup"}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetShopifyToken(ctx, shop, "shpat_setup"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.PutKV(ctx, shop.ID, app.KVStockyURL, []byte(srv.URL)); err != nil {
+	shop, token := reg.Shop, reg.AppToken
+	if err := a.Store.PutKV(ctx, shop.ID, shopadmin.KVStockyURL, []byte(srv.URL)); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := a.Setup("")
@@ -364,7 +363,7 @@ func TestPurchasingStocky(t *testing.T) {
 			if ok := tc.want == "setup.purchasing.stocky_ok"; ok != (len(fe) == 0) || ok != v.StockyKeySet || ok != v.Passed && !v.NativeReadable {
 				t.Fatalf("field errors %+v, key set %v", fe, v.StockyKeySet)
 			}
-			if _, err := s.app.Store.Secret(s.ctx, s.shop.ID, app.SecretStockyKey); (err == nil) != (tc.want == "setup.purchasing.stocky_ok") {
+			if _, err := s.app.Store.Secret(s.ctx, s.shop.ID, shopadmin.SecretStockyKey); (err == nil) != (tc.want == "setup.purchasing.stocky_ok") {
 				t.Fatalf("key stored: %v", err)
 			}
 		})
