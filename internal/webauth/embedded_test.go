@@ -381,4 +381,3 @@ func mustDecodeSig(t *testing.T, s string) []byte {
 	}
 	return b
 }
-
