@@ -29,3 +29,10 @@ type Session struct {
 	// ExpiresAt is the absolute end, whatever the activity.
 	ExpiresAt time.Time
 }
+
+// ShopRef names a shop in a list (the shops a user may see).
+type ShopRef struct {
+	ID     int64
+	Domain string
+	Name   string
+}

@@ -278,3 +278,33 @@ func (db *DB) TakeLoginLink(ctx context.Context, tokenHash []byte, now time.Time
 	}
 	return userID, nil
 }
+
+// VisibleShops lists, by name then id, a page of the shops the user may see
+// (an operator every shop, anyone else the granted ones) and how many there
+// are in all.
+func (db *DB) VisibleShops(ctx context.Context, userID int64, offset, limit int) ([]shopqb.ShopRef, int, error) {
+	const visible = `FROM shops s WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.operator)
+		OR EXISTS (SELECT 1 FROM user_shops g WHERE g.user_id = ? AND g.shop_id = s.id)`
+	var total int
+	if err := db.queryRow(ctx, db.sql, "SELECT COUNT(*) "+visible, userID, userID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("shops of user %d: %w", userID, err)
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.query(ctx, db.sql, "SELECT s.id, s.domain, s.name "+visible+" ORDER BY s.name, s.id LIMIT ? OFFSET ?",
+		userID, userID, limit, max(offset, 0))
+	if err != nil {
+		return nil, 0, fmt.Errorf("shops of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []shopqb.ShopRef
+	for rows.Next() {
+		var r shopqb.ShopRef
+		if err := rows.Scan(&r.ID, &r.Domain, &r.Name); err != nil {
+			return nil, 0, fmt.Errorf("shops of user %d: %w", userID, err)
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

@@ -62,6 +62,12 @@ func TestUsersGrantsAndSessions(t *testing.T) {
 		if ids, err := db.UserShopIDs(ctx, kim.ID); err != nil || len(ids) != 1 || ids[0] != a {
 			t.Fatalf("UserShopIDs = %v %v", ids, err)
 		}
+		if refs, n, err := db.VisibleShops(ctx, kim.ID, 0, 10); err != nil || n != 1 || len(refs) != 1 || refs[0].ID != a || refs[0].Domain != "a.myshopify.com" {
+			t.Fatalf("VisibleShops(kim) = %v %d %v", refs, n, err)
+		}
+		if refs, n, err := db.VisibleShops(ctx, op.ID, 1, 10); err != nil || n != 2 || len(refs) != 1 || refs[0].ID != b {
+			t.Fatalf("VisibleShops(operator, second page) = %v %d %v", refs, n, err)
+		}
 		if err := db.RevokeShop(ctx, kim.ID, a); err != nil {
 			t.Fatal(err)
 		}

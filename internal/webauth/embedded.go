@@ -116,6 +116,11 @@ func (e *EmbeddedAuth) APIKey() string { return e.apiKey }
 // token's shop and next sees the Principal.
 func (e *EmbeddedAuth) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == e.BouncePath() && r.Method == http.MethodGet {
+			// The bounce page is how a page without a token gets one.
+			e.ServeBounce(w, r)
+			return
+		}
 		ctx := r.Context()
 		raw, document := sessionTokenOf(r)
 		if raw == "" {

@@ -95,7 +95,7 @@ func newEmbedded(t *testing.T, managed bool) *embeddedFixture {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /app/auth/session-token", f.auth.ServeBounce)
+	// The bounce page is served by Require itself.
 	mux.Handle("/app/", f.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.ran++
 		p := FromContext(r.Context())

@@ -20,18 +20,18 @@ const (
 	maxLoginDelay      = 8 * time.Second
 )
 
-// TooManyAttemptsError refuses a login without looking at the password.
-type TooManyAttemptsError struct {
+// RateLimitError refuses a login without looking at the password.
+type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
 // Seconds is RetryAfter rounded up to whole seconds, for the page.
-func (e *TooManyAttemptsError) Seconds() int {
+func (e *RateLimitError) Seconds() int {
 	s := int((e.RetryAfter + time.Second - 1) / time.Second)
 	return max(s, 1)
 }
 
-func (e *TooManyAttemptsError) Error() string {
+func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("too many attempts, try again in %d s", e.Seconds())
 }
 
@@ -71,9 +71,9 @@ func (l *limiter) before(ctx context.Context, email, ip string) error {
 	}
 	switch {
 	case nAcct >= maxAccountFailures:
-		return &TooManyAttemptsError{RetryAfter: oldestAcct.Add(loginWindow).Sub(now)}
+		return &RateLimitError{RetryAfter: oldestAcct.Add(loginWindow).Sub(now)}
 	case nAddr >= maxAddressFailures:
-		return &TooManyAttemptsError{RetryAfter: oldestAddr.Add(loginWindow).Sub(now)}
+		return &RateLimitError{RetryAfter: oldestAddr.Add(loginWindow).Sub(now)}
 	}
 	if d := loginDelay(max(nAcct, nAddr)); d > 0 {
 		return l.sleep(ctx, d)

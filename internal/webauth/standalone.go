@@ -51,7 +51,7 @@ const CSRFHeader = "X-CSRF-Token"
 // so the page cannot be used to find out who has an account.
 var (
 	ErrBadCredentials = errors.New("the e-mail or the password is wrong")
-	ErrCSRF           = errors.New("the form expired or did not come from this site: reload the page and try again")
+	ErrBadCSRF        = errors.New("the form expired or did not come from this site: reload the page and try again")
 )
 
 // StandaloneConfig configures the self-hosted login.
@@ -141,9 +141,16 @@ func (s *StandaloneAuth) HomePath() string { return s.prefix + "/" }
 // page with next set to where it was going. An unsafe method (POST, PUT,
 // PATCH, DELETE) must carry the session's CSRF token in the csrf_token
 // field or the X-CSRF-Token header: otherwise the answer is 403 and next
-// never runs. The request's Principal is set for next.
+// never runs. The request's Principal is set for next. GET
+// LoginLinkPath() is served here too (ServeLoginLink), so mounting Require
+// over the whole tree is enough.
 func (s *StandaloneAuth) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == s.LoginLinkPath() && r.Method == http.MethodGet {
+			// A login link is how one gets a session: it cannot need one.
+			s.ServeLoginLink(w, r)
+			return
+		}
 		SetStandaloneHeaders(w.Header())
 		w.Header().Set("Cache-Control", "private, no-store")
 		ctx := r.Context()
@@ -232,7 +239,7 @@ func (s *StandaloneAuth) Public(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		SetStandaloneHeaders(w.Header())
 		w.Header().Set("Cache-Control", "no-store")
-		if !safeMethod(r.Method) && !s.loginCSRFValid(r) {
+		if !safeMethod(r.Method) && !s.loginCSRFValid(r, requestCSRF(r)) {
 			http.Error(w, "Forbidden: the form's security token is missing or wrong. Reload the login page and try again.", http.StatusForbidden)
 			return
 		}
@@ -242,18 +249,18 @@ func (s *StandaloneAuth) Public(next http.Handler) http.Handler {
 
 // LoginCSRF returns the token the login form carries in csrf_token,
 // setting the pre-session cookie it is checked against when there is none.
-func (s *StandaloneAuth) LoginCSRF(w http.ResponseWriter, r *http.Request) string {
+func (s *StandaloneAuth) LoginCSRF(w http.ResponseWriter, r *http.Request) (string, error) {
 	if raw, ok := s.loginSecret(r); ok {
-		return derive(raw, "shopqb login csrf v1")
+		return derive(raw, "shopqb login csrf v1"), nil
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		panic("webauth: crypto/rand failed: " + err.Error())
+		return "", fmt.Errorf("login form token: %w", err)
 	}
 	s.setCookie(w, s.cookie+loginCookieSuffix, base64.RawURLEncoding.EncodeToString(raw), 2*time.Hour)
 	// Later handlers of this same request (the page's template) see it too.
 	r.AddCookie(&http.Cookie{Name: s.cookie + loginCookieSuffix, Value: base64.RawURLEncoding.EncodeToString(raw)})
-	return derive(raw, "shopqb login csrf v1")
+	return derive(raw, "shopqb login csrf v1"), nil
 }
 
 func (s *StandaloneAuth) loginSecret(r *http.Request) ([]byte, bool) {
@@ -265,21 +272,21 @@ func (s *StandaloneAuth) loginSecret(r *http.Request) ([]byte, bool) {
 	return raw, err == nil && len(raw) == 32
 }
 
-func (s *StandaloneAuth) loginCSRFValid(r *http.Request) bool {
+func (s *StandaloneAuth) loginCSRFValid(r *http.Request, presented string) bool {
 	raw, ok := s.loginSecret(r)
-	return ok && tokenMatches(requestCSRF(r), derive(raw, "shopqb login csrf v1"))
+	return ok && tokenMatches(presented, derive(raw, "shopqb login csrf v1"))
 }
 
-// Login checks the login form's CSRF token, the rate limit and the
-// password, and on success starts a new session (a new id, whatever came
-// before) and sets its cookie; the caller then redirects to
-// LocalPath(next, s.HomePath()). It returns ErrCSRF, a
-// *TooManyAttemptsError (say "try again in N s"), ErrBadCredentials, or
-// another error (the database) to log.
-func (s *StandaloneAuth) Login(w http.ResponseWriter, r *http.Request, email, password string) error {
+// Login checks the login form's CSRF token (csrf, the form's csrf_token),
+// the rate limit and the password, and on success starts a new session (a
+// new id, whatever came before) and sets its cookie; the caller then
+// redirects to LocalPath(next, s.HomePath()). It returns ErrBadCSRF, a
+// *RateLimitError (say "try again in N s"), ErrBadCredentials, or another
+// error (the database) to log.
+func (s *StandaloneAuth) Login(w http.ResponseWriter, r *http.Request, email, password, csrf string) error {
 	ctx := r.Context()
-	if !s.loginCSRFValid(r) {
-		return ErrCSRF
+	if !s.loginCSRFValid(r, csrf) {
+		return ErrBadCSRF
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	ip := s.ip(r)
@@ -356,6 +363,16 @@ func (s *StandaloneAuth) Logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.store.DeleteSession(r.Context(), sess.IDHash)
+}
+
+// Shops lists a page of the shops p may see and how many there are: for
+// a standalone user the granted ones (every shop for an operator), for an
+// embedded principal none (its one shop is the token's).
+func (s *StandaloneAuth) Shops(ctx context.Context, p *Principal, offset, limit int) ([]shopqb.ShopRef, int, error) {
+	if p == nil || p.Mode != Standalone || p.UserID == 0 {
+		return nil, 0, nil
+	}
+	return s.store.VisibleShops(ctx, p.UserID, offset, limit)
 }
 
 // NewLoginLink makes a one-time login link for the user, valid for

@@ -15,6 +15,8 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *shopqb.User) error
 	// UserCanSee: an operator sees every shop, anyone else the shops granted.
 	UserCanSee(ctx context.Context, userID, shopID int64) (bool, error)
+	// VisibleShops is a page of the shops UserCanSee allows, and how many there are.
+	VisibleShops(ctx context.Context, userID int64, offset, limit int) ([]shopqb.ShopRef, int, error)
 
 	CreateSession(ctx context.Context, s *shopqb.Session) error
 	SessionByHash(ctx context.Context, idHash []byte) (*shopqb.Session, error) // shopqb.ErrNotFound
