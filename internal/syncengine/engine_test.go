@@ -47,12 +47,8 @@ type shopRig struct {
 
 func (r *rig) addShop(t *testing.T, domain string, opts qbdsim.CompanyOptions) *shopRig {
 	t.Helper()
-	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: domain, TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
-	tok, err := r.eng.NewShop(ctx, shop)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := register(t, r.db, r.eng, shop)
 	if opts.Name == "" {
 		opts = qbdsim.CompanyOptions{Edition: qbdsim.Enterprise, Name: domain, FilePath: `C:\QB\` + domain + `.qbw`, SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true}
 	}
@@ -169,7 +165,7 @@ func TestAuthenticateAnswers(t *testing.T) {
 			t.Errorf("nothing due: %q, want none", res.AuthStatus)
 		}
 		// A sync filling the outbox right now: busy, with a postpone.
-		run := &store.SyncRun{ShopID: s.shop.ID, Trigger: "test", StartedAt: time.Now(), Status: "running"}
+		run := &shopqb.SyncRun{ShopID: s.shop.ID, Trigger: "test", StartedAt: time.Now(), Status: "running"}
 		if err := r.db.CreateSyncRun(ctx, run); err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +204,7 @@ func TestPreflightRefusesTaxedDefault(t *testing.T) {
 	shop, _ := r.db.ShopByID(context.Background(), s.shop.ID)
 	shop.Settings.StartDate = "2026-11-01"
 	_ = r.db.UpdateShop(context.Background(), shop)
-	if err := r.eng.Start(context.Background(), s.shop.ID, "test"); err == nil || !strings.Contains(err.Error(), "0%") {
+	if err := admin(r.db, r.eng).Start(context.Background(), s.shop.ID, "test"); err == nil || !strings.Contains(err.Error(), "0%") {
 		t.Errorf("start: %v", err)
 	}
 }
@@ -284,7 +280,7 @@ func TestErrorClasses(t *testing.T) {
 // for the clock moving on between Web Connector polls.
 func forceRetryNow(t *testing.T, r *rig, shopID int64) {
 	t.Helper()
-	ps, err := r.db.ListPostings(context.Background(), store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}})
+	ps, err := r.db.ListPostings(context.Background(), shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
 	"github.com/shopqb/shopqb/internal/secret"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 var _ qbwc.Service = (*Engine)(nil)
@@ -79,6 +78,11 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 		return qbwc.AuthResult{}, fmt.Errorf("authenticate %q: %w", user, err)
 	}
 	if shop == nil || !secret.CheckAppToken(shop.AppTokenHash, password) {
+		if shop != nil {
+			// The right user with a wrong token: the merchant pasted an old
+			// token or none. Only the fact is kept, never the password.
+			e.recordConnection(ctx, shop.ID, Connection{State: ConnBadPassword}, false)
+		}
 		e.slowDown(ctx, user, now)
 		// The user name is not secret (it is in the .qwc); the token never leaves this function.
 		e.log.Warn("web connector authentication failed", "user", user)
@@ -114,11 +118,20 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 		return qbwc.AuthResult{}, err
 	}
 	if !due {
+		// Nothing to ask QuickBooks, so nothing new is learnt of it; only a
+		// password that was wrong before is known to be right now.
+		prev, _ := e.Connection(ctx, shop.ID)
+		next := *prev
+		if prev.State == ConnBadPassword || prev.State == ConnWaiting {
+			next = Connection{State: ConnConnected}
+		}
+		e.recordConnection(ctx, shop.ID, next, true)
 		return qbwc.AuthResult{Ticket: ticket, Status: "none"}, nil
 	}
+	e.recordConnection(ctx, shop.ID, Connection{State: ConnReached}, true)
 	st := session{Phase: "hcp", Started: now, Batch: 10}
 	raw, _ := json.Marshal(st)
-	t := &store.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
+	t := &shopqb.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
 	if err := e.store.CreateTicket(ctx, t); err != nil {
 		return qbwc.AuthResult{}, fmt.Errorf("authenticate: create ticket: %w", err)
 	}
@@ -135,7 +148,7 @@ func (e *Engine) syncRunning(ctx context.Context, shopID int64) (bool, error) {
 		return false, err
 	}
 	// A run stuck in "running" for an hour died with its process; don't block on it.
-	return len(runs) > 0 && runs[0].Status == "running" && e.now().Sub(runs[0].StartedAt) < time.Hour, nil
+	return len(runs) > 0 && runs[0].Status == shopqb.RunRunning && e.now().Sub(runs[0].StartedAt) < time.Hour, nil
 }
 
 // slowDown delays a failed authentication in proportion to recent failures
@@ -166,6 +179,8 @@ func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) 
 	} else if len(pre.Problems) > 0 && shop.StartedAt == nil {
 		// The merchant may have fixed QuickBooks: look again.
 		return true, nil
+	} else if e.recheckPending(ctx, shop.ID) {
+		return true, nil
 	}
 	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
 	if err != nil {
@@ -189,7 +204,7 @@ func (e *Engine) readyExists(ctx context.Context, shopID int64, now time.Time) (
 // QuickBooks may or may not have them, so they are asked about, never re-sent blindly.
 func (e *Engine) markInDoubt(ctx context.Context, shopID int64) error {
 	for {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent}, Limit: 500})
+		ps, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent}, Limit: 500})
 		if err != nil {
 			return fmt.Errorf("find sent postings: %w", err)
 		}
@@ -207,7 +222,7 @@ func (e *Engine) markInDoubt(ctx context.Context, shopID int64) error {
 }
 
 // loadSession reads a live ticket and its shop.
-func (e *Engine) loadSession(ctx context.Context, ticket string) (*store.Ticket, *session, *shopqb.Shop, error) {
+func (e *Engine) loadSession(ctx context.Context, ticket string) (*shopqb.Ticket, *session, *shopqb.Shop, error) {
 	t, err := e.store.Ticket(ctx, ticket)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("ticket %.8s: %w", ticket, err)
@@ -227,7 +242,7 @@ func (e *Engine) loadSession(ctx context.Context, ticket string) (*store.Ticket,
 	return t, &st, shop, nil
 }
 
-func (e *Engine) saveSession(ctx context.Context, t *store.Ticket, st *session) error {
+func (e *Engine) saveSession(ctx context.Context, t *shopqb.Ticket, st *session) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -382,6 +397,7 @@ func (e *Engine) ConnectionError(ctx context.Context, ticket, hresult, message s
 	now := e.now()
 	t.ClosedAt = &now
 	_ = e.saveSession(ctx, t, st)
+	e.recordConnection(ctx, shop.ID, Connection{State: ConnQBError, HRESULT: c.Code, Message: message}, false)
 	e.log.Warn("web connector connection error", "shop", shop.Domain, "hresult", hresult, "message", message)
 	_ = e.store.AddAudit(ctx, shop.ID, "web-connector", "connection_error", st.LastError)
 	return "done", nil

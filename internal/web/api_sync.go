@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // apiPreflight shows what shopqb learned about the company file on the Web
@@ -20,7 +18,7 @@ func (s *server) apiPreflight(w http.ResponseWriter, r *http.Request) {
 	}
 	pre, err := s.cfg.Engine.LoadPreflight(r.Context(), shop.ID)
 	if errors.Is(err, shopqb.ErrNotFound) {
-		writeError(w, http.StatusNotFound, enginePreflightMissing+" (add the .qwc to the Web Connector and run it)")
+		writeError(w, http.StatusNotFound, shopqb.NoPreflight)
 		return
 	}
 	if err != nil {
@@ -30,7 +28,7 @@ func (s *server) apiPreflight(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pre)
 }
 
-// apiStart is the one-time start: Engine.Start checks the settings against
+// apiStart is the one-time start: shopadmin's Start checks the settings against
 // the preflight and locks the start date and the modes. A refusal is a 422
 // listing every problem, so the merchant can fix them all in one pass.
 func (s *server) apiStart(w http.ResponseWriter, r *http.Request) {
@@ -38,12 +36,8 @@ func (s *server) apiStart(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	if err := s.cfg.Engine.Start(r.Context(), shop.ID, apiActor); err != nil {
-		if status, body, ok := startRefusal(err); ok {
-			writeJSON(w, status, body)
-			return
-		}
-		s.internalError(w, r, "start", err)
+	if err := s.cfg.Admin.Start(r.Context(), shop.ID, apiActor); err != nil {
+		s.serviceError(w, r, "start", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "started: syncs now post to QuickBooks; the start date and modes are locked"})
@@ -62,7 +56,7 @@ func (s *server) apiSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if shop.StartedAt == nil {
-		writeError(w, http.StatusConflict, syncengine.ErrNotStarted.Error())
+		writeError(w, http.StatusConflict, shopqb.ErrNotStarted.Error())
 		return
 	}
 	if err := s.cfg.EnqueueSync(r.Context(), shop.ID); err != nil {
@@ -84,24 +78,24 @@ func (s *server) apiRetry(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	n, err := s.cfg.Engine.RetryFailed(r.Context(), shop.ID, apiActor)
+	n, err := s.cfg.Admin.RetryFailed(r.Context(), shop.ID, apiActor)
 	if err != nil {
-		s.internalError(w, r, "queue the failed postings again", err)
+		s.serviceError(w, r, "queue the failed postings again", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"queued": n})
 }
 
 type runView struct {
-	ID         int64          `json:"id"`
-	Trigger    string         `json:"trigger"`
-	WindowFrom time.Time      `json:"windowFrom"`
-	WindowTo   time.Time      `json:"windowTo"`
-	StartedAt  time.Time      `json:"startedAt"`
-	FinishedAt *time.Time     `json:"finishedAt,omitempty"`
-	Status     string         `json:"status"`
-	Counts     map[string]int `json:"counts"`
-	Error      string         `json:"error,omitempty"`
+	ID         int64           `json:"id"`
+	Trigger    shopqb.Trigger  `json:"trigger"`
+	WindowFrom time.Time       `json:"windowFrom"`
+	WindowTo   time.Time       `json:"windowTo"`
+	StartedAt  time.Time       `json:"startedAt"`
+	FinishedAt *time.Time      `json:"finishedAt,omitempty"`
+	Status     shopqb.RunState `json:"status"`
+	Counts     map[string]int  `json:"counts"`
+	Error      string          `json:"error,omitempty"`
 }
 
 func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +146,7 @@ func (s *server) apiPostings(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	f := store.PostingFilter{ShopID: shop.ID}
+	f := shopqb.PostingFilter{ShopID: shop.ID}
 	if st := shopqb.PostingState(r.URL.Query().Get("state")); st != "" {
 		if !postingStates[st] {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("state %q: use planned, sent, done, failed or in_doubt", st))
@@ -212,4 +206,16 @@ func (s *server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		out = append(out, auditView{e.At, e.Actor, e.Action, e.Detail})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// syncRefusal maps an error of EnqueueSync to a status and a message; ok is
+// false when the sync itself failed, whose reason the sync history keeps.
+func syncRefusal(err error) (status int, msg string, ok bool) {
+	switch {
+	case errors.Is(err, shopqb.ErrNotStarted):
+		return http.StatusConflict, shopqb.ErrNotStarted.Error(), true
+	case errors.Is(err, shopqb.ErrNotFound):
+		return http.StatusConflict, shopqb.NoPreflight, true
+	}
+	return 0, "", false
 }

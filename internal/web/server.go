@@ -16,26 +16,23 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // Config is what the server serves.
 type Config struct {
+	// Engine serves the Web Connector and answers the preflight.
 	Engine *syncengine.Engine
-	Store  store.API
-	Log    *slog.Logger
+	// Admin is shop administration: registration, credentials, settings,
+	// the start and retries, as every other front door does them.
+	Admin shopqb.ShopAdmin
+	// Store is what the API reads of shops, their outbox and history.
+	Store shopqb.ShopReader
+	Log   *slog.Logger
 	// AdminToken guards /api/; empty disables the API.
 	AdminToken string
 	// EnqueueSync starts a sync (through River when it runs).
 	EnqueueSync func(ctx context.Context, shopID int64) error
-	// SetShopifyToken, SetWebhookSecret and SetStockyKey store a shop's
-	// secrets sealed with the server's key (the App's methods of those
-	// names, which `shopqb admin` calls too). A nil one makes its endpoint
-	// answer 501.
-	SetShopifyToken  func(ctx context.Context, shop *shopqb.Shop, token string) error
-	SetWebhookSecret func(ctx context.Context, shop *shopqb.Shop, secret string) error
-	SetStockyKey     func(ctx context.Context, shop *shopqb.Shop, storeName, key string) error
 	// Webhooks receives Shopify's webhook deliveries (nil: not served).
 	Webhooks http.Handler
 	// ShopifyOAuth serves the app install flow under /shopify/ (install and
@@ -84,7 +81,7 @@ func (s *server) support(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxCollector reports the outbox by shop and state at scrape time.
-type outboxCollector struct{ store store.API }
+type outboxCollector struct{ store shopqb.ShopReader }
 
 var outboxDesc = prometheus.NewDesc("shopqb_postings", "Postings in the outbox by shop and state.", []string{"shop", "state"}, nil)
 
