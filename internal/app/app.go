@@ -23,6 +23,7 @@ import (
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 	"github.com/shopqb/shopqb/internal/web"
+	"github.com/shopqb/shopqb/internal/webauth"
 )
 
 // Config configures an App.
@@ -51,6 +52,14 @@ type Config struct {
 	// install it at /shopify/install. Empty: OAuth is off.
 	ShopifyClientID     string
 	ShopifyClientSecret string
+	// ShopifyPreviousClientSecret is the app's former client secret, still
+	// accepted on session tokens while the secret is rotated.
+	ShopifyPreviousClientSecret string
+	// ManagedInstall lets Shopify-managed installation register shops: a
+	// valid session token of a shop shopqb does not know is exchanged for
+	// its offline token and the shop registered. Off, such a token gets 401
+	// and shops are registered by the operator or /shopify/install.
+	ManagedInstall bool
 	// ShopifyScopes are asked for at install; empty means DefaultShopifyScopes.
 	ShopifyScopes []string
 	// ShopifyShopURL maps a shop domain to its origin during installs (the
@@ -70,6 +79,11 @@ type App struct {
 	Jobs  *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
+	// Standalone authenticates the /console pages (the deployment's users).
+	Standalone *webauth.StandaloneAuth
+	// Embedded authenticates the /app pages with Shopify session tokens;
+	// nil when the deployment has no Shopify app.
+	Embedded *webauth.EmbeddedAuth
 
 	cfg      Config
 	log      *slog.Logger
@@ -101,6 +115,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Source: a.shopifySource, Log: log})
 	a.Engine.Trace = cfg.QBXMLTrace
 	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Engine, Log: log, Now: cfg.Now})
+	if err := a.openWebAuth(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
 			SyncTick: a.tick,
