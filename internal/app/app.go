@@ -131,7 +131,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			},
 			Webhook: a.handleWebhook,
 			Ingest: func(ctx context.Context, shopID int64) error {
-				_, err := a.Engine.Sync(ctx, shopID, "job")
+				_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerJob)
 				if errors.Is(err, syncengine.ErrNotStarted) {
 					return nil // nothing to do until the start; not worth a retry
 				}
@@ -230,7 +230,7 @@ func (a *App) EnqueueSync(ctx context.Context, shopID int64) error {
 		_, err := a.Jobs.EnqueueIngest(ctx, shopID)
 		return err
 	}
-	_, err := a.Engine.Sync(ctx, shopID, "manual")
+	_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerManual)
 	return err
 }
 

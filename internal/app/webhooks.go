@@ -77,7 +77,7 @@ func (a *App) webhookHandler() http.Handler {
 func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 	switch {
 	case strings.HasPrefix(topic, "orders/"), strings.HasPrefix(topic, "refunds/"):
-		_, err := a.Engine.Sync(ctx, shopID, "webhook")
+		_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerWebhook)
 		if errors.Is(err, syncengine.ErrNotStarted) {
 			return nil
 		}

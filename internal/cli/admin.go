@@ -293,7 +293,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	run, err := a.Engine.Sync(ctx, shop.ID, "manual")
+	run, err := a.Engine.Sync(ctx, shop.ID, shopqb.TriggerManual)
 	if err != nil {
 		return err
 	}
@@ -336,7 +336,7 @@ func adminStatus(ctx context.Context, m *Main, args []string) error {
 	for _, r := range runs {
 		fmt.Fprintf(m.Stdout, "  sync %d %s (%s): %s, %v %s\n", r.ID, r.StartedAt.Format("2006-01-02 15:04"), r.Trigger, r.Status, r.Counts, r.Error)
 	}
-	failed, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 50})
+	failed, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 50})
 	if err != nil {
 		return err
 	}

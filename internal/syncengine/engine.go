@@ -108,7 +108,7 @@ func (e *Engine) shopLock(shopID int64) *sync.Mutex {
 }
 
 // ErrNotStarted is returned by Sync before the one-time start.
-var ErrNotStarted = errors.New("the integration has not been started: review the settings and run the start step")
+var ErrNotStarted = shopqb.ErrNotStarted
 
 func wrapNotFound(what string, err error) error {
 	if errors.Is(err, shopqb.ErrNotFound) {

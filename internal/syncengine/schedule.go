@@ -1,11 +1,11 @@
 package syncengine
 
 import (
+	"github.com/shopqb/shopqb"
+
 	"context"
 	"errors"
 	"time"
-
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // Tick runs the syncs that are due: each started shop on a daily schedule
@@ -36,7 +36,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 		if last != nil && !last.StartedAt.Before(due) {
 			continue
 		}
-		if _, err := e.Sync(ctx, s.ID, "schedule"); err != nil {
+		if _, err := e.Sync(ctx, s.ID, shopqb.TriggerSchedule); err != nil {
 			e.log.Error("scheduled sync", "shop", s.Domain, "err", err)
 			errs = append(errs, err)
 		}
@@ -64,13 +64,13 @@ func (e *Engine) scheduledAt(schedule, zone string, now time.Time) (time.Time, e
 
 // lastRealRun is the newest sync run that read and posted, ignoring the
 // start's dry check.
-func (e *Engine) lastRealRun(ctx context.Context, shopID int64) (*store.SyncRun, error) {
+func (e *Engine) lastRealRun(ctx context.Context, shopID int64) (*shopqb.SyncRun, error) {
 	runs, err := e.store.SyncRuns(ctx, shopID, 10)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range runs {
-		if r.Status != "checked" {
+		if r.Status != shopqb.RunChecked {
 			return r, nil
 		}
 	}

@@ -31,7 +31,7 @@ func (e *Engine) TrialRun(ctx context.Context, shopID int64) error {
 	if e.source == nil {
 		return nil
 	}
-	_, err := e.sync(ctx, shopID, "start-check", true)
+	_, err := e.sync(ctx, shopID, shopqb.TriggerStartCheck, true)
 	return err
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // overlap re-reads a little before the watermark: Shopify's updated_at index
@@ -29,14 +28,14 @@ const planChunk = 500
 // Sync reads the shop up to now, plans and fills the outbox. The Web
 // Connector's next session drains it. It is what a scheduled tick, "sync now"
 // and a webhook all end in.
-func (e *Engine) Sync(ctx context.Context, shopID int64, trigger string) (*store.SyncRun, error) {
+func (e *Engine) Sync(ctx context.Context, shopID int64, trigger shopqb.Trigger) (*shopqb.SyncRun, error) {
 	return e.sync(ctx, shopID, trigger, false)
 }
 
 // sync is Sync; a dry sync reads and plans everything but changes neither the
 // outbox nor the watermarks: the start uses it to refuse settings QuickBooks
 // could not hold (the 14,500 list limit) before they are locked.
-func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry bool) (*store.SyncRun, error) {
+func (e *Engine) sync(ctx context.Context, shopID int64, trigger shopqb.Trigger, dry bool) (*shopqb.SyncRun, error) {
 	mu := e.shopLock(shopID)
 	mu.Lock()
 	defer mu.Unlock()
@@ -53,12 +52,12 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		return nil, err
 	}
 	now := e.now()
-	run := &store.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: "running", Counts: map[string]int{}}
+	run := &shopqb.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: shopqb.RunRunning, Counts: map[string]int{}}
 	from, err := e.windowStart(ctx, shop, kvWatermark)
 	if err != nil {
 		return nil, err
 	}
-	if trigger == "schedule" && !from.IsZero() {
+	if trigger == shopqb.TriggerSchedule && !from.IsZero() {
 		if wide := from.Add(overlap - reconcileOverlap); shop.Settings.StartDate == "" || wide.Format("2006-01-02") >= shop.Settings.StartDate {
 			from = wide
 		}
@@ -67,9 +66,9 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	if err := e.store.CreateSyncRun(ctx, run); err != nil {
 		return nil, fmt.Errorf("record sync run: %w", err)
 	}
-	fail := func(err error) (*store.SyncRun, error) {
+	fail := func(err error) (*shopqb.SyncRun, error) {
 		t := e.now()
-		run.FinishedAt, run.Status, run.Error = &t, "failed", err.Error()
+		run.FinishedAt, run.Status, run.Error = &t, shopqb.RunFailed, err.Error()
 		_ = e.store.UpdateSyncRun(ctx, run)
 		return run, err
 	}
@@ -152,7 +151,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	// Purchase orders are few and change in place (receiving): plan them all,
 	// from every source, each time (idempotent).
 	var purchaseOrders []shopify.PurchaseOrder
-	err = e.store.EachLatestSnapshot(ctx, shopID, "purchase_order", func(s *store.Snapshot) error {
+	err = e.store.EachLatestSnapshot(ctx, shopID, "purchase_order", func(s *shopqb.Snapshot) error {
 		var po shopify.PurchaseOrder
 		if err := json.Unmarshal(s.Body, &po); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
@@ -184,7 +183,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		for _, p := range payouts {
 			seen[p.ID] = true
 		}
-		err = e.store.EachLatestSnapshot(ctx, shopID, "payout", func(s *store.Snapshot) error {
+		err = e.store.EachLatestSnapshot(ctx, shopID, "payout", func(s *shopqb.Snapshot) error {
 			if seen[s.GID] {
 				return nil
 			}
@@ -200,7 +199,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		}
 	}
 	var todo []string
-	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *store.Snapshot) error {
+	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *shopqb.Snapshot) error {
 		if !changed[s.GID] && !summary && !firstPlan {
 			return nil
 		}
@@ -286,7 +285,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	}
 	if dry {
 		t := e.now()
-		run.Status, run.FinishedAt = "checked", &t
+		run.Status, run.FinishedAt = shopqb.RunChecked, &t
 		return run, e.store.UpdateSyncRun(ctx, run)
 	}
 	rawNames, _ := json.Marshal(names)
@@ -296,7 +295,7 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	if err := e.store.PutKV(ctx, shopID, kvPlannedOnce, []byte("1")); err != nil {
 		return fail(err)
 	}
-	run.Status = "posting"
+	run.Status = shopqb.RunPosting
 	if err := e.store.UpdateSyncRun(ctx, run); err != nil {
 		return nil, err
 	}
@@ -346,7 +345,7 @@ func (e *Engine) putSnapshot(ctx context.Context, shopID int64, kind, gid string
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}
-	ins, err := e.store.PutSnapshot(ctx, &store.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: e.now()})
+	ins, err := e.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: e.now()})
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}
