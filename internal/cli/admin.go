@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -297,7 +298,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	run, err := a.Engine.Sync(ctx, shop.ID, "manual")
+	run, err := a.Ingest.Sync(ctx, shop.ID, ingest.TriggerManual)
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func (w *world) setup() {
 	if err := a.Engine.Start(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -258,7 +258,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	ctx := context.Background()
 	a := w.apps[0]
 
-	run, err := a.Engine.Sync(ctx, w.shop.ID, "test")
+	run, err := a.Ingest.Sync(ctx, w.shop.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	if err := a.Engine.Start(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	w.drain(100)

@@ -10,13 +10,13 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/qbdsim"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // ReportVersion is bumped only when a field changes meaning or disappears;
@@ -241,7 +241,7 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 	}
 	var in planner.Input
 	in.Shop = *shop
-	in.Company = syncengine.CompanyOf(pre)
+	in.Company = ingest.CompanyOf(pre)
 	in.Variants = map[string]shopify.ProductVariant{}
 	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *store.Snapshot) error {
 		var o shopify.Order

@@ -238,6 +238,9 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	_, err = db.SeenWebhook(ctx, shopID, user+"-hook", user+"-event", now)
 	must(err)
 	must(db.AddAudit(ctx, shopID, "test", "seed", ""))
+	lease, err := db.AcquireSyncLease(ctx, shopID, user, time.Hour)
+	must(err)
+	t.Cleanup(func() { lease.Release(context.Background()) })
 }
 
 // shopRowCounts counts, per table with a shop_id column, the rows of shopID.

@@ -183,8 +183,8 @@ func (e *Engine) Start(ctx context.Context, shopID int64, actor string) error {
 	// Read and plan the shop once without posting: a plan QuickBooks could
 	// not hold (Pro/Premier's 14,500 names or items in detail mode) is
 	// refused now, with the counts, while the modes can still change.
-	if e.source != nil {
-		if _, err := e.sync(ctx, shopID, "start-check", true); err != nil {
+	if e.StartCheck != nil {
+		if _, err := e.StartCheck.CheckStart(ctx, shopID); err != nil {
 			return &StartRefusedError{Problems: []string{err.Error()}, Err: err}
 		}
 	}
@@ -225,43 +225,6 @@ func (e *Engine) Reset(ctx context.Context, shopID int64, actor string) (int, er
 	}
 	_ = e.store.AddAudit(ctx, shopID, actor, "reset", fmt.Sprintf("%d postings archived", n))
 	return n, nil
-}
-
-// relinkAfterReset marks freshly planned postings whose key was archived by a
-// reset as in doubt, so the next session asks QuickBooks before sending.
-func (e *Engine) relinkAfterReset(ctx context.Context, shopID int64, planned []*shopqb.Posting) error {
-	flag, err := e.store.KV(ctx, shopID, kvReset)
-	if errors.Is(err, shopqb.ErrNotFound) || (err == nil && len(flag) == 0) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	archived := map[string]bool{}
-	err = e.store.ArchivedPostings(ctx, shopID, func(p *shopqb.Posting) error {
-		if p.State == shopqb.Done || p.State == shopqb.Sent || p.State == shopqb.InDoubt {
-			archived[p.Key] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read archive: %w", err)
-	}
-	var doubt []*shopqb.Posting
-	for _, pl := range planned {
-		if !archived[pl.Key] {
-			continue
-		}
-		p, err := e.store.PostingByKey(ctx, shopID, pl.Key)
-		if err != nil {
-			return err
-		}
-		if p.State == shopqb.Planned {
-			p.State = shopqb.InDoubt
-			doubt = append(doubt, p)
-		}
-	}
-	return e.store.UpdatePostings(ctx, doubt)
 }
 
 // parseDaily reads "daily HH:MM".

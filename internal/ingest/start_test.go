@@ -1,4 +1,4 @@
-package syncengine_test
+package ingest_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
@@ -38,10 +39,11 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	data := shopifysim.Generate(shopifysim.GeneratorOptions{Seed: 2, Orders: 40, Days: 5, Start: start,
 		Shop: shopifysim.Shop{Domain: "limit.myshopify.com", Currency: "USD", Timezone: "UTC"}})
-	eng := syncengine.New(syncengine.Options{Store: db, Now: func() time.Time { return start.AddDate(0, 0, 7) },
-		Source: func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) {
+	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return start.AddDate(0, 0, 7) },
+		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) {
 			return generatedShop{orders: data.Orders}, nil
 		}})
+	eng := syncengine.New(syncengine.Options{Store: db, StartCheck: ing})
 	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: "limit.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
 	if _, err := eng.NewShop(ctx, shop); err != nil {

@@ -1,0 +1,86 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+// DueSchedules lists the started shops whose daily sync is due: on a
+// "daily HH:MM" schedule, whose last real run began before today's (or,
+// before that time of day, yesterday's) scheduled moment in the shop's zone.
+// The once-a-minute tick enqueues a sync job for each; the Web Connector's
+// 15-minute poll then drains the outbox, so a due sync reaches QuickBooks
+// within 15 minutes.
+func (s *Service) DueSchedules(ctx context.Context) ([]int64, error) {
+	shops, err := s.store.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var due []int64
+	var errs []error
+	for _, shop := range shops {
+		if shop.StartedAt == nil || shop.Settings.Schedule == "" || shop.Settings.Schedule == "manual" {
+			continue
+		}
+		at, err := scheduledAt(shop.Settings.Schedule, shop.TimeZone, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("shop %s: %w", shop.Domain, err))
+			continue
+		}
+		last, err := s.lastRealRun(ctx, shop.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if last == nil || last.StartedAt.Before(at) {
+			due = append(due, shop.ID)
+		}
+	}
+	return due, errors.Join(errs...)
+}
+
+// ParseDaily reads a "daily HH:MM" schedule (24-hour, shop time).
+func ParseDaily(schedule string) (hour, minute int, err error) {
+	if _, err := fmt.Sscanf(schedule, "daily %d:%d", &hour, &minute); err != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return 0, 0, fmt.Errorf("schedule %q: use \"manual\" or \"daily HH:MM\" (24-hour, shop time)", schedule)
+	}
+	return hour, minute, nil
+}
+
+// scheduledAt is the latest "daily HH:MM" moment at or before now in the zone.
+func scheduledAt(schedule, zone string, now time.Time) (time.Time, error) {
+	h, m, err := ParseDaily(schedule)
+	if err != nil {
+		return time.Time{}, err
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, loc)
+	if at.After(now) {
+		at = at.AddDate(0, 0, -1)
+	}
+	return at, nil
+}
+
+// lastRealRun is the newest sync run that read and posted, ignoring the
+// start's dry check.
+func (s *Service) lastRealRun(ctx context.Context, shopID int64) (*store.SyncRun, error) {
+	runs, err := s.store.SyncRuns(ctx, shopID, 10)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Status != "checked" {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
