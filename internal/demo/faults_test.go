@@ -51,11 +51,18 @@ type world struct {
 	killRate float64
 	rng      *rand.Rand
 	kills    int
+	// jobs starts River workers in every process.
+	jobs bool
 }
 
 func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64) *world {
 	t.Helper()
-	w := &world{t: t, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(seed))}
+	return newWorldWithJobs(t, dbURL, processes, orders, seed, false)
+}
+
+func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, seed int64, jobs bool) *world {
+	t.Helper()
+	w := &world{t: t, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(seed)), jobs: jobs}
 	loc, _ := time.LoadLocation("America/New_York")
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	w.token = "shpat_test"
@@ -100,7 +107,7 @@ func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64)
 }
 
 func (w *world) open() *app.App {
-	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Log: slog.New(slog.DiscardHandler)})
+	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Jobs: w.jobs, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		w.t.Fatal(err)
 	}

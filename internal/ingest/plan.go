@@ -54,44 +54,121 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	return nil
 }
 
-// chooseOrders lists the stored orders to plan, in GID order: in detail
-// mode the orders this run read; in summary mode every order of a date
-// they touch, since a day's receipt must be complete and a refund dated
-// that day may belong to an older order; on the first plan every order.
-// Orders processed before the start date are never planned.
+// chooseOrders lists the stored orders to plan, in GID order: the orders
+// this run read and, when the shop books a posting per day (summary sales:
+// a receipt per day and location; summary inventory: a COGS journal per
+// day), every order with a sale or a refund on a day a chosen order
+// touches — repeated until no new day comes in — since such a posting is
+// planned from the whole day and a plan of part of it would replace it with
+// part of its amount. On the first plan it is every order. Orders processed
+// before the start date are never planned.
 func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
-	summary := p.shop.Settings.SalesMode == shopqb.Summary
+	wholeDays := p.plansWholeDays()
 	start := p.shop.Settings.StartDate
-	var todo []string
+	var gids []string
+	var daysOf [][]string
 	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *store.Snapshot) error {
-		if !p.changed[s.GID] && !summary && !p.firstPlan {
+		if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
 			return nil
 		}
-		var o struct {
-			ProcessedAt time.Time `json:"processedAt"`
-		}
+		var o orderDays
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
-		day := p.day(o.ProcessedAt)
-		if start != "" && day < start {
+		if start != "" && p.day(o.ProcessedAt) < start {
 			return nil
 		}
-		if p.changed[s.GID] || p.days[day] || p.firstPlan {
-			todo = append(todo, s.GID)
-		}
+		gids = append(gids, s.GID)
+		daysOf = append(daysOf, p.bookingDays(o))
 		return nil
 	})
-	return todo, err
+	if err != nil || p.firstPlan || !wholeDays {
+		return gids, err
+	}
+	chosen := p.closeOverDays(gids, daysOf)
+	var todo []string
+	for i, gid := range gids {
+		if chosen[i] {
+			todo = append(todo, gid)
+		}
+	}
+	return todo, nil
 }
 
-// chunk splits the orders into planner calls: planChunk at a time in
-// detail mode, so a back-fill of 100,000 orders never holds them all in
-// memory; all at once in summary mode (a day is planned whole). There is
+// closeOverDays marks the orders to plan: those read, and every order
+// booking on a day a marked order books on.
+func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
+	ordersOn := map[string][]int{}
+	for i, days := range daysOf {
+		for _, d := range days {
+			ordersOn[d] = append(ordersOn[d], i)
+		}
+	}
+	chosen := make([]bool, len(gids))
+	done := map[string]bool{}
+	var queue []string
+	for d := range p.days {
+		queue = append(queue, d)
+	}
+	for i, gid := range gids {
+		if p.changed[gid] {
+			chosen[i] = true
+			queue = append(queue, daysOf[i]...)
+		}
+	}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if done[d] {
+			continue
+		}
+		done[d] = true
+		for _, i := range ordersOn[d] {
+			if !chosen[i] {
+				chosen[i] = true
+				queue = append(queue, daysOf[i]...)
+			}
+		}
+	}
+	return chosen
+}
+
+// orderDays is what chooseOrders decodes of an order: the dates it books on.
+type orderDays struct {
+	ProcessedAt time.Time `json:"processedAt"`
+	Refunds     []struct {
+		CreatedAt   time.Time  `json:"createdAt"`
+		ProcessedAt *time.Time `json:"processedAt"`
+	} `json:"refunds"`
+}
+
+// bookingDays are the shop-local dates of an order's sale and refunds.
+func (p *pass) bookingDays(o orderDays) []string {
+	days := []string{p.day(o.ProcessedAt)}
+	for _, r := range o.Refunds {
+		at := r.CreatedAt
+		if r.ProcessedAt != nil {
+			at = *r.ProcessedAt
+		}
+		days = append(days, p.day(at))
+	}
+	return days
+}
+
+// plansWholeDays reports whether the shop books postings that sum a day.
+func (p *pass) plansWholeDays() bool {
+	set := p.shop.Settings
+	return set.SalesMode == shopqb.Summary || set.InventoryMode == shopqb.Summary
+}
+
+// chunk splits the orders into planner calls: planChunk at a time when
+// every posting is one order's, so a back-fill of 100,000 orders never holds
+// them all in memory; all at once when postings sum a day (plansWholeDays),
+// because the planner sums a day from the orders of its call. There is
 // always at least one chunk, which carries payouts and purchase orders.
 func (p *pass) chunk(todo []string) [][]string {
 	size := len(todo)
-	if p.shop.Settings.SalesMode != shopqb.Summary && size > planChunk {
+	if !p.plansWholeDays() && size > planChunk {
 		size = planChunk
 	}
 	if size == 0 {

@@ -51,8 +51,11 @@ func (s *Service) syncOrder(ctx context.Context, shopID int64, orderGID string) 
 	return s.finish(ctx, p)
 }
 
-// readOrder reads the one order into its snapshot; the variants come from
-// their snapshots, as the last full run read them.
+// readOrder reads the one order into its snapshot; the variants and the
+// purchase orders come from their snapshots, as the last full run read
+// them. The planner gets the same purchase orders as a full run's: the
+// items it plans (their vendor, their cost) are planned from them too, and a
+// plan without them would rewrite those items.
 func (s *Service) readOrder(ctx context.Context, p *pass, orderGID string) error {
 	src, err := s.source(ctx, p.shop)
 	if err != nil {
@@ -67,6 +70,9 @@ func (s *Service) readOrder(ctx context.Context, p *pass, orderGID string) error
 	}
 	if err := p.storedVariants(ctx); err != nil {
 		return fmt.Errorf("load products: %w", err)
+	}
+	if p.purchaseOrders, err = s.storedPurchaseOrders(ctx, p.shop.ID); err != nil {
+		return fmt.Errorf("load purchase orders: %w", err)
 	}
 	return nil
 }
