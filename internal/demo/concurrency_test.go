@@ -29,7 +29,7 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 	ctx := context.Background()
 	a, b := two.apps[0], two.apps[1]
 	const secret = "shpss_concurrency"
-	if err := a.SetWebhookSecret(ctx, two.shop, secret); err != nil {
+	if err := a.Admin.SetWebhookSecret(ctx, two.shop.ID, "test", secret); err != nil {
 		t.Fatal(err)
 	}
 	// Due every day at midnight: the tick finds the shop due at once.
@@ -40,7 +40,7 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 	if _, err := two.wc.RunSession(ctx); err != nil {
 		t.Fatalf("preflight session: %v", err)
 	}
-	if err := a.Engine.Start(ctx, two.shop.ID, "test"); err != nil {
+	if err := a.Admin.Start(ctx, two.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	// An order the start's check read, named by a webhook.

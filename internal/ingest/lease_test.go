@@ -55,11 +55,8 @@ func (c *countingShop) Variants(ctx context.Context, fn func(*shopify.ProductVar
 func startedShop(t *testing.T, db *store.DB, domain string) *shopqb.Shop {
 	t.Helper()
 	ctx := context.Background()
-	eng := syncengine.New(syncengine.Options{Store: db})
 	shop := &shopqb.Shop{Domain: domain, TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-	if _, err := eng.NewShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
+	register(t, db, ingest.New(ingest.Options{Store: db}), shop)
 	now := time.Now()
 	shop.Settings.StartDate = "2026-11-01"
 	shop.StartedAt = &now

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -44,17 +45,9 @@ func (s *Service) DueSchedules(ctx context.Context) ([]int64, error) {
 	return due, errors.Join(errs...)
 }
 
-// ParseDaily reads a "daily HH:MM" schedule (24-hour, shop time).
-func ParseDaily(schedule string) (hour, minute int, err error) {
-	if _, err := fmt.Sscanf(schedule, "daily %d:%d", &hour, &minute); err != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
-		return 0, 0, fmt.Errorf("schedule %q: use \"manual\" or \"daily HH:MM\" (24-hour, shop time)", schedule)
-	}
-	return hour, minute, nil
-}
-
 // scheduledAt is the latest "daily HH:MM" moment at or before now in the zone.
 func scheduledAt(schedule, zone string, now time.Time) (time.Time, error) {
-	h, m, err := ParseDaily(schedule)
+	h, m, err := shopqb.ParseDailySchedule(schedule)
 	if err != nil {
 		return time.Time{}, err
 	}

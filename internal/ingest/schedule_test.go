@@ -40,7 +40,6 @@ func TestDailySchedule(t *testing.T) {
 	ctx := context.Background()
 	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return now },
 		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return emptyShop{}, nil }})
-	eng := syncengine.New(syncengine.Options{Store: db})
 	// tick is what the periodic job does: a sync job for each due shop,
 	// here run at once.
 	tick := func() error {
@@ -53,9 +52,7 @@ func TestDailySchedule(t *testing.T) {
 		return err
 	}
 	shop := &shopqb.Shop{Domain: "daily.myshopify.com", TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
-	if _, err := eng.NewShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
+	register(t, db, ing, shop)
 	shop.Settings.Schedule = "daily 02:00"
 	shop.Settings.StartDate = "2026-11-01"
 	started := now

@@ -43,12 +43,9 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) {
 			return generatedShop{orders: data.Orders}, nil
 		}})
-	eng := syncengine.New(syncengine.Options{Store: db, StartCheck: ing})
 	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: "limit.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-	if _, err := eng.NewShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
+	register(t, db, ing, shop)
 	shop.Settings.StartDate = "2026-11-01"
 	shop.Settings.CustomersMode = shopqb.Detail
 	if err := db.UpdateShop(ctx, shop); err != nil {
@@ -58,7 +55,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
 		t.Fatal(err)
 	}
-	err := eng.Start(ctx, shop.ID, "test")
+	err := admin(db, ing).Start(ctx, shop.ID, "test")
 	if err == nil || !strings.Contains(err.Error(), "14500") || !strings.Contains(err.Error(), "summary") {
 		t.Fatalf("start: %v", err)
 	}
@@ -74,7 +71,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.UpdateShop(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if err := eng.Start(ctx, shop.ID, "test"); err != nil {
+	if err := admin(db, ing).Start(ctx, shop.ID, "test"); err != nil {
 		t.Fatalf("start in summary mode: %v", err)
 	}
 }

@@ -7,7 +7,6 @@
 package syncengine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,21 +16,11 @@ import (
 	"github.com/shopqb/shopqb/internal/store"
 )
 
-// StartChecker reads and plans a shop once without posting: the start's
-// dry check (internal/ingest implements it). It refuses settings QuickBooks
-// could not hold before the start locks them.
-type StartChecker interface {
-	CheckStart(ctx context.Context, shopID int64) (*store.SyncRun, error)
-}
-
 // Engine is the sync engine. Its zero value is not usable; use New.
 type Engine struct {
 	store store.API
 	log   *slog.Logger
 	now   func() time.Time
-
-	// StartCheck, when set, is run by Start before it locks the settings.
-	StartCheck StartChecker
 
 	// TicketTTL is how long a Web Connector session may stay idle.
 	TicketTTL time.Duration
@@ -53,10 +42,9 @@ type Engine struct {
 
 // Options configure New.
 type Options struct {
-	Store      store.API
-	StartCheck StartChecker
-	Log        *slog.Logger
-	Now        func() time.Time
+	Store store.API
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // New returns an engine with production defaults.
@@ -68,7 +56,7 @@ func New(o Options) *Engine {
 		o.Now = time.Now
 	}
 	return &Engine{
-		store: o.Store, StartCheck: o.StartCheck, log: o.Log, now: o.Now,
+		store: o.Store, log: o.Log, now: o.Now,
 		TicketTTL:       30 * time.Minute,
 		MaxBatch:        50,
 		TargetRoundTrip: 10 * time.Second,

@@ -19,6 +19,7 @@ import (
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -79,13 +80,19 @@ type fixture struct {
 	bodies []string
 }
 
-func newFixture(t *testing.T, edit ...func(*web.Config)) *fixture {
+// setup is what a test may change before the server is built.
+type setup struct {
+	web   *web.Config
+	admin *shopadmin.Options
+}
+
+func newFixture(t *testing.T, edit ...func(*setup)) *fixture {
 	t.Helper()
 	return newFixtureReading(t, func(context.Context, *shopqb.Shop) (ingest.Source, error) { return quietShopify{}, nil }, edit...)
 }
 
 // newFixtureReading is newFixture whose engine reads Shopify through source.
-func newFixtureReading(t *testing.T, source ingest.SourceFactory, edit ...func(*web.Config)) *fixture {
+func newFixtureReading(t *testing.T, source ingest.SourceFactory, edit ...func(*setup)) *fixture {
 	t.Helper()
 	db := storetest.Open(t, "sqlite")
 	box, err := secret.OpenBox(secret.NewKey())
@@ -93,17 +100,20 @@ func newFixtureReading(t *testing.T, source ingest.SourceFactory, edit ...func(*
 		t.Fatal(err)
 	}
 	ing := ingest.New(ingest.Options{Store: db, Source: source})
-	eng := syncengine.New(syncengine.Options{Store: db, StartCheck: ing})
-	a := &app.App{Store: db, Box: box, Ingest: ing, Engine: eng}
+	eng := syncengine.New(syncengine.Options{Store: db})
 	logs := &lockedBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	adminOpts := shopadmin.Options{Store: db, Box: box, Pipeline: ing, Log: log}
+	a := &app.App{Store: db, Box: box, Ingest: ing, Engine: eng}
 	cfg := web.Config{
-		Engine: eng, Store: db, Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Engine: eng, Store: db, Log: log,
 		AdminToken: adminToken, EnqueueSync: a.EnqueueSync,
-		SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
 	}
 	for _, e := range edit {
-		e(&cfg)
+		e(&setup{web: &cfg, admin: &adminOpts})
 	}
+	cfg.Admin = shopadmin.New(adminOpts)
+	a.Admin = cfg.Admin
 	return &fixture{t: t, db: db, box: box, app: a, handler: web.NewServer(cfg), logs: logs}
 }
 
