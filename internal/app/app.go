@@ -115,9 +115,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 				return ignoreNotStarted(err)
 			},
 			Webhook: a.handleWebhook,
-			Ingest: func(ctx context.Context, shopID int64, trigger string) error {
+			Ingest: func(ctx context.Context, shopID int64, trigger shopqb.Trigger) error {
 				if trigger == "" {
-					trigger = ingest.TriggerManual
+					trigger = shopqb.TriggerManual
 				}
 				_, err := a.Ingest.Sync(ctx, shopID, trigger)
 				return ignoreNotStarted(err)
@@ -160,7 +160,7 @@ func (a *App) Tick(ctx context.Context) error {
 	syncs, err := a.Ingest.DueSchedules(ctx)
 	errs = append(errs, err)
 	for _, id := range syncs {
-		if _, err := a.Jobs.EnqueueIngest(ctx, id, ingest.TriggerSchedule); err != nil {
+		if _, err := a.Jobs.EnqueueIngest(ctx, id, shopqb.TriggerSchedule); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -235,10 +235,10 @@ func (a *App) Wait(ctx context.Context) error {
 // inline (holding the shop's sync lease either way).
 func (a *App) EnqueueSync(ctx context.Context, shopID int64) error {
 	if a.Jobs != nil {
-		_, err := a.Jobs.EnqueueIngest(ctx, shopID, ingest.TriggerManual)
+		_, err := a.Jobs.EnqueueIngest(ctx, shopID, shopqb.TriggerManual)
 		return err
 	}
-	_, err := a.Ingest.Sync(ctx, shopID, ingest.TriggerManual)
+	_, err := a.Ingest.Sync(ctx, shopID, shopqb.TriggerManual)
 	return err
 }
 

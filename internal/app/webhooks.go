@@ -90,7 +90,7 @@ func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string
 			_, err = a.Ingest.SyncOrder(ctx, shopID, gid)
 		} else {
 			// A delivery that names no order: read the window instead.
-			_, err = a.Ingest.Sync(ctx, shopID, ingest.TriggerWebhook)
+			_, err = a.Ingest.Sync(ctx, shopID, shopqb.TriggerWebhook)
 		}
 		return ignoreNotStarted(err)
 	case topic == "app/uninstalled":

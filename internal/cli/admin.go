@@ -10,7 +10,6 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
-	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store"
 )
@@ -288,7 +287,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	run, err := a.Ingest.Sync(ctx, shop.ID, ingest.TriggerManual)
+	run, err := a.Ingest.Sync(ctx, shop.ID, shopqb.TriggerManual)
 	if err != nil {
 		return err
 	}
@@ -331,7 +330,7 @@ func adminStatus(ctx context.Context, m *Main, args []string) error {
 	for _, r := range runs {
 		fmt.Fprintf(m.Stdout, "  sync %d %s (%s): %s, %v %s\n", r.ID, r.StartedAt.Format("2006-01-02 15:04"), r.Trigger, r.Status, r.Counts, r.Error)
 	}
-	failed, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 50})
+	failed, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 50})
 	if err != nil {
 		return err
 	}

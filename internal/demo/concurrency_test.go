@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -45,7 +46,7 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 	}
 	// An order the start's check read, named by a webhook.
 	var orderGID string
-	_ = a.Store.EachLatestSnapshot(ctx, two.shop.ID, "order", func(s *store.Snapshot) error {
+	_ = a.Store.EachLatestSnapshot(ctx, two.shop.ID, "order", func(s *shopqb.Snapshot) error {
 		if orderGID == "" {
 			orderGID = s.GID
 		}
@@ -75,8 +76,8 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 		},
 		"tick":         func() error { return b.Tick(ctx) },
 		"sync now":     func() error { return b.EnqueueSync(ctx, two.shop.ID) },
-		"admin sync":   func() error { _, err := a.Ingest.Sync(ctx, two.shop.ID, "manual"); return err },
-		"admin sync 2": func() error { _, err := b.Ingest.Sync(ctx, two.shop.ID, "manual"); return err },
+		"admin sync":   func() error { _, err := a.Ingest.Sync(ctx, two.shop.ID, shopqb.TriggerManual); return err },
+		"admin sync 2": func() error { _, err := b.Ingest.Sync(ctx, two.shop.ID, shopqb.TriggerManual); return err },
 	}
 	var wg sync.WaitGroup
 	begin := make(chan struct{})
@@ -92,7 +93,7 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 	}
 	close(begin)
 	wg.Wait()
-	runs := waitForRuns(t, two, []string{"webhook", "schedule", "manual", "manual", "manual"})
+	runs := waitForRuns(t, two, []shopqb.Trigger{shopqb.TriggerWebhook, shopqb.TriggerSchedule, shopqb.TriggerManual, shopqb.TriggerManual, shopqb.TriggerManual})
 
 	hist, err := a.Store.SyncLeaseHistory(ctx, two.shop.ID, 0)
 	if err != nil {
@@ -128,7 +129,7 @@ func TestConcurrentTriggersOnePostgres(t *testing.T) {
 
 // waitForRuns waits until the shop has finished a run for each trigger
 // (counted with repeats) besides the start's check, and returns the runs.
-func waitForRuns(t *testing.T, w *world, want []string) []*store.SyncRun {
+func waitForRuns(t *testing.T, w *world, want []shopqb.Trigger) []*shopqb.SyncRun {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
@@ -136,20 +137,20 @@ func waitForRuns(t *testing.T, w *world, want []string) []*store.SyncRun {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var real []*store.SyncRun
-		need := map[string]int{}
+		var real []*shopqb.SyncRun
+		need := map[shopqb.Trigger]int{}
 		for _, tr := range want {
 			need[tr]++
 		}
 		busy := false
 		for _, r := range runs {
-			if r.Status == "checked" {
+			if r.Status == shopqb.RunChecked {
 				continue
 			}
-			if r.Status == "failed" {
+			if r.Status == shopqb.RunFailed {
 				t.Fatalf("sync run %d (%s) failed: %s", r.ID, r.Trigger, r.Error)
 			}
-			busy = busy || r.Status == "running"
+			busy = busy || r.Status == shopqb.RunRunning
 			need[r.Trigger]--
 			real = append(real, r)
 		}

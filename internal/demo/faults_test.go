@@ -169,7 +169,7 @@ func (w *world) retryNow() {
 	a := w.apps[0]
 	w.mu.Unlock()
 	ctx := context.Background()
-	ps, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: w.shop.ID, States: []shopqb.PostingState{shopqb.Planned}})
+	ps, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: w.shop.ID, States: []shopqb.PostingState{shopqb.Planned}})
 	if err != nil {
 		return
 	}

@@ -106,10 +106,10 @@ func TestOneSyncOfAShopAtATime(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
 			wg.Add(1)
-			go func() { defer wg.Done(); _, errs[0] = svcs[0].Sync(ctx, shop.ID, ingest.TriggerManual) }()
+			go func() { defer wg.Done(); _, errs[0] = svcs[0].Sync(ctx, shop.ID, shopqb.TriggerManual) }()
 			<-src.reading // the first holds the lease and is reading
 			wg.Add(1)
-			go func() { defer wg.Done(); _, errs[1] = svcs[1].Sync(ctx, shop.ID, ingest.TriggerSchedule) }()
+			go func() { defer wg.Done(); _, errs[1] = svcs[1].Sync(ctx, shop.ID, shopqb.TriggerSchedule) }()
 			time.Sleep(150 * time.Millisecond)
 			if runs, _ := dbs[0].SyncRuns(ctx, shop.ID, 0); len(runs) != 1 {
 				t.Fatalf("%d sync runs while the first sync holds the lease, want 1", len(runs))
@@ -151,7 +151,7 @@ func TestWebhookRereadsOnlyItsOrder(t *testing.T) {
 	orders := generatedOrders(shop.Domain, 10)
 	src := &countingShop{generatedShop: generatedShop{orders: orders[:9]}}
 	svc := ingest.New(ingest.Options{Store: db, Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return src, nil }})
-	if _, err := svc.Sync(ctx, shop.ID, ingest.TriggerManual); err != nil {
+	if _, err := svc.Sync(ctx, shop.ID, shopqb.TriggerManual); err != nil {
 		t.Fatal(err)
 	}
 	mark, _ := db.KV(ctx, shop.ID, "watermark:orders")
@@ -168,7 +168,7 @@ func TestWebhookRereadsOnlyItsOrder(t *testing.T) {
 	if src.order.Load() != 1 || src.orders.Load() != 0 || src.variants.Load() != 0 {
 		t.Fatalf("webhook read %d orders by id, %d windows, %d product lists; want 1, 0, 0", src.order.Load(), src.orders.Load(), src.variants.Load())
 	}
-	if run.Trigger != ingest.TriggerWebhook || run.Counts["orders_planned"] != 1 || run.Counts["postings_new"] == 0 {
+	if run.Trigger != shopqb.TriggerWebhook || run.Counts["orders_planned"] != 1 || run.Counts["postings_new"] == 0 {
 		t.Fatalf("webhook run %+v", run)
 	}
 	after, _ := db.CountPostings(ctx, shop.ID)

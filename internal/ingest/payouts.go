@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/store"
 )
@@ -24,7 +25,7 @@ func (s *Service) PollPayouts(ctx context.Context, shopID int64) (int, error) {
 }
 
 func (s *Service) pollPayouts(ctx context.Context, shopID int64) (int, error) {
-	p, err := s.begin(ctx, shopID, "payouts", false)
+	p, err := s.begin(ctx, shopID, shopqb.TriggerJob, false)
 	if err != nil {
 		return 0, err
 	}

@@ -67,7 +67,7 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 	start := p.shop.Settings.StartDate
 	var gids []string
 	var daysOf [][]string
-	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *store.Snapshot) error {
+	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
 		if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
 			return nil
 		}

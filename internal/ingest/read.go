@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 )
@@ -158,7 +159,7 @@ func (s *Service) storedPurchaseOrders(ctx context.Context, shopID int64) ([]sho
 
 // eachStored decodes the newest snapshot of every object of a kind.
 func eachStored[T any](ctx context.Context, st store.API, shopID int64, kind string, fn func(*T)) error {
-	return st.EachLatestSnapshot(ctx, shopID, kind, func(s *store.Snapshot) error {
+	return st.EachLatestSnapshot(ctx, shopID, kind, func(s *shopqb.Snapshot) error {
 		var v T
 		if err := json.Unmarshal(s.Body, &v); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
@@ -173,7 +174,7 @@ func (s *Service) putSnapshot(ctx context.Context, shopID int64, kind, gid strin
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}
-	ins, err := s.store.PutSnapshot(ctx, &store.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now()})
+	ins, err := s.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now()})
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // DueSchedules lists the started shops whose daily sync is due: on a
@@ -65,13 +64,13 @@ func scheduledAt(schedule, zone string, now time.Time) (time.Time, error) {
 
 // lastRealRun is the newest sync run that read and posted, ignoring the
 // start's dry check.
-func (s *Service) lastRealRun(ctx context.Context, shopID int64) (*store.SyncRun, error) {
+func (s *Service) lastRealRun(ctx context.Context, shopID int64) (*shopqb.SyncRun, error) {
 	runs, err := s.store.SyncRuns(ctx, shopID, 10)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range runs {
-		if r.Status != "checked" {
+		if r.Status != shopqb.RunChecked {
 			return r, nil
 		}
 	}

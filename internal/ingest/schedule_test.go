@@ -45,7 +45,7 @@ func TestDailySchedule(t *testing.T) {
 	tick := func() error {
 		due, err := ing.DueSchedules(ctx)
 		for _, id := range due {
-			if _, serr := ing.Sync(ctx, id, ingest.TriggerSchedule); serr != nil {
+			if _, serr := ing.Sync(ctx, id, shopqb.TriggerSchedule); serr != nil {
 				return serr
 			}
 		}

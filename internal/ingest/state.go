@@ -35,7 +35,7 @@ type pass struct {
 	shop    *shopqb.Shop
 	loc     *time.Location
 	company planner.Company
-	run     *store.SyncRun
+	run     *shopqb.SyncRun
 	now     time.Time
 	dry     bool
 
@@ -104,12 +104,12 @@ func kvUnset(ctx context.Context, st store.API, shopID int64, key string) (bool,
 // window sets the orders' read window: from the watermark less the overlap
 // to now; a scheduled run reaches back reconcileOverlap, though never before
 // the start date.
-func (p *pass) window(ctx context.Context, trigger string) error {
+func (p *pass) window(ctx context.Context, trigger shopqb.Trigger) error {
 	from, err := p.svc.windowStart(ctx, p.shop, kvWatermark)
 	if err != nil {
 		return err
 	}
-	if trigger == TriggerSchedule && !from.IsZero() {
+	if trigger == shopqb.TriggerSchedule && !from.IsZero() {
 		if wide := from.Add(overlap - reconcileOverlap); p.shop.Settings.StartDate == "" || wide.Format(time.DateOnly) >= p.shop.Settings.StartDate {
 			from = wide
 		}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -21,19 +20,11 @@ const overlap = 10 * time.Minute
 // de-duplicate by GID and updatedAt) and re-planning is idempotent.
 const reconcileOverlap = 48 * time.Hour
 
-// Triggers of a sync run, as recorded in its history.
-const (
-	TriggerSchedule   = "schedule"
-	TriggerWebhook    = "webhook"
-	TriggerManual     = "manual"
-	TriggerStartCheck = "start-check"
-)
-
 // Sync reads the shop up to now, plans and fills the outbox. The Web
 // Connector's next session drains it. It is what a scheduled job, "sync now"
 // and the CLI's admin sync end in; it waits while another sync of the shop runs.
-func (s *Service) Sync(ctx context.Context, shopID int64, trigger string) (*store.SyncRun, error) {
-	var run *store.SyncRun
+func (s *Service) Sync(ctx context.Context, shopID int64, trigger shopqb.Trigger) (*shopqb.SyncRun, error) {
+	var run *shopqb.SyncRun
 	err := s.withLease(ctx, shopID, func(ctx context.Context) error {
 		var err error
 		run, err = s.syncWindow(ctx, shopID, trigger, false)
@@ -47,11 +38,11 @@ func (s *Service) Sync(ctx context.Context, shopID int64, trigger string) (*stor
 // Premier's 14,500 names or items) is refused while the settings can still
 // change. It stores the snapshots and moves the read watermarks, so the
 // first sync plans from what it read instead of reading the shop again.
-func (s *Service) CheckStart(ctx context.Context, shopID int64) (*store.SyncRun, error) {
-	var run *store.SyncRun
+func (s *Service) CheckStart(ctx context.Context, shopID int64) (*shopqb.SyncRun, error) {
+	var run *shopqb.SyncRun
 	err := s.withLease(ctx, shopID, func(ctx context.Context) error {
 		var err error
-		run, err = s.syncWindow(ctx, shopID, TriggerStartCheck, true)
+		run, err = s.syncWindow(ctx, shopID, shopqb.TriggerStartCheck, true)
 		return err
 	})
 	return run, err
@@ -60,7 +51,7 @@ func (s *Service) CheckStart(ctx context.Context, shopID int64) (*store.SyncRun,
 // syncWindow is one full run under the lease: read every source from its
 // watermark to now, choose, plan and commit. A dry run commits only the
 // watermarks.
-func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger string, dry bool) (*store.SyncRun, error) {
+func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger shopqb.Trigger, dry bool) (*shopqb.SyncRun, error) {
 	p, err := s.begin(ctx, shopID, trigger, dry)
 	if err != nil {
 		return nil, err
@@ -82,7 +73,7 @@ func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger string, 
 
 // begin loads what every run needs: the shop, its zone, the preflight, its
 // Shopify source and its planning state.
-func (s *Service) begin(ctx context.Context, shopID int64, trigger string, dry bool) (*pass, error) {
+func (s *Service) begin(ctx context.Context, shopID int64, trigger shopqb.Trigger, dry bool) (*pass, error) {
 	shop, err := s.store.ShopByID(ctx, shopID)
 	if err != nil {
 		return nil, fmt.Errorf("sync shop %d: %w", shopID, err)
@@ -97,7 +88,7 @@ func (s *Service) begin(ctx context.Context, shopID int64, trigger string, dry b
 	now := s.now()
 	p := &pass{
 		svc: s, shop: shop, loc: shopLocation(shop), company: CompanyOf(pre), now: now, dry: dry,
-		run:     &store.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: "running", Counts: map[string]int{}, WindowFrom: now, WindowTo: now},
+		run:     &shopqb.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: shopqb.RunRunning, Counts: map[string]int{}, WindowFrom: now, WindowTo: now},
 		changed: map[string]bool{}, days: map[string]bool{},
 	}
 	if err := p.loadPlanState(ctx); err != nil {
@@ -108,14 +99,14 @@ func (s *Service) begin(ctx context.Context, shopID int64, trigger string, dry b
 
 // finish marks a run as posting (the outbox has it) or, for the dry check,
 // as checked, and closes it at once when nothing is left to send.
-func (s *Service) finish(ctx context.Context, p *pass) (*store.SyncRun, error) {
+func (s *Service) finish(ctx context.Context, p *pass) (*shopqb.SyncRun, error) {
 	run := p.run
 	if p.dry {
 		t := s.now()
-		run.Status, run.FinishedAt = "checked", &t
+		run.Status, run.FinishedAt = shopqb.RunChecked, &t
 		return run, s.store.UpdateSyncRun(ctx, run)
 	}
-	run.Status = "posting"
+	run.Status = shopqb.RunPosting
 	if err := s.store.UpdateSyncRun(ctx, run); err != nil {
 		return nil, err
 	}
@@ -135,9 +126,9 @@ func shopLocation(shop *shopqb.Shop) *time.Location {
 }
 
 // fail records the run's failure and returns it with err.
-func (p *pass) fail(ctx context.Context, err error) (*store.SyncRun, error) {
+func (p *pass) fail(ctx context.Context, err error) (*shopqb.SyncRun, error) {
 	t := p.svc.now()
-	p.run.FinishedAt, p.run.Status, p.run.Error = &t, "failed", err.Error()
+	p.run.FinishedAt, p.run.Status, p.run.Error = &t, shopqb.RunFailed, err.Error()
 	if uerr := p.svc.store.UpdateSyncRun(context.WithoutCancel(ctx), p.run); uerr != nil {
 		err = errors.Join(err, uerr)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb"
 )
 
 // orderGIDPrefix starts the GID of every Shopify order.
@@ -17,11 +17,11 @@ const orderGIDPrefix = "gid://shopify/Order/"
 // snapshots. It moves no watermark: the next full run still reads its whole
 // window. Until a first full run has planned, it is one (the first plan
 // plans everything stored).
-func (s *Service) SyncOrder(ctx context.Context, shopID int64, orderGID string) (*store.SyncRun, error) {
+func (s *Service) SyncOrder(ctx context.Context, shopID int64, orderGID string) (*shopqb.SyncRun, error) {
 	if !strings.HasPrefix(orderGID, orderGIDPrefix) {
 		return nil, fmt.Errorf("sync order of shop %d: %q is not an order GID", shopID, orderGID)
 	}
-	var run *store.SyncRun
+	var run *shopqb.SyncRun
 	err := s.withLease(ctx, shopID, func(ctx context.Context) error {
 		var err error
 		run, err = s.syncOrder(ctx, shopID, orderGID)
@@ -30,13 +30,13 @@ func (s *Service) SyncOrder(ctx context.Context, shopID int64, orderGID string) 
 	return run, err
 }
 
-func (s *Service) syncOrder(ctx context.Context, shopID int64, orderGID string) (*store.SyncRun, error) {
-	p, err := s.begin(ctx, shopID, TriggerWebhook, false)
+func (s *Service) syncOrder(ctx context.Context, shopID int64, orderGID string) (*shopqb.SyncRun, error) {
+	p, err := s.begin(ctx, shopID, shopqb.TriggerWebhook, false)
 	if err != nil {
 		return nil, err
 	}
 	if p.firstPlan {
-		return s.syncWindow(ctx, shopID, TriggerWebhook, false)
+		return s.syncWindow(ctx, shopID, shopqb.TriggerWebhook, false)
 	}
 	p.run.Counts["webhook_orders"] = 1
 	if err := s.store.CreateSyncRun(ctx, p.run); err != nil {

@@ -3,6 +3,8 @@ package jobs
 import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/shopqb/shopqb"
 )
 
 // waitingStates are the job states in which a queued job makes a second,
@@ -33,8 +35,8 @@ func (SyncTickArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxA
 // the outbox. Trigger is what asked for it (manual, schedule), as its sync
 // run records; "" is an older job's, run as manual.
 type IngestArgs struct {
-	ShopID  int64  `json:"shop_id"`
-	Trigger string `json:"trigger,omitempty"`
+	ShopID  int64          `json:"shop_id"`
+	Trigger shopqb.Trigger `json:"trigger,omitempty"`
 }
 
 // Kind is the job kind stored in River's table.

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -30,7 +31,7 @@ type Handlers struct {
 	SyncTick func(ctx context.Context) error
 	// Ingest syncs a shop (reads, plans, fills the outbox); trigger says
 	// what asked for it.
-	Ingest func(ctx context.Context, shopID int64, trigger string) error
+	Ingest func(ctx context.Context, shopID int64, trigger shopqb.Trigger) error
 	// Webhook processes a webhook: a hint that an object changed, or a
 	// privacy request whose payload (nil for hints) says what it is about.
 	Webhook func(ctx context.Context, shopID int64, topic, objectGID string, payload []byte) error
@@ -243,7 +244,7 @@ var errNotRegistered = errors.New("no handler registered for this job kind")
 
 // EnqueueIngest queues a sync of a shop and reports whether a new job was
 // queued; false means one for the shop and trigger is already waiting or running.
-func (r *Runner) EnqueueIngest(ctx context.Context, shopID int64, trigger string) (bool, error) {
+func (r *Runner) EnqueueIngest(ctx context.Context, shopID int64, trigger shopqb.Trigger) (bool, error) {
 	if r.h.Ingest == nil {
 		return false, fmt.Errorf("enqueue ingest of shop %d: %w", shopID, errNotRegistered)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
@@ -60,7 +61,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 					mu.Unlock()
 					return nil
 				},
-				Ingest: func(ctx context.Context, shopID int64, _ string) error {
+				Ingest: func(ctx context.Context, shopID int64, _ shopqb.Trigger) error {
 					if shopID == 42 {
 						select {
 						case blocking <- struct{}{}:
@@ -171,7 +172,7 @@ func TestTwoProcessesShareTheQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		r, err := start(ctx, db, Handlers{Ingest: func(ctx context.Context, shopID int64, _ string) error {
+		r, err := start(ctx, db, Handlers{Ingest: func(ctx context.Context, shopID int64, _ shopqb.Trigger) error {
 			time.Sleep(5 * time.Millisecond)
 			mu.Lock()
 			runs[shopID] = append(runs[shopID], p)
@@ -209,7 +210,7 @@ func TestTwoProcessesShareTheQueue(t *testing.T) {
 func TestUnregisteredKindIsRefused(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	r, err := start(ctx, db, Handlers{Ingest: func(context.Context, int64, string) error { return nil }}, nil, testOptions)
+	r, err := start(ctx, db, Handlers{Ingest: func(context.Context, int64, shopqb.Trigger) error { return nil }}, nil, testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func New(o Options) *Engine {
 func (e *Engine) Store() store.API { return e.store }
 
 // ErrNotStarted is returned by Sync before the one-time start.
-var ErrNotStarted = errors.New("the integration has not been started: review the settings and run the start step")
+var ErrNotStarted = shopqb.ErrNotStarted
 
 func wrapNotFound(what string, err error) error {
 	if errors.Is(err, shopqb.ErrNotFound) {

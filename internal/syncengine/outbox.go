@@ -32,7 +32,7 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 		return ms.Build(reqs)
 	}
 	// In doubt: ask before anything is sent again.
-	doubt, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
+	doubt, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
 	if err != nil {
 		return "", fmt.Errorf("list in-doubt postings: %w", err)
 	}
@@ -103,7 +103,7 @@ func (e *Engine) applyRecoveredSet(ctx context.Context, shop *shopqb.Shop, st *s
 	var changed []*shopqb.Posting
 	after := int64(0)
 	for {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, AfterID: after, Limit: 500})
+		ps, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, AfterID: after, Limit: 500})
 		if err != nil {
 			return err
 		}
@@ -464,10 +464,10 @@ func closeRuns(ctx context.Context, st store.API, shopID int64, counts map[shopq
 		return
 	}
 	for _, r := range runs {
-		if r.Status == "posting" {
-			r.Status = "ok"
+		if r.Status == shopqb.RunPosting {
+			r.Status = shopqb.RunOK
 			if counts[shopqb.Failed] > 0 {
-				r.Status = "ok_with_failures"
+				r.Status = shopqb.RunOKWithFailures
 			}
 			r.FinishedAt = &now
 			if r.Counts == nil {

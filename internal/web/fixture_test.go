@@ -112,8 +112,8 @@ func newFixtureReading(t *testing.T, source ingest.SourceFactory, edit ...func(*
 	for _, e := range edit {
 		e(&setup{web: &cfg, admin: &adminOpts})
 	}
-	cfg.Admin = shopadmin.New(adminOpts)
-	a.Admin = cfg.Admin
+	a.Admin = shopadmin.New(adminOpts)
+	cfg.Admin = a.Admin
 	return &fixture{t: t, db: db, box: box, app: a, handler: web.NewServer(cfg), logs: logs}
 }
 
@@ -298,7 +298,7 @@ func (f *fixture) addPostings(shopID int64, prefix string, total, failed int) {
 	if failed == 0 {
 		return
 	}
-	stored, err := f.db.ListPostings(ctx, store.PostingFilter{ShopID: shopID})
+	stored, err := f.db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID})
 	if err != nil {
 		f.t.Fatal(err)
 	}
