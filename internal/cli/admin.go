@@ -293,7 +293,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	run, err := a.Engine.Sync(ctx, shop.ID, shopqb.TriggerManual)
+	run, err := a.Ingest.Sync(ctx, shop.ID, shopqb.TriggerManual)
 	if err != nil {
 		return err
 	}

@@ -509,7 +509,9 @@ func (l *fakeLogin) Require(next http.Handler) http.Handler {
 	})
 }
 
-func (l *fakeLogin) LoginCSRF(w http.ResponseWriter, r *http.Request) (string, error) { return "login-csrf", nil }
+func (l *fakeLogin) LoginCSRF(w http.ResponseWriter, r *http.Request) (string, error) {
+	return "login-csrf", nil
+}
 
 func (l *fakeLogin) Login(w http.ResponseWriter, r *http.Request, email, password, csrf string) error {
 	l.mu.Lock()

@@ -78,8 +78,10 @@ func templateFuncs(l *localizer) template.FuncMap {
 		},
 		"fact": func(label, value string) fact { return fact{Label: label, Value: value} },
 		"str":  func(v any) string { return toString(v) },
-		"join": func(v []string) string { return strings.Join(v, ", ") },
-		"add":  func(a, b int) int { return a + b },
+		// actor shows an audit actor as a person reads it: the user's e-mail, or Shopify's staff id.
+		"actor": func(a string) string { return strings.TrimPrefix(a, "user:") },
+		"join":  func(v []string) string { return strings.Join(v, ", ") },
+		"add":   func(a, b int) int { return a + b },
 		// tokenAction names the token button: the first token, or a new one that replaces it.
 		"tokenAction": func(createdAt *time.Time, shown any) string {
 			if createdAt != nil || toString(shown) != "" {

@@ -172,12 +172,12 @@ func (l *localizer) format(v any) string {
 	case money.Cents:
 		return l.Money(v)
 	case time.Time:
-		return l.DateTime(v)
+		return l.dateOrTime(v)
 	case *time.Time:
 		if v == nil {
 			return ""
 		}
-		return l.DateTime(*v)
+		return l.dateOrTime(*v)
 	case fmt.Stringer:
 		return v.String()
 	}
@@ -218,6 +218,14 @@ func (l *localizer) Date(t time.Time) string {
 	return fmt.Sprintf("%s %d, %d", monthsEN[t.Month()-1], t.Day(), t.Year())
 }
 
+// dateOrTime shows a day (a time at midnight, as dates are passed) as a date, anything else with its time.
+func (l *localizer) dateOrTime(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return l.Date(t)
+	}
+	return l.DateTime(t)
+}
+
 // DateTime adds the 24-hour time and the zone's abbreviation.
 func (l *localizer) DateTime(t time.Time) string {
 	return l.Date(t) + " " + t.Format("15:04") + " " + t.Format("MST")
@@ -234,4 +242,3 @@ func (l *localizer) DateString(s string) string {
 
 // Number groups an integer for the language.
 func (l *localizer) Number(n int) string { return l.printer.Sprint(number.Decimal(n)) }
-

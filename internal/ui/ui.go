@@ -283,7 +283,13 @@ type pageData struct {
 	Extra       map[string]any
 }
 
-type summaryItem struct{ Href, Text string }
+// summaryItem is one line of the error summary: a translated text, or a
+// wizard message translated when the page is rendered (so money in it uses
+// the shop's currency, known once the view is loaded).
+type summaryItem struct {
+	Href, Text string
+	Msg        *setup.Message
+}
 
 func (h *handler) newPage(mode, lang string, p *webauth.Principal, title string) *pageData {
 	pg := &pageData{Mode: mode, Lang: lang, Title: title, APIKey: h.cfg.APIKey,

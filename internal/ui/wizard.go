@@ -12,11 +12,11 @@ import (
 
 // stepItem is one entry of the step list at the top of every wizard page.
 type stepItem struct {
-	Step                    setup.Step
-	Num                     int
-	Label, Mark, StateText  string
-	State                   string // done, current, todo
-	Href                    string
+	Step                   setup.Step
+	Num                    int
+	Label, Mark, StateText string
+	State                  string // done, current, todo
+	Href                   string
 }
 
 // unseenCodes are the Web Connector messages shopqb cannot see itself
@@ -292,7 +292,8 @@ func (h *handler) stepPost(q *req) {
 			pg.View = v
 			for _, c := range v.Checks {
 				if !c.Passed && !c.Warning {
-					pg.Errors = append(pg.Errors, summaryItem{Href: "#check-" + c.ID, Text: loc.Msg(c.Label)})
+					m := c.Label
+					pg.Errors = append(pg.Errors, summaryItem{Href: "#check-" + c.ID, Msg: &m})
 				}
 			}
 			h.showStep(q, pg, http.StatusUnprocessableEntity)
@@ -427,7 +428,8 @@ func (h *handler) stepPost(q *req) {
 		pg.Extra["Problems"] = problems
 		pg.Extra["StartDate"] = date
 		for _, pr := range problems {
-			pg.Errors = append(pg.Errors, summaryItem{Href: q.stepURL(pr.Step), Text: loc.Msg(pr.Msg)})
+			m := pr.Msg
+			pg.Errors = append(pg.Errors, summaryItem{Href: q.stepURL(pr.Step), Msg: &m})
 		}
 		h.showStep(q, pg, http.StatusUnprocessableEntity)
 	}
