@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/setup"
 	"github.com/shopqb/shopqb/internal/webauth"
 )
@@ -16,7 +17,7 @@ const shopsPerPage = 20
 
 // shopRow is one shop of the console's list with where its setup stands.
 type shopRow struct {
-	ShopEntry
+	shopqb.ShopRef
 	Href     string
 	Started  bool
 	StepNum  int
@@ -48,7 +49,7 @@ func (h *handler) shopList(w http.ResponseWriter, r *http.Request) {
 		if ok, err := h.canSee(r.Context(), p, e.ID); err != nil || !ok {
 			continue
 		}
-		row := shopRow{ShopEntry: e, Href: fmt.Sprintf("/console/shops/%d/setup/", e.ID)}
+		row := shopRow{ShopRef: e, Href: fmt.Sprintf("/console/shops/%d/setup/", e.ID)}
 		if prog, err := h.cfg.Wizard.Progress(r.Context(), e.ID); err == nil {
 			row.Started = prog.Started != nil
 			row.StepName = prog.Current
@@ -70,16 +71,13 @@ func (h *handler) shopList(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, pg, "shops")
 }
 
-// loginNext keeps a post-login destination only when it is a console page.
-func loginNext(s string) string {
-	if strings.HasPrefix(s, "/console/") && !strings.HasPrefix(s, "//") && !strings.Contains(s, "\\") && !strings.HasPrefix(s, "/console/login") {
-		return s
-	}
-	return "/console/"
-}
-
 func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	h.showLogin(w, r, http.StatusOK, "", func(*pageData) {})
+	h.showLogin(w, r, http.StatusOK, "", func(pg *pageData) {
+		// A one-time login link that was used or expired comes back here.
+		if r.URL.Query().Get("error") == "link" {
+			pg.addError("", h.cat.localizer(pg.Lang, "").T("ui.login.link_expired"))
+		}
+	})
 }
 
 func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, status int, email string, edit func(*pageData)) {
@@ -93,7 +91,7 @@ func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 	pg := h.newPage(modeStandalone, lang, nil, loc.T("ui.login.title"))
 	pg.CSRF = tok
 	pg.Extra["Email"] = email
-	pg.Extra["Next"] = loginNext(r.FormValue("next"))
+	pg.Extra["Next"] = webauth.LocalPath(r.FormValue("next"), "/console/")
 	edit(pg)
 	h.render(w, r, status, pg, "login")
 }
@@ -106,24 +104,21 @@ func (h *handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	loc := h.cat.localizer(chooseLang("", r), "")
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	err := h.cfg.Standalone.Login(w, r, email, r.PostFormValue("password"), r.PostFormValue(webauth.CSRFField))
-	var rl *RateLimitError
+	var rl *webauth.RateLimitError
 	switch {
 	case err == nil:
-		http.Redirect(w, r, loginNext(r.PostFormValue("next")), http.StatusSeeOther)
-	case errors.Is(err, ErrBadCredentials):
+		http.Redirect(w, r, webauth.LocalPath(r.PostFormValue("next"), "/console/"), http.StatusSeeOther)
+	case errors.Is(err, webauth.ErrBadCredentials):
 		h.showLogin(w, r, http.StatusUnauthorized, email, func(pg *pageData) {
 			pg.addError("password", loc.T("ui.login.bad_credentials"))
 		})
 	case errors.As(err, &rl):
-		secs := int(rl.RetryAfter.Seconds() + 0.999)
-		if secs < 1 {
-			secs = 1
-		}
+		secs := rl.Seconds()
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		h.showLogin(w, r, http.StatusTooManyRequests, email, func(pg *pageData) {
 			pg.Extra["RateLimited"] = loc.T("ui.login.rate_limited", "Count", secs)
 		})
-	case errors.Is(err, ErrBadCSRF):
+	case errors.Is(err, webauth.ErrBadCSRF):
 		h.showLogin(w, r, http.StatusForbidden, email, func(pg *pageData) {
 			pg.addError("", loc.T("ui.login.expired"))
 		})

@@ -23,6 +23,8 @@ import (
 type fakeWizard struct {
 	mu  sync.Mutex
 	now time.Time
+	// shopID is the one shop the fake knows (1 unless a test says otherwise).
+	shopID int64
 
 	factsErr       bool
 	suggestSummary bool
@@ -66,6 +68,7 @@ var errFakeAlreadyStarted = errors.New("already started")
 func newFakeWizard() *fakeWizard {
 	loc, _ := time.LoadLocation("Asia/Seoul")
 	return &fakeWizard{
+		shopID:    1,
 		now:       time.Date(2026, 12, 2, 14, 20, 0, 0, loc),
 		urlUsable: true, state: setup.ConnWaiting, manual: true, time: "07:00",
 		mapping:     map[shopqb.Category]string{},
@@ -104,7 +107,7 @@ func (f *fakeWizard) purchasingPassed() bool {
 func (f *fakeWizard) Progress(ctx context.Context, shopID int64) (*setup.Progress, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if shopID != 1 {
+	if shopID != f.shopID {
 		return nil, shopqb.ErrNotFound
 	}
 	p := &setup.Progress{Started: f.started, StartedBy: f.startedBy, Current: setup.StepReview}
@@ -509,6 +512,8 @@ func (l *fakeLogin) Require(next http.Handler) http.Handler {
 	})
 }
 
+func (l *fakeLogin) Public(next http.Handler) http.Handler { return next }
+
 func (l *fakeLogin) LoginCSRF(w http.ResponseWriter, r *http.Request) (string, error) {
 	return "login-csrf", nil
 }
@@ -517,14 +522,14 @@ func (l *fakeLogin) Login(w http.ResponseWriter, r *http.Request, email, passwor
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if csrf != "login-csrf" {
-		return ErrBadCSRF
+		return webauth.ErrBadCSRF
 	}
 	if l.failures >= 5 {
-		return &RateLimitError{RetryAfter: 30 * time.Second}
+		return &webauth.RateLimitError{RetryAfter: 30 * time.Second}
 	}
 	if email != "kim@example.com" || password != "right password" {
 		l.failures++
-		return ErrBadCredentials
+		return webauth.ErrBadCredentials
 	}
 	http.SetCookie(w, &http.Cookie{Name: "fake_session", Value: "ok", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return nil
@@ -535,8 +540,8 @@ func (l *fakeLogin) Logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (l *fakeLogin) Shops(ctx context.Context, p *webauth.Principal, offset, limit int) ([]ShopEntry, int, error) {
-	all := []ShopEntry{{ID: 1, Domain: "acme.myshopify.com", Name: "Acme Retail"}}
+func (l *fakeLogin) Shops(ctx context.Context, p *webauth.Principal, offset, limit int) ([]shopqb.ShopRef, int, error) {
+	all := []shopqb.ShopRef{{ID: 1, Domain: "acme.myshopify.com", Name: "Acme Retail"}}
 	if offset >= len(all) {
 		return nil, len(all), nil
 	}

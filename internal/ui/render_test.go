@@ -375,6 +375,56 @@ func checkPage(t *testing.T, mode, lang, page string) {
 	}
 }
 
+// TestConsolePages renders the pages outside the wizard in both languages.
+func TestConsolePages(t *testing.T) {
+	for _, lang := range []string{"en", "ko"} {
+		for _, c := range []struct {
+			path   string
+			form   url.Values
+			status int
+			want   string
+		}{
+			{"/console/", nil, 200, `href="/console/shops/1/setup/"`},
+			{"/console/login", nil, 200, `name="password"`},
+			{"/console/login?error=link", nil, 200, `id="error-summary"`},
+			{"/console/login", url.Values{"csrf_token": {"login-csrf"}, "email": {"kim@example.com"}, "password": {"nope"}}, 401, `id="f-password-error"`},
+			{"/console/shops/2/setup/before", nil, 404, `href="/console/"`},
+			{"/console/shops/1/setup/nosuchstep", nil, 404, ""},
+		} {
+			a := newTestApp(t)
+			method := http.MethodGet
+			if c.form != nil {
+				method = http.MethodPost
+			}
+			rec := a.do(modeStandalone, lang, method, c.path, c.form)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.want) {
+				t.Errorf("%s %s %s: %d, want %d with %s\n%s", lang, method, c.path, rec.Code, c.status, c.want, rec.Body.String())
+				continue
+			}
+			checkPage(t, modeStandalone, lang, rec.Body.String())
+			checkNoMissing(t, a)
+		}
+	}
+	// The rate limit says how long to wait, with Retry-After.
+	a := newTestApp(t)
+	a.h.cfg.Standalone.(*fakeLogin).failures = 9
+	rec := a.do(modeStandalone, "en", http.MethodPost, "/console/login", url.Values{"csrf_token": {"login-csrf"}, "email": {"kim@example.com"}, "password": {"x"}})
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "30" || !strings.Contains(rec.Body.String(), "Wait 30 seconds") {
+		t.Errorf("rate limited login: %d %q\n%s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
+	}
+	// The .qwc download is named with the shop; the poll endpoints answer a fragment.
+	rec = a.do(modeStandalone, "en", http.MethodGet, "/console/shops/1/setup/connect/qwc", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Disposition"), `filename="shopqb-acme.myshopify.com.qwc"`) {
+		t.Errorf("qwc: %d %q", rec.Code, rec.Header().Get("Content-Disposition"))
+	}
+	for _, mode := range []string{modeStandalone, modeEmbedded} {
+		rec = a.do(mode, "en", http.MethodGet, stepPath(mode, setup.StepConnect)+"/status", nil)
+		if rec.Code != 200 || strings.Contains(rec.Body.String(), "<html") || !strings.Contains(rec.Body.String(), "Waiting for the Web Connector") {
+			t.Errorf("%s status: %d\n%s", mode, rec.Code, rec.Body.String())
+		}
+	}
+}
+
 func TestCatalogsAreComplete(t *testing.T) {
 	a := newTestApp(t)
 	for _, pair := range [][2]string{{"en", "ko"}, {"ko", "en"}} {

@@ -22,8 +22,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/setup"
 	"github.com/shopqb/shopqb/internal/webauth"
 )
@@ -56,43 +56,30 @@ type Config struct {
 	Locales fs.FS
 }
 
-// ShopEntry is one shop in the standalone shop list.
-type ShopEntry struct {
-	ID           int64
-	Domain, Name string
-}
-
-// StandaloneAuth is the self-hosted login (internal/webauth's standalone side).
+// StandaloneAuth is the self-hosted login: *webauth.StandaloneAuth.
 type StandaloneAuth interface {
 	// Require authenticates a console request: with a valid session it puts
 	// the Principal into the request's context and answers 403 to a form
 	// posted without the session's CSRF token; without a session it sends
 	// the browser to /console/login.
 	Require(next http.Handler) http.Handler
+	// Public wraps the login page: standalone headers, and 403 for a post
+	// without the login form's CSRF token.
+	Public(next http.Handler) http.Handler
 	// LoginCSRF returns the token the login form carries, bound to the browser by a cookie it sets.
 	LoginCSRF(w http.ResponseWriter, r *http.Request) (string, error)
 	// Login checks the form's CSRF token and the credentials, then starts a
-	// session and sets its cookie. It returns ErrBadCredentials, ErrBadCSRF or
-	// a *RateLimitError for the answers the page explains.
+	// session and sets its cookie. It returns webauth.ErrBadCredentials,
+	// webauth.ErrBadCSRF or a *webauth.RateLimitError for the answers the
+	// page explains.
 	Login(w http.ResponseWriter, r *http.Request, email, password, csrf string) error
 	// Logout ends the request's session and clears its cookie.
 	Logout(w http.ResponseWriter, r *http.Request) error
 	// Shops lists the shops p may see, ordered, a page at a time, and how many there are.
-	Shops(ctx context.Context, p *webauth.Principal, offset, limit int) ([]ShopEntry, int, error)
+	Shops(ctx context.Context, p *webauth.Principal, offset, limit int) ([]shopqb.ShopRef, int, error)
 }
 
-// The login answers the login page explains.
-var (
-	ErrBadCredentials = errors.New("wrong e-mail or password")
-	ErrBadCSRF        = errors.New("login form expired")
-)
-
-// RateLimitError says a login was refused because of too many attempts.
-type RateLimitError struct{ RetryAfter time.Duration }
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("too many login attempts; retry after %s", e.RetryAfter)
-}
+var _ StandaloneAuth = (*webauth.StandaloneAuth)(nil)
 
 // The two partial sets.
 const (
@@ -163,8 +150,8 @@ func (h *handler) routes() http.Handler {
 	}
 	if std := h.cfg.Standalone; std != nil {
 		mux.Handle("GET /console/static/", serveStatic("/console/static"))
-		mux.Handle("GET /console/login", h.standaloneHeaders(http.HandlerFunc(h.loginForm)))
-		mux.Handle("POST /console/login", h.standaloneHeaders(http.HandlerFunc(h.loginSubmit)))
+		mux.Handle("GET /console/login", std.Public(http.HandlerFunc(h.loginForm)))
+		mux.Handle("POST /console/login", std.Public(http.HandlerFunc(h.loginSubmit)))
 		in := http.NewServeMux()
 		in.HandleFunc("GET /console/{$}", h.shopList)
 		in.HandleFunc("POST /console/logout", h.logout)
@@ -174,7 +161,7 @@ func (h *handler) routes() http.Handler {
 		in.HandleFunc("POST /console/shops/{id}/setup/{step}", h.std(h.stepPost))
 		in.HandleFunc("GET /console/shops/{id}/setup/connect/qwc", h.std(h.qwc))
 		in.HandleFunc("GET /console/shops/{id}/setup/{step}/status", h.std(h.stepStatus))
-		mux.Handle("/console/", h.standaloneHeaders(std.Require(in)))
+		mux.Handle("/console/", std.Require(in))
 	}
 	if emb := h.cfg.Embedded; emb != nil {
 		mux.Handle("GET /app/static/", serveStatic("/app/static"))
@@ -188,17 +175,6 @@ func (h *handler) routes() http.Handler {
 		mux.Handle("/app/", emb(in))
 	}
 	return mux
-}
-
-// standaloneHeaders sets the self-hosted pages' headers: nothing from
-// elsewhere, never framed.
-func (h *handler) standaloneHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "same-origin")
-		next.ServeHTTP(w, r)
-	})
 }
 
 // req is one shop page request after the access check.
