@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -277,14 +278,19 @@ func parseDaily(s string) (int, int, error) {
 // count, for after the merchant fixed the cause.
 func (e *Engine) RetryFailed(ctx context.Context, shopID int64, actor string) (int, error) {
 	n := 0
+	var after int64
 	for {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 500})
+		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, AfterID: after, Limit: 500})
 		if err != nil {
 			return n, err
 		}
 		if len(ps) == 0 {
 			break
 		}
+		after = ps[len(ps)-1].ID
+		// A document that did not add up is not QuickBooks' to retry: the
+		// next plan of it, once Shopify's figures agree, replaces it.
+		ps = slices.DeleteFunc(ps, func(p *shopqb.Posting) bool { return p.ErrorClass == shopqb.ErrorClassDocument })
 		for _, p := range ps {
 			p.State, p.Attempts, p.NextAttempt = shopqb.Planned, 0, e.now()
 		}

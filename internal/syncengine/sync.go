@@ -97,9 +97,8 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		// the watermark did not move and this is its second chance. Planning
 		// is idempotent (same key, same hash: nothing changes).
 		changed[o.ID] = true
-		affectedDates[o.ProcessedAt.In(loc).Format("2006-01-02")] = true
-		for _, r := range o.Refunds {
-			affectedDates[refundTime(r).In(loc).Format("2006-01-02")] = true
+		for _, d := range shopDaysOf(o, loc) {
+			affectedDates[d] = true
 		}
 		return nil
 	})
@@ -169,6 +168,18 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	// in memory; summary mode re-plans whole days (a day's receipt must be
 	// complete, and a refund dated that day may belong to an older order).
 	summary := shop.Settings.SalesMode == shopqb.Summary
+	// Day summaries (summary sales, the daily cost of goods in summary
+	// inventory mode) are planned from whole days only: a summary planned
+	// from part of its day would book the rest as a change (drift.go).
+	wholeDays := summary || shop.Settings.InventoryMode == shopqb.Summary
+	held, err := e.heldDays(ctx, shopID)
+	if err != nil {
+		return fail(err)
+	}
+	for d := range held {
+		affectedDates[d] = true
+	}
+	byDay := map[string][]string{}
 	start := shop.Settings.StartDate
 	// Until a sync has planned once, everything stored is planned, not only
 	// what this sync read: the start's dry check already read the shop and
@@ -201,12 +212,10 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	}
 	var todo []string
 	err = e.store.EachLatestSnapshot(ctx, shopID, "order", func(s *store.Snapshot) error {
-		if !changed[s.GID] && !summary && !firstPlan {
+		if !changed[s.GID] && !wholeDays && !firstPlan {
 			return nil
 		}
-		var o struct {
-			ProcessedAt time.Time `json:"processedAt"`
-		}
+		var o orderDays
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
@@ -214,8 +223,16 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		if start != "" && day < start {
 			return nil
 		}
-		if changed[s.GID] || affectedDates[day] || firstPlan {
-			todo = append(todo, s.GID)
+		if !wholeDays {
+			if changed[s.GID] || firstPlan {
+				todo = append(todo, s.GID)
+			}
+			return nil
+		}
+		for _, d := range o.days(loc) {
+			if affectedDates[d] || firstPlan {
+				byDay[d] = append(byDay[d], s.GID)
+			}
 		}
 		return nil
 	})
@@ -228,13 +245,24 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 	} else if !errors.Is(err, shopqb.ErrNotFound) {
 		return fail(err)
 	}
-	chunk := len(todo)
-	if !summary && chunk > planChunk {
-		chunk = planChunk
+	type unit struct {
+		ids  []string
+		days map[string]bool
+	}
+	var units []unit
+	if wholeDays {
+		for _, u := range dayUnits(byDay, planChunk) {
+			units = append(units, unit{u.orders, u.days})
+		}
+	} else {
+		for first := 0; first == 0 || first < len(todo); first += planChunk {
+			units = append(units, unit{ids: todo[first:min(first+planChunk, len(todo))]})
+		}
 	}
 	company := CompanyOf(pre)
-	for first := 0; first == 0 || first < len(todo); first += max(chunk, 1) {
-		ids := todo[first:min(first+chunk, len(todo))]
+	heldNow := map[string]bool{}
+	for ui, u := range units {
+		ids := u.ids
 		orders := make([]shopify.Order, 0, len(ids))
 		for _, gid := range ids {
 			s, err := e.store.LatestSnapshot(ctx, shopID, gid)
@@ -247,13 +275,17 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 			}
 			orders = append(orders, o)
 		}
-		in := planner.Input{Shop: *shop, Company: company, Orders: orders, Variants: variants, Names: names}
-		if first == 0 {
+		in := planner.Input{Shop: *shop, Company: company, Orders: orders, Variants: variants, Names: names,
+			Days: u.days, Now: now}
+		if ui == 0 {
 			in.Payouts, in.PurchaseOrders = payouts, purchaseOrders
 		}
-		plan, err := planner.Build(in)
+		plan, err := buildAgainstBooks(ctx, e.store, shopID, in)
 		if err != nil {
 			return fail(fmt.Errorf("plan: %w", err))
+		}
+		for _, d := range plan.HeldBack {
+			heldNow[d] = true
 		}
 		names = plan.Names
 		company.ExistingNames += plan.NewNames
@@ -263,15 +295,12 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		if dry {
 			continue
 		}
-		ins, upd, err := e.store.UpsertPostings(ctx, shopID, plan.Postings)
-		if err != nil {
-			return fail(fmt.Errorf("fill outbox: %w", err))
+		if err := e.commitPlan(ctx, shop, plan, run); err != nil {
+			return fail(err)
 		}
 		if err := e.relinkAfterReset(ctx, shopID, plan.Postings); err != nil {
 			return fail(err)
 		}
-		run.Counts["postings_new"] += ins
-		run.Counts["postings_updated"] += upd
 		run.Counts["warnings"] += len(plan.Warnings)
 		for _, w := range plan.Warnings {
 			e.log.Warn("plan warning", "shop", shop.Domain, "warning", w)
@@ -294,6 +323,9 @@ func (e *Engine) sync(ctx context.Context, shopID int64, trigger string, dry boo
 		return fail(err)
 	}
 	if err := e.store.PutKV(ctx, shopID, kvPlannedOnce, []byte("1")); err != nil {
+		return fail(err)
+	}
+	if err := e.putHeldDays(ctx, shopID, heldNow); err != nil {
 		return fail(err)
 	}
 	run.Status = "posting"
