@@ -7,16 +7,7 @@
 // QuickBooks sales receipt — is internal/planner.
 package shopqb
 
-import (
-	"errors"
-	"time"
-)
-
-// ErrNotFound is returned by stores when a record does not exist.
-var ErrNotFound = errors.New("not found")
-
-// ErrConflict is returned when a unique key is already taken.
-var ErrConflict = errors.New("already exists")
+import "time"
 
 // Mode is detail or summary, chosen separately for sales, customers,
 // inventory and vendors.
@@ -44,6 +35,9 @@ type Shop struct {
 	QBWCUser string
 	// AppTokenHash is the SHA-256 of the app token; the token itself is shown once.
 	AppTokenHash []byte
+	// AppTokenCreatedAt is when the current app token was made (nil for
+	// shops registered before it was recorded).
+	AppTokenCreatedAt *time.Time
 	// OwnerID and FileID are the stable GUIDs written into the .qwc.
 	OwnerID string
 	FileID  string
@@ -51,7 +45,8 @@ type Shop struct {
 	// session; later sessions from another file are refused.
 	CompanyFile string
 
-	// ShopifyAuth says how shopqb reaches the Admin API: "static", "client_credentials" or "oauth".
+	// ShopifyAuth says how shopqb reaches the Admin API: AuthStatic,
+	// AuthClientCredentials or AuthOAuth.
 	ShopifyAuth string
 	// ShopifyURL overrides https://<Domain> (the simulator, or a proxy).
 	ShopifyURL string

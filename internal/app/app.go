@@ -17,6 +17,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/jobs"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/stocky"
 	"github.com/shopqb/shopqb/internal/store"
@@ -64,7 +65,9 @@ type App struct {
 	Store  *store.DB
 	Box    *secret.Box
 	Engine *syncengine.Engine
-	Jobs   *jobs.Runner
+	// Admin is shop administration, the one service every front door calls.
+	Admin *shopadmin.Service
+	Jobs  *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
 
@@ -74,20 +77,6 @@ type App struct {
 	listener net.Listener
 	serveErr chan error
 }
-
-// Secret names in the store.
-const (
-	SecretShopifyToken = "shopify_token"
-	// SecretWebhook and SecretWebhookPrevious are the app's client secret
-	// that signs webhooks, and the one before it during a rotation.
-	SecretWebhook         = "webhook_secret"
-	SecretWebhookPrevious = "webhook_secret_previous"
-	// SecretStockyKey is the Stocky API key; KVStockyStore its Store-Name
-	// (the myshopify domain unless set) and KVStockyURL a base URL override.
-	SecretStockyKey = "stocky_key"
-	KVStockyStore   = "stocky:store"
-	KVStockyURL     = "stocky:url"
-)
 
 // Open starts an App: database, engine, jobs and HTTP server.
 func Open(ctx context.Context, cfg Config) (*App, error) {
@@ -111,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Source: a.shopifySource, Log: log})
 	a.Engine.Trace = cfg.QBXMLTrace
+	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Engine, Log: log, Now: cfg.Now})
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
 			SyncTick: a.tick,
@@ -188,9 +178,8 @@ func (a *App) listen() error {
 	a.URL = strings.TrimSuffix(a.URL, "/")
 	a.server = &http.Server{
 		Handler: web.NewServer(web.Config{
-			Engine: a.Engine, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
+			Engine: a.Engine, Admin: a.Admin, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
-			SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
 			ShopifyOAuth: a.shopifyOAuthHandler(),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -244,11 +233,6 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.Store.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// SetShopifyToken stores a shop's Admin API token, encrypted and bound to the shop.
-func (a *App) SetShopifyToken(ctx context.Context, shop *shopqb.Shop, token string) error {
-	return a.sealShopSecret(ctx, shop, SecretShopifyToken, []byte(token))
 }
 
 // shopifySource opens the Admin API client for a shop.
@@ -337,7 +321,7 @@ func (s shopifySource) PurchaseOrders(ctx context.Context, fn func(*shopify.Purc
 // message pointing to the archive import instead of failing the sync.
 func (s shopifySource) stockyPurchaseOrders(ctx context.Context, fn func(*shopify.PurchaseOrder) error) string {
 	a := s.app
-	key, err := a.openShopSecret(ctx, s.shop, SecretStockyKey)
+	key, err := a.Admin.OpenSecret(ctx, s.shop, shopadmin.SecretStockyKey)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return ""
 	}
@@ -345,11 +329,11 @@ func (s shopifySource) stockyPurchaseOrders(ctx context.Context, fn func(*shopif
 		return "Stocky: " + err.Error()
 	}
 	storeName := s.shop.Domain
-	if v, err := a.Store.KV(ctx, s.shop.ID, KVStockyStore); err == nil && len(v) > 0 {
+	if v, err := a.Store.KV(ctx, s.shop.ID, shopadmin.KVStockyStore); err == nil && len(v) > 0 {
 		storeName = string(v)
 	}
 	base := ""
-	if v, err := a.Store.KV(ctx, s.shop.ID, KVStockyURL); err == nil {
+	if v, err := a.Store.KV(ctx, s.shop.ID, shopadmin.KVStockyURL); err == nil {
 		base = string(v)
 	}
 	loc, _ := time.LoadLocation(s.shop.TimeZone)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 )
@@ -144,10 +145,8 @@ func (a *App) complianceRequest(ctx context.Context, shopID int64, topic string,
 // whatever the shop's ShopifyAuth: the admin token, the client id and
 // secret of the shop's own app, and the cached or refreshable tokens. The
 // webhook secrets are not among them (the client secret's copy that signs
-// webhooks is SecretWebhook).
-var shopifyAccessSecrets = []string{
-	SecretShopifyToken, SecretShopifyClientID, SecretShopifyClientSecret, SecretShopifyCCToken, SecretShopifyOAuthToken,
-}
+// webhooks is shopadmin.SecretWebhook).
+var shopifyAccessSecrets = shopadmin.ShopifySecrets
 
 // handleUninstalled answers app/uninstalled: the shop's Shopify access
 // secrets are deleted, so every later sync stops with an error saying the

@@ -23,6 +23,7 @@ import (
 	"github.com/shopqb/shopqb/internal/jobs"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/testenv"
@@ -52,10 +53,10 @@ func addShop(t *testing.T, a *App, domain string) *shopqb.Shop {
 	if err := a.Store.CreateShop(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetWebhookSecret(ctx, s, webhookSecret); err != nil {
+	if err := a.Admin.SetWebhookSecret(ctx, s.ID, "test", webhookSecret); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetShopifyToken(ctx, s, "shpat_"+domain); err != nil {
+	if err := a.Admin.SetShopifyToken(ctx, s.ID, "test", "shpat_"+domain); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -202,7 +203,7 @@ func readShopState(t *testing.T, a *App, shopID int64) shopState {
 		}
 	}
 	st.Secrets = map[string]bool{}
-	for _, name := range []string{SecretShopifyToken, SecretWebhook} {
+	for _, name := range []string{shopadmin.SecretShopifyToken, shopadmin.SecretWebhook} {
 		_, err := a.Store.Secret(ctx, shopID, name)
 		st.Secrets[name] = err == nil
 	}
@@ -515,7 +516,7 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 	beforeB := readShopState(t, a, shopB.ID)
 
 	for _, shop := range []int64{shopA.ID, shopB.ID} {
-		for _, name := range []string{SecretShopifyClientID, SecretShopifyClientSecret, SecretShopifyCCToken, SecretShopifyOAuthToken, SecretStockyKey} {
+		for _, name := range []string{shopadmin.SecretShopifyClientID, shopadmin.SecretShopifyClientSecret, shopadmin.SecretShopifyCCToken, shopadmin.SecretShopifyOAuthToken, shopadmin.SecretStockyKey} {
 			if err := a.Store.PutSecret(ctx, shop, name, []byte("sealed "+name)); err != nil {
 				t.Fatal(err)
 			}
@@ -525,7 +526,7 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 	if code := deliver(t, a, "alpha.myshopify.com", "app/uninstalled", `{"id":954889,"domain":"alpha.myshopify.com"}`); code != http.StatusOK {
 		t.Fatalf("app/uninstalled answered %d", code)
 	}
-	for _, name := range []string{SecretShopifyToken, SecretShopifyClientID, SecretShopifyClientSecret, SecretShopifyCCToken, SecretShopifyOAuthToken} {
+	for _, name := range []string{shopadmin.SecretShopifyToken, shopadmin.SecretShopifyClientID, shopadmin.SecretShopifyClientSecret, shopadmin.SecretShopifyCCToken, shopadmin.SecretShopifyOAuthToken} {
 		if _, err := a.Store.Secret(ctx, shopA.ID, name); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Errorf("after uninstall %s: %v", name, err)
 		}
@@ -533,13 +534,13 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 			t.Errorf("other shop's %s: %v", name, err)
 		}
 	}
-	for _, name := range []string{SecretWebhook, SecretStockyKey} {
+	for _, name := range []string{shopadmin.SecretWebhook, shopadmin.SecretStockyKey} {
 		if _, err := a.Store.Secret(ctx, shopA.ID, name); err != nil {
 			t.Errorf("after uninstall %s must stay until shop/redact: %v", name, err)
 		}
 	}
 	st := readShopState(t, a, shopA.ID)
-	if st.Secrets[SecretShopifyToken] || !st.Secrets[SecretWebhook] || st.KV[KVUninstalledAt] == "" || len(st.Snapshots) != 8 || len(st.Postings) != 7 {
+	if st.Secrets[shopadmin.SecretShopifyToken] || !st.Secrets[shopadmin.SecretWebhook] || st.KV[KVUninstalledAt] == "" || len(st.Snapshots) != 8 || len(st.Postings) != 7 {
 		t.Fatalf("after uninstall: token gone, webhook secret and data kept, got %+v", st)
 	}
 	if _, err := a.shopifySource(ctx, shopA); err == nil || !strings.Contains(err.Error(), "no Shopify token") {

@@ -5,35 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
-)
-
-// How a shop reaches the Admin API (shopqb.Shop.ShopifyAuth).
-const (
-	// AuthStatic is a legacy custom app's admin token, pasted by the
-	// merchant; "" means the same, for shops registered before the choice.
-	AuthStatic = "static"
-	// AuthClientCredentials is an app of the store's own organisation: its
-	// client id and secret, stored per shop, buy a ~24 h token.
-	AuthClientCredentials = "client_credentials"
-	// AuthOAuth is this deployment's app, installed by the merchant through
-	// /shopify/install: an expiring offline token with a refresh token.
-	AuthOAuth = "oauth"
-)
-
-// Secret names of the two token-granting methods. The cached tokens are
-// kept so a restart (or another process) reuses a token still valid instead
-// of asking Shopify for another, and so an OAuth refresh token survives.
-const (
-	SecretShopifyClientID     = "shopify_client_id"
-	SecretShopifyClientSecret = "shopify_client_secret"
-	SecretShopifyCCToken      = "shopify_client_credentials_token"
-	SecretShopifyOAuthToken   = "shopify_oauth_token"
 )
 
 // DefaultShopifyScopes are what the sync reads (reference §3.6), asked for
@@ -42,15 +19,6 @@ const (
 var DefaultShopifyScopes = []string{
 	"read_orders", "read_all_orders", "read_customers", "read_products", "read_inventory", "read_locations",
 	"read_shopify_payments_payouts", "read_inventory_purchase_orders", "read_inventory_transfers", "read_inventory_shipments",
-}
-
-// ValidShopifyAuth reports whether auth names a method shopqb knows.
-func ValidShopifyAuth(auth string) error {
-	switch auth {
-	case "", AuthStatic, AuthClientCredentials, AuthOAuth:
-		return nil
-	}
-	return fmt.Errorf("unknown Shopify auth %q: use %s, %s or %s", auth, AuthStatic, AuthClientCredentials, AuthOAuth)
 }
 
 func (a *App) oauthNow() time.Time {
@@ -63,8 +31,8 @@ func (a *App) oauthNow() time.Time {
 // shopifyTokenSource picks the shop's TokenSource by its ShopifyAuth.
 func (a *App) shopifyTokenSource(ctx context.Context, shop *shopqb.Shop) (shopify.TokenSource, error) {
 	switch shop.ShopifyAuth {
-	case "", AuthStatic:
-		tok, err := a.openShopSecret(ctx, shop, SecretShopifyToken)
+	case "", shopqb.AuthStatic:
+		tok, err := a.Admin.OpenSecret(ctx, shop, shopadmin.SecretShopifyToken)
 		if errors.Is(err, shopqb.ErrNotFound) {
 			return nil, fmt.Errorf("no Shopify token for %s: run `shopqb admin shopify-token`", shop.Domain)
 		}
@@ -72,15 +40,15 @@ func (a *App) shopifyTokenSource(ctx context.Context, shop *shopqb.Shop) (shopif
 			return nil, err
 		}
 		return shopify.StaticToken(tok), nil
-	case AuthClientCredentials:
-		id, err := a.openShopSecret(ctx, shop, SecretShopifyClientID)
+	case shopqb.AuthClientCredentials:
+		id, err := a.Admin.OpenSecret(ctx, shop, shopadmin.SecretShopifyClientID)
 		if err == nil {
 			var sec []byte
-			sec, err = a.openShopSecret(ctx, shop, SecretShopifyClientSecret)
+			sec, err = a.Admin.OpenSecret(ctx, shop, shopadmin.SecretShopifyClientSecret)
 			if err == nil {
 				return shopify.NewClientCredentials(shopify.ClientCredentialsConfig{
 					ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL, ClientID: string(id), ClientSecret: shopify.Secret(sec),
-					HTTP: a.cfg.ShopifyHTTP, Store: sealedTokenStore{a: a, shop: shop, name: SecretShopifyCCToken},
+					HTTP: a.cfg.ShopifyHTTP, Store: sealedTokenStore{a: a, shop: shop, name: shopadmin.SecretShopifyCCToken},
 				})
 			}
 		}
@@ -88,40 +56,17 @@ func (a *App) shopifyTokenSource(ctx context.Context, shop *shopqb.Shop) (shopif
 			return nil, fmt.Errorf("no Shopify client credentials for %s: run `shopqb admin shop-add --auth client_credentials` or store them with the API", shop.Domain)
 		}
 		return nil, err
-	case AuthOAuth:
+	case shopqb.AuthOAuth:
 		oa := a.shopOAuthApp(shop)
 		if oa == nil {
 			return nil, fmt.Errorf("%s uses the Shopify app (OAuth) but this server has no app: start it with --shopify-client-id and --shopify-client-secret", shop.Domain)
 		}
 		ts := &reloadingTokenSource{fresh: func() shopify.TokenSource {
-			return oa.TokenSource(shop.Domain, sealedTokenStore{a: a, shop: shop, name: SecretShopifyOAuthToken})
+			return oa.TokenSource(shop.Domain, sealedTokenStore{a: a, shop: shop, name: shopadmin.SecretShopifyOAuthToken})
 		}}
 		return ts, nil
 	}
-	return nil, fmt.Errorf("shop %s: %w", shop.Domain, ValidShopifyAuth(shop.ShopifyAuth))
-}
-
-// SetShopifyClientCredentials stores the client id and secret of the
-// shop's own app, encrypted, and forgets any token granted with the old
-// ones. The client secret is also what signs that app's webhooks, so it
-// becomes the shop's webhook secret (the old one still verifies during the
-// change). It does not change the shop's ShopifyAuth.
-func (a *App) SetShopifyClientCredentials(ctx context.Context, shop *shopqb.Shop, clientID, clientSecret string) error {
-	clientID, clientSecret = strings.TrimSpace(clientID), strings.TrimSpace(clientSecret)
-	if clientID == "" || clientSecret == "" {
-		return errors.New("the Shopify client id and client secret are both required")
-	}
-	if err := a.sealShopSecret(ctx, shop, SecretShopifyClientID, []byte(clientID)); err != nil {
-		return err
-	}
-	if err := a.sealShopSecret(ctx, shop, SecretShopifyClientSecret, []byte(clientSecret)); err != nil {
-		return err
-	}
-	// An empty token reads as "none": the next sync asks for a new one.
-	if err := (sealedTokenStore{a: a, shop: shop, name: SecretShopifyCCToken}).Save(ctx, shop.Domain, shopify.Token{}); err != nil {
-		return err
-	}
-	return a.SetWebhookSecret(ctx, shop, clientSecret)
+	return nil, fmt.Errorf("shop %s: %w", shop.Domain, shopqb.ValidShopifyAuth(shop.ShopifyAuth))
 }
 
 // sealedTokenStore keeps one shop's token (access token, expiry, refresh
@@ -144,7 +89,7 @@ func (s sealedTokenStore) Load(ctx context.Context, domain string) (shopify.Toke
 	if err := s.check(domain); err != nil {
 		return shopify.Token{}, err
 	}
-	pt, err := s.a.openShopSecret(ctx, s.shop, s.name)
+	pt, err := s.a.Admin.OpenSecret(ctx, s.shop, s.name)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return shopify.Token{}, shopify.ErrNoToken
 	}
@@ -171,7 +116,7 @@ func (s sealedTokenStore) Save(ctx context.Context, domain string, t shopify.Tok
 	if err != nil {
 		return fmt.Errorf("encode %s of %s: %w", s.name, domain, err)
 	}
-	return s.a.sealShopSecret(ctx, s.shop, s.name, raw)
+	return s.a.Admin.SealSecret(ctx, s.shop, s.name, raw)
 }
 
 // reloadingTokenSource wraps an OAuth token source. Refresh tokens are

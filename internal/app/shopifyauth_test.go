@@ -20,6 +20,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/testenv"
@@ -156,17 +157,20 @@ func TestClientCredentialsSourceReadsAndKeepsItsToken(t *testing.T) {
 	ts := startAuthSim(t, nil, "")
 	dir := t.TempDir()
 	a := openAuthApp(t, dir, Config{Listen: "-"})
-	shop := &shopqb.Shop{Domain: authSimDomain, TimeZone: "America/Toronto", Currency: "CAD", ShopifyAuth: AuthClientCredentials, ShopifyURL: ts.url}
-	if _, err := a.Engine.NewShop(ctx, shop); err != nil {
+	shop := &shopqb.Shop{Domain: authSimDomain, TimeZone: "America/Toronto", Currency: "CAD", ShopifyAuth: shopqb.AuthClientCredentials, ShopifyURL: ts.url}
+	// Registered without its credentials (Register refuses that), to see
+	// what a sync says when they are missing.
+	shop.QBWCUser = "auth-test"
+	if err := a.Store.CreateShop(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.shopifySource(ctx, shop); err == nil || !strings.Contains(err.Error(), "no Shopify client credentials") {
 		t.Fatalf("source without credentials: %v", err)
 	}
-	if err := a.SetShopifyClientCredentials(ctx, shop, authSimClientID, authSimClientSecret); err != nil {
+	if err := a.Admin.SetShopifyClientCredentials(ctx, shop.ID, "test", authSimClientID, authSimClientSecret); err != nil {
 		t.Fatal(err)
 	}
-	if ws, err := a.openShopSecret(ctx, shop, SecretWebhook); err != nil || string(ws) != authSimClientSecret {
+	if ws, err := a.Admin.OpenSecret(ctx, shop, shopadmin.SecretWebhook); err != nil || string(ws) != authSimClientSecret {
 		t.Fatalf("webhook secret after storing client credentials: %v", err)
 	}
 	n := readAuthOrders(t, a, shop)
@@ -177,7 +181,7 @@ func TestClientCredentialsSourceReadsAndKeepsItsToken(t *testing.T) {
 	if m := readAuthOrders(t, a, shop); m != n {
 		t.Fatalf("second read got %d orders, first %d", m, n)
 	}
-	ct, err := a.Store.Secret(ctx, shop.ID, SecretShopifyCCToken)
+	ct, err := a.Store.Secret(ctx, shop.ID, shopadmin.SecretShopifyCCToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +202,7 @@ func TestClientCredentialsSourceReadsAndKeepsItsToken(t *testing.T) {
 	}
 
 	// New credentials drop the old token; wrong ones give Shopify's refusal.
-	if err := b.SetShopifyClientCredentials(ctx, shop2, authSimClientID, "not-the-secret"); err != nil {
+	if err := b.Admin.SetShopifyClientCredentials(ctx, shop2.ID, "test", authSimClientID, "not-the-secret"); err != nil {
 		t.Fatal(err)
 	}
 	src, err := b.shopifySource(ctx, shop2)
@@ -210,7 +214,7 @@ func TestClientCredentialsSourceReadsAndKeepsItsToken(t *testing.T) {
 	if !errors.As(err, &te) || te.Code != "invalid_client" || strings.Contains(err.Error(), "not-the-secret") {
 		t.Fatalf("read with a wrong secret: %v", err)
 	}
-	if err := b.SetShopifyClientCredentials(ctx, shop2, " ", authSimClientSecret); err == nil {
+	if err := b.Admin.SetShopifyClientCredentials(ctx, shop2.ID, "test", " ", authSimClientSecret); err == nil {
 		t.Fatal("empty client id accepted")
 	}
 }
@@ -220,13 +224,15 @@ func TestStaticTokenAndUnknownAuth(t *testing.T) {
 	ts := startAuthSim(t, nil, "shpat_static_token")
 	a := openAuthApp(t, t.TempDir(), Config{Listen: "-"})
 	shop := &shopqb.Shop{Domain: authSimDomain, TimeZone: "America/Toronto", Currency: "CAD", ShopifyURL: ts.url}
-	if _, err := a.Engine.NewShop(ctx, shop); err != nil {
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: shop.Domain, TimeZone: shop.TimeZone, Currency: shop.Currency, ShopifyURL: shop.ShopifyURL}, "test")
+	if err != nil {
 		t.Fatal(err)
 	}
+	shop = reg.Shop
 	if _, err := a.shopifySource(ctx, shop); err == nil || !strings.Contains(err.Error(), "shopqb admin shopify-token") {
 		t.Fatalf("source without a token: %v", err)
 	}
-	if err := a.SetShopifyToken(ctx, shop, "shpat_static_token"); err != nil {
+	if err := a.Admin.SetShopifyToken(ctx, shop.ID, "test", "shpat_static_token"); err != nil {
 		t.Fatal(err)
 	}
 	readAuthOrders(t, a, shop) // ShopifyAuth "" is static
@@ -234,7 +240,7 @@ func TestStaticTokenAndUnknownAuth(t *testing.T) {
 	if _, err := a.shopifySource(ctx, shop); err == nil || !strings.Contains(err.Error(), `unknown Shopify auth "magic"`) {
 		t.Fatalf("unknown auth: %v", err)
 	}
-	shop.ShopifyAuth = AuthOAuth
+	shop.ShopifyAuth = shopqb.AuthOAuth
 	if _, err := a.shopifySource(ctx, shop); err == nil || !strings.Contains(err.Error(), "--shopify-client-id") {
 		t.Fatalf("oauth shop on a server without an app: %v", err)
 	}
@@ -323,7 +329,7 @@ func TestOAuthInstallCreatesShopReadsAndRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if shop.ShopifyAuth != AuthOAuth || shop.ShopifyURL != ts.url || shop.Name != "Auth Test Shop" || shop.TimeZone != "America/Toronto" || shop.Currency != "CAD" {
+	if shop.ShopifyAuth != shopqb.AuthOAuth || shop.ShopifyURL != ts.url || shop.Name != "Auth Test Shop" || shop.TimeZone != "America/Toronto" || shop.Currency != "CAD" {
 		t.Fatalf("created shop = %+v", shop)
 	}
 	if !secret.CheckAppToken(shop.AppTokenHash, html.UnescapeString(m[1])) {
@@ -332,10 +338,10 @@ func TestOAuthInstallCreatesShopReadsAndRefreshes(t *testing.T) {
 	if !strings.Contains(page, shop.QBWCUser) {
 		t.Fatal("the page does not name the Web Connector user")
 	}
-	if ws, err := a.openShopSecret(ctx, shop, SecretWebhook); err != nil || string(ws) != authSimClientSecret {
+	if ws, err := a.Admin.OpenSecret(ctx, shop, shopadmin.SecretWebhook); err != nil || string(ws) != authSimClientSecret {
 		t.Fatalf("the app's client secret is not the shop's webhook secret: %v", err)
 	}
-	store := sealedTokenStore{a: a, shop: shop, name: SecretShopifyOAuthToken}
+	store := sealedTokenStore{a: a, shop: shop, name: shopadmin.SecretShopifyOAuthToken}
 	first, err := store.Load(ctx, authSimDomain)
 	if err != nil || first.RefreshToken == "" || first.ExpiresAt.IsZero() {
 		t.Fatalf("stored token = %v, %v; want an expiring offline token", first, err)

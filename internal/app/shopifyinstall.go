@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 )
 
@@ -127,8 +128,9 @@ func (a *App) completeInstall(ctx context.Context, domain string, tok shopify.To
 	view := installView{Title: "Connected", Shop: domain, QWCCommand: "shopqb qwc --shop " + domain + " --url " + a.URL + "/qbwc --out " + strings.TrimSuffix(domain, ".myshopify.com") + ".qwc"}
 	shop, err := a.Store.ShopByDomain(ctx, domain)
 	if errors.Is(err, shopqb.ErrNotFound) {
-		shop = a.newOAuthShop(ctx, domain, tok)
-		view.AppToken, err = a.Engine.NewShop(ctx, shop)
+		var reg shopadmin.Registered
+		reg, err = a.Admin.Register(ctx, a.newOAuthShop(ctx, domain, tok), installActor)
+		shop, view.AppToken = reg.Shop, reg.AppToken
 		if errors.Is(err, shopqb.ErrConflict) {
 			// Another install of the same store finished first: update it.
 			view.AppToken = ""
@@ -138,40 +140,43 @@ func (a *App) completeInstall(ctx context.Context, domain string, tok shopify.To
 	if err != nil {
 		return fail(err)
 	}
-	if view.AppToken == "" && shop.ShopifyAuth != AuthOAuth {
+	if view.AppToken == "" && shop.ShopifyAuth != shopqb.AuthOAuth {
 		prev := shop.ShopifyAuth
-		shop.ShopifyAuth = AuthOAuth
+		shop.ShopifyAuth = shopqb.AuthOAuth
 		if a.cfg.ShopifyShopURL != nil {
 			shop.ShopifyURL = a.cfg.ShopifyShopURL(domain)
 		}
 		if err := a.Store.UpdateShop(ctx, shop); err != nil {
 			return fail(err)
 		}
-		_ = a.Store.AddAudit(ctx, shop.ID, "shopify", "shopify_auth_changed", prev+" -> "+AuthOAuth)
+		_ = a.Store.AddAudit(ctx, shop.ID, installActor, "shopify_auth_changed", prev+" -> "+shopqb.AuthOAuth)
 	}
-	if err := (sealedTokenStore{a: a, shop: shop, name: SecretShopifyOAuthToken}).Save(ctx, domain, tok); err != nil {
+	if err := (sealedTokenStore{a: a, shop: shop, name: shopadmin.SecretShopifyOAuthToken}).Save(ctx, domain, tok); err != nil {
 		return fail(err)
 	}
 	// The app's client secret signs its webhooks to this shop.
-	if err := a.SetWebhookSecret(ctx, shop, a.cfg.ShopifyClientSecret); err != nil {
+	if err := a.Admin.SetWebhookSecret(ctx, shop.ID, installActor, a.cfg.ShopifyClientSecret); err != nil {
 		return fail(err)
 	}
-	_ = a.Store.AddAudit(ctx, shop.ID, "shopify", "shopify_app_installed", "scope "+tok.Scope)
+	_ = a.Store.AddAudit(ctx, shop.ID, installActor, "shopify_app_installed", "scope "+tok.Scope)
 	view.QBWCUser = shop.QBWCUser
 	view.Started = shop.StartedAt != nil
 	return view, http.StatusOK
 }
 
+// installActor is who the audit log says changed a shop during an install.
+const installActor = "shopify"
+
 // newOAuthShop describes a store installing the app for the first time,
 // with its name, currency and time zone read with the new token. If that
-// read fails the shop still gets created (the code is spent; losing the
+// read fails the shop still gets registered (the code is spent; losing the
 // token would make the merchant start over) with shopqb's usual defaults.
-func (a *App) newOAuthShop(ctx context.Context, domain string, tok shopify.Token) *shopqb.Shop {
-	shop := &shopqb.Shop{Domain: domain, Name: domain, TimeZone: "America/New_York", Currency: "USD", ShopifyAuth: AuthOAuth}
+func (a *App) newOAuthShop(ctx context.Context, domain string, tok shopify.Token) shopadmin.Registration {
+	reg := shopadmin.Registration{Domain: domain, Name: domain, TimeZone: "America/New_York", Currency: "USD", ShopifyAuth: shopqb.AuthOAuth}
 	if a.cfg.ShopifyShopURL != nil {
-		shop.ShopifyURL = a.cfg.ShopifyShopURL(domain)
+		reg.ShopifyURL = a.cfg.ShopifyShopURL(domain)
 	}
-	c, err := shopify.NewClient(shopify.ClientConfig{ShopDomain: domain, BaseURL: shop.ShopifyURL,
+	c, err := shopify.NewClient(shopify.ClientConfig{ShopDomain: domain, BaseURL: reg.ShopifyURL,
 		Token: shopify.StaticToken(tok.AccessToken), Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP})
 	var info *shopify.Shop
 	if err == nil {
@@ -179,18 +184,18 @@ func (a *App) newOAuthShop(ctx context.Context, domain string, tok shopify.Token
 	}
 	if err != nil {
 		a.log.Warn("new shop: read its name, currency and time zone", "shop", domain, "err", err)
-		return shop
+		return reg
 	}
 	if info.Name != "" {
-		shop.Name = info.Name
+		reg.Name = info.Name
 	}
 	if info.CurrencyCode != "" {
-		shop.Currency = info.CurrencyCode
+		reg.Currency = info.CurrencyCode
 	}
 	if _, err := time.LoadLocation(info.IanaTimezone); err == nil && info.IanaTimezone != "" {
-		shop.TimeZone = info.IanaTimezone
+		reg.TimeZone = info.IanaTimezone
 	}
-	return shop
+	return reg
 }
 
 // installView is what the install pages say.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
@@ -27,8 +28,8 @@ func (a *App) webhookHandler() http.Handler {
 				return nil, err
 			}
 			var out [][]byte
-			for _, name := range []string{SecretWebhook, SecretWebhookPrevious} {
-				pt, err := a.openShopSecret(ctx, shop, name)
+			for _, name := range []string{shopadmin.SecretWebhook, shopadmin.SecretWebhookPrevious} {
+				pt, err := a.Admin.OpenSecret(ctx, shop, name)
 				if errors.Is(err, shopqb.ErrNotFound) {
 					continue
 				}
@@ -67,18 +68,6 @@ func (a *App) webhookHandler() http.Handler {
 			return err
 		},
 	})
-}
-
-// SetWebhookSecret stores the secret that signs a shop's webhooks; the
-// current one is kept as the previous one so deliveries signed during the
-// rotation still verify.
-func (a *App) SetWebhookSecret(ctx context.Context, shop *shopqb.Shop, secretText string) error {
-	if cur, err := a.openShopSecret(ctx, shop, SecretWebhook); err == nil {
-		if err := a.sealShopSecret(ctx, shop, SecretWebhookPrevious, cur); err != nil {
-			return err
-		}
-	}
-	return a.sealShopSecret(ctx, shop, SecretWebhook, []byte(secretText))
 }
 
 // handleWebhook is the webhook job: order and refund changes trigger a sync

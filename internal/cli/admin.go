@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -43,6 +44,9 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"stocky-key":    "store a shop's Stocky API key (encrypted at rest) and its Store-Name",
 	}, args)
 }
+
+// cliActor is who the audit log says made a change from the command line.
+const cliActor = "cli"
 
 // openAdmin opens the app without a server or job workers.
 func openAdmin(ctx context.Context, db, keyFile string) (*app.App, error) {
@@ -93,7 +97,8 @@ func adminShopAdd(ctx context.Context, m *Main, args []string) error {
 	zone := fs.String("time-zone", "America/New_York", "the shop's IANA time zone (transactions are dated in it)")
 	shopifyURL := fs.String("shopify-url", "", "Admin API base URL override (e.g. a simulator); default https://DOMAIN")
 	token := fs.String("shopify-token", "", "Shopify Admin API access token (static custom-app token)")
-	auth := fs.String("auth", app.AuthStatic, "how shopqb reaches Shopify: static (--shopify-token) or client_credentials (--client-id, --client-secret); OAuth shops register themselves at /shopify/install")
+	currency := fs.String("currency", "USD", "the shop's currency (ISO 4217)")
+	auth := fs.String("auth", shopqb.AuthStatic, "how shopqb reaches Shopify: static (--shopify-token) or client_credentials (--client-id, --client-secret); OAuth shops register themselves at /shopify/install")
 	clientID := fs.String("client-id", "", "client id of the store's own app (--auth client_credentials)")
 	clientSecret := fs.String("client-secret", "", "client secret of the store's own app (--auth client_credentials)")
 	if err := fs.parse(args, false); err != nil {
@@ -103,43 +108,28 @@ func adminShopAdd(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	switch *auth {
-	case app.AuthStatic:
-		if *clientID != "" || *clientSecret != "" {
-			return fmt.Errorf("--client-id and --client-secret need --auth %s", app.AuthClientCredentials)
-		}
-	case app.AuthClientCredentials:
-		if *clientID == "" || *clientSecret == "" || *token != "" {
-			return fmt.Errorf("--auth %s needs --client-id and --client-secret (and no --shopify-token)", app.AuthClientCredentials)
-		}
-	case app.AuthOAuth:
+	if *auth == shopqb.AuthOAuth {
 		return fmt.Errorf("a shop using the Shopify app registers itself: open https://<your server>/shopify/install?shop=%s", *sf.shop)
-	default:
-		return app.ValidShopifyAuth(*auth)
 	}
 	a, err := openAdmin(ctx, *sf.db, *sf.key)
 	if err != nil {
 		return err
 	}
 	defer a.Close(context.Background())
-	shop := &shopqb.Shop{Domain: *sf.shop, Name: *name, TimeZone: *zone, Currency: "USD", ShopifyAuth: *auth, ShopifyURL: *shopifyURL}
-	appToken, err := a.Engine.NewShop(ctx, shop)
-	if err != nil {
-		return err
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{
+		Domain: *sf.shop, Name: *name, TimeZone: *zone, Currency: *currency, ShopifyAuth: *auth, ShopifyURL: *shopifyURL,
+		ShopifyToken: *token, ClientID: *clientID, ClientSecret: *clientSecret,
+	}, cliActor)
+	if reg.AppToken != "" {
+		// Printed before any error: the token is shown this once.
+		shop := reg.Shop
+		fmt.Fprintf(m.Stdout, "shop %s registered (id %d)\n  Web Connector user: %s\n  app token (shown once, paste it as the Web Connector password): %s\nNext: shopqb qwc --shop %s --url https://<your server>/qbwc --out %s.qwc\n",
+			shop.Domain, shop.ID, shop.QBWCUser, reg.AppToken, shop.Domain, shop.QBWCUser)
 	}
-	if *token != "" {
-		if err := a.SetShopifyToken(ctx, shop, *token); err != nil {
-			return err
-		}
+	if err != nil && reg.AppToken != "" {
+		return fmt.Errorf("%w\nStore it again with `shopqb admin shopify-token --shop %s --token …` (or register client credentials through the admin API)", err, reg.Shop.Domain)
 	}
-	if *auth == app.AuthClientCredentials {
-		if err := a.SetShopifyClientCredentials(ctx, shop, *clientID, *clientSecret); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(m.Stdout, "shop %s registered (id %d)\n  Web Connector user: %s\n  app token (shown once, paste it as the Web Connector password): %s\nNext: shopqb qwc --shop %s --url https://<your server>/qbwc --out %s.qwc\n",
-		shop.Domain, shop.ID, shop.QBWCUser, appToken, shop.Domain, shop.QBWCUser)
-	return nil
+	return err
 }
 
 func adminShops(ctx context.Context, m *Main, args []string) error {
@@ -181,7 +171,7 @@ func adminShopifyToken(ctx context.Context, m *Main, args []string) error {
 	if *token == "" {
 		return fmt.Errorf("--token is required")
 	}
-	if err := a.SetShopifyToken(ctx, shop, *token); err != nil {
+	if err := a.Admin.SetShopifyToken(ctx, shop.ID, cliActor, *token); err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, "Shopify token stored (encrypted)")
@@ -196,7 +186,7 @@ func adminToken(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	tok, err := a.Engine.RotateToken(ctx, shop.ID, "cli")
+	tok, err := a.Admin.RotateAppToken(ctx, shop.ID, cliActor)
 	if err != nil {
 		return err
 	}
@@ -265,7 +255,7 @@ func adminSettings(ctx context.Context, m *Main, args []string) error {
 		s.Mapping, changed = next, true
 	}
 	if changed {
-		if err := a.Engine.UpdateSettings(ctx, shop.ID, "cli", s); err != nil {
+		if err := a.Admin.UpdateSettings(ctx, shop.ID, cliActor, s); err != nil {
 			return err
 		}
 	}
@@ -282,7 +272,7 @@ func adminStart(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	if err := a.Engine.Start(ctx, shop.ID, "cli"); err != nil {
+	if err := a.Admin.Start(ctx, shop.ID, cliActor); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "%s started: syncs now post to QuickBooks\n", shop.Domain)
@@ -358,7 +348,7 @@ func adminRetry(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	n, err := a.Engine.RetryFailed(ctx, shop.ID, "cli")
+	n, err := a.Admin.RetryFailed(ctx, shop.ID, cliActor)
 	if err != nil {
 		return err
 	}
@@ -374,7 +364,7 @@ func adminReset(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	n, err := a.Engine.Reset(ctx, shop.ID, "cli")
+	n, err := a.Admin.Reset(ctx, shop.ID, cliActor)
 	if err != nil {
 		return err
 	}

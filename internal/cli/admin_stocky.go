@@ -7,7 +7,7 @@ import (
 
 // adminStockyKey stores the Stocky API key the sync uses to read Stocky's
 // purchase orders. The JSON admin API's PUT /api/shops/{id}/stocky-key
-// calls the same App.SetStockyKey.
+// calls the same shopadmin.Service.SetStockyKey.
 func adminStockyKey(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("admin stocky-key --shop DOMAIN --key KEY [--store-name NAME]", "Stores the shop's Stocky API key (Stocky › Preferences › API access), encrypted with the server's key,\nand the Store-Name Stocky expects with it. Stocky's API was retired on 2026-08-31: where the key\nno longer works, import a Stocky export with `shopqb admin stocky-import` instead.")
 	sf := fs.shopFlags()
@@ -22,7 +22,7 @@ func adminStockyKey(ctx context.Context, m *Main, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if err := a.SetStockyKey(ctx, shop, *storeName, *key); err != nil {
+	if err := a.Admin.SetStockyKey(ctx, shop.ID, cliActor, *storeName, *key); err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, "Stocky key stored (encrypted)")

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -41,14 +41,14 @@ func TestAdminStockyKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, err := st.Secret(ctx, shop.ID, app.SecretStockyKey)
+	ct, err := st.Secret(ctx, shop.ID, shopadmin.SecretStockyKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if key, err := box.Open(ct, secret.Bind(domain, app.SecretStockyKey)); err != nil || string(key) != "stocky-cli-key" {
+	if key, err := box.Open(ct, secret.Bind(domain, shopadmin.SecretStockyKey)); err != nil || string(key) != "stocky-cli-key" {
 		t.Errorf("stored key %q, %v", key, err)
 	}
-	if name, err := st.KV(ctx, shop.ID, app.KVStockyStore); err != nil || string(name) != "Corner Store" {
+	if name, err := st.KV(ctx, shop.ID, shopadmin.KVStockyStore); err != nil || string(name) != "Corner Store" {
 		t.Errorf("stored store name %q, %v", name, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 )
 
 // runBench measures shopqb end to end. The simulators run as child processes
@@ -83,14 +84,12 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	settings := shopqb.DefaultSettings()
 	settings.SalesMode = shopqb.Mode(*sales)
 	settings.StartDate = time.Now().AddDate(0, 0, -*days-1).Format("2006-01-02")
-	shop := &shopqb.Shop{Domain: "demo-store.myshopify.com", TimeZone: "America/New_York", ShopifyURL: "http://127.0.0.1:" + port, Settings: settings}
-	appToken, err := a.Engine.NewShop(ctx, shop)
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: "demo-store.myshopify.com", TimeZone: "America/New_York",
+		ShopifyURL: "http://127.0.0.1:" + port, ShopifyToken: token, Settings: &settings}, "bench")
 	if err != nil {
 		return err
 	}
-	if err := a.SetShopifyToken(ctx, shop, token); err != nil {
-		return err
-	}
+	shop, appToken := reg.Shop, reg.AppToken
 	companyFile := filepath.Join(tmp, "company.json")
 	qbd := func() (simQBDSummary, error) {
 		var sum simQBDSummary
@@ -113,7 +112,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	// The start reads and plans the whole shop once (its dry check of the list
 	// limits) and the first sync plans from what it read: both are the ingest.
 	t0 := time.Now()
-	if err := a.Engine.Start(ctx, shop.ID, "bench"); err != nil {
+	if err := a.Admin.Start(ctx, shop.ID, "bench"); err != nil {
 		return err
 	}
 	if _, err := a.Engine.Sync(ctx, shop.ID, "bench"); err != nil {

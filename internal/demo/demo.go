@@ -22,6 +22,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/qbdsim"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 )
@@ -54,6 +55,9 @@ type Options struct {
 }
 
 const demoDomain = "demo-store.myshopify.com"
+
+// demoActor is who the audit log says set the demo shop up.
+const demoActor = "demo"
 
 // Run runs the demo and returns its report. The report is also written to
 // Options.ReportFile when set.
@@ -128,15 +132,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	// stock the shop are booked too.
 	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
 	settings.SalesMode, settings.CustomersMode, settings.InventoryMode, settings.VendorsMode = o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode
-	shop := &shopqb.Shop{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
-		ShopifyAuth: "static", ShopifyURL: shopifyURL, Settings: settings}
-	appToken, err := a.Engine.NewShop(ctx, shop)
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
+		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: shopifyURL, ShopifyToken: shopToken, Settings: &settings}, demoActor)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.SetShopifyToken(ctx, shop, shopToken); err != nil {
-		return nil, err
-	}
+	shop, appToken := reg.Shop, reg.AppToken
 
 	// QuickBooks: the simulated company and Web Connector.
 	company := qbdsim.NewCompany(qbdsim.CompanyOptions{
@@ -166,7 +167,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("the Web Connector never completed the preflight: %w", err)
 	}
 	rep.QuickBooks = QuickBooksView{Product: pre.Product, Edition: pre.Edition, QBXMLVersion: pre.QBXMLVersion, CompanyFile: pre.CompanyFile, Problems: pre.Problems}
-	if err := a.Engine.Start(ctx, shop.ID, "demo"); err != nil {
+	if err := a.Admin.Start(ctx, shop.ID, demoActor); err != nil {
 		return nil, err
 	}
 	// "Sync now", through River like the dashboard's button.

@@ -22,6 +22,7 @@ import (
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/qbdsim"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -87,13 +88,12 @@ func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64)
 	a := w.apps[0]
 	settings := shopqb.DefaultSettings()
 	settings.StartDate = start.Format("2006-01-02")
-	w.shop = &shopqb.Shop{Domain: "faults.myshopify.com", TimeZone: loc.String(), ShopifyAuth: "static", ShopifyURL: ss.URL, Settings: settings}
-	if w.appTok, err = a.Engine.NewShop(ctx, w.shop); err != nil {
+	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: "faults.myshopify.com", TimeZone: loc.String(),
+		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: ss.URL, ShopifyToken: w.token, Settings: &settings}, "test")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetShopifyToken(ctx, w.shop, w.token); err != nil {
-		t.Fatal(err)
-	}
+	w.shop, w.appTok = reg.Shop, reg.AppToken
 	w.company = qbdsim.NewCompany(qbdsim.CompanyOptions{Edition: qbdsim.Enterprise, Name: "Faults", FilePath: `C:\QB\faults.qbw`, SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true})
 	w.wc = &qbdsim.WebConnector{AppURL: w.proxy.URL + "/qbwc", UserName: w.shop.QBWCUser, Password: w.appTok, Company: w.company, NoOpDelay: time.Millisecond}
 	return w
@@ -136,7 +136,7 @@ func (w *world) setup() {
 		w.t.Fatalf("preflight session: %v", err)
 	}
 	a := w.apps[0]
-	if err := a.Engine.Start(ctx, w.shop.ID, "test"); err != nil {
+	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
 	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
@@ -267,11 +267,11 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	}
 	w.drain(20)
 
-	archived, err := a.Engine.Reset(ctx, w.shop.ID, "test")
+	archived, err := a.Admin.Reset(ctx, w.shop.ID, "test")
 	if err != nil || archived == 0 {
 		t.Fatalf("reset: %d archived, %v", archived, err)
 	}
-	if err := a.Engine.Start(ctx, w.shop.ID, "test"); err != nil {
+	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {

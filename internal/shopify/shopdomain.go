@@ -1,20 +1,7 @@
 package shopify
 
-import (
-	"fmt"
-	"regexp"
-)
-
-// shopDomainPattern accepts only <name>.myshopify.com. Shopify's own library
-// also accepts other hosts, but a deployment that follows redirects and sends
-// tokens to whatever "shop" a query string names must be strict.
-var shopDomainPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+import "github.com/shopqb/shopqb"
 
 // ValidateShopDomain reports whether d is a plain lower-case
-// <name>.myshopify.com host.
-func ValidateShopDomain(d string) error {
-	if len(d) > 255 || !shopDomainPattern.MatchString(d) {
-		return fmt.Errorf("shop domain %q is not of the form name.myshopify.com", d)
-	}
-	return nil
-}
+// <name>.myshopify.com host (the rule is the domain's: shopqb.ValidateShopDomain).
+func ValidateShopDomain(d string) error { return shopqb.ValidateShopDomain(d) }

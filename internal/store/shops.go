@@ -11,7 +11,7 @@ import (
 	"github.com/shopqb/shopqb"
 )
 
-const shopColumns = `id, domain, name, time_zone, currency, qbwc_user, app_token_hash, owner_id, file_id,
+const shopColumns = `id, domain, name, time_zone, currency, qbwc_user, app_token_hash, app_token_created_at, owner_id, file_id,
 	company_file, shopify_auth, shopify_url, settings, started_at, created_at, updated_at`
 
 // CreateShop inserts s and sets its ID, CreatedAt and UpdatedAt. A domain or
@@ -26,10 +26,10 @@ func (db *DB) CreateShop(ctx context.Context, s *shopqb.Shop) error {
 	}
 	now := normTime(time.Now())
 	var id int64
-	err = db.queryRow(ctx, db.sql, `INSERT INTO shops (domain, name, time_zone, currency, qbwc_user, app_token_hash,
+	err = db.queryRow(ctx, db.sql, `INSERT INTO shops (domain, name, time_zone, currency, qbwc_user, app_token_hash, app_token_created_at,
 		owner_id, file_id, company_file, shopify_auth, shopify_url, settings, started_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		s.Domain, s.Name, s.TimeZone, s.Currency, s.QBWCUser, nonNilBytes(s.AppTokenHash),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Domain, s.Name, s.TimeZone, s.Currency, s.QBWCUser, nonNilBytes(s.AppTokenHash), db.d.tp(s.AppTokenCreatedAt),
 		s.OwnerID, s.FileID, s.CompanyFile, s.ShopifyAuth, s.ShopifyURL, string(settings),
 		db.d.tp(s.StartedAt), db.d.t(now), db.d.t(now)).Scan(&id)
 	if err != nil {
@@ -51,9 +51,9 @@ func (db *DB) UpdateShop(ctx context.Context, s *shopqb.Shop) error {
 	}
 	now := normTime(time.Now())
 	res, err := db.exec(ctx, db.sql, `UPDATE shops SET domain = ?, name = ?, time_zone = ?, currency = ?, qbwc_user = ?,
-		app_token_hash = ?, owner_id = ?, file_id = ?, company_file = ?, shopify_auth = ?, shopify_url = ?,
+		app_token_hash = ?, app_token_created_at = ?, owner_id = ?, file_id = ?, company_file = ?, shopify_auth = ?, shopify_url = ?,
 		settings = ?, started_at = ?, updated_at = ? WHERE id = ?`,
-		s.Domain, s.Name, s.TimeZone, s.Currency, s.QBWCUser, nonNilBytes(s.AppTokenHash),
+		s.Domain, s.Name, s.TimeZone, s.Currency, s.QBWCUser, nonNilBytes(s.AppTokenHash), db.d.tp(s.AppTokenCreatedAt),
 		s.OwnerID, s.FileID, s.CompanyFile, s.ShopifyAuth, s.ShopifyURL, string(settings),
 		db.d.tp(s.StartedAt), db.d.t(now), s.ID)
 	if err != nil {
@@ -135,7 +135,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanShop(r rowScanner) (*shopqb.Shop, error) {
 	var s shopqb.Shop
 	var settings string
-	err := r.Scan(&s.ID, &s.Domain, &s.Name, &s.TimeZone, &s.Currency, &s.QBWCUser, &s.AppTokenHash,
+	err := r.Scan(&s.ID, &s.Domain, &s.Name, &s.TimeZone, &s.Currency, &s.QBWCUser, &s.AppTokenHash, nullTimeScan{&s.AppTokenCreatedAt},
 		&s.OwnerID, &s.FileID, &s.CompanyFile, &s.ShopifyAuth, &s.ShopifyURL, &settings,
 		nullTimeScan{&s.StartedAt}, timeScan{&s.CreatedAt}, timeScan{&s.UpdatedAt})
 	if err != nil {

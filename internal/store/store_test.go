@@ -118,9 +118,10 @@ func TestOpenSQLiteSettings(t *testing.T) {
 }
 
 func testShop(domain string) *shopqb.Shop {
+	tokenAt := time.Date(2026, 11, 20, 9, 30, 0, 123456000, time.UTC)
 	return &shopqb.Shop{
 		Domain: domain, Name: "Shop " + domain, TimeZone: "America/Chicago", Currency: "USD",
-		QBWCUser: "qbwc-" + domain, AppTokenHash: []byte{0xde, 0xad, 0xbe, 0xef}, OwnerID: "{owner}", FileID: "{file}",
+		QBWCUser: "qbwc-" + domain, AppTokenHash: []byte{0xde, 0xad, 0xbe, 0xef}, AppTokenCreatedAt: &tokenAt, OwnerID: "{owner}", FileID: "{file}",
 		ShopifyAuth: "static", ShopifyURL: "http://127.0.0.1:9999", Settings: shopqb.DefaultSettings(),
 	}
 }
@@ -144,6 +145,7 @@ func TestShops(t *testing.T) {
 			got.QBWCUser != s.QBWCUser || !bytes.Equal(got.AppTokenHash, s.AppTokenHash) || got.OwnerID != "{owner}" ||
 			got.FileID != "{file}" || got.ShopifyAuth != "static" || got.ShopifyURL != s.ShopifyURL ||
 			got.StartedAt != nil || !got.CreatedAt.Equal(s.CreatedAt) ||
+			got.AppTokenCreatedAt == nil || !got.AppTokenCreatedAt.Equal(*s.AppTokenCreatedAt) ||
 			got.Settings.Mapping.Account(shopqb.SalesIncome) != "Sales" || got.Settings.SalesMode != shopqb.Detail {
 			t.Fatalf("ShopByDomain = %+v, want %+v", got, s)
 		}

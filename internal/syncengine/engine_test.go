@@ -47,12 +47,8 @@ type shopRig struct {
 
 func (r *rig) addShop(t *testing.T, domain string, opts qbdsim.CompanyOptions) *shopRig {
 	t.Helper()
-	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: domain, TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
-	tok, err := r.eng.NewShop(ctx, shop)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := register(t, r.db, r.eng, shop)
 	if opts.Name == "" {
 		opts = qbdsim.CompanyOptions{Edition: qbdsim.Enterprise, Name: domain, FilePath: `C:\QB\` + domain + `.qbw`, SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true}
 	}
@@ -208,7 +204,7 @@ func TestPreflightRefusesTaxedDefault(t *testing.T) {
 	shop, _ := r.db.ShopByID(context.Background(), s.shop.ID)
 	shop.Settings.StartDate = "2026-11-01"
 	_ = r.db.UpdateShop(context.Background(), shop)
-	if err := r.eng.Start(context.Background(), s.shop.ID, "test"); err == nil || !strings.Contains(err.Error(), "0%") {
+	if err := admin(r.db, r.eng).Start(context.Background(), s.shop.ID, "test"); err == nil || !strings.Contains(err.Error(), "0%") {
 		t.Errorf("start: %v", err)
 	}
 }

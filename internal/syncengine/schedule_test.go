@@ -36,9 +36,7 @@ func TestDailySchedule(t *testing.T) {
 		Source: func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return emptyShop{}, nil }})
 	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: "daily.myshopify.com", TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
-	if _, err := eng.NewShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
+	register(t, db, eng, shop)
 	shop.Settings.Schedule = "daily 02:00"
 	shop.Settings.StartDate = "2026-11-01"
 	started := now

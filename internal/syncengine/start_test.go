@@ -44,9 +44,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 		}})
 	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: "limit.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-	if _, err := eng.NewShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
+	register(t, db, eng, shop)
 	shop.Settings.StartDate = "2026-11-01"
 	shop.Settings.CustomersMode = shopqb.Detail
 	if err := db.UpdateShop(ctx, shop); err != nil {
@@ -56,7 +54,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
 		t.Fatal(err)
 	}
-	err := eng.Start(ctx, shop.ID, "test")
+	err := admin(db, eng).Start(ctx, shop.ID, "test")
 	if err == nil || !strings.Contains(err.Error(), "14500") || !strings.Contains(err.Error(), "summary") {
 		t.Fatalf("start: %v", err)
 	}
@@ -72,7 +70,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.UpdateShop(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if err := eng.Start(ctx, shop.ID, "test"); err != nil {
+	if err := admin(db, eng).Start(ctx, shop.ID, "test"); err != nil {
 		t.Fatalf("start in summary mode: %v", err)
 	}
 }

@@ -1,25 +1,22 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 )
 
 // apiActor is who the audit log says made a change through the API.
 const apiActor = "api"
 
 // routeAPI registers the admin API: every setup step and sync control of
-// `shopqb admin`, calling the same engine and App functions under the same
-// rules. Reset is deliberately absent: it archives the outbox and unlocks the
+// `shopqb admin`, calling the same shop administration service
+// (internal/shopadmin) under the same rules. Reset is deliberately absent: it archives the outbox and unlocks the
 // settings, an operator's decision taken at the server with `shopqb admin
 // reset`, not a button in the web UI.
 func (s *server) routeAPI(mux *http.ServeMux) {
@@ -32,6 +29,7 @@ func (s *server) routeAPI(mux *http.ServeMux) {
 	handle("GET /api/shops/{id}/settings", s.apiSettings)
 	handle("PUT /api/shops/{id}/settings", s.apiUpdateSettings)
 	handle("PUT /api/shops/{id}/shopify-token", s.apiShopifyToken)
+	handle("PUT /api/shops/{id}/client-credentials", s.apiClientCredentials)
 	handle("PUT /api/shops/{id}/webhook-secret", s.apiWebhookSecret)
 	handle("PUT /api/shops/{id}/stocky-key", s.apiStockyKey)
 	handle("GET /api/shops/{id}/preflight", s.apiPreflight)
@@ -98,15 +96,22 @@ func (s *server) apiShop(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// createShopRequest is the body of POST /api/shops.
+// createShopRequest is the body of POST /api/shops: the fields of
+// `shopqb admin shop-add`, registered by the same shopadmin.Service.Register.
 type createShopRequest struct {
 	Domain     string `json:"domain"`   // example.myshopify.com
 	Name       string `json:"name"`     // shown to the merchant
 	TimeZone   string `json:"timeZone"` // IANA zone; transactions are dated in it
+	Currency   string `json:"currency"` // ISO 4217; "" = USD
 	ShopifyURL string `json:"shopifyUrl"`
+	// ShopifyAuth is "static" (default) or "client_credentials".
+	ShopifyAuth string `json:"shopifyAuth"`
 	// ShopifyToken is the Admin API token of the shop's custom app; optional
 	// here, PUT …/shopify-token sets it later.
 	ShopifyToken string `json:"shopifyToken"`
+	// ClientID and ClientSecret are the store's own app (shopifyAuth client_credentials).
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
 }
 
 // createShopResponse carries the app token: this answer is the only time it
@@ -123,75 +128,30 @@ func (s *server) apiCreateShop(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	domain := strings.ToLower(strings.TrimSpace(req.Domain))
-	if err := shopify.ValidateShopDomain(domain); err != nil {
-		writeError(w, http.StatusBadRequest, "domain: "+err.Error()+" (the shop's host name, without https:// or a path)")
+	if req.ShopifyAuth == shopqb.AuthOAuth {
+		writeError(w, http.StatusBadRequest, "a shop using the Shopify app registers itself: open /shopify/install?shop=<domain> on this server")
 		return
 	}
-	if req.TimeZone == "" || req.TimeZone == "Local" {
-		writeError(w, http.StatusBadRequest, "timeZone is required: the shop's IANA time zone, e.g. America/New_York")
+	reg, err := s.cfg.Admin.Register(r.Context(), shopadmin.Registration{
+		Domain: req.Domain, Name: req.Name, TimeZone: req.TimeZone, Currency: req.Currency,
+		ShopifyAuth: req.ShopifyAuth, ShopifyURL: req.ShopifyURL, ShopifyToken: req.ShopifyToken,
+		ClientID: req.ClientID, ClientSecret: req.ClientSecret,
+	}, apiActor)
+	if reg.AppToken == "" {
+		s.serviceError(w, r, "register the shop", err)
 		return
 	}
-	if _, err := time.LoadLocation(req.TimeZone); err != nil {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("timeZone %q is not an IANA time zone such as America/New_York", req.TimeZone))
-		return
-	}
-	if req.ShopifyURL != "" {
-		u, err := url.Parse(req.ShopifyURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-			writeError(w, http.StatusBadRequest, "shopifyUrl must be an http(s) base URL such as https://example.myshopify.com, or left out")
-			return
-		}
-	}
-	token, ok := cleanSecret(w, "shopifyToken", req.ShopifyToken, true)
-	if !ok {
-		return
-	}
-	if token != "" && s.cfg.SetShopifyToken == nil {
-		writeError(w, http.StatusNotImplemented, "this server cannot store Shopify tokens; leave shopifyToken out")
-		return
-	}
-	// As `shopqb admin shop-add` registers it: a custom app's static token, in USD.
-	shop := &shopqb.Shop{Domain: domain, Name: strings.TrimSpace(req.Name), TimeZone: req.TimeZone, Currency: "USD", ShopifyAuth: "static", ShopifyURL: req.ShopifyURL}
-	appToken, err := s.cfg.Engine.NewShop(r.Context(), shop)
-	if errors.Is(err, shopqb.ErrConflict) {
-		writeError(w, http.StatusConflict, fmt.Sprintf("a shop with domain %s or Web Connector user %s is already registered", shop.Domain, shop.QBWCUser))
-		return
-	}
+	resp := createShopResponse{shopView: viewOf(reg.Shop), AppToken: reg.AppToken}
 	if err != nil {
-		s.internalError(w, r, "register the shop", err)
-		return
-	}
-	resp := createShopResponse{shopView: viewOf(shop), AppToken: appToken}
-	if token != "" {
 		// The shop exists and its app token is in this answer alone, so a
-		// failure to store the Shopify token must not turn it into an error.
-		if err := s.cfg.SetShopifyToken(r.Context(), shop, token); err != nil {
-			s.cfg.Log.Error("admin API: store the Shopify token of a new shop", "shop", shop.Domain, "err", err)
-			resp.Warning = "the shop is registered but its Shopify token was not stored; send it again with PUT /api/shops/" + fmt.Sprint(shop.ID) + "/shopify-token"
-		} else {
-			resp.ShopifyTokenStored = true
-		}
+		// failure to store a credential must not turn it into an error.
+		s.cfg.Log.Error("admin API: store the Shopify credentials of a new shop", "shop", reg.Shop.Domain, "err", err)
+		resp.Warning = fmt.Sprintf("the shop is registered but its Shopify credentials were not stored; send the token again with PUT /api/shops/%d/shopify-token, or client credentials with PUT /api/shops/%d/client-credentials", reg.Shop.ID, reg.Shop.ID)
+	} else {
+		resp.ShopifyTokenStored = strings.TrimSpace(req.ShopifyToken) != "" || strings.TrimSpace(req.ClientID) != ""
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/shops/%d", shop.ID))
+	w.Header().Set("Location", fmt.Sprintf("/api/shops/%d", reg.Shop.ID))
 	writeJSON(w, http.StatusCreated, resp)
-}
-
-// cleanSecret trims a pasted secret and refuses one that is empty (when
-// required) or has spaces or control characters inside, which no Shopify,
-// Stocky or webhook secret has: such a value is a paste gone wrong. It
-// answers the error itself; the value is never part of the answer.
-func cleanSecret(w http.ResponseWriter, field, v string, optional bool) (string, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" && !optional {
-		writeError(w, http.StatusBadRequest, field+" is required")
-		return "", false
-	}
-	if strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		writeError(w, http.StatusBadRequest, field+" contains spaces or control characters; paste it again")
-		return "", false
-	}
-	return v, true
 }
 
 func (s *server) apiRotateToken(w http.ResponseWriter, r *http.Request) {
@@ -199,9 +159,9 @@ func (s *server) apiRotateToken(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	tok, err := s.cfg.Engine.RotateToken(r.Context(), shop.ID, apiActor)
+	tok, err := s.cfg.Admin.RotateAppToken(r.Context(), shop.ID, apiActor)
 	if err != nil {
-		s.internalError(w, r, "rotate the app token", err)
+		s.serviceError(w, r, "rotate the app token", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{
@@ -253,7 +213,7 @@ func (s *server) apiSettings(w http.ResponseWriter, r *http.Request) {
 
 // apiUpdateSettings changes the fields the body has and keeps the others,
 // like `shopqb admin settings`: mapping entries given are set, the rest of
-// the mapping stays. Engine.UpdateSettings validates and, after the start,
+// the mapping stays. shopadmin's UpdateSettings validates and, after the start,
 // refuses changes to the start date and the modes (409).
 func (s *server) apiUpdateSettings(w http.ResponseWriter, r *http.Request) {
 	shop := s.shop(w, r)
@@ -268,12 +228,8 @@ func (s *server) apiUpdateSettings(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &next) {
 		return
 	}
-	if err := s.cfg.Engine.UpdateSettings(r.Context(), shop.ID, apiActor, next); err != nil {
-		if status, msg, ok := settingsRefusal(err); ok {
-			writeError(w, status, msg)
-			return
-		}
-		s.internalError(w, r, "save the settings", err)
+	if err := s.cfg.Admin.UpdateSettings(r.Context(), shop.ID, apiActor, next); err != nil {
+		s.serviceError(w, r, "save the settings", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, next)
@@ -283,10 +239,6 @@ func (s *server) apiUpdateSettings(w http.ResponseWriter, r *http.Request) {
 var secretStored = map[string]string{"status": "stored (encrypted)"}
 
 func (s *server) apiShopifyToken(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.SetShopifyToken == nil {
-		writeError(w, http.StatusNotImplemented, "this server cannot store Shopify tokens")
-		return
-	}
 	shop := s.shop(w, r)
 	if shop == nil {
 		return
@@ -297,12 +249,30 @@ func (s *server) apiShopifyToken(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	tok, ok := cleanSecret(w, "token", req.Token, false)
-	if !ok {
+	if err := s.cfg.Admin.SetShopifyToken(r.Context(), shop.ID, apiActor, req.Token); err != nil {
+		s.serviceError(w, r, "store the Shopify token", err)
 		return
 	}
-	if err := s.cfg.SetShopifyToken(r.Context(), shop, tok); err != nil {
-		s.internalError(w, r, "store the Shopify token", err)
+	writeJSON(w, http.StatusOK, secretStored)
+}
+
+// apiClientCredentials stores the client id and secret of the store's own
+// app (shops whose Shopify auth is client_credentials); the secret also
+// becomes the webhook secret.
+func (s *server) apiClientCredentials(w http.ResponseWriter, r *http.Request) {
+	shop := s.shop(w, r)
+	if shop == nil {
+		return
+	}
+	var req struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+	}
+	if !decodeJSON(w, r, &req) {
+		return
+	}
+	if err := s.cfg.Admin.SetShopifyClientCredentials(r.Context(), shop.ID, apiActor, req.ClientID, req.ClientSecret); err != nil {
+		s.serviceError(w, r, "store the Shopify client credentials", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, secretStored)
@@ -311,10 +281,6 @@ func (s *server) apiShopifyToken(w http.ResponseWriter, r *http.Request) {
 // apiWebhookSecret stores the client secret that signs the shop's webhooks;
 // the one it replaces keeps verifying deliveries signed during the rotation.
 func (s *server) apiWebhookSecret(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.SetWebhookSecret == nil {
-		writeError(w, http.StatusNotImplemented, "this server cannot store webhook secrets")
-		return
-	}
 	shop := s.shop(w, r)
 	if shop == nil {
 		return
@@ -325,12 +291,8 @@ func (s *server) apiWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	sec, ok := cleanSecret(w, "secret", req.Secret, false)
-	if !ok {
-		return
-	}
-	if err := s.cfg.SetWebhookSecret(r.Context(), shop, sec); err != nil {
-		s.internalError(w, r, "store the webhook secret", err)
+	if err := s.cfg.Admin.SetWebhookSecret(r.Context(), shop.ID, apiActor, req.Secret); err != nil {
+		s.serviceError(w, r, "store the webhook secret", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, secretStored)
@@ -339,10 +301,6 @@ func (s *server) apiWebhookSecret(w http.ResponseWriter, r *http.Request) {
 // apiStockyKey stores the shop's Stocky API key and Store-Name (empty: the
 // shop's domain).
 func (s *server) apiStockyKey(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.SetStockyKey == nil {
-		writeError(w, http.StatusNotImplemented, "this server cannot store Stocky keys")
-		return
-	}
 	shop := s.shop(w, r)
 	if shop == nil {
 		return
@@ -354,16 +312,8 @@ func (s *server) apiStockyKey(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	key, ok := cleanSecret(w, "key", req.Key, false)
-	if !ok {
-		return
-	}
-	if strings.IndexFunc(req.StoreName, unicode.IsControl) >= 0 {
-		writeError(w, http.StatusBadRequest, "storeName contains control characters")
-		return
-	}
-	if err := s.cfg.SetStockyKey(r.Context(), shop, req.StoreName, key); err != nil {
-		s.internalError(w, r, "store the Stocky key", err)
+	if err := s.cfg.Admin.SetStockyKey(r.Context(), shop.ID, apiActor, req.StoreName, req.Key); err != nil {
+		s.serviceError(w, r, "store the Stocky key", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, secretStored)

@@ -13,7 +13,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/secret"
-	"github.com/shopqb/shopqb/internal/web"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 )
 
 func TestSecretEndpoints(t *testing.T) {
@@ -27,23 +27,23 @@ func TestSecretEndpoints(t *testing.T) {
 	ctx := context.Background()
 	want(t, f.call("PUT", pathOf(c.ID, "shopify-token"), map[string]string{"token": tok1}), http.StatusOK, nil)
 	want(t, f.call("PUT", pathOf(c.ID, "shopify-token"), map[string]string{"token": " " + tok2 + "\n"}), http.StatusOK, nil)
-	if got := f.openSecret(c.ID, c.Domain, app.SecretShopifyToken); got != tok2 {
+	if got := f.openSecret(c.ID, c.Domain, shopadmin.SecretShopifyToken); got != tok2 {
 		t.Errorf("Shopify token %q", got)
 	}
 	want(t, f.call("PUT", pathOf(c.ID, "webhook-secret"), map[string]string{"secret": wh1}), http.StatusOK, nil)
 	want(t, f.call("PUT", pathOf(c.ID, "webhook-secret"), map[string]string{"secret": wh2}), http.StatusOK, nil)
-	if cur, prev := f.openSecret(c.ID, c.Domain, app.SecretWebhook), f.openSecret(c.ID, c.Domain, app.SecretWebhookPrevious); cur != wh2 || prev != wh1 {
+	if cur, prev := f.openSecret(c.ID, c.Domain, shopadmin.SecretWebhook), f.openSecret(c.ID, c.Domain, shopadmin.SecretWebhookPrevious); cur != wh2 || prev != wh1 {
 		t.Errorf("webhook secrets %q, previous %q", cur, prev)
 	}
 	want(t, f.call("PUT", pathOf(c.ID, "stocky-key"), map[string]string{"key": stockyKey}), http.StatusOK, nil)
-	if got := f.openSecret(c.ID, c.Domain, app.SecretStockyKey); got != stockyKey {
+	if got := f.openSecret(c.ID, c.Domain, shopadmin.SecretStockyKey); got != stockyKey {
 		t.Errorf("Stocky key %q", got)
 	}
-	if v, _ := f.db.KV(ctx, c.ID, app.KVStockyStore); string(v) != c.Domain {
+	if v, _ := f.db.KV(ctx, c.ID, shopadmin.KVStockyStore); string(v) != c.Domain {
 		t.Errorf("Stocky store name %q, want the domain", v)
 	}
 	want(t, f.call("PUT", pathOf(c.ID, "stocky-key"), map[string]string{"key": stockyKey, "storeName": "secrets-store"}), http.StatusOK, nil)
-	if v, _ := f.db.KV(ctx, c.ID, app.KVStockyStore); string(v) != "secrets-store" {
+	if v, _ := f.db.KV(ctx, c.ID, shopadmin.KVStockyStore); string(v) != "secrets-store" {
 		t.Errorf("Stocky store name %q", v)
 	}
 	for _, tc := range []struct{ path, body, mention string }{
@@ -54,7 +54,7 @@ func TestSecretEndpoints(t *testing.T) {
 		{"webhook-secret", `{"secret":""}`, "secret is required"},
 		{"webhook-secret", `{"token":"x"}`, "token"},
 		{"stocky-key", `{"storeName":"s"}`, "key is required"},
-		{"stocky-key", `{"key":"k","storeName":"a\u0007"}`, "storeName"},
+		{"stocky-key", `{"key":"k","storeName":"a\u0007"}`, "store name"},
 	} {
 		rec := f.call("PUT", pathOf(c.ID, tc.path), tc.body)
 		if rec.Code != http.StatusBadRequest || !strings.Contains(errorOf(t, rec), tc.mention) {
@@ -62,7 +62,7 @@ func TestSecretEndpoints(t *testing.T) {
 		}
 	}
 	// Refusals stored nothing over the good values.
-	if got := f.openSecret(c.ID, c.Domain, app.SecretShopifyToken); got != tok2 {
+	if got := f.openSecret(c.ID, c.Domain, shopadmin.SecretShopifyToken); got != tok2 {
 		t.Errorf("a refused token replaced the stored one: %q", got)
 	}
 	for _, p := range []string{"", "settings", "audit", "preflight", "runs", "postings"} {
@@ -71,8 +71,8 @@ func TestSecretEndpoints(t *testing.T) {
 	f.call("GET", "/api/shops", nil)
 	f.noSecrets(tok1, tok2, wh1, wh2, stockyKey, c.AppToken)
 
-	off := newFixture(t, func(cfg *web.Config) {
-		cfg.SetShopifyToken, cfg.SetWebhookSecret, cfg.SetStockyKey, cfg.EnqueueSync = nil, nil, nil, nil
+	off := newFixture(t, func(s *setup) {
+		s.admin.Box, s.web.EnqueueSync = nil, nil
 	})
 	oc := off.createShop("off.myshopify.com", "")
 	for _, e := range []struct{ method, path, body string }{
@@ -121,10 +121,10 @@ func TestShopsAreIsolated(t *testing.T) {
 		t.Errorf("shop 2's schedule became %q", s)
 	}
 	want(t, f.call("PUT", pathOf(one.ID, "stocky-key"), `{"key":"stocky_one"}`), http.StatusOK, nil)
-	if _, err := f.db.Secret(ctx, two.ID, app.SecretStockyKey); !errors.Is(err, shopqb.ErrNotFound) {
+	if _, err := f.db.Secret(ctx, two.ID, shopadmin.SecretStockyKey); !errors.Is(err, shopqb.ErrNotFound) {
 		t.Errorf("shop 1's Stocky key reached shop 2 (err %v)", err)
 	}
-	if got := f.openSecret(two.ID, two.Domain, app.SecretShopifyToken); got != "shpat_two" {
+	if got := f.openSecret(two.ID, two.Domain, shopadmin.SecretShopifyToken); got != "shpat_two" {
 		t.Errorf("shop 2's Shopify token is %q", got)
 	}
 	// Rotating shop 1's token leaves shop 2's working.
@@ -193,7 +193,7 @@ func TestAppServesTheAPI(t *testing.T) {
 		t.Errorf("sync before the start: %d, want 409", res.StatusCode)
 	}
 	for name, want := range map[string]string{
-		app.SecretShopifyToken: "shpat_wired", app.SecretWebhook: "whsec_wired", app.SecretStockyKey: "stocky_wired",
+		shopadmin.SecretShopifyToken: "shpat_wired", shopadmin.SecretWebhook: "whsec_wired", shopadmin.SecretStockyKey: "stocky_wired",
 	} {
 		ct, err := a.Store.Secret(ctx, c.ID, name)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
@@ -20,7 +21,7 @@ func (s *server) apiPreflight(w http.ResponseWriter, r *http.Request) {
 	}
 	pre, err := s.cfg.Engine.LoadPreflight(r.Context(), shop.ID)
 	if errors.Is(err, shopqb.ErrNotFound) {
-		writeError(w, http.StatusNotFound, enginePreflightMissing+" (add the .qwc to the Web Connector and run it)")
+		writeError(w, http.StatusNotFound, shopadmin.NoPreflight)
 		return
 	}
 	if err != nil {
@@ -30,7 +31,7 @@ func (s *server) apiPreflight(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pre)
 }
 
-// apiStart is the one-time start: Engine.Start checks the settings against
+// apiStart is the one-time start: shopadmin's Start checks the settings against
 // the preflight and locks the start date and the modes. A refusal is a 422
 // listing every problem, so the merchant can fix them all in one pass.
 func (s *server) apiStart(w http.ResponseWriter, r *http.Request) {
@@ -38,12 +39,8 @@ func (s *server) apiStart(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	if err := s.cfg.Engine.Start(r.Context(), shop.ID, apiActor); err != nil {
-		if status, body, ok := startRefusal(err); ok {
-			writeJSON(w, status, body)
-			return
-		}
-		s.internalError(w, r, "start", err)
+	if err := s.cfg.Admin.Start(r.Context(), shop.ID, apiActor); err != nil {
+		s.serviceError(w, r, "start", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "started: syncs now post to QuickBooks; the start date and modes are locked"})
@@ -84,9 +81,9 @@ func (s *server) apiRetry(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	n, err := s.cfg.Engine.RetryFailed(r.Context(), shop.ID, apiActor)
+	n, err := s.cfg.Admin.RetryFailed(r.Context(), shop.ID, apiActor)
 	if err != nil {
-		s.internalError(w, r, "queue the failed postings again", err)
+		s.serviceError(w, r, "queue the failed postings again", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"queued": n})
@@ -212,4 +209,16 @@ func (s *server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		out = append(out, auditView{e.At, e.Actor, e.Action, e.Detail})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// syncRefusal maps an error of EnqueueSync to a status and a message; ok is
+// false when the sync itself failed, whose reason the sync history keeps.
+func syncRefusal(err error) (status int, msg string, ok bool) {
+	switch {
+	case errors.Is(err, syncengine.ErrNotStarted):
+		return http.StatusConflict, syncengine.ErrNotStarted.Error(), true
+	case errors.Is(err, shopqb.ErrNotFound):
+		return http.StatusConflict, shopadmin.NoPreflight, true
+	}
+	return 0, "", false
 }

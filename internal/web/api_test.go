@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/qbwc"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/web"
 )
 
@@ -46,13 +46,13 @@ func TestEveryEndpointNeedsTheAdminToken(t *testing.T) {
 	if len(shops) != 1 {
 		t.Errorf("%d shops after unauthenticated creates, want 1", len(shops))
 	}
-	if _, err := f.db.Secret(context.Background(), c.ID, app.SecretShopifyToken); !errors.Is(err, shopqb.ErrNotFound) {
+	if _, err := f.db.Secret(context.Background(), c.ID, shopadmin.SecretShopifyToken); !errors.Is(err, shopqb.ErrNotFound) {
 		t.Errorf("an unauthenticated request stored a Shopify token (err %v)", err)
 	}
 }
 
 func TestAPIDisabledWithoutAdminToken(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.AdminToken = "" })
+	f := newFixture(t, func(s *setup) { s.web.AdminToken = "" })
 	for _, auth := range []string{"", "Bearer ", "Bearer anything"} {
 		rec := f.send("GET", "/api/shops", nil, auth, false)
 		if rec.Code != http.StatusNotFound || !strings.Contains(errorOf(t, rec), "disabled") {
@@ -89,10 +89,10 @@ func TestCreateShop(t *testing.T) {
 	if shop.TimeZone != "America/Denver" || shop.ShopifyURL != "http://127.0.0.1:9999" || shop.ShopifyAuth != "static" || shop.Currency != "USD" || shop.Settings.SalesMode != shopqb.Detail {
 		t.Errorf("stored shop %+v", shop)
 	}
-	if got := f.openSecret(c.ID, shop.Domain, app.SecretShopifyToken); got != shopifyToken {
+	if got := f.openSecret(c.ID, shop.Domain, shopadmin.SecretShopifyToken); got != shopifyToken {
 		t.Errorf("stored Shopify token %q", got)
 	}
-	ct, _ := f.db.Secret(context.Background(), c.ID, app.SecretShopifyToken)
+	ct, _ := f.db.Secret(context.Background(), c.ID, shopadmin.SecretShopifyToken)
 	if bytes.Contains(ct, []byte(shopifyToken)) {
 		t.Error("the Shopify token is stored in the clear")
 	}
@@ -128,12 +128,15 @@ func TestCreateShopRefusesBadInput(t *testing.T) {
 		{"URL as domain", `{"domain":"https://a.myshopify.com","timeZone":"UTC"}`, 400, "domain"},
 		{"domain with path", `{"domain":"a.myshopify.com/admin","timeZone":"UTC"}`, 400, "domain"},
 		{"not a Shopify domain", `{"domain":"shop.example.com","timeZone":"UTC"}`, 400, "myshopify.com"},
-		{"no time zone", `{"domain":"a.myshopify.com"}`, 400, "timeZone"},
-		{"bad time zone", `{"domain":"a.myshopify.com","timeZone":"Mars/Olympus"}`, 400, "timeZone"},
-		{"Local zone", `{"domain":"a.myshopify.com","timeZone":"Local"}`, 400, "timeZone"},
-		{"bad shopifyUrl", `{"domain":"a.myshopify.com","timeZone":"UTC","shopifyUrl":"ftp://x"}`, 400, "shopifyUrl"},
-		{"token with a space", `{"domain":"a.myshopify.com","timeZone":"UTC","shopifyToken":"shpat_a b"}`, 400, "shopifyToken"},
-		{"unknown field", `{"domain":"a.myshopify.com","timeZone":"UTC","currency":"EUR"}`, 400, "currency"},
+		{"no time zone", `{"domain":"a.myshopify.com"}`, 400, "time zone"},
+		{"bad time zone", `{"domain":"a.myshopify.com","timeZone":"Mars/Olympus"}`, 400, "time zone"},
+		{"Local zone", `{"domain":"a.myshopify.com","timeZone":"Local"}`, 400, "time zone"},
+		{"bad shopifyUrl", `{"domain":"a.myshopify.com","timeZone":"UTC","shopifyUrl":"ftp://x"}`, 400, "Shopify URL"},
+		{"token with a space", `{"domain":"a.myshopify.com","timeZone":"UTC","shopifyToken":"shpat_a b"}`, 400, "Shopify token"},
+		{"unknown field", `{"domain":"a.myshopify.com","timeZone":"UTC","colour":"red"}`, 400, "colour"},
+		{"bad currency", `{"domain":"a.myshopify.com","timeZone":"UTC","currency":"euro"}`, 400, "currency"},
+		{"client id without its auth", `{"domain":"a.myshopify.com","timeZone":"UTC","clientId":"id","clientSecret":"s"}`, 400, "client_credentials"},
+		{"oauth through the API", `{"domain":"a.myshopify.com","timeZone":"UTC","shopifyAuth":"oauth"}`, 400, "/shopify/install"},
 		{"wrong type", `{"domain":42,"timeZone":"UTC"}`, 400, "domain"},
 		{"empty body", ``, 400, "empty"},
 		{"not JSON", `domain=a`, 400, "JSON"},
@@ -153,8 +156,8 @@ func TestCreateShopRefusesBadInput(t *testing.T) {
 
 // A Shopify token that cannot be stored must not lose the one-time app token.
 func TestCreateShopKeepsAppTokenWhenShopifyTokenFails(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) {
-		c.SetShopifyToken = func(context.Context, *shopqb.Shop, string) error { return errors.New("disk full") }
+	f := newFixture(t, func(s *setup) {
+		s.admin.Store = failingSecrets{s.admin.Store, errors.New("disk full")}
 	})
 	rec := f.callOnce("POST", "/api/shops", map[string]string{"domain": "a.myshopify.com", "timeZone": "UTC", "shopifyToken": "shpat_kept_out"})
 	var c created
@@ -314,3 +317,11 @@ func TestSettingsLockedAfterStart(t *testing.T) {
 		t.Errorf("audit %v", a)
 	}
 }
+
+// failingSecrets is a store whose secrets cannot be written.
+type failingSecrets struct {
+	shopadmin.Store
+	err error
+}
+
+func (f failingSecrets) PutSecret(context.Context, int64, string, []byte) error { return f.err }

@@ -17,6 +17,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -74,13 +75,19 @@ type fixture struct {
 	bodies []string
 }
 
-func newFixture(t *testing.T, edit ...func(*web.Config)) *fixture {
+// setup is what a test may change before the server is built.
+type setup struct {
+	web   *web.Config
+	admin *shopadmin.Options
+}
+
+func newFixture(t *testing.T, edit ...func(*setup)) *fixture {
 	t.Helper()
 	return newFixtureReading(t, func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return quietShopify{}, nil }, edit...)
 }
 
 // newFixtureReading is newFixture whose engine reads Shopify through source.
-func newFixtureReading(t *testing.T, source syncengine.SourceFactory, edit ...func(*web.Config)) *fixture {
+func newFixtureReading(t *testing.T, source syncengine.SourceFactory, edit ...func(*setup)) *fixture {
 	t.Helper()
 	db := storetest.Open(t, "sqlite")
 	box, err := secret.OpenBox(secret.NewKey())
@@ -88,16 +95,19 @@ func newFixtureReading(t *testing.T, source syncengine.SourceFactory, edit ...fu
 		t.Fatal(err)
 	}
 	eng := syncengine.New(syncengine.Options{Store: db, Source: source})
-	a := &app.App{Store: db, Box: box, Engine: eng}
 	logs := &lockedBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	adminOpts := shopadmin.Options{Store: db, Box: box, Pipeline: eng, Log: log}
+	a := &app.App{Store: db, Box: box, Engine: eng}
 	cfg := web.Config{
-		Engine: eng, Store: db, Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Engine: eng, Store: db, Log: log,
 		AdminToken: adminToken, EnqueueSync: a.EnqueueSync,
-		SetShopifyToken: a.SetShopifyToken, SetWebhookSecret: a.SetWebhookSecret, SetStockyKey: a.SetStockyKey,
 	}
 	for _, e := range edit {
-		e(&cfg)
+		e(&setup{web: &cfg, admin: &adminOpts})
 	}
+	cfg.Admin = shopadmin.New(adminOpts)
+	a.Admin = cfg.Admin
 	return &fixture{t: t, db: db, box: box, app: a, handler: web.NewServer(cfg), logs: logs}
 }
 

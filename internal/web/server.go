@@ -14,28 +14,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
+	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // Config is what the server serves.
 type Config struct {
+	// Engine serves the Web Connector and answers the preflight.
 	Engine *syncengine.Engine
-	Store  store.API
-	Log    *slog.Logger
+	// Admin is shop administration: registration, credentials, settings,
+	// the start and retries, as every other front door does them.
+	Admin *shopadmin.Service
+	Store store.API
+	Log   *slog.Logger
 	// AdminToken guards /api/; empty disables the API.
 	AdminToken string
 	// EnqueueSync starts a sync (through River when it runs).
 	EnqueueSync func(ctx context.Context, shopID int64) error
-	// SetShopifyToken, SetWebhookSecret and SetStockyKey store a shop's
-	// secrets sealed with the server's key (the App's methods of those
-	// names, which `shopqb admin` calls too). A nil one makes its endpoint
-	// answer 501.
-	SetShopifyToken  func(ctx context.Context, shop *shopqb.Shop, token string) error
-	SetWebhookSecret func(ctx context.Context, shop *shopqb.Shop, secret string) error
-	SetStockyKey     func(ctx context.Context, shop *shopqb.Shop, storeName, key string) error
 	// Webhooks receives Shopify's webhook deliveries (nil: not served).
 	Webhooks http.Handler
 	// ShopifyOAuth serves the app install flow under /shopify/ (install and

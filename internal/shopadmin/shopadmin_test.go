@@ -1,0 +1,352 @@
+package shopadmin_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/shopadmin"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/store/storetest"
+)
+
+// pipeline records what administration asked of it.
+type pipeline struct {
+	problems []string
+	noPre    bool
+	trial    error
+	trials   int
+	rewinds  int
+	restarts int
+}
+
+func (p *pipeline) PreflightProblems(context.Context, int64) ([]string, error) {
+	if p.noPre {
+		return nil, shopqb.ErrNotFound
+	}
+	return p.problems, nil
+}
+func (p *pipeline) TrialRun(context.Context, int64) error { p.trials++; return p.trial }
+func (p *pipeline) Rewind(context.Context, int64) error   { p.rewinds++; return nil }
+func (p *pipeline) Restart(context.Context, int64) error  { p.restarts++; return nil }
+
+type rig struct {
+	db   *store.DB
+	pipe *pipeline
+	svc  *shopadmin.Service
+	now  time.Time
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	box, err := secret.OpenBox(secret.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{db: storetest.Open(t, store.SQLite), pipe: &pipeline{}, now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	r.svc = shopadmin.New(shopadmin.Options{Store: r.db, Box: box, Pipeline: r.pipe, Now: func() time.Time { return r.now }})
+	return r
+}
+
+func (r *rig) register(t *testing.T, domain string) shopadmin.Registered {
+	t.Helper()
+	reg, err := r.svc.Register(context.Background(), shopadmin.Registration{Domain: domain, TimeZone: "America/New_York"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+func actions(t *testing.T, db *store.DB, shopID int64) string {
+	t.Helper()
+	es, err := db.Audit(context.Background(), shopID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := len(es) - 1; i >= 0; i-- {
+		out = append(out, es[i].Actor+":"+es[i].Action)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestRegister(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	reg, err := r.svc.Register(ctx, shopadmin.Registration{Domain: "  Corner-Store.MyShopify.com ", Name: " Corner ", TimeZone: "Europe/Berlin", ShopifyToken: " shpat_x "}, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := reg.Shop
+	if s.Domain != "corner-store.myshopify.com" || s.Name != "Corner" || s.Currency != "USD" || s.ShopifyAuth != shopqb.AuthStatic ||
+		s.QBWCUser != "corner-store" || s.OwnerID == "" || s.FileID == "" || s.Settings.SalesMode != shopqb.Detail {
+		t.Errorf("registered %+v", s)
+	}
+	if !secret.CheckAppToken(s.AppTokenHash, reg.AppToken) {
+		t.Error("the app token does not match its hash")
+	}
+	if at, err := r.svc.AppTokenCreatedAt(ctx, s.ID); err != nil || at == nil || !at.Equal(r.now) {
+		t.Errorf("token created at %v, %v", at, err)
+	}
+	if tok, err := r.svc.OpenSecret(ctx, s, shopadmin.SecretShopifyToken); err != nil || string(tok) != "shpat_x" {
+		t.Errorf("Shopify token %q, %v", tok, err)
+	}
+	if got := actions(t, r.db, s.ID); got != "cli:shop_created cli:shopify_token_stored" {
+		t.Errorf("audit %s", got)
+	}
+
+	_, err = r.svc.Register(ctx, shopadmin.Registration{Domain: "corner-store.myshopify.com", TimeZone: "UTC"}, "api")
+	if shopqb.ErrorCode(err) != shopqb.EConflict || !errors.Is(err, shopqb.ErrConflict) || !strings.Contains(err.Error(), "already registered") {
+		t.Errorf("second registration: %v", err)
+	}
+	for _, bad := range []shopadmin.Registration{
+		{Domain: "shop.example.com", TimeZone: "UTC"},
+		{Domain: "a.myshopify.com"},
+		{Domain: "a.myshopify.com", TimeZone: "Nowhere/Else"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", Currency: "dollars"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", ShopifyAuth: "magic"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", ShopifyAuth: shopqb.AuthClientCredentials, ClientID: "id"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", ShopifyAuth: shopqb.AuthOAuth, ShopifyToken: "t"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", ShopifyToken: "shpat a"},
+		{Domain: "a.myshopify.com", TimeZone: "UTC", Settings: &shopqb.Settings{SalesMode: "weekly"}},
+	} {
+		reg, err := r.svc.Register(ctx, bad, "test")
+		if shopqb.ErrorCode(err) != shopqb.EInvalid || reg.Shop != nil || reg.AppToken != "" {
+			t.Errorf("%+v: %v (%s)", bad, err, shopqb.ErrorCode(err))
+		}
+	}
+	if shops, _ := r.db.ListShops(ctx); len(shops) != 1 {
+		t.Errorf("refused registrations stored %d shops", len(shops)-1)
+	}
+}
+
+// failingSecrets cannot write secrets.
+type failingSecrets struct{ shopadmin.Store }
+
+func (failingSecrets) PutSecret(context.Context, int64, string, []byte) error {
+	return errors.New("disk full")
+}
+
+func TestRegisterKeepsTheAppTokenWhenACredentialFails(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	box, _ := secret.OpenBox(secret.NewKey())
+	svc := shopadmin.New(shopadmin.Options{Store: failingSecrets{db}, Box: box, Pipeline: &pipeline{}})
+	reg, err := svc.Register(context.Background(), shopadmin.Registration{Domain: "half.myshopify.com", TimeZone: "UTC", ShopifyToken: "shpat_half"}, "test")
+	if err == nil || !strings.Contains(err.Error(), "disk full") || strings.Contains(err.Error(), "shpat_half") {
+		t.Fatalf("err %v", err)
+	}
+	if reg.Shop == nil || reg.AppToken == "" || !secret.CheckAppToken(reg.Shop.AppTokenHash, reg.AppToken) {
+		t.Fatalf("registered %+v", reg)
+	}
+	if _, err := db.ShopByDomain(context.Background(), "half.myshopify.com"); err != nil {
+		t.Errorf("the shop was not kept: %v", err)
+	}
+
+	// Without a secret key nothing that needs one is stored, and no shop is created.
+	nobox := shopadmin.New(shopadmin.Options{Store: db, Pipeline: &pipeline{}})
+	reg, err = nobox.Register(context.Background(), shopadmin.Registration{Domain: "nokey.myshopify.com", TimeZone: "UTC", ShopifyToken: "t"}, "test")
+	if shopqb.ErrorCode(err) != shopqb.EUnavailable || reg.Shop != nil {
+		t.Errorf("register without a key: %v", err)
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	s := r.register(t, "creds.myshopify.com").Shop
+	for _, sec := range []string{"whsec_1", "whsec_2", "whsec_2"} {
+		if err := r.svc.SetWebhookSecret(ctx, s.ID, "api", sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, _ := r.svc.OpenSecret(ctx, s, shopadmin.SecretWebhook)
+	prev, _ := r.svc.OpenSecret(ctx, s, shopadmin.SecretWebhookPrevious)
+	if string(cur) != "whsec_2" || string(prev) != "whsec_1" {
+		t.Errorf("webhook secrets %q, previous %q (setting the current one again must keep the previous)", cur, prev)
+	}
+	if err := r.svc.SetShopifyClientCredentials(ctx, s.ID, "api", "cid", "csecret"); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := r.svc.OpenSecret(ctx, s, shopadmin.SecretWebhook); string(cur) != "csecret" {
+		t.Errorf("the client secret did not become the webhook secret: %q", cur)
+	}
+	if err := r.svc.SetStockyKey(ctx, s.ID, "api", "", "stk"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := r.db.KV(ctx, s.ID, shopadmin.KVStockyStore); string(v) != s.Domain {
+		t.Errorf("Stocky store name %q", v)
+	}
+	for _, err := range []error{
+		r.svc.SetShopifyToken(ctx, s.ID, "api", " "),
+		r.svc.SetWebhookSecret(ctx, s.ID, "api", "a\x00b"),
+		r.svc.SetStockyKey(ctx, s.ID, "api", "a\x07", "k"),
+		r.svc.SetShopifyClientCredentials(ctx, s.ID, "api", "", "x"),
+	} {
+		if shopqb.ErrorCode(err) != shopqb.EInvalid {
+			t.Errorf("bad credential: %v", err)
+		}
+	}
+	if err := r.svc.SetShopifyToken(ctx, 999, "api", "t"); shopqb.ErrorCode(err) != shopqb.ENotFound {
+		t.Errorf("unknown shop: %v", err)
+	}
+	old := s.AppTokenHash
+	r.now = r.now.Add(time.Hour)
+	tok, err := r.svc.RotateAppToken(ctx, s.ID, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := r.db.ShopByID(ctx, s.ID)
+	if !secret.CheckAppToken(got.AppTokenHash, tok) || secret.CheckAppToken(old, tok) || !got.AppTokenCreatedAt.Equal(r.now) {
+		t.Errorf("rotated token not stored: %+v", got)
+	}
+	want := "test:shop_created api:webhook_secret_stored api:webhook_secret_stored api:client_credentials_stored api:webhook_secret_stored api:stocky_key_stored api:token_rotated"
+	if a := actions(t, r.db, s.ID); a != want {
+		t.Errorf("audit\n%s\nwant\n%s", a, want)
+	}
+}
+
+func startable(t *testing.T, r *rig, domain string) *shopqb.Shop {
+	t.Helper()
+	s := r.register(t, domain).Shop
+	next := s.Settings
+	next.StartDate = "2026-11-01"
+	if err := r.svc.UpdateSettings(context.Background(), s.ID, "test", next); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestStartAndSettings(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	s := r.register(t, "start.myshopify.com").Shop
+	if r.pipe.rewinds != 0 {
+		t.Fatal("registration rewound")
+	}
+
+	// Everything that stops the start, in one answer.
+	r.pipe.noPre = true
+	next := s.Settings
+	next.Mapping = shopqb.DefaultMapping()
+	delete(next.Mapping, shopqb.Bank)
+	if err := r.svc.UpdateSettings(ctx, s.ID, "test", next); err != nil {
+		t.Fatal(err)
+	}
+	err := r.svc.Start(ctx, s.ID, "test")
+	var refused *shopadmin.StartRefusedError
+	if !errors.As(err, &refused) || shopqb.ErrorCode(err) != shopqb.ERefused || len(refused.Problems) != 3 ||
+		refused.Problems[0] != shopadmin.NoPreflight || !strings.Contains(err.Error(), "start date") || !strings.Contains(err.Error(), "bank") {
+		t.Fatalf("start: %v", err)
+	}
+	if r.pipe.trials != 0 {
+		t.Error("the trial ran although the settings were incomplete")
+	}
+	next.Mapping[shopqb.Bank] = "Checking"
+	next.StartDate = "2026-11-01"
+	if err := r.svc.UpdateSettings(ctx, s.ID, "test", next); err != nil {
+		t.Fatal(err)
+	}
+	if r.pipe.rewinds != 1 {
+		t.Errorf("a new start date rewound %d times, want 1", r.pipe.rewinds)
+	}
+	r.pipe.noPre, r.pipe.problems = false, []string{"turn on sales tax"}
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || refused.Problems[0] != "turn on sales tax" {
+		t.Fatalf("start with a preflight problem: %v", err)
+	}
+	r.pipe.problems, r.pipe.trial = nil, errors.New("14500 names: choose summary customers")
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || !strings.Contains(err.Error(), "14500") || !errors.Is(err, r.pipe.trial) {
+		t.Fatalf("start refused by the trial: %v", err)
+	}
+	if got, _ := r.db.ShopByID(ctx, s.ID); got.StartedAt != nil {
+		t.Fatal("a refused start locked the settings")
+	}
+	r.pipe.trial = nil
+	if err := r.svc.Start(ctx, s.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.Is(err, shopqb.ErrAlreadyStarted) || shopqb.ErrorCode(err) != shopqb.EAlreadyStarted {
+		t.Fatalf("second start: %v", err)
+	}
+
+	// After the start: the start date and modes are locked, the mapping is audited.
+	locked := next
+	locked.SalesMode = shopqb.Summary
+	if err := r.svc.UpdateSettings(ctx, s.ID, "test", locked); !errors.Is(err, shopqb.ErrSettingsLocked) || shopqb.ErrorCode(err) != shopqb.ELocked {
+		t.Errorf("mode change after the start: %v", err)
+	}
+	moved := next
+	moved.Mapping = shopqb.DefaultMapping()
+	moved.Mapping[shopqb.Bank] = "Savings"
+	moved.Schedule = "daily 02:00"
+	if err := r.svc.UpdateSettings(ctx, s.ID, "api", moved); err != nil {
+		t.Fatal(err)
+	}
+	bad := moved
+	bad.Schedule = "daily 25:00"
+	if err := r.svc.UpdateSettings(ctx, s.ID, "api", bad); shopqb.ErrorCode(err) != shopqb.EInvalid {
+		t.Errorf("bad schedule: %v", err)
+	}
+	es, _ := r.db.Audit(ctx, s.ID, 1)
+	if len(es) != 1 || es[0].Action != "mapping_changed" || !strings.Contains(es[0].Detail, `bank: "Checking" → "Savings"`) {
+		t.Errorf("last audit %+v", es)
+	}
+
+	n, err := r.svc.Reset(ctx, s.ID, "cli")
+	if err != nil || r.pipe.restarts != 1 {
+		t.Fatalf("reset: %d, %v, %d restarts", n, err, r.pipe.restarts)
+	}
+	if got, _ := r.db.ShopByID(ctx, s.ID); got.StartedAt != nil {
+		t.Error("reset left the settings locked")
+	}
+}
+
+func TestRetry(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	one := startable(t, r, "one.myshopify.com")
+	two := startable(t, r, "two.myshopify.com")
+	for _, s := range []*shopqb.Shop{one, two} {
+		var ps []*shopqb.Posting
+		for _, k := range []string{"a", "b", "c"} {
+			ps = append(ps, &shopqb.Posting{Key: "order:" + k + ":sale", Kind: "SalesReceiptAdd", Request: "<SalesReceiptAdd/>", PlanHash: "h", State: shopqb.Planned})
+		}
+		if _, _, err := r.db.UpsertPostings(ctx, s.ID, ps); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: s.ID})
+		for _, p := range stored[:2] {
+			p.State, p.Attempts, p.ErrorMessage = shopqb.Failed, 8, "invalid reference"
+		}
+		if err := r.db.UpdatePostings(ctx, stored[:2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ones, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: one.ID})
+	twos, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: two.ID})
+	if err := r.svc.RetryPosting(ctx, one.ID, twos[0].ID, "web"); shopqb.ErrorCode(err) != shopqb.ENotFound {
+		t.Errorf("retrying another shop's posting: %v", err)
+	}
+	if err := r.svc.RetryPosting(ctx, one.ID, ones[2].ID, "web"); shopqb.ErrorCode(err) != shopqb.EConflict {
+		t.Errorf("retrying a planned posting: %v", err)
+	}
+	if err := r.svc.RetryPosting(ctx, one.ID, ones[0].ID, "web"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := r.db.PostingsByID(ctx, one.ID, []int64{ones[0].ID})
+	if got[0].State != shopqb.Planned || got[0].Attempts != 0 {
+		t.Errorf("retried posting %+v", got[0])
+	}
+	if n, err := r.svc.RetryFailed(ctx, one.ID, "cli"); err != nil || n != 1 {
+		t.Errorf("retry failed: %d, %v", n, err)
+	}
+	if c, _ := r.db.CountPostings(ctx, two.ID); c[shopqb.Failed] != 2 {
+		t.Errorf("retrying shop one touched shop two: %v", c)
+	}
+	if a := actions(t, r.db, one.ID); !strings.HasSuffix(a, "web:retry_posting cli:retry_failed") {
+		t.Errorf("audit %s", a)
+	}
+}

@@ -1,0 +1,171 @@
+package shopadmin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+// StartRefusedError lists what stops the start, each with what to do.
+type StartRefusedError struct {
+	Problems []string
+	// Err is the failure of the start's trial run, when that is the reason.
+	Err error
+}
+
+func (e *StartRefusedError) Error() string {
+	return "cannot start yet:\n  - " + strings.Join(e.Problems, "\n  - ")
+}
+
+func (e *StartRefusedError) Unwrap() error { return e.Err }
+
+// ErrorCode makes a refused start shopqb.ERefused whatever its cause.
+func (e *StartRefusedError) ErrorCode() string { return shopqb.ERefused }
+
+// NoPreflight is the problem of a start before the Web Connector's first visit.
+const NoPreflight = "no preflight yet: add the .qwc to the Web Connector and let it connect once"
+
+// requiredCategories must be mapped before the start.
+var requiredCategories = []shopqb.Category{
+	shopqb.SalesIncome, shopqb.ShippingIncome, shopqb.Discounts, shopqb.TipsPayable, shopqb.GiftCardLiability,
+	shopqb.StoreCreditLiability, shopqb.Bank, shopqb.ProcessingFees, shopqb.Chargebacks, shopqb.PayoutAdjustments,
+	shopqb.CashOverShort, shopqb.COGS, shopqb.InventoryAsset, shopqb.AccountsPayable, shopqb.UndepositedFunds,
+}
+
+// Start is the one-time start: it checks the settings and QuickBooks'
+// preflight, reads and plans the shop once without posting (a plan
+// QuickBooks could not hold is refused now, while the modes can still
+// change), and locks the start date and the modes. A refusal is a
+// *StartRefusedError listing every problem, so all can be fixed in one
+// pass; a second start is shopqb.ErrAlreadyStarted. `shopqb admin reset` is
+// the only way back.
+func (s *Service) Start(ctx context.Context, shopID int64, actor string) error {
+	shop, err := s.shop(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	if shop.StartedAt != nil {
+		return fmt.Errorf("%w on %s", shopqb.ErrAlreadyStarted, shop.StartedAt.Format("2006-01-02 15:04"))
+	}
+	if s.pipeline == nil {
+		return errNoPipeline
+	}
+	var problems []string
+	pre, err := s.pipeline.PreflightProblems(ctx, shopID)
+	switch {
+	case errors.Is(err, shopqb.ErrNotFound):
+		problems = append(problems, NoPreflight)
+	case err != nil:
+		return fmt.Errorf("read the preflight of %s: %w", shop.Domain, err)
+	}
+	problems = append(problems, pre...)
+	if err := shop.Settings.Validate(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if shop.Settings.StartDate == "" {
+		problems = append(problems, "choose a start date: orders processed before it are not booked")
+	}
+	for _, c := range requiredCategories {
+		if shop.Settings.Mapping.Account(c) == "" {
+			problems = append(problems, fmt.Sprintf("map %s to a QuickBooks account", c))
+		}
+	}
+	if len(problems) > 0 {
+		return &StartRefusedError{Problems: problems}
+	}
+	if err := s.pipeline.TrialRun(ctx, shopID); err != nil {
+		return &StartRefusedError{Problems: []string{err.Error()}, Err: err}
+	}
+	now := s.now()
+	shop.StartedAt = &now
+	if err := s.store.UpdateShop(ctx, shop); err != nil {
+		return fmt.Errorf("start %s: %w", shop.Domain, err)
+	}
+	s.audit(ctx, shopID, actor, "started", fmt.Sprintf("start date %s, sales %s, customers %s, inventory %s, vendors %s",
+		shop.Settings.StartDate, shop.Settings.SalesMode, shop.Settings.CustomersMode, shop.Settings.InventoryMode, shop.Settings.VendorsMode))
+	return nil
+}
+
+// Reset archives the outbox and unlocks the settings, returning how many
+// postings were archived. Nothing already in QuickBooks is posted again:
+// postings planned after a reset whose key was archived are looked up in
+// QuickBooks (by ExternalGUID and RefNumber, or by name) before anything is
+// sent (the pipeline's Restart).
+func (s *Service) Reset(ctx context.Context, shopID int64, actor string) (int, error) {
+	if s.pipeline == nil {
+		return 0, errNoPipeline
+	}
+	shop, err := s.shop(ctx, shopID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.store.ArchivePostings(ctx, shopID, "reset "+s.now().UTC().Format("2006-01-02T15:04:05Z"))
+	if err != nil {
+		return 0, fmt.Errorf("archive the outbox of %s: %w", shop.Domain, err)
+	}
+	shop.StartedAt = nil
+	if err := s.store.UpdateShop(ctx, shop); err != nil {
+		return n, fmt.Errorf("unlock the settings of %s: %w", shop.Domain, err)
+	}
+	if err := s.pipeline.Restart(ctx, shopID); err != nil {
+		return n, fmt.Errorf("prepare %s for a new start: %w", shop.Domain, err)
+	}
+	s.audit(ctx, shopID, actor, "reset", fmt.Sprintf("%d postings archived", n))
+	return n, nil
+}
+
+// RetryFailed puts every failed posting back in the queue with a fresh
+// attempt count, for after the merchant fixed the cause, and returns how many.
+func (s *Service) RetryFailed(ctx context.Context, shopID int64, actor string) (int, error) {
+	n := 0
+	for {
+		ps, err := s.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 500})
+		if err != nil {
+			return n, fmt.Errorf("list failed postings: %w", err)
+		}
+		if len(ps) == 0 {
+			break
+		}
+		s.requeue(ps)
+		if err := s.store.UpdatePostings(ctx, ps); err != nil {
+			return n, fmt.Errorf("queue failed postings again: %w", err)
+		}
+		n += len(ps)
+	}
+	s.audit(ctx, shopID, actor, "retry_failed", fmt.Sprintf("%d postings", n))
+	return n, nil
+}
+
+// RetryPosting puts one failed posting of the shop back in the queue. A
+// posting of another shop is not found; one that has not failed is
+// shopqb.EConflict (it is queued, in flight or done already).
+func (s *Service) RetryPosting(ctx context.Context, shopID, postingID int64, actor string) error {
+	ps, err := s.store.PostingsByID(ctx, shopID, []int64{postingID})
+	if err != nil {
+		return fmt.Errorf("load posting %d: %w", postingID, err)
+	}
+	if len(ps) == 0 || ps[0].ShopID != shopID {
+		return &shopqb.Error{Code: shopqb.ENotFound, Message: fmt.Sprintf("no posting %d in this shop", postingID), Err: shopqb.ErrNotFound}
+	}
+	p := ps[0]
+	if p.State != shopqb.Failed {
+		return shopqb.Errorf(shopqb.EConflict, "posting %d (%s) is %s, not failed: nothing to retry", p.ID, p.Key, p.State)
+	}
+	s.requeue(ps)
+	if err := s.store.UpdatePostings(ctx, ps); err != nil {
+		return fmt.Errorf("queue posting %d again: %w", postingID, err)
+	}
+	s.audit(ctx, shopID, actor, "retry_posting", p.Key)
+	return nil
+}
+
+func (s *Service) requeue(ps []*shopqb.Posting) {
+	now := s.now()
+	for _, p := range ps {
+		p.State, p.Attempts, p.NextAttempt = shopqb.Planned, 0, now
+	}
+}

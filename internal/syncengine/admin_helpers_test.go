@@ -1,0 +1,31 @@
+package syncengine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopadmin"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// admin is shop administration over the engine, as the App wires it.
+func admin(db shopadmin.Store, eng *syncengine.Engine) *shopadmin.Service {
+	return shopadmin.New(shopadmin.Options{Store: db, Pipeline: eng})
+}
+
+// register registers shop (its domain, zone and settings) as every front
+// door does, fills in what registration set and returns the app token.
+func register(t *testing.T, db shopadmin.Store, eng *syncengine.Engine, shop *shopqb.Shop) string {
+	t.Helper()
+	settings := shop.Settings
+	reg, err := admin(db, eng).Register(context.Background(), shopadmin.Registration{
+		Domain: shop.Domain, Name: shop.Name, TimeZone: shop.TimeZone, Currency: shop.Currency, ShopifyURL: shop.ShopifyURL,
+		Settings: &settings,
+	}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	*shop = *reg.Shop
+	return reg.AppToken
+}
