@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/shopqb/shopqb"
@@ -208,4 +209,52 @@ func (c *content) parts() *parts {
 		ps.payments[g] = a
 	}
 	return ps
+}
+
+// Booked is what a posting's recorded content books: debit positive by
+// category, and the Shopify orders it covers. Reports use it to show what an
+// adjustment moved.
+type Booked struct {
+	ByCategory map[shopqb.Category]money.Cents
+	Orders     []string
+}
+
+// BookedBy reads a posting's content (shopqb.Posting.Content) of the given
+// kind. A sales receipt credits its lines and debits the money taken to
+// each gateway's account; a credit memo the other way round; a journal
+// entry books its lines.
+func BookedBy(kind, raw string) (Booked, error) {
+	out := Booked{ByCategory: map[shopqb.Category]money.Cents{}}
+	if raw == "" {
+		return out, nil
+	}
+	c, err := decodeContent(raw)
+	if err != nil {
+		return out, fmt.Errorf("posting content: %w", err)
+	}
+	sign := money.Cents(1)
+	switch kind {
+	case kindSalesReceipt:
+	case kindCreditMemo:
+		sign = -1
+	case kindJournalEntry:
+		for _, l := range c.JE {
+			out.ByCategory[l.Category] += l.Amount
+		}
+	default:
+		return out, fmt.Errorf("posting content: a %s keeps none", kind)
+	}
+	for _, l := range c.Lines {
+		out.ByCategory[l.Category] -= sign * l.Amount
+	}
+	for g, a := range c.Payments {
+		out.ByCategory[shopqb.GatewayCategory(g)] += sign * a
+	}
+	for k, a := range out.ByCategory {
+		if a == 0 {
+			delete(out.ByCategory, k)
+		}
+	}
+	out.Orders = c.Orders
+	return out, nil
 }
