@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
@@ -163,11 +164,26 @@ func renumbered(t *testing.T, o shopify.Order) shopify.Order {
 }
 
 // withoutRefunds is o as it was before its refunds.
-func withoutRefunds(o shopify.Order) shopify.Order {
+func withoutRefunds(o shopify.Order) shopify.Order { return withoutRefundsOf(o, nil) }
+
+// withoutRefundsOf is o as it was before the refunds of ids (all when nil):
+// the refunds, their transactions and agreements gone, the quantities back.
+func withoutRefundsOf(o shopify.Order, ids map[string]bool) shopify.Order {
 	refundTxn := map[string]bool{}
+	when := map[time.Time]bool{}
+	o.LineItems = append([]shopify.LineItem(nil), o.LineItems...)
+	var kept []shopify.Refund
 	for _, r := range o.Refunds {
+		if ids != nil && !ids[r.ID] {
+			kept = append(kept, r)
+			continue
+		}
 		for _, tx := range r.Transactions {
 			refundTxn[tx.ID] = true
+		}
+		when[r.CreatedAt] = true
+		if r.ProcessedAt != nil {
+			when[*r.ProcessedAt] = true
 		}
 		for _, rl := range r.RefundLineItems {
 			for i := range o.LineItems {
@@ -177,18 +193,17 @@ func withoutRefunds(o shopify.Order) shopify.Order {
 			}
 		}
 	}
-	o.LineItems = append([]shopify.LineItem(nil), o.LineItems...)
-	o.Refunds = nil
+	o.Refunds = kept
 	var txns []shopify.OrderTransaction
 	for _, tx := range o.Transactions {
-		if !refundTxn[tx.ID] && tx.Kind != "REFUND" {
+		if !refundTxn[tx.ID] {
 			txns = append(txns, tx)
 		}
 	}
 	o.Transactions = txns
 	var ags []shopify.SalesAgreement
 	for _, a := range o.Agreements {
-		if a.Reason != "REFUND" {
+		if a.Reason != "REFUND" || !when[a.HappenedAt] {
 			ags = append(ags, a)
 		}
 	}
