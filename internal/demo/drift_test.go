@@ -15,7 +15,6 @@ import (
 	"github.com/shopqb/shopqb/internal/demo"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // testClock is the one clock of Shopify and shopqb in a world.
@@ -201,9 +200,9 @@ func dayBooks(w *world) map[string]string {
 	return out
 }
 
-func (w *world) sync() *store.SyncRun {
+func (w *world) sync() *shopqb.SyncRun {
 	w.t.Helper()
-	run, err := w.apps[0].Engine.Sync(context.Background(), w.shop.ID, "test")
+	run, err := w.apps[0].Ingest.Sync(context.Background(), w.shop.ID, "test")
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -55,6 +55,8 @@ type world struct {
 	killRate float64
 	rng      *rand.Rand
 	kills    int
+	// jobs starts River workers in every process.
+	jobs bool
 }
 
 func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64) *world {
@@ -71,11 +73,18 @@ type worldOptions struct {
 	seed      int64
 	now       func() time.Time
 	settings  func(*shopqb.Settings)
+	// jobs starts River workers in every process.
+	jobs bool
+}
+
+// newWorldWithJobs is newWorld with River workers in every process when jobs.
+func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, seed int64, jobs bool) *world {
+	return newWorldWith(t, worldOptions{dbURL: dbURL, processes: processes, orders: orders, seed: seed, jobs: jobs})
 }
 
 func newWorldWith(t *testing.T, o worldOptions) *world {
 	t.Helper()
-	w := &world{t: t, dbURL: o.dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(o.seed)), now: o.now}
+	w := &world{t: t, dbURL: o.dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(o.seed)), now: o.now, jobs: o.jobs}
 	loc, _ := time.LoadLocation("America/New_York")
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	w.token = "shpat_test"
@@ -128,7 +137,7 @@ func newWorldWith(t *testing.T, o worldOptions) *world {
 }
 
 func (w *world) open() *app.App {
-	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Log: slog.New(slog.DiscardHandler), Now: w.now})
+	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Jobs: w.jobs, Log: slog.New(slog.DiscardHandler), Now: w.now})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -167,7 +176,7 @@ func (w *world) setup() {
 	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -190,7 +199,7 @@ func (w *world) retryNow() {
 	a := w.apps[0]
 	w.mu.Unlock()
 	ctx := context.Background()
-	ps, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: w.shop.ID, States: []shopqb.PostingState{shopqb.Planned}})
+	ps, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: w.shop.ID, States: []shopqb.PostingState{shopqb.Planned}})
 	if err != nil {
 		return
 	}
@@ -286,7 +295,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	ctx := context.Background()
 	a := w.apps[0]
 
-	run, err := a.Engine.Sync(ctx, w.shop.ID, "test")
+	run, err := a.Ingest.Sync(ctx, w.shop.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +311,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	w.drain(100)

@@ -158,18 +158,18 @@ func (db *DB) ClearDocumentFailures(ctx context.Context, shopID int64, keys []st
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	var one int
-	err := db.queryRow(ctx, db.sql, `SELECT 1 FROM postings WHERE shop_id = ? AND state = 'failed' AND error_class = ?
-		LIMIT 1`, shopID, shopqb.ErrorClassDocument).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("document failures of shop %d: %w", shopID, err)
-	}
 	n := 0
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		n = 0
+		var one int
+		err := db.queryRow(ctx, tx, `SELECT 1 FROM postings WHERE shop_id = ? AND state = 'failed' AND error_class = ?
+			LIMIT 1`, shopID, shopqb.ErrorClassDocument).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("document failures: %w", err)
+		}
 		for first := 0; first < len(keys); first += maxClaim {
 			chunk := keys[first:min(first+maxClaim, len(keys))]
 			args := make([]any, 0, len(chunk)+2)

@@ -14,9 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
-	"github.com/shopqb/shopqb/internal/shopadmin"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -26,8 +25,9 @@ type Config struct {
 	Engine *syncengine.Engine
 	// Admin is shop administration: registration, credentials, settings,
 	// the start and retries, as every other front door does them.
-	Admin *shopadmin.Service
-	Store store.API
+	Admin shopqb.ShopAdmin
+	// Store is what the API reads of shops, their outbox and history.
+	Store shopqb.ShopReader
 	Log   *slog.Logger
 	// AdminToken guards /api/; empty disables the API.
 	AdminToken string
@@ -81,7 +81,7 @@ func (s *server) support(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxCollector reports the outbox by shop and state at scrape time.
-type outboxCollector struct{ store store.API }
+type outboxCollector struct{ store shopqb.ShopReader }
 
 var outboxDesc = prometheus.NewDesc("shopqb_postings", "Postings in the outbox by shop and state.", []string{"shop", "state"}, nil)
 
