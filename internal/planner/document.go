@@ -47,6 +47,16 @@ type txnDoc struct {
 	applyTo string // key of the credit memo a refund applies to, or the PO a receipt links
 	refund  money.Cents
 	deps    []string // keys of transactions this one needs first
+
+	// src are the parts a sales receipt or credit memo was made of, and
+	// orders the Shopify orders it covers: its content (content.go).
+	src    *parts
+	orders []string
+	// parent is, on a refund paying out a credit memo, the credit memo's key:
+	// the two are booked, and adjusted, together.
+	parent string
+	// baseKey is, on an adjustment, the key of the transaction it adjusts.
+	baseKey string
 }
 
 // docLine is an item (or deposit/bill) line. Amount is the line amount as

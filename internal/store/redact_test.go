@@ -234,6 +234,16 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	must(err)
 	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), posting("order:1", "SalesReceiptAdd", "customer:1")})
 	must(err)
+	// A posting QuickBooks holds, planned again with other content: drift.
+	done := posting("summary:sales:2026-01-01:online", "SalesReceiptAdd")
+	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{done})
+	must(err)
+	done.State = shopqb.Done
+	must(db.UpdatePostings(ctx, []*shopqb.Posting{done}))
+	changed := posting("summary:sales:2026-01-01:online", "SalesReceiptAdd")
+	changed.PlanHash = "other"
+	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{changed})
+	must(err)
 	must(db.CreateSyncRun(ctx, &shopqb.SyncRun{ShopID: shopID, Trigger: "manual", WindowFrom: now, WindowTo: now}))
 	_, err = db.SeenWebhook(ctx, shopID, user+"-hook", user+"-event", now)
 	must(err)
