@@ -1,6 +1,10 @@
 package shopqb
 
-import "time"
+import (
+	"time"
+
+	"github.com/shopqb/shopqb/internal/money"
+)
 
 // PostingState is where a posting is in its life.
 type PostingState string
@@ -42,6 +46,11 @@ type Posting struct {
 	// PlanHash fingerprints the planned content; a re-plan with another hash
 	// on a done posting becomes an adjustment, never an edit.
 	PlanHash string
+	// Ledger is the transaction's effect by mapping category, debit
+	// positive, as the planner computed it (empty for list records). It is
+	// stored with the posting and follows its content, so a done posting's
+	// ledger is what QuickBooks booked: reconciliation sums it by day.
+	Ledger []LedgerLine
 
 	State        PostingState
 	MessageSetID string
@@ -56,4 +65,12 @@ type Posting struct {
 	ErrorMessage string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// LedgerLine is one debit-positive effect of a transaction on a mapping
+// category ("accounts_receivable", which credit memos and their refunds pass
+// through, is the one category no mapping names).
+type LedgerLine struct {
+	Category Category
+	Amount   money.Cents
 }

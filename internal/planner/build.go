@@ -219,7 +219,8 @@ func (p *planner) finish() (*Plan, error) {
 			return nil, fmt.Errorf("plan %s (%s): %w", d.key, d.label, err)
 		}
 		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: docDeps[d],
-			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req)})
+			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req),
+			Ledger: d.ledgerLines()})
 	}
 	plan.Expected = p.expected()
 	return plan, nil
