@@ -93,6 +93,8 @@ type FailureGroup struct {
 	// Cause identifies the group for RetryCause and FailedPostings.
 	Cause Cause
 	Count int
+	// Kind names the kind of record ("Sales receipts").
+	Kind Message
 	// What, Why and Fix are in the reader's language; Code and Evidence
 	// are QuickBooks' own (kept in English, for support).
 	What, Why, Fix Message
@@ -265,9 +267,11 @@ type PayoutMatch struct {
 
 // SeriesPoint is one day of the chart.
 type SeriesPoint struct {
+	// Sales is net sales income (sales less refunds, credit positive), Tax
+	// the sales tax collected less refunded, Deposits what reached the bank.
 	Day                                 string
 	SalesShopify, SalesQuickBooks       money.Cents
-	RefundsShopify, RefundsQuickBooks   money.Cents
+	TaxShopify, TaxQuickBooks           money.Cents
 	DepositsShopify, DepositsQuickBooks money.Cents
 }
 

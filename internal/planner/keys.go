@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
 )
 
@@ -44,3 +45,6 @@ func OrderKeys(shop *shopqb.Shop, o *shopify.Order) []string {
 
 // PayoutKey is the key of a payout's deposit.
 func PayoutKey(payoutGID string) string { return "payout:" + numericID(payoutGID) }
+
+// PayoutNet is a payout's effect on the bank, as its deposit books it.
+func PayoutNet(po *shopify.Payout) money.Cents { return payoutNet(po) }
