@@ -106,3 +106,10 @@ var ErrAlreadyStarted = &Error{Code: EAlreadyStarted, Message: "already started"
 
 // ErrSettingsLocked refuses a change of the start date or a mode after the start.
 var ErrSettingsLocked = &Error{Code: ELocked, Message: "the start date and the sync modes are locked since the integration started (changing them would double-count); an operator can run `shopqb admin reset`"}
+
+// ErrNotStarted refuses a sync before the one-time start.
+var ErrNotStarted = &Error{Code: EConflict, Message: "the integration has not been started: review the settings and run the start step"}
+
+// NoPreflight is what stops the start, and a sync, before the Web
+// Connector's first visit told shopqb what the company file is.
+const NoPreflight = "no preflight yet: add the .qwc to the Web Connector and let it connect once"

@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/shopqb/shopqb/internal/dashboard"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/planner"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // Books returns the service behind the pages after the start (issue 11)
@@ -22,7 +22,7 @@ func (a *App) Books() (*dashboard.Service, error) {
 			if err != nil {
 				return planner.Company{}, err
 			}
-			return syncengine.CompanyOf(pre), nil
+			return ingest.CompanyOf(pre), nil
 		},
 		EnqueueSync: a.EnqueueSync,
 		Now:         a.cfg.Now,

@@ -15,7 +15,6 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // This file does what internal/shopify/COMPLIANCE.md promises for Shopify's
@@ -249,7 +248,7 @@ func (a *App) scopeCustomer(ctx context.Context, shopID int64, customerID string
 		c.fullOrders["gid://shopify/Order/"+id] = true
 	}
 	refunds := map[string]bool{}
-	err := a.Store.EachSnapshotVersion(ctx, shopID, func(s *store.Snapshot) error {
+	err := a.Store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
 		if s.Kind != "order" {
 			return nil
 		}
@@ -433,7 +432,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 // customerPostingStates lists the customer's postings still in flight and
 // the TxnIDs QuickBooks gave the done ones (other than the customer record).
 func (a *App) customerPostingStates(ctx context.Context, shopID int64, scope *customerScope) (inFlight, txnIDs []string, err error) {
-	err = a.eachPosting(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent, shopqb.InDoubt, shopqb.Done}},
+	err = a.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent, shopqb.InDoubt, shopqb.Done}},
 		func(p *shopqb.Posting) {
 			if !scope.postingKey(p.Key) {
 				return
@@ -453,7 +452,7 @@ func (a *App) customerPostingStates(ctx context.Context, shopID int64, scope *cu
 const postingPage = 1000
 
 // eachPosting calls fn with every posting f selects, in id order, a page at a time.
-func (a *App) eachPosting(ctx context.Context, f store.PostingFilter, fn func(*shopqb.Posting)) error {
+func (a *App) eachPosting(ctx context.Context, f shopqb.PostingFilter, fn func(*shopqb.Posting)) error {
 	f.Limit, f.AfterID = postingPage, 0
 	for {
 		ps, err := a.Store.ListPostings(ctx, f)
@@ -525,7 +524,7 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 	}
 	exp := CustomerExport{Shop: shop.Domain, CustomerID: scope.id, CustomerGID: scope.gid, DataRequestID: req.DataRequestID,
 		OrdersRequested: req.OrdersRequested, GeneratedAt: time.Now().UTC(), Snapshots: []ExportedSnapshot{}, QuickBooks: []ExportedPosting{}}
-	err = a.Store.EachSnapshotVersion(ctx, shopID, func(s *store.Snapshot) error {
+	err = a.Store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
 		if !(s.Kind == "customer" && s.GID == scope.gid) && !(s.Kind == "order" && (scope.fullOrders[s.GID] || scope.refOrders[s.GID])) {
 			return nil
 		}
@@ -540,7 +539,7 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 	if err != nil {
 		return fail(err)
 	}
-	err = a.eachPosting(ctx, store.PostingFilter{ShopID: shopID}, func(p *shopqb.Posting) {
+	err = a.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID}, func(p *shopqb.Posting) {
 		if scope.postingKey(p.Key) {
 			exp.QuickBooks = append(exp.QuickBooks, ExportedPosting{Key: p.Key, Kind: p.Kind, State: string(p.State),
 				QBID: p.QBID, RefNumber: p.RefNumber, TxnDate: p.TxnDate})

@@ -25,7 +25,6 @@ import (
 	"github.com/shopqb/shopqb/internal/qbxml"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/testenv"
 )
 
@@ -138,7 +137,7 @@ func seedCustomers(t *testing.T, a *App, shopID int64, annState shopqb.PostingSt
 	}
 	for i, s := range snaps {
 		for v := range 2 { // two versions of each: superseded ones must be redacted too
-			if _, err := a.Store.PutSnapshot(ctx, &store.Snapshot{ShopID: shopID, Kind: s.kind, GID: s.gid,
+			if _, err := a.Store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: s.kind, GID: s.gid,
 				UpdatedAt: at.Add(time.Duration(i*10+v) * time.Minute), Body: []byte(s.body)}); err != nil {
 				t.Fatal(err)
 			}
@@ -183,13 +182,13 @@ func readShopState(t *testing.T, a *App, shopID int64) shopState {
 	t.Helper()
 	ctx := context.Background()
 	var st shopState
-	if err := a.Store.EachSnapshotVersion(ctx, shopID, func(s *store.Snapshot) error {
+	if err := a.Store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
 		st.Snapshots = append(st.Snapshots, s.GID+" "+string(s.Body))
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: shopID})
+	ps, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +265,7 @@ func TestCustomerRedactErasesShopqbsCopiesOnly(t *testing.T) {
 	// Snapshots: every version of the customer and the listed order is
 	// redacted; GIDs, amounts, items, taxes, dates and location stay.
 	var versions int
-	if err := a.Store.EachSnapshotVersion(ctx, shopA.ID, func(s *store.Snapshot) error {
+	if err := a.Store.EachSnapshotVersion(ctx, shopA.ID, func(s *shopqb.Snapshot) error {
 		switch s.GID {
 		case "gid://shopify/Customer/7", "gid://shopify/Order/1001":
 			versions++

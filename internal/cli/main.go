@@ -18,6 +18,8 @@ import (
 // Main is the shopqb program. Its fields are the process's outside world, so a
 // test can run any subcommand in-process and read what it printed.
 type Main struct {
+	// Stdin is read by commands that take a secret on standard input (nil: os.Stdin).
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
@@ -68,8 +70,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 				fmt.Fprintln(m.Stderr, "shopqb: interrupted")
 				return 130
 			default:
-				fmt.Fprintf(m.Stderr, "shopqb %s: %v\n", c.name, err)
-				return 1
+				fmt.Fprintf(m.Stderr, "shopqb %s: %s\n", c.name, errorText(err))
+				return exitCode(err)
 			}
 		}
 	}
@@ -86,6 +88,7 @@ func (m *Main) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery flag can also be set by an environment variable: --database-url is SHOPQB_DATABASE_URL.")
+	fmt.Fprintln(w, "\n"+exitCodesHelp)
 }
 
 // flagSet makes a FlagSet whose help goes to stdout and whose defaults come

@@ -92,7 +92,7 @@ func TestRegistrationIsOneActForEveryDoor(t *testing.T) {
 	} {
 		code, out, errOut := run(t, append([]string{"admin", "shop-add", "--database", db, "--key-file", keyFile}, tc.cli...)...)
 		status, msg, tok := api.register(tc.api)
-		if code != 1 || strings.Contains(out, "app token") || status != http.StatusBadRequest || tok != "" {
+		if code != exitCodes[shopqb.EInvalid] || strings.Contains(out, "app token") || status != http.StatusBadRequest || tok != "" {
 			t.Errorf("%s: CLI exit %d %q, API %d %q", tc.name, code, out, status, msg)
 			continue
 		}
@@ -120,8 +120,22 @@ func TestRegistrationIsOneActForEveryDoor(t *testing.T) {
 	if status, msg, _ := api.register(map[string]string{"domain": "cli-door.myshopify.com", "timeZone": "UTC"}); status != http.StatusConflict || !strings.Contains(msg, "already registered") {
 		t.Errorf("the API registered the CLI's shop again: %d %s", status, msg)
 	}
-	if code, _, errOut := run(t, "admin", "shop-add", "--database", db, "--key-file", keyFile, "--shop", "api-door.myshopify.com", "--time-zone", "UTC"); code != 1 || !strings.Contains(errOut, "already registered") {
+	if code, _, errOut := run(t, "admin", "shop-add", "--database", db, "--key-file", keyFile, "--shop", "api-door.myshopify.com", "--time-zone", "UTC"); code != exitCodes[shopqb.EConflict] || !strings.Contains(errOut, "already registered") {
 		t.Errorf("the CLI registered the API's shop again: exit %d %s", code, errOut)
+	}
+
+	// The other acts answer with their code's exit status too.
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"start", "--shop", "cli-door.myshopify.com"}, 6},
+		{[]string{"token", "--shop", "nobody.myshopify.com"}, 4},
+		{[]string{"settings", "--shop", "cli-door.myshopify.com", "--schedule", "weekly"}, 3},
+	} {
+		if code, out, errOut := run(t, append(append([]string{"admin"}, tc.args[0], "--database", db, "--key-file", keyFile), tc.args[1:]...)...); code != tc.code {
+			t.Errorf("admin %v: exit %d, want %d\n%s%s", tc.args, code, tc.code, out, errOut)
+		}
 	}
 
 	ctx := context.Background()

@@ -55,7 +55,7 @@ func bigShop(b *testing.B, backend string, n int) (*dashboard.Service, *shopqb.S
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.PutSnapshot(ctx, &store.Snapshot{ShopID: shop.ID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body}); err != nil {
+		if _, err := db.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shop.ID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func bigShop(b *testing.B, backend string, n int) (*dashboard.Service, *shopqb.S
 		b.Fatal(err)
 	}
 	for i := 0; i < 50; i++ {
-		r := &store.SyncRun{ShopID: shop.ID, Trigger: "schedule", StartedAt: now.Add(time.Duration(i-50) * time.Hour), Status: "ok", Counts: map[string]int{}}
+		r := &shopqb.SyncRun{ShopID: shop.ID, Trigger: "schedule", StartedAt: now.Add(time.Duration(i-50) * time.Hour), Status: "ok", Counts: map[string]int{}}
 		if err := db.CreateSyncRun(ctx, r); err != nil {
 			b.Fatal(err)
 		}

@@ -51,10 +51,10 @@ type ConnectionView struct {
 // RunView is one sync of the history.
 type RunView struct {
 	ID         int64
-	Trigger    string
+	Trigger    shopqb.Trigger
 	StartedAt  time.Time
 	FinishedAt *time.Time
-	Status     string // running, ok, failed
+	Status     shopqb.RunState
 	From, To   time.Time
 	// OrdersRead and Planned are from the run's counts.
 	OrdersRead, Planned int

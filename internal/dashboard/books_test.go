@@ -15,7 +15,6 @@ import (
 	"github.com/shopqb/shopqb/internal/demo"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 	"github.com/shopqb/shopqb/internal/testenv"
 )
@@ -114,7 +113,7 @@ func TestBooksAfterADemoSync(t *testing.T) {
 
 			// An order with a refund: found by its name and its number, both documents done with references.
 			var refunded *shopify.Order
-			err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *store.Snapshot) error {
+			err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *shopqb.Snapshot) error {
 				var o shopify.Order
 				if err := json.Unmarshal(s.Body, &o); err != nil {
 					return err

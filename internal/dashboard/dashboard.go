@@ -9,7 +9,6 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbxml"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -31,7 +30,7 @@ func (s *Service) Dashboard(ctx context.Context, shopID int64) (*DashboardView, 
 		v.History = append(v.History, runView(r))
 	}
 	for i := range v.History {
-		if v.History[i].Status != "running" {
+		if v.History[i].Status != shopqb.RunRunning {
 			v.LastSync = &v.History[i]
 			break
 		}
@@ -48,7 +47,7 @@ func (s *Service) Dashboard(ctx context.Context, shopID int64) (*DashboardView, 
 	if v.Failures, err = s.failureGroups(ctx, shop); err != nil {
 		return nil, err
 	}
-	doubt, err := s.cfg.Store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: 20})
+	doubt, err := s.cfg.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: 20})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +87,7 @@ func booksCheck(rec *ReconView) []DayCheck {
 	return out
 }
 
-func runView(r *store.SyncRun) RunView {
+func runView(r *shopqb.SyncRun) RunView {
 	return RunView{ID: r.ID, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Status: r.Status,
 		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts["orders_read"], Planned: r.Counts["postings_inserted"], Error: r.Error}
 }
@@ -161,7 +160,7 @@ func (s *Service) Progress(ctx context.Context, shopID int64) (*ProgressView, er
 // newest run began, plus those planned since. A done posting's updated_at
 // is when it became done, so "done since the run began" counts what the
 // Web Connector finished of the batch.
-func (s *Service) progress(ctx context.Context, shopID int64, runs []*store.SyncRun) (*ProgressView, error) {
+func (s *Service) progress(ctx context.Context, shopID int64, runs []*shopqb.SyncRun) (*ProgressView, error) {
 	v := &ProgressView{Phase: PhaseIdle}
 	open, err := s.cfg.Store.CountPostingsIn(ctx, shopID, shopqb.Planned, shopqb.Sent, shopqb.Failed, shopqb.InDoubt)
 	if err != nil {
@@ -175,7 +174,7 @@ func (s *Service) progress(ctx context.Context, shopID int64, runs []*store.Sync
 		if v.Done, err = s.cfg.Store.CountDoneSince(ctx, shopID, r.StartedAt); err != nil {
 			return nil, err
 		}
-		if r.Status == "running" {
+		if r.Status == shopqb.RunRunning {
 			v.Phase, v.Indeterminate = PhaseReading, true
 			v.Planned = v.Done + waiting + v.Failed
 			v.Status = msg("books.progress.reading", "Done", v.Done)

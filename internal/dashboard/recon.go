@@ -15,7 +15,6 @@ import (
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // days yields every YYYY-MM-DD from..to inclusive.
@@ -56,7 +55,7 @@ func (s *Service) rangeOf(shop *shopqb.Shop, from, to string) (time.Time, time.T
 // the same way the sync plans, so the two columns are independent sums.
 func ShopifyInput(ctx context.Context, st Store, shop *shopqb.Shop, company planner.Company, from, to time.Time) (planner.Input, error) {
 	in := planner.Input{Shop: *shop, Company: company, Variants: map[string]shopify.ProductVariant{}}
-	decodeOrder := func(sn *store.Snapshot) error {
+	decodeOrder := func(sn *shopqb.Snapshot) error {
 		var o shopify.Order
 		if err := json.Unmarshal(sn.Body, &o); err != nil {
 			return fmt.Errorf("order snapshot %s: %w", sn.GID, err)
@@ -64,7 +63,7 @@ func ShopifyInput(ctx context.Context, st Store, shop *shopqb.Shop, company plan
 		in.Orders = append(in.Orders, o)
 		return nil
 	}
-	decodePayout := func(sn *store.Snapshot) error {
+	decodePayout := func(sn *shopqb.Snapshot) error {
 		var p shopify.Payout
 		if err := json.Unmarshal(sn.Body, &p); err != nil {
 			return fmt.Errorf("payout snapshot %s: %w", sn.GID, err)
@@ -74,7 +73,7 @@ func ShopifyInput(ctx context.Context, st Store, shop *shopqb.Shop, company plan
 	}
 	for _, k := range []struct {
 		kind   string
-		decode func(*store.Snapshot) error
+		decode func(*shopqb.Snapshot) error
 	}{{"order", decodeOrder}, {"payout", decodePayout}} {
 		if from.IsZero() {
 			if err := st.EachLatestSnapshot(ctx, shop.ID, k.kind, k.decode); err != nil {
@@ -96,7 +95,7 @@ func ShopifyInput(ctx context.Context, st Store, shop *shopqb.Shop, company plan
 			}
 		}
 	}
-	err := st.EachLatestSnapshot(ctx, shop.ID, "variant", func(sn *store.Snapshot) error {
+	err := st.EachLatestSnapshot(ctx, shop.ID, "variant", func(sn *shopqb.Snapshot) error {
 		var v shopify.ProductVariant
 		if err := json.Unmarshal(sn.Body, &v); err != nil {
 			return fmt.Errorf("variant snapshot %s: %w", sn.GID, err)
@@ -107,7 +106,7 @@ func ShopifyInput(ctx context.Context, st Store, shop *shopqb.Shop, company plan
 	if err != nil {
 		return in, err
 	}
-	err = st.EachLatestSnapshot(ctx, shop.ID, "purchase_order", func(sn *store.Snapshot) error {
+	err = st.EachLatestSnapshot(ctx, shop.ID, "purchase_order", func(sn *shopqb.Snapshot) error {
 		var po shopify.PurchaseOrder
 		if err := json.Unmarshal(sn.Body, &po); err != nil {
 			return fmt.Errorf("purchase order snapshot %s: %w", sn.GID, err)

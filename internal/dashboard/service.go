@@ -22,17 +22,17 @@ type Store interface {
 	CountDoneSince(ctx context.Context, shopID int64, since time.Time) (int, error)
 	FailureCauses(ctx context.Context, shopID int64) ([]store.FailureCause, error)
 	FailedWithCause(ctx context.Context, shopID int64, code, class, kind string, afterID int64, limit int) ([]*shopqb.Posting, error)
-	ListPostings(ctx context.Context, f store.PostingFilter) ([]*shopqb.Posting, error)
-	SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit int) ([]*store.SyncRun, error)
+	ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error)
+	SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit int) ([]*shopqb.SyncRun, error)
 	SearchSnapshots(ctx context.Context, q store.SnapshotQuery) ([]store.IndexedSnapshot, error)
-	LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*store.Snapshot, error)
+	LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error)
 	LinkedFrom(ctx context.Context, shopID int64, gid string) ([]string, error)
 	SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error)
-	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*store.Snapshot) error) error
+	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error
 	PostingsByKeys(ctx context.Context, shopID int64, keys []string) ([]*shopqb.Posting, error)
 	PostingLedgers(ctx context.Context, shopID int64, ids []int64) (map[int64][]shopqb.LedgerLine, error)
 	DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]store.DayLedger, error)
-	Audit(ctx context.Context, shopID int64, limit int) ([]store.AuditEntry, error)
+	Audit(ctx context.Context, shopID int64, limit int) ([]shopqb.AuditEntry, error)
 }
 
 // Admin is every change these pages make: shop administration
@@ -53,7 +53,7 @@ type QuickBooks interface {
 // planning is idempotent (a posting's key is stable), so only what the
 // outbox lacks is added. The reading pipeline implements it.
 type RangeSyncer interface {
-	SyncRange(ctx context.Context, shopID int64, from, to time.Time, trigger string) (*store.SyncRun, error)
+	SyncRange(ctx context.Context, shopID int64, from, to time.Time, trigger shopqb.Trigger) (*shopqb.SyncRun, error)
 }
 
 // Config is what a Service is built from; internal/app fills it.

@@ -10,13 +10,12 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/qbdsim"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
-	"github.com/shopqb/shopqb/internal/store"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // ReportVersion is bumped only when a field changes meaning or disappears;
@@ -155,7 +154,7 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	rep.Postings.ByKind = map[string]int{}
 	after := int64(0)
 	for {
-		ps, err := a.Store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, AfterID: after, Limit: 1000})
+		ps, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, AfterID: after, Limit: 1000})
 		if err != nil {
 			return err
 		}
@@ -241,9 +240,9 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 	}
 	var in planner.Input
 	in.Shop = *shop
-	in.Company = syncengine.CompanyOf(pre)
+	in.Company = ingest.CompanyOf(pre)
 	in.Variants = map[string]shopify.ProductVariant{}
-	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *store.Snapshot) error {
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *shopqb.Snapshot) error {
 		var o shopify.Order
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return err
@@ -256,7 +255,7 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 	if err != nil {
 		return planner.Totals{}, err
 	}
-	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "payout", func(s *store.Snapshot) error {
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "payout", func(s *shopqb.Snapshot) error {
 		var p shopify.Payout
 		if err := json.Unmarshal(s.Body, &p); err != nil {
 			return err
@@ -267,7 +266,7 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 	if err != nil {
 		return planner.Totals{}, err
 	}
-	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "variant", func(s *store.Snapshot) error {
+	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "variant", func(s *shopqb.Snapshot) error {
 		var v shopify.ProductVariant
 		if err := json.Unmarshal(s.Body, &v); err != nil {
 			return err

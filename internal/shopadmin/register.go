@@ -12,34 +12,12 @@ import (
 	"github.com/shopqb/shopqb/internal/secret"
 )
 
-// Registration is a shop to register and the credentials that reach it.
-type Registration struct {
-	// Domain is the shop's name.myshopify.com host; it is trimmed and lower-cased.
-	Domain string
-	Name   string
-	// TimeZone is the shop's IANA zone; transactions are dated in it.
-	TimeZone string
-	// Currency is the shop's ISO 4217 currency; "" means USD.
-	Currency string
-	// ShopifyAuth is shopqb.AuthStatic (the default), AuthClientCredentials
-	// or AuthOAuth (the app install, which stores its own token afterwards).
-	ShopifyAuth string
-	// ShopifyURL overrides https://<Domain> (a simulator or a proxy).
-	ShopifyURL string
-	// ShopifyToken is a static custom-app token; optional, it can be stored later.
-	ShopifyToken string
-	// ClientID and ClientSecret are the store's own app (AuthClientCredentials).
-	ClientID, ClientSecret string
-	// Settings are the shop's first settings; nil means shopqb.DefaultSettings.
-	Settings *shopqb.Settings
-}
-
-// Registered is a registered shop and its app token, the Web Connector's
-// password: shown this once, stored only as a hash.
-type Registered struct {
-	Shop     *shopqb.Shop
-	AppToken string
-}
+// Registration and Registered are the domain's (shopqb.Registration):
+// the names here are what the front doors spell.
+type (
+	Registration = shopqb.Registration
+	Registered   = shopqb.Registered
+)
 
 // Register validates and stores a new shop with a fresh app token, then its
 // Shopify credentials. Nothing is stored when the registration is invalid.

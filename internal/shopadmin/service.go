@@ -19,7 +19,6 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/secret"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 // Store is what administration reads and writes. *store.DB implements it.
@@ -33,7 +32,7 @@ type Store interface {
 	DeleteSecret(ctx context.Context, shopID int64, name string) error
 	PutKV(ctx context.Context, shopID int64, key string, value []byte) error
 
-	ListPostings(ctx context.Context, f store.PostingFilter) ([]*shopqb.Posting, error)
+	ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error)
 	PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error
 	ArchivePostings(ctx context.Context, shopID int64, label string) (int, error)
@@ -75,7 +74,7 @@ type Options struct {
 	Now      func() time.Time
 }
 
-// Service is shop administration. Its methods take the shop's id (the
+// Service is shop administration (shopqb.ShopAdmin). Its methods take the shop's id (the
 // front door decided the caller may act on it) and an actor for the audit.
 type Service struct {
 	store    Store
@@ -84,6 +83,8 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 }
+
+var _ shopqb.ShopAdmin = (*Service)(nil)
 
 // New returns a Service.
 func New(o Options) *Service {

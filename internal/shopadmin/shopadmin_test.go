@@ -317,7 +317,7 @@ func TestRetry(t *testing.T) {
 		if _, _, err := r.db.UpsertPostings(ctx, s.ID, ps); err != nil {
 			t.Fatal(err)
 		}
-		stored, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: s.ID})
+		stored, _ := r.db.ListPostings(ctx, shopqb.PostingFilter{ShopID: s.ID})
 		for _, p := range stored[:2] {
 			p.State, p.Attempts, p.ErrorMessage = shopqb.Failed, 8, "invalid reference"
 		}
@@ -325,8 +325,8 @@ func TestRetry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ones, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: one.ID})
-	twos, _ := r.db.ListPostings(ctx, store.PostingFilter{ShopID: two.ID})
+	ones, _ := r.db.ListPostings(ctx, shopqb.PostingFilter{ShopID: one.ID})
+	twos, _ := r.db.ListPostings(ctx, shopqb.PostingFilter{ShopID: two.ID})
 	if err := r.svc.RetryPosting(ctx, one.ID, twos[0].ID, "web"); shopqb.ErrorCode(err) != shopqb.ENotFound {
 		t.Errorf("retrying another shop's posting: %v", err)
 	}

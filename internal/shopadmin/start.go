@@ -4,30 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
-// StartRefusedError lists what stops the start, each with what to do.
-type StartRefusedError struct {
-	Problems []string
-	// Err is the failure of the start's trial run, when that is the reason.
-	Err error
-}
-
-func (e *StartRefusedError) Error() string {
-	return "cannot start yet:\n  - " + strings.Join(e.Problems, "\n  - ")
-}
-
-func (e *StartRefusedError) Unwrap() error { return e.Err }
-
-// ErrorCode makes a refused start shopqb.ERefused whatever its cause.
-func (e *StartRefusedError) ErrorCode() string { return shopqb.ERefused }
+// StartRefusedError lists what stops the start (shopqb.StartRefusedError).
+type StartRefusedError = shopqb.StartRefusedError
 
 // NoPreflight is the problem of a start before the Web Connector's first visit.
-const NoPreflight = "no preflight yet: add the .qwc to the Web Connector and let it connect once"
+const NoPreflight = shopqb.NoPreflight
 
 // requiredCategories must be mapped before the start.
 var requiredCategories = []shopqb.Category{
@@ -123,7 +108,7 @@ func (s *Service) Reset(ctx context.Context, shopID int64, actor string) (int, e
 func (s *Service) RetryFailed(ctx context.Context, shopID int64, actor string) (int, error) {
 	n := 0
 	for {
-		ps, err := s.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 500})
+		ps, err := s.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 500})
 		if err != nil {
 			return n, fmt.Errorf("list failed postings: %w", err)
 		}

@@ -11,6 +11,8 @@ import (
 // SQLite and on PostgreSQL with the same SQL; tests in this package run every
 // method against both databases.
 type API interface {
+	shopqb.ShopReader
+
 	// Shops.
 	CreateShop(ctx context.Context, s *shopqb.Shop) error // sets ID, CreatedAt, UpdatedAt; ErrConflict on a taken domain or QBWC user
 	UpdateShop(ctx context.Context, s *shopqb.Shop) error
@@ -35,11 +37,11 @@ type API interface {
 	TakeOAuthState(ctx context.Context, key string, now time.Time) (string, error)        // ErrNotFound
 
 	// Web Connector tickets, shared by every shopqb process.
-	CreateTicket(ctx context.Context, t *Ticket) error
-	Ticket(ctx context.Context, id string) (*Ticket, error) // ErrNotFound
-	UpdateTicket(ctx context.Context, t *Ticket) error
+	CreateTicket(ctx context.Context, t *shopqb.Ticket) error
+	Ticket(ctx context.Context, id string) (*shopqb.Ticket, error) // ErrNotFound
+	UpdateTicket(ctx context.Context, t *shopqb.Ticket) error
 	// OpenTicket returns the shop's newest ticket that is neither closed nor expired at now.
-	OpenTicket(ctx context.Context, shopID int64, now time.Time) (*Ticket, error) // ErrNotFound
+	OpenTicket(ctx context.Context, shopID int64, now time.Time) (*shopqb.Ticket, error) // ErrNotFound
 	DeleteExpiredTickets(ctx context.Context, now time.Time) (int, error)
 
 	// Authentication failures, counted per Web Connector user to slow down guessing.
@@ -48,11 +50,11 @@ type API interface {
 
 	// Source snapshots: immutable raw JSON per Shopify object version.
 	// PutSnapshot reports false when that (gid, updatedAt) was already stored.
-	PutSnapshot(ctx context.Context, s *Snapshot) (bool, error)
+	PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error)
 	// EachLatestSnapshot calls fn with the newest version of every object of a
 	// kind, in GID order, streaming so memory stays flat as the shop grows.
-	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*Snapshot) error) error
-	LatestSnapshot(ctx context.Context, shopID int64, gid string) (*Snapshot, error) // ErrNotFound
+	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error
+	LatestSnapshot(ctx context.Context, shopID int64, gid string) (*shopqb.Snapshot, error) // ErrNotFound
 
 	// The outbox.
 	// UpsertPostings inserts postings whose (shop, key) is new and updates the
@@ -75,7 +77,7 @@ type API interface {
 	// UpdatePostings writes the mutable fields (state, message set, attempts,
 	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error
-	ListPostings(ctx context.Context, f PostingFilter) ([]*shopqb.Posting, error)
+	ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error)
 	CountPostings(ctx context.Context, shopID int64) (map[shopqb.PostingState]int, error)
 	// ArchivePostings moves every posting of a shop into the archive under a
 	// label (used by admin reset) and returns how many moved.
@@ -83,21 +85,30 @@ type API interface {
 	// ArchivedPostings lists archived postings of a shop, to re-link after a reset.
 	ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopqb.Posting) error) error
 
+	// CommitPlan upserts planned postings, re-links those an admin reset
+	// archived, and writes per-shop key/values (names, watermarks) in one
+	// transaction: the one door through which planned postings enter the outbox.
+	CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error)
+
+	// Sync leases: one sync per shop at a time across processes (lease.go).
+	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld
+	SyncLeaseHistory(ctx context.Context, shopID int64, limit int) ([]LeaseRecord, error)
+
 	// Sync history.
-	CreateSyncRun(ctx context.Context, r *SyncRun) error
-	UpdateSyncRun(ctx context.Context, r *SyncRun) error
-	SyncRuns(ctx context.Context, shopID int64, limit int) ([]*SyncRun, error)
+	CreateSyncRun(ctx context.Context, r *shopqb.SyncRun) error
+	UpdateSyncRun(ctx context.Context, r *shopqb.SyncRun) error
+	SyncRuns(ctx context.Context, shopID int64, limit int) ([]*shopqb.SyncRun, error)
 
 	// Webhooks: SeenWebhook records the delivery and reports whether either id was seen before.
 	SeenWebhook(ctx context.Context, shopID int64, webhookID, eventID string, at time.Time) (bool, error)
 
 	// Audit records who changed what (settings after the start, resets, token rotations).
 	AddAudit(ctx context.Context, shopID int64, actor, action, detail string) error
-	Audit(ctx context.Context, shopID int64, limit int) ([]AuditEntry, error)
+	Audit(ctx context.Context, shopID int64, limit int) ([]shopqb.AuditEntry, error)
 
 	// Privacy and lifecycle webhooks (internal/shopify/COMPLIANCE.md; redact.go).
 	// EachSnapshotVersion calls fn with every stored version of every snapshot, superseded ones included.
-	EachSnapshotVersion(ctx context.Context, shopID int64, fn func(*Snapshot) error) error
+	EachSnapshotVersion(ctx context.Context, shopID int64, fn func(*shopqb.Snapshot) error) error
 	// RedactSnapshots stores, in place of each version's body, what redact
 	// returns for it (unchanged bodies are not written); it returns how many changed.
 	RedactSnapshots(ctx context.Context, shopID int64, redact func(kind, gid string, body []byte) ([]byte, error)) (int, error)
@@ -110,58 +121,4 @@ type API interface {
 	// DeleteShopData erases every row of the shop and leaves a tombstone.
 	DeleteShopData(ctx context.Context, shopID int64, uninstalledAt *time.Time) (*Tombstone, error) // ErrNotFound
 	Tombstones(ctx context.Context, domain string) ([]Tombstone, error)
-}
-
-// Ticket is a Web Connector session ticket. State is the engine's JSON.
-type Ticket struct {
-	ID          string
-	ShopID      int64
-	CompanyFile string
-	CreatedAt   time.Time
-	ExpiresAt   time.Time
-	ClosedAt    *time.Time
-	State       []byte
-	LastError   string
-}
-
-// Snapshot is one version of one Shopify object, as Shopify sent it.
-type Snapshot struct {
-	ShopID    int64
-	Kind      string // order, customer, product, payout, purchase_order, location
-	GID       string
-	UpdatedAt time.Time
-	Body      []byte
-	FetchedAt time.Time
-}
-
-// PostingFilter selects postings; zero fields select everything.
-type PostingFilter struct {
-	ShopID  int64
-	States  []shopqb.PostingState
-	Kind    string
-	KeyLike string // SQL LIKE pattern on the key, e.g. "order:%"
-	AfterID int64
-	Limit   int
-}
-
-// SyncRun is one sync: its trigger, window, counts and outcome.
-type SyncRun struct {
-	ID         int64
-	ShopID     int64
-	Trigger    string // manual, schedule, webhook, demo
-	WindowFrom time.Time
-	WindowTo   time.Time
-	StartedAt  time.Time
-	FinishedAt *time.Time
-	Status     string // running, ok, failed
-	Counts     map[string]int
-	Error      string
-}
-
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	At     time.Time
-	Actor  string
-	Action string
-	Detail string
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
@@ -213,7 +212,7 @@ func BenchmarkBatchLookups(b *testing.B) {
 		b.Run(backend+"/ListPostings-1000-after", func(b *testing.B) {
 			// What the engine's postingsByID does today to find a batch.
 			for range b.N {
-				if _, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, AfterID: ids[0] - 1, Limit: 1000}); err != nil {
+				if _, err := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop, AfterID: ids[0] - 1, Limit: 1000}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -221,7 +220,7 @@ func BenchmarkBatchLookups(b *testing.B) {
 		b.Run(backend+"/ListPostings-planned-500", func(b *testing.B) {
 			// What the engine's readyExists reads today before its dependency lookups.
 			for range b.N {
-				if _, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}, Limit: 500}); err != nil {
+				if _, err := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}, Limit: 500}); err != nil {
 					b.Fatal(err)
 				}
 			}

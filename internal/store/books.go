@@ -175,7 +175,7 @@ func indexed(kind string) bool { return kind == "order" || kind == "payout" }
 
 // indexSnapshot records s in snapshot_index, snapshot_events and
 // snapshot_links when it is the newest version stored of its object.
-func (db *DB) indexSnapshot(ctx context.Context, q querier, s *Snapshot) error {
+func (db *DB) indexSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) error {
 	var f indexedFields
 	if err := json.Unmarshal(s.Body, &f); err != nil {
 		// A body shopqb cannot read is kept as evidence but not searchable.
@@ -405,8 +405,8 @@ func (db *DB) LinkedFrom(ctx context.Context, shopID int64, gid string) ([]strin
 }
 
 // LatestSnapshots returns the newest version of each of gids (unknown ones are absent).
-func (db *DB) LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*Snapshot, error) {
-	var out []*Snapshot
+func (db *DB) LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error) {
+	var out []*shopqb.Snapshot
 	for first := 0; first < len(gids); first += upsertRows {
 		chunk := gids[first:min(first+upsertRows, len(gids))]
 		args := []any{shopID}
@@ -525,7 +525,7 @@ func (db *DB) FailedWithCause(ctx context.Context, shopID int64, code, class, ki
 
 // SyncRunsBefore pages the shop's sync history, newest first: limit runs
 // with an id below beforeID (0: from the newest).
-func (db *DB) SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit int) ([]*SyncRun, error) {
+func (db *DB) SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit int) ([]*shopqb.SyncRun, error) {
 	if beforeID <= 0 {
 		return db.SyncRuns(ctx, shopID, limit)
 	}
@@ -535,9 +535,9 @@ func (db *DB) SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit 
 		return nil, fmt.Errorf("sync runs of shop %d: %w", shopID, err)
 	}
 	defer rows.Close()
-	var out []*SyncRun
+	var out []*shopqb.SyncRun
 	for rows.Next() {
-		var r SyncRun
+		var r shopqb.SyncRun
 		var counts string
 		if err := rows.Scan(&r.ID, &r.ShopID, &r.Trigger, timeScan{&r.WindowFrom}, timeScan{&r.WindowTo},
 			timeScan{&r.StartedAt}, nullTimeScan{&r.FinishedAt}, &r.Status, &counts, &r.Error); err != nil {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/shopqb/shopqb"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,12 +21,12 @@ func encodeCounts(c map[string]int) (string, error) {
 
 // CreateSyncRun records the start of a sync and sets r.ID. A zero StartedAt
 // is set to now and an empty Status to "running".
-func (db *DB) CreateSyncRun(ctx context.Context, r *SyncRun) error {
+func (db *DB) CreateSyncRun(ctx context.Context, r *shopqb.SyncRun) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = time.Now()
 	}
 	if r.Status == "" {
-		r.Status = "running"
+		r.Status = shopqb.RunRunning
 	}
 	counts, err := encodeCounts(r.Counts)
 	if err != nil {
@@ -42,7 +44,7 @@ func (db *DB) CreateSyncRun(ctx context.Context, r *SyncRun) error {
 }
 
 // UpdateSyncRun writes a run's window, finish time, status, counts and error.
-func (db *DB) UpdateSyncRun(ctx context.Context, r *SyncRun) error {
+func (db *DB) UpdateSyncRun(ctx context.Context, r *shopqb.SyncRun) error {
 	counts, err := encodeCounts(r.Counts)
 	if err != nil {
 		return fmt.Errorf("update sync run %d: encode counts: %w", r.ID, err)
@@ -60,7 +62,7 @@ func (db *DB) UpdateSyncRun(ctx context.Context, r *SyncRun) error {
 }
 
 // SyncRuns returns a shop's newest runs first; limit <= 0 returns all.
-func (db *DB) SyncRuns(ctx context.Context, shopID int64, limit int) ([]*SyncRun, error) {
+func (db *DB) SyncRuns(ctx context.Context, shopID int64, limit int) ([]*shopqb.SyncRun, error) {
 	q := `SELECT id, shop_id, run_trigger, window_from, window_to, started_at, finished_at, status, counts, error
 		FROM sync_runs WHERE shop_id = ? ORDER BY id DESC`
 	args := []any{shopID}
@@ -73,9 +75,9 @@ func (db *DB) SyncRuns(ctx context.Context, shopID int64, limit int) ([]*SyncRun
 		return nil, fmt.Errorf("sync runs of shop %d: %w", shopID, err)
 	}
 	defer rows.Close()
-	var out []*SyncRun
+	var out []*shopqb.SyncRun
 	for rows.Next() {
-		var r SyncRun
+		var r shopqb.SyncRun
 		var counts string
 		if err := rows.Scan(&r.ID, &r.ShopID, &r.Trigger, timeScan{&r.WindowFrom}, timeScan{&r.WindowTo},
 			timeScan{&r.StartedAt}, nullTimeScan{&r.FinishedAt}, &r.Status, &counts, &r.Error); err != nil {
@@ -124,7 +126,7 @@ func (db *DB) AddAudit(ctx context.Context, shopID int64, actor, action, detail 
 }
 
 // Audit returns a shop's audit log, newest first; limit <= 0 returns all.
-func (db *DB) Audit(ctx context.Context, shopID int64, limit int) ([]AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, shopID int64, limit int) ([]shopqb.AuditEntry, error) {
 	q := "SELECT at, actor, action, detail FROM audit_log WHERE shop_id = ? ORDER BY id DESC"
 	args := []any{shopID}
 	if limit > 0 {
@@ -136,9 +138,9 @@ func (db *DB) Audit(ctx context.Context, shopID int64, limit int) ([]AuditEntry,
 		return nil, fmt.Errorf("audit log of shop %d: %w", shopID, err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []shopqb.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e shopqb.AuditEntry
 		if err := rows.Scan(timeScan{&e.At}, &e.Actor, &e.Action, &e.Detail); err != nil {
 			return nil, fmt.Errorf("audit log of shop %d: %w", shopID, err)
 		}

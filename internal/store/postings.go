@@ -438,7 +438,7 @@ func (db *DB) UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error {
 }
 
 // ListPostings returns the postings f selects, in id order.
-func (db *DB) ListPostings(ctx context.Context, f PostingFilter) ([]*shopqb.Posting, error) {
+func (db *DB) ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error) {
 	var where []string
 	var args []any
 	if f.ShopID != 0 {

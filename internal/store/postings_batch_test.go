@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
@@ -91,7 +90,7 @@ func TestUpsertPostingsBatches(t *testing.T) {
 		if err := db.UpdatePostings(ctx, done[2:]); err != nil {
 			t.Fatal(err)
 		}
-		ready, err := db.ListPostings(ctx, store.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}})
+		ready, err := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Planned}})
 		if err != nil {
 			t.Fatal(err)
 		}

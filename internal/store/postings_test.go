@@ -246,15 +246,15 @@ func TestUpdateAndListPostings(t *testing.T) {
 
 		cases := []struct {
 			name string
-			f    store.PostingFilter
+			f    shopqb.PostingFilter
 			want []string
 		}{
-			{"all", store.PostingFilter{ShopID: shop}, keys(ps)},
-			{"states", store.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Failed, shopqb.Done}}, []string{"order:1:sale", "order:2:sale"}},
-			{"kind", store.PostingFilter{ShopID: shop, Kind: "CustomerAdd"}, []string{"customer:1"}},
-			{"like", store.PostingFilter{ShopID: shop, KeyLike: "order:%", AfterID: ps[3].ID, Limit: 1}, []string{"order:4:sale"}},
-			{"page", store.PostingFilter{ShopID: shop, Limit: 2}, []string{"order:0:sale", "order:1:sale"}},
-			{"other shop", store.PostingFilter{ShopID: shop + 1000}, nil},
+			{"all", shopqb.PostingFilter{ShopID: shop}, keys(ps)},
+			{"states", shopqb.PostingFilter{ShopID: shop, States: []shopqb.PostingState{shopqb.Failed, shopqb.Done}}, []string{"order:1:sale", "order:2:sale"}},
+			{"kind", shopqb.PostingFilter{ShopID: shop, Kind: "CustomerAdd"}, []string{"customer:1"}},
+			{"like", shopqb.PostingFilter{ShopID: shop, KeyLike: "order:%", AfterID: ps[3].ID, Limit: 1}, []string{"order:4:sale"}},
+			{"page", shopqb.PostingFilter{ShopID: shop, Limit: 2}, []string{"order:0:sale", "order:1:sale"}},
+			{"other shop", shopqb.PostingFilter{ShopID: shop + 1000}, nil},
 		}
 		for _, c := range cases {
 			got, err := db.ListPostings(ctx, c.f)
@@ -292,10 +292,10 @@ func TestArchivePostings(t *testing.T) {
 		if err != nil || n != 1100 {
 			t.Fatalf("archive = %d, %v; want 1100", n, err)
 		}
-		if left, _ := db.ListPostings(ctx, store.PostingFilter{ShopID: shop}); len(left) != 0 {
+		if left, _ := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop}); len(left) != 0 {
 			t.Fatalf("%d postings left after archive", len(left))
 		}
-		if left, _ := db.ListPostings(ctx, store.PostingFilter{ShopID: keep}); len(left) != 1 {
+		if left, _ := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: keep}); len(left) != 1 {
 			t.Fatalf("other shop lost its postings: %d left", len(left))
 		}
 		var seen int

@@ -32,12 +32,12 @@ const redactPage = 200
 // EachSnapshotVersion calls fn with every stored version of every snapshot
 // of a shop, oldest stored first. Unlike EachLatestSnapshot it includes
 // superseded versions: a data export or an erasure must cover them too.
-func (db *DB) EachSnapshotVersion(ctx context.Context, shopID int64, fn func(*Snapshot) error) error {
-	return db.eachSnapshotRow(ctx, shopID, func(_ int64, s *Snapshot) error { return fn(s) })
+func (db *DB) EachSnapshotVersion(ctx context.Context, shopID int64, fn func(*shopqb.Snapshot) error) error {
+	return db.eachSnapshotRow(ctx, shopID, func(_ int64, s *shopqb.Snapshot) error { return fn(s) })
 }
 
 // eachSnapshotRow pages through a shop's snapshots by row id.
-func (db *DB) eachSnapshotRow(ctx context.Context, shopID int64, fn func(id int64, s *Snapshot) error) error {
+func (db *DB) eachSnapshotRow(ctx context.Context, shopID int64, fn func(id int64, s *shopqb.Snapshot) error) error {
 	var after int64
 	for {
 		rows, err := db.query(ctx, db.sql, `SELECT s.id, `+snapshotColumns+` FROM snapshots s
@@ -47,7 +47,7 @@ func (db *DB) eachSnapshotRow(ctx context.Context, shopID int64, fn func(id int6
 		}
 		type row struct {
 			id int64
-			s  *Snapshot
+			s  *shopqb.Snapshot
 		}
 		var page []row
 		for rows.Next() {
@@ -83,7 +83,7 @@ func (db *DB) eachSnapshotRow(ctx context.Context, shopID int64, fn func(id int6
 // its GID and UpdatedAt so re-planning still finds it.
 func (db *DB) RedactSnapshots(ctx context.Context, shopID int64, redact func(kind, gid string, body []byte) ([]byte, error)) (int, error) {
 	changed := 0
-	err := db.eachSnapshotRow(ctx, shopID, func(id int64, s *Snapshot) error {
+	err := db.eachSnapshotRow(ctx, shopID, func(id int64, s *shopqb.Snapshot) error {
 		body, err := redact(s.Kind, s.GID, s.Body)
 		if err != nil {
 			return fmt.Errorf("redact snapshot %s (%s): %w", s.GID, s.UpdatedAt.Format(time.RFC3339), err)
@@ -127,7 +127,7 @@ func (db *DB) RedactPostings(ctx context.Context, shopID int64, redact func(*sho
 	changed := 0
 	var after int64
 	for {
-		ps, err := db.ListPostings(ctx, PostingFilter{ShopID: shopID, AfterID: after, Limit: redactPage,
+		ps, err := db.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, AfterID: after, Limit: redactPage,
 			States: []shopqb.PostingState{shopqb.Done, shopqb.Planned, shopqb.Failed}})
 		if err != nil {
 			return changed, fmt.Errorf("redact postings of shop %d: %w", shopID, err)
@@ -244,8 +244,8 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting_deps and auth_failures are handled apart: the first is keyed by
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
-	"posting_deps", "posting_ledger", "postings", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots", "tickets", "secrets", "kv",
-	"sync_runs", "webhook_deliveries", "audit_log", "user_shops",
+	"posting_deps", "posting_ledger", "postings", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
+	"tickets", "secrets", "kv", "sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 
 // DeleteShopData erases everything stored for a shop — the shop itself,

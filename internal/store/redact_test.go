@@ -23,10 +23,10 @@ func TestRedactSnapshotsRewritesEveryVersionOfOneShopOnly(t *testing.T) {
 		gid := "gid://shopify/Customer/7"
 		for _, shop := range []int64{a, b} {
 			for i, name := range []string{"Ann", "Anna"} {
-				mustPut(t, db, &store.Snapshot{ShopID: shop, Kind: "customer", GID: gid, UpdatedAt: t0.Add(time.Duration(i) * time.Hour),
+				mustPut(t, db, &shopqb.Snapshot{ShopID: shop, Kind: "customer", GID: gid, UpdatedAt: t0.Add(time.Duration(i) * time.Hour),
 					Body: []byte(`{"id":"` + gid + `","firstName":"` + name + `"}`)})
 			}
-			mustPut(t, db, &store.Snapshot{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: t0,
+			mustPut(t, db, &shopqb.Snapshot{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: t0,
 				Body: []byte(`{"id":"gid://shopify/Order/1","note":"Ann's gift"}`)})
 		}
 		redact := func(kind, g string, body []byte) ([]byte, error) {
@@ -40,7 +40,7 @@ func TestRedactSnapshotsRewritesEveryVersionOfOneShopOnly(t *testing.T) {
 			t.Fatalf("RedactSnapshots = %d, %v; want both versions", n, err)
 		}
 		var bodies []string
-		if err := db.EachSnapshotVersion(ctx, a, func(s *store.Snapshot) error {
+		if err := db.EachSnapshotVersion(ctx, a, func(s *shopqb.Snapshot) error {
 			bodies = append(bodies, string(s.Body))
 			return nil
 		}); err != nil {
@@ -65,7 +65,7 @@ func TestRedactSnapshotsRewritesEveryVersionOfOneShopOnly(t *testing.T) {
 	})
 }
 
-func mustPut(t *testing.T, db *store.DB, s *store.Snapshot) {
+func mustPut(t *testing.T, db *store.DB, s *shopqb.Snapshot) {
 	t.Helper()
 	if _, err := db.PutSnapshot(context.Background(), s); err != nil {
 		t.Fatal(err)
@@ -224,11 +224,11 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	}
 	must(db.PutSecret(ctx, shopID, "token", []byte("ct")))
 	must(db.PutKV(ctx, shopID, "names", []byte("{}")))
-	must(db.CreateTicket(ctx, &store.Ticket{ID: user + "-ticket", ShopID: shopID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	must(db.CreateTicket(ctx, &shopqb.Ticket{ID: user + "-ticket", ShopID: shopID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
 	must(db.RecordAuthFailure(ctx, user, now))
-	mustPut(t, db, &store.Snapshot{ShopID: shopID, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: now,
+	mustPut(t, db, &shopqb.Snapshot{ShopID: shopID, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: now,
 		Body: []byte(`{"name":"#1","processedAt":"2026-01-02T03:04:05Z","customer":{"displayName":"Ann Lee"}}`)})
-	mustPut(t, db, &store.Snapshot{ShopID: shopID, Kind: "payout", GID: "gid://shopify/ShopifyPaymentsPayout/1", UpdatedAt: now,
+	mustPut(t, db, &shopqb.Snapshot{ShopID: shopID, Kind: "payout", GID: "gid://shopify/ShopifyPaymentsPayout/1", UpdatedAt: now,
 		Body: []byte(`{"issuedAt":"2026-01-03T00:00:00Z","balanceTransactions":[{"associatedOrder":{"id":"gid://shopify/Order/1"}}]}`)})
 	old := posting("old", "CustomerAdd")
 	_, _, err := db.UpsertPostings(ctx, shopID, []*shopqb.Posting{old})
@@ -239,13 +239,16 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	sale.TxnDate, sale.Ledger = "2026-01-02", []shopqb.LedgerLine{{Category: shopqb.UndepositedFunds, Amount: 100}, {Category: shopqb.SalesIncome, Amount: -100}}
 	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), sale})
 	must(err)
-	must(db.CreateSyncRun(ctx, &store.SyncRun{ShopID: shopID, Trigger: "manual", WindowFrom: now, WindowTo: now}))
+	must(db.CreateSyncRun(ctx, &shopqb.SyncRun{ShopID: shopID, Trigger: "manual", WindowFrom: now, WindowTo: now}))
 	_, err = db.SeenWebhook(ctx, shopID, user+"-hook", user+"-event", now)
 	must(err)
 	must(db.AddAudit(ctx, shopID, "test", "seed", ""))
 	u := &shopqb.User{Email: user + "@example.com", PasswordHash: "h"}
 	must(db.CreateUser(ctx, u))
 	must(db.GrantShop(ctx, u.ID, shopID))
+	lease, err := db.AcquireSyncLease(ctx, shopID, user, time.Hour)
+	must(err)
+	t.Cleanup(func() { lease.Release(context.Background()) })
 }
 
 // shopRowCounts counts, per table with a shop_id column, the rows of shopID.

@@ -14,7 +14,7 @@ import (
 // was new. A version is (shop, GID, UpdatedAt); storing it again is a no-op
 // that reports false, so re-reading Shopify is always safe. A zero FetchedAt
 // is set to now.
-func (db *DB) PutSnapshot(ctx context.Context, s *Snapshot) (bool, error) {
+func (db *DB) PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error) {
 	if s.GID == "" || s.Kind == "" {
 		return false, fmt.Errorf("put snapshot of shop %d: kind %q and GID %q must both be set", s.ShopID, s.Kind, s.GID)
 	}
@@ -53,8 +53,8 @@ func (db *DB) PutSnapshot(ctx context.Context, s *Snapshot) (bool, error) {
 
 const snapshotColumns = "s.shop_id, s.kind, s.gid, s.updated_at, s.body, s.fetched_at"
 
-func scanSnapshot(r rowScanner) (*Snapshot, error) {
-	var s Snapshot
+func scanSnapshot(r rowScanner) (*shopqb.Snapshot, error) {
+	var s shopqb.Snapshot
 	if err := r.Scan(&s.ShopID, &s.Kind, &s.GID, timeScan{&s.UpdatedAt}, &s.Body, timeScan{&s.FetchedAt}); err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ const snapshotPage = 200
 // one cursor open for the whole walk, so memory stays flat as the shop grows
 // and fn may itself use the store (on SQLite a long-open cursor would also
 // pin the WAL). An error from fn stops the walk and is returned as is.
-func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*Snapshot) error) error {
+func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error {
 	after := ""
 	for {
 		rows, err := db.query(ctx, db.sql, `SELECT `+snapshotColumns+` FROM snapshots s
@@ -82,7 +82,7 @@ func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string,
 		if err != nil {
 			return fmt.Errorf("latest %s snapshots of shop %d: %w", kind, shopID, err)
 		}
-		page := make([]*Snapshot, 0, snapshotPage)
+		page := make([]*shopqb.Snapshot, 0, snapshotPage)
 		for rows.Next() {
 			s, err := scanSnapshot(rows)
 			if err != nil {
@@ -109,7 +109,7 @@ func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string,
 
 // LatestSnapshot returns the newest stored version of one object, or
 // shopqb.ErrNotFound.
-func (db *DB) LatestSnapshot(ctx context.Context, shopID int64, gid string) (*Snapshot, error) {
+func (db *DB) LatestSnapshot(ctx context.Context, shopID int64, gid string) (*shopqb.Snapshot, error) {
 	s, err := scanSnapshot(db.queryRow(ctx, db.sql, `SELECT `+snapshotColumns+` FROM snapshots s
 		WHERE s.shop_id = ? AND s.gid = ? ORDER BY s.updated_at DESC LIMIT 1`, shopID, gid))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -265,16 +265,16 @@ func TestTicketsAndAuthFailures(t *testing.T) {
 		shop := storetest.MustShopID(t, db, "tickets.myshopify.com")
 		now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-		old := &store.Ticket{ID: "t-old", ShopID: shop, CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Hour)}
-		closed := &store.Ticket{ID: "t-closed", ShopID: shop, CreatedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}
-		open := &store.Ticket{ID: "t-open", ShopID: shop, CreatedAt: now.Add(-2 * time.Minute), ExpiresAt: now.Add(time.Hour),
+		old := &shopqb.Ticket{ID: "t-old", ShopID: shop, CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Hour)}
+		closed := &shopqb.Ticket{ID: "t-closed", ShopID: shop, CreatedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}
+		open := &shopqb.Ticket{ID: "t-open", ShopID: shop, CreatedAt: now.Add(-2 * time.Minute), ExpiresAt: now.Add(time.Hour),
 			State: []byte(`{"step":"auth"}`)}
-		for _, tk := range []*store.Ticket{old, closed, open} {
+		for _, tk := range []*shopqb.Ticket{old, closed, open} {
 			if err := db.CreateTicket(ctx, tk); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.CreateTicket(ctx, &store.Ticket{ID: "t-open", ShopID: shop, ExpiresAt: now}); !errors.Is(err, shopqb.ErrConflict) {
+		if err := db.CreateTicket(ctx, &shopqb.Ticket{ID: "t-open", ShopID: shop, ExpiresAt: now}); !errors.Is(err, shopqb.ErrConflict) {
 			t.Fatalf("duplicate ticket: %v, want ErrConflict", err)
 		}
 		closedAt := now.Add(-30 * time.Second)
@@ -293,7 +293,7 @@ func TestTicketsAndAuthFailures(t *testing.T) {
 		back, err := db.Ticket(ctx, "t-open")
 		if err != nil || string(back.State) != `{"step":"send"}` || back.CompanyFile != `C:\x.QBW` || back.LastError != "3175" ||
 			!back.CreatedAt.Equal(open.CreatedAt) || back.ClosedAt != nil {
-			t.Fatalf("Ticket = %+v, %v", back, err)
+			t.Fatalf("shopqb.Ticket = %+v, %v", back, err)
 		}
 		if c, _ := db.Ticket(ctx, "t-closed"); c.ClosedAt == nil || !c.ClosedAt.Equal(closedAt) {
 			t.Fatalf("closed ticket = %+v", c)
@@ -304,7 +304,7 @@ func TestTicketsAndAuthFailures(t *testing.T) {
 		if _, err := db.Ticket(ctx, "nope"); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Fatalf("missing ticket: %v", err)
 		}
-		if err := db.UpdateTicket(ctx, &store.Ticket{ID: "nope"}); !errors.Is(err, shopqb.ErrNotFound) {
+		if err := db.UpdateTicket(ctx, &shopqb.Ticket{ID: "nope"}); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Fatalf("update of missing ticket: %v", err)
 		}
 		if n, err := db.DeleteExpiredTickets(ctx, now); err != nil || n != 1 {
@@ -351,7 +351,7 @@ func TestSnapshots(t *testing.T) {
 		for i := range orders {
 			gid := fmt.Sprintf("gid://shopify/Order/%d", 1000+i*7)
 			for v := range 1 + i%3 {
-				s := &store.Snapshot{ShopID: shop, Kind: "order", GID: gid,
+				s := &shopqb.Snapshot{ShopID: shop, Kind: "order", GID: gid,
 					UpdatedAt: base.Add(time.Duration(v)*time.Hour + time.Duration(i)*time.Microsecond),
 					Body:      []byte(fmt.Sprintf(`{"id":%q,"v":%d}`, gid, v))}
 				isNew, err := db.PutSnapshot(ctx, s)
@@ -360,16 +360,16 @@ func TestSnapshots(t *testing.T) {
 				}
 			}
 		}
-		dup := &store.Snapshot{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1000", UpdatedAt: base, Body: []byte(`{}`)}
+		dup := &shopqb.Snapshot{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1000", UpdatedAt: base, Body: []byte(`{}`)}
 		if isNew, err := db.PutSnapshot(ctx, dup); err != nil || isNew {
 			t.Fatalf("re-put of a stored version = %v, %v; want false", isNew, err)
 		}
-		if _, err := db.PutSnapshot(ctx, &store.Snapshot{ShopID: shop, Kind: "customer", GID: "gid://shopify/Customer/1", UpdatedAt: base, Body: []byte(`{}`)}); err != nil {
+		if _, err := db.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shop, Kind: "customer", GID: "gid://shopify/Customer/1", UpdatedAt: base, Body: []byte(`{}`)}); err != nil {
 			t.Fatal(err)
 		}
 
 		var gids []string
-		err := db.EachLatestSnapshot(ctx, shop, "order", func(s *store.Snapshot) error {
+		err := db.EachLatestSnapshot(ctx, shop, "order", func(s *shopqb.Snapshot) error {
 			gids = append(gids, s.GID)
 			want := fmt.Sprintf(`"v":%d}`, newestVersion(s.GID))
 			if !bytes.HasSuffix(s.Body, []byte(want)) {
@@ -385,7 +385,7 @@ func TestSnapshots(t *testing.T) {
 		}
 		stop := errors.New("stop")
 		n := 0
-		if err := db.EachLatestSnapshot(ctx, shop, "order", func(*store.Snapshot) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		if err := db.EachLatestSnapshot(ctx, shop, "order", func(*shopqb.Snapshot) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 			t.Fatalf("fn error not returned at once: %v after %d calls", err, n)
 		}
 
@@ -397,7 +397,7 @@ func TestSnapshots(t *testing.T) {
 		if _, err := db.LatestSnapshot(ctx, shop, "gid://shopify/Order/1"); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Fatalf("missing snapshot: %v", err)
 		}
-		if _, err := db.PutSnapshot(ctx, &store.Snapshot{ShopID: shop, Kind: "order"}); err == nil {
+		if _, err := db.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shop, Kind: "order"}); err == nil {
 			t.Fatal("snapshot without GID accepted")
 		}
 	})
@@ -419,7 +419,7 @@ func TestSyncRunsWebhooksAudit(t *testing.T) {
 		from := time.Date(2026, 11, 25, 5, 0, 0, 0, time.UTC)
 		to := from.Add(24 * time.Hour)
 
-		r1 := &store.SyncRun{ShopID: shop, Trigger: "manual", WindowFrom: from, WindowTo: to}
+		r1 := &shopqb.SyncRun{ShopID: shop, Trigger: "manual", WindowFrom: from, WindowTo: to}
 		if err := db.CreateSyncRun(ctx, r1); err != nil || r1.ID == 0 || r1.Status != "running" {
 			t.Fatalf("CreateSyncRun: %+v, %v", r1, err)
 		}
@@ -428,7 +428,7 @@ func TestSyncRunsWebhooksAudit(t *testing.T) {
 		if err := db.UpdateSyncRun(ctx, r1); err != nil {
 			t.Fatal(err)
 		}
-		r2 := &store.SyncRun{ShopID: shop, Trigger: "schedule", WindowFrom: to, WindowTo: to.Add(time.Hour)}
+		r2 := &shopqb.SyncRun{ShopID: shop, Trigger: "schedule", WindowFrom: to, WindowTo: to.Add(time.Hour)}
 		if err := db.CreateSyncRun(ctx, r2); err != nil {
 			t.Fatal(err)
 		}
@@ -445,7 +445,7 @@ func TestSyncRunsWebhooksAudit(t *testing.T) {
 		if one, _ := db.SyncRuns(ctx, shop, 1); len(one) != 1 || one[0].ID != r2.ID {
 			t.Fatalf("limited SyncRuns = %v", one)
 		}
-		if err := db.UpdateSyncRun(ctx, &store.SyncRun{ID: 99999, Status: "ok"}); !errors.Is(err, shopqb.ErrNotFound) {
+		if err := db.UpdateSyncRun(ctx, &shopqb.SyncRun{ID: 99999, Status: "ok"}); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Fatalf("update of missing run: %v", err)
 		}
 

@@ -12,8 +12,8 @@ import (
 
 const ticketColumns = "id, shop_id, company_file, created_at, expires_at, closed_at, state, last_error"
 
-func scanTicket(r rowScanner) (*Ticket, error) {
-	var t Ticket
+func scanTicket(r rowScanner) (*shopqb.Ticket, error) {
+	var t shopqb.Ticket
 	err := r.Scan(&t.ID, &t.ShopID, &t.CompanyFile, timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt},
 		nullTimeScan{&t.ClosedAt}, &t.State, &t.LastError)
 	if err != nil {
@@ -24,7 +24,7 @@ func scanTicket(r rowScanner) (*Ticket, error) {
 
 // CreateTicket stores a new Web Connector ticket. A zero CreatedAt is set
 // to now. An id already in use gives shopqb.ErrConflict.
-func (db *DB) CreateTicket(ctx context.Context, t *Ticket) error {
+func (db *DB) CreateTicket(ctx context.Context, t *shopqb.Ticket) error {
 	if t.ID == "" {
 		return fmt.Errorf("create ticket for shop %d: empty id", t.ShopID)
 	}
@@ -44,8 +44,8 @@ func (db *DB) CreateTicket(ctx context.Context, t *Ticket) error {
 	return nil
 }
 
-// Ticket returns the ticket with that id, or shopqb.ErrNotFound.
-func (db *DB) Ticket(ctx context.Context, id string) (*Ticket, error) {
+// shopqb.Ticket returns the ticket with that id, or shopqb.ErrNotFound.
+func (db *DB) Ticket(ctx context.Context, id string) (*shopqb.Ticket, error) {
 	t, err := scanTicket(db.queryRow(ctx, db.sql, "SELECT "+ticketColumns+" FROM tickets WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		// The id is a session credential: it stays out of the error.
@@ -59,7 +59,7 @@ func (db *DB) Ticket(ctx context.Context, id string) (*Ticket, error) {
 
 // UpdateTicket writes a ticket's company file, expiry, closing time, state
 // and last error.
-func (db *DB) UpdateTicket(ctx context.Context, t *Ticket) error {
+func (db *DB) UpdateTicket(ctx context.Context, t *shopqb.Ticket) error {
 	res, err := db.exec(ctx, db.sql, `UPDATE tickets SET company_file = ?, expires_at = ?, closed_at = ?, state = ?,
 		last_error = ? WHERE id = ?`,
 		t.CompanyFile, db.d.t(t.ExpiresAt), db.d.tp(t.ClosedAt), t.State, t.LastError, t.ID)
@@ -74,7 +74,7 @@ func (db *DB) UpdateTicket(ctx context.Context, t *Ticket) error {
 
 // OpenTicket returns the shop's newest ticket that is neither closed nor
 // expired at now, or shopqb.ErrNotFound.
-func (db *DB) OpenTicket(ctx context.Context, shopID int64, now time.Time) (*Ticket, error) {
+func (db *DB) OpenTicket(ctx context.Context, shopID int64, now time.Time) (*shopqb.Ticket, error) {
 	t, err := scanTicket(db.queryRow(ctx, db.sql, "SELECT "+ticketColumns+` FROM tickets
 		WHERE shop_id = ? AND closed_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC LIMIT 1`,
 		shopID, db.d.t(now)))

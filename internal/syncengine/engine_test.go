@@ -165,7 +165,7 @@ func TestAuthenticateAnswers(t *testing.T) {
 			t.Errorf("nothing due: %q, want none", res.AuthStatus)
 		}
 		// A sync filling the outbox right now: busy, with a postpone.
-		run := &store.SyncRun{ShopID: s.shop.ID, Trigger: "test", StartedAt: time.Now(), Status: "running"}
+		run := &shopqb.SyncRun{ShopID: s.shop.ID, Trigger: "test", StartedAt: time.Now(), Status: "running"}
 		if err := r.db.CreateSyncRun(ctx, run); err != nil {
 			t.Fatal(err)
 		}
@@ -280,7 +280,7 @@ func TestErrorClasses(t *testing.T) {
 // for the clock moving on between Web Connector polls.
 func forceRetryNow(t *testing.T, r *rig, shopID int64) {
 	t.Helper()
-	ps, err := r.db.ListPostings(context.Background(), store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}})
+	ps, err := r.db.ListPostings(context.Background(), shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Planned}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 		return ms.Build(reqs)
 	}
 	// In doubt: ask before anything is sent again.
-	doubt, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
+	doubt, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
 	if err != nil {
 		return "", fmt.Errorf("list in-doubt postings: %w", err)
 	}
@@ -103,7 +103,7 @@ func (e *Engine) applyRecoveredSet(ctx context.Context, shop *shopqb.Shop, st *s
 	var changed []*shopqb.Posting
 	after := int64(0)
 	for {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, AfterID: after, Limit: 500})
+		ps, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, AfterID: after, Limit: 500})
 		if err != nil {
 			return err
 		}
@@ -442,19 +442,32 @@ func newMessageSetID() string { return "ms-" + secret.NewTicket()[:18] }
 
 // finishRuns closes running sync runs once nothing is left to send.
 func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb.PostingState]int) {
-	if counts[shopqb.Planned]+counts[shopqb.InDoubt]+counts[shopqb.Sent] > 0 {
-		return
-	}
-	runs, err := e.store.SyncRuns(ctx, shopID, 20)
+	closeRuns(ctx, e.store, shopID, counts, e.now())
+}
+
+// FinishRuns closes a shop's runs that are posting when nothing is left to
+// send: a sync whose plan changed nothing in the outbox is done at once.
+func FinishRuns(ctx context.Context, st store.API, shopID int64, now time.Time) {
+	counts, err := st.CountPostings(ctx, shopID)
 	if err != nil {
 		return
 	}
-	now := e.now()
+	closeRuns(ctx, st, shopID, counts, now)
+}
+
+func closeRuns(ctx context.Context, st store.API, shopID int64, counts map[shopqb.PostingState]int, now time.Time) {
+	if counts[shopqb.Planned]+counts[shopqb.InDoubt]+counts[shopqb.Sent] > 0 {
+		return
+	}
+	runs, err := st.SyncRuns(ctx, shopID, 20)
+	if err != nil {
+		return
+	}
 	for _, r := range runs {
-		if r.Status == "posting" {
-			r.Status = "ok"
+		if r.Status == shopqb.RunPosting {
+			r.Status = shopqb.RunOK
 			if counts[shopqb.Failed] > 0 {
-				r.Status = "ok_with_failures"
+				r.Status = shopqb.RunOKWithFailures
 			}
 			r.FinishedAt = &now
 			if r.Counts == nil {
@@ -462,7 +475,7 @@ func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb
 			}
 			r.Counts["failed_total"] = counts[shopqb.Failed]
 			r.Counts["done_total"] = counts[shopqb.Done]
-			_ = e.store.UpdateSyncRun(ctx, r)
+			_ = st.UpdateSyncRun(ctx, r)
 		}
 	}
 }

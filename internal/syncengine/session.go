@@ -11,7 +11,6 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
 	"github.com/shopqb/shopqb/internal/secret"
-	"github.com/shopqb/shopqb/internal/store"
 )
 
 var _ qbwc.Service = (*Engine)(nil)
@@ -132,7 +131,7 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 	e.recordConnection(ctx, shop.ID, Connection{State: ConnReached}, true)
 	st := session{Phase: "hcp", Started: now, Batch: 10}
 	raw, _ := json.Marshal(st)
-	t := &store.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
+	t := &shopqb.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
 	if err := e.store.CreateTicket(ctx, t); err != nil {
 		return qbwc.AuthResult{}, fmt.Errorf("authenticate: create ticket: %w", err)
 	}
@@ -149,7 +148,7 @@ func (e *Engine) syncRunning(ctx context.Context, shopID int64) (bool, error) {
 		return false, err
 	}
 	// A run stuck in "running" for an hour died with its process; don't block on it.
-	return len(runs) > 0 && runs[0].Status == "running" && e.now().Sub(runs[0].StartedAt) < time.Hour, nil
+	return len(runs) > 0 && runs[0].Status == shopqb.RunRunning && e.now().Sub(runs[0].StartedAt) < time.Hour, nil
 }
 
 // slowDown delays a failed authentication in proportion to recent failures
@@ -205,7 +204,7 @@ func (e *Engine) readyExists(ctx context.Context, shopID int64, now time.Time) (
 // QuickBooks may or may not have them, so they are asked about, never re-sent blindly.
 func (e *Engine) markInDoubt(ctx context.Context, shopID int64) error {
 	for {
-		ps, err := e.store.ListPostings(ctx, store.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent}, Limit: 500})
+		ps, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent}, Limit: 500})
 		if err != nil {
 			return fmt.Errorf("find sent postings: %w", err)
 		}
@@ -223,7 +222,7 @@ func (e *Engine) markInDoubt(ctx context.Context, shopID int64) error {
 }
 
 // loadSession reads a live ticket and its shop.
-func (e *Engine) loadSession(ctx context.Context, ticket string) (*store.Ticket, *session, *shopqb.Shop, error) {
+func (e *Engine) loadSession(ctx context.Context, ticket string) (*shopqb.Ticket, *session, *shopqb.Shop, error) {
 	t, err := e.store.Ticket(ctx, ticket)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("ticket %.8s: %w", ticket, err)
@@ -243,7 +242,7 @@ func (e *Engine) loadSession(ctx context.Context, ticket string) (*store.Ticket,
 	return t, &st, shop, nil
 }
 
-func (e *Engine) saveSession(ctx context.Context, t *store.Ticket, st *session) error {
+func (e *Engine) saveSession(ctx context.Context, t *shopqb.Ticket, st *session) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err

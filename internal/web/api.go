@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/shopadmin"
 )
 
 // apiActor is who the audit log says made a change through the API.
@@ -132,7 +131,7 @@ func (s *server) apiCreateShop(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "a shop using the Shopify app registers itself: open /shopify/install?shop=<domain> on this server")
 		return
 	}
-	reg, err := s.cfg.Admin.Register(r.Context(), shopadmin.Registration{
+	reg, err := s.cfg.Admin.Register(r.Context(), shopqb.Registration{
 		Domain: req.Domain, Name: req.Name, TimeZone: req.TimeZone, Currency: req.Currency,
 		ShopifyAuth: req.ShopifyAuth, ShopifyURL: req.ShopifyURL, ShopifyToken: req.ShopifyToken,
 		ClientID: req.ClientID, ClientSecret: req.ClientSecret,

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/shopadmin"
-	"github.com/shopqb/shopqb/internal/store"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // apiPreflight shows what shopqb learned about the company file on the Web
@@ -21,7 +18,7 @@ func (s *server) apiPreflight(w http.ResponseWriter, r *http.Request) {
 	}
 	pre, err := s.cfg.Engine.LoadPreflight(r.Context(), shop.ID)
 	if errors.Is(err, shopqb.ErrNotFound) {
-		writeError(w, http.StatusNotFound, shopadmin.NoPreflight)
+		writeError(w, http.StatusNotFound, shopqb.NoPreflight)
 		return
 	}
 	if err != nil {
@@ -59,7 +56,7 @@ func (s *server) apiSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if shop.StartedAt == nil {
-		writeError(w, http.StatusConflict, syncengine.ErrNotStarted.Error())
+		writeError(w, http.StatusConflict, shopqb.ErrNotStarted.Error())
 		return
 	}
 	if err := s.cfg.EnqueueSync(r.Context(), shop.ID); err != nil {
@@ -90,15 +87,15 @@ func (s *server) apiRetry(w http.ResponseWriter, r *http.Request) {
 }
 
 type runView struct {
-	ID         int64          `json:"id"`
-	Trigger    string         `json:"trigger"`
-	WindowFrom time.Time      `json:"windowFrom"`
-	WindowTo   time.Time      `json:"windowTo"`
-	StartedAt  time.Time      `json:"startedAt"`
-	FinishedAt *time.Time     `json:"finishedAt,omitempty"`
-	Status     string         `json:"status"`
-	Counts     map[string]int `json:"counts"`
-	Error      string         `json:"error,omitempty"`
+	ID         int64           `json:"id"`
+	Trigger    shopqb.Trigger  `json:"trigger"`
+	WindowFrom time.Time       `json:"windowFrom"`
+	WindowTo   time.Time       `json:"windowTo"`
+	StartedAt  time.Time       `json:"startedAt"`
+	FinishedAt *time.Time      `json:"finishedAt,omitempty"`
+	Status     shopqb.RunState `json:"status"`
+	Counts     map[string]int  `json:"counts"`
+	Error      string          `json:"error,omitempty"`
 }
 
 func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
@@ -149,7 +146,7 @@ func (s *server) apiPostings(w http.ResponseWriter, r *http.Request) {
 	if shop == nil {
 		return
 	}
-	f := store.PostingFilter{ShopID: shop.ID}
+	f := shopqb.PostingFilter{ShopID: shop.ID}
 	if st := shopqb.PostingState(r.URL.Query().Get("state")); st != "" {
 		if !postingStates[st] {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("state %q: use planned, sent, done, failed or in_doubt", st))
@@ -215,10 +212,10 @@ func (s *server) apiAudit(w http.ResponseWriter, r *http.Request) {
 // false when the sync itself failed, whose reason the sync history keeps.
 func syncRefusal(err error) (status int, msg string, ok bool) {
 	switch {
-	case errors.Is(err, syncengine.ErrNotStarted):
-		return http.StatusConflict, syncengine.ErrNotStarted.Error(), true
+	case errors.Is(err, shopqb.ErrNotStarted):
+		return http.StatusConflict, shopqb.ErrNotStarted.Error(), true
 	case errors.Is(err, shopqb.ErrNotFound):
-		return http.StatusConflict, shopadmin.NoPreflight, true
+		return http.StatusConflict, shopqb.NoPreflight, true
 	}
 	return 0, "", false
 }

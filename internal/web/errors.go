@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/shopqb/shopqb"
-	"github.com/shopqb/shopqb/internal/shopadmin"
 )
 
 // statusOf is the one mapping from shopqb's error codes to HTTP statuses.
@@ -40,7 +39,7 @@ func (s *server) serviceError(w http.ResponseWriter, r *http.Request, what strin
 		s.internalError(w, r, what, err)
 		return
 	}
-	var refused *shopadmin.StartRefusedError
+	var refused *shopqb.StartRefusedError
 	if errors.As(err, &refused) {
 		writeJSON(w, status, apiError{Error: "cannot start yet", Problems: refused.Problems})
 		return

@@ -1,6 +1,7 @@
 // Package web is shopqb's HTTP surface: the Web Connector's SOAP endpoint,
-// the support page the .qwc points at, health and Prometheus metrics, and the
-// authenticated JSON admin API.
+// the support page the .qwc points at, health and Prometheus metrics, the
+// authenticated JSON admin API, and the merchant pages (internal/ui) mounted
+// under /console/ and /app/.
 package web
 
 import (
@@ -14,9 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
-	"github.com/shopqb/shopqb/internal/shopadmin"
-	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -26,8 +26,9 @@ type Config struct {
 	Engine *syncengine.Engine
 	// Admin is shop administration: registration, credentials, settings,
 	// the start and retries, as every other front door does them.
-	Admin *shopadmin.Service
-	Store store.API
+	Admin shopqb.ShopAdmin
+	// Store is what the API reads of shops, their outbox and history.
+	Store shopqb.ShopReader
 	Log   *slog.Logger
 	// AdminToken guards /api/; empty disables the API.
 	AdminToken string
@@ -38,6 +39,9 @@ type Config struct {
 	// ShopifyOAuth serves the app install flow under /shopify/ (install and
 	// callback; nil: not served).
 	ShopifyOAuth http.Handler
+	// Pages are the merchant pages (internal/ui): /console/ self-hosted and
+	// /app/ embedded in the Shopify admin; nil: not served.
+	Pages http.Handler
 }
 
 // NewServer returns the HTTP handler of a shopqb server.
@@ -54,6 +58,10 @@ func NewServer(cfg Config) http.Handler {
 	}
 	if cfg.ShopifyOAuth != nil {
 		mux.Handle("GET /shopify/", cfg.ShopifyOAuth)
+	}
+	if cfg.Pages != nil {
+		mux.Handle("/console/", cfg.Pages)
+		mux.Handle("/app/", cfg.Pages)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -81,7 +89,7 @@ func (s *server) support(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxCollector reports the outbox by shop and state at scrape time.
-type outboxCollector struct{ store store.API }
+type outboxCollector struct{ store shopqb.ShopReader }
 
 var outboxDesc = prometheus.NewDesc("shopqb_postings", "Postings in the outbox by shop and state.", []string{"shop", "state"}, nil)
 

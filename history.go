@@ -1,0 +1,89 @@
+package shopqb
+
+import "time"
+
+// RunState is where a sync run is.
+type RunState string
+
+// The states of a sync run: running while Shopify is read and planned,
+// posting while the Web Connector works through what it planned, then ok
+// (with or without failed postings) or failed. A start's trial run that
+// posts nothing ends checked.
+const (
+	RunRunning        RunState = "running"
+	RunPosting        RunState = "posting"
+	RunOK             RunState = "ok"
+	RunOKWithFailures RunState = "ok_with_failures"
+	RunFailed         RunState = "failed"
+	RunChecked        RunState = "checked"
+)
+
+// Trigger is what started a sync run.
+type Trigger string
+
+// The triggers of a sync run.
+const (
+	TriggerManual     Trigger = "manual"      // `shopqb admin sync`, the API's or a page's "sync now"
+	TriggerSchedule   Trigger = "schedule"    // the shop's daily schedule
+	TriggerWebhook    Trigger = "webhook"     // a Shopify webhook named something to re-read
+	TriggerJob        Trigger = "job"         // a queued sync job
+	TriggerStartCheck Trigger = "start-check" // the start's trial read and plan (nothing posted)
+	TriggerDemo       Trigger = "demo"
+	TriggerBench      Trigger = "bench"
+)
+
+// SyncRun is one sync: its trigger, window, counts and outcome.
+type SyncRun struct {
+	ID         int64
+	ShopID     int64
+	Trigger    Trigger
+	WindowFrom time.Time
+	WindowTo   time.Time
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Status     RunState
+	Counts     map[string]int
+	Error      string
+}
+
+// Snapshot is one version of one Shopify object, as Shopify sent it.
+// Snapshots are immutable: a change in Shopify is a new version.
+type Snapshot struct {
+	ShopID    int64
+	Kind      string // order, customer, product, payout, purchase_order, location
+	GID       string
+	UpdatedAt time.Time
+	Body      []byte
+	FetchedAt time.Time
+}
+
+// Ticket is a Web Connector session ticket. State is the session's own
+// JSON, kept in the database so any shopqb process can serve the next call.
+type Ticket struct {
+	ID          string
+	ShopID      int64
+	CompanyFile string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	ClosedAt    *time.Time
+	State       []byte
+	LastError   string
+}
+
+// AuditEntry is one line of the audit log: who changed what.
+type AuditEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Detail string
+}
+
+// PostingFilter selects postings; zero fields select everything.
+type PostingFilter struct {
+	ShopID  int64
+	States  []PostingState
+	Kind    string
+	KeyLike string // SQL LIKE pattern on the key, e.g. "order:%"
+	AfterID int64
+	Limit   int
+}
