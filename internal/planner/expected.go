@@ -129,13 +129,7 @@ func (p *planner) expectSale(t Totals, o *shopify.Order) {
 // moneyCategory is where a gateway's money sits: its clearing account, or the
 // liability a gift card or store credit draws down.
 func (p *planner) moneyCategory(gateway string) shopqb.Category {
-	switch item, ok := liabilityItem(gateway); {
-	case ok && item == itemGiftCard:
-		return shopqb.GiftCardLiability
-	case ok:
-		return shopqb.StoreCreditLiability
-	}
-	return shopqb.ClearingCategory(gateway)
+	return shopqb.GatewayCategory(gateway)
 }
 
 // expectRemovals takes out what order edits removed, from the edits' own

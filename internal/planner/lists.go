@@ -106,24 +106,10 @@ func (p *planner) accountDep(c shopqb.Category) string {
 	return key
 }
 
-// accountType is the QuickBooks account type a missing mapped account is created with.
-func accountType(c shopqb.Category) string {
-	switch c {
-	case shopqb.SalesIncome, shopqb.ShippingIncome, shopqb.Discounts:
-		return "Income"
-	case shopqb.TipsPayable, shopqb.GiftCardLiability, shopqb.StoreCreditLiability, shopqb.SalesTaxPayable:
-		return "OtherCurrentLiability"
-	case shopqb.Bank:
-		return "Bank"
-	case shopqb.COGS:
-		return "CostOfGoodsSold"
-	case shopqb.AccountsPayable:
-		return "AccountsPayable"
-	case shopqb.ProcessingFees, shopqb.Chargebacks, shopqb.PayoutAdjustments, shopqb.CashOverShort, shopqb.InventoryAdjustment:
-		return "Expense"
-	}
-	return "OtherCurrentAsset" // inventory asset, undeposited funds, gateway clearing accounts
-}
+// accountType is the QuickBooks account type a missing mapped account is
+// created with: one the category allows (shopqb.AllowedAccountTypes), so the
+// wizard's check and what the planner creates never disagree.
+func accountType(c shopqb.Category) string { return shopqb.NewAccountType(c) }
 
 func deps(keys ...string) []string {
 	var out []string

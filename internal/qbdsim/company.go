@@ -67,6 +67,8 @@ type Company struct {
 	iters map[string]*iterator
 	fault faultState
 	undo  []undoMove
+	// access is the Integrated Applications entry of the Web Connector's application.
+	access AppAccess
 }
 
 // state is everything that is saved to disk.

@@ -238,6 +238,9 @@ func (wc *WebConnector) openQuickBooks(file string) (hresult, message string) {
 		}
 		return "0x80040408", "Could not start QuickBooks."
 	}
+	if h, m := wc.Company.accessHRESULT(); h != "" {
+		return h, m
+	}
 	if file != "" && !strings.EqualFold(file, wc.Company.Options().FilePath) {
 		return "0x80040408", "Could not start QuickBooks: the company file " + file + " is not the one open (" + wc.Company.Options().FilePath + ")."
 	}

@@ -140,6 +140,8 @@ type TaxView struct {
 	CheckedAt *time.Time // the preflight the checks come from
 	// RecheckRequestedAt is set while a fresh read is queued for the next Web Connector visit.
 	RecheckRequestedAt *time.Time
+	// RecheckFulfilledAt is when the fresh read asked for last arrived.
+	RecheckFulfilledAt *time.Time
 	Checks             []Check
 	Passed             bool
 }

@@ -50,6 +50,8 @@ var (
 	OpOrderDiscountApplications = mustOperation("OrderDiscountApplications", "", 50)
 	OpBulkRun                   = mustOperation("BulkRun", "", 0)
 	OpBulkStatus                = mustOperation("BulkStatus", "", 0)
+	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
+	OpProductVendors            = mustOperation("ProductVendors", "", 250)
 )
 
 // Operations lists every operation, for schema validation and the simulator.
@@ -59,6 +61,7 @@ func Operations() []*Operation {
 		OpOrderTransactions, OpRefund, OpRefundLineItems, OpOrderAgreements, OpOrderAgreementSales,
 		OpCustomers, OpProducts, OpProductVariants, OpPayouts, OpPayoutBalanceTransactions,
 		OpOrderDiscountApplications, OpPurchaseOrders, OpPurchaseOrderLineItems, OpBulkRun, OpBulkStatus,
+		OpSetupFacts, OpProductVendors,
 	}
 }
 

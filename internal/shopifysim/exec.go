@@ -244,6 +244,11 @@ func (e *executor) complete(t *ast.Type, v any, fields []*ast.Field, path []any)
 	case ast.Enum:
 		return v
 	case ast.Scalar:
+		if m, ok := v.(map[string]any); ok {
+			if sv, ok := m[scalarNode]; ok {
+				v = sv // a scalar node of a connection (productVendors)
+			}
+		}
 		return coerceScalar(def.Name, v)
 	}
 	if isConnection(def) {

@@ -100,6 +100,20 @@ func (e *executor) query(f *ast.Field, args map[string]any, path []any) any {
 		return &rootList{field: "inventoryPurchaseOrders", items: e.tr.purchaseOrders}
 	case "shopifyPaymentsAccount":
 		return e.tr.account
+	case "ordersCount":
+		l := &rootList{field: "orders", items: e.tr.orders}
+		if !e.granted["read_all_orders"] {
+			l.visibleFrom = e.now.Add(-ordersWindow)
+		}
+		return e.count(f, args, path, l)
+	case "customersCount":
+		return e.count(f, args, path, &rootList{field: "customers", items: e.tr.customers})
+	case "productVariantsCount":
+		return e.count(f, args, path, &rootList{field: "productVariants", items: e.tr.variants})
+	case "productVendors":
+		return e.productVendors()
+	case "currentAppInstallation":
+		return e.appInstallation()
 	case "order":
 		if o := e.byIDOf(args["id"], "Order"); o != nil && len(e.visibleOrders([]any{o})) == 1 {
 			return o

@@ -17,6 +17,8 @@ var rootScopes = map[string][]string{
 	"locations": {"read_locations"}, "location": {"read_locations"},
 	"shopifyPaymentsAccount":  {"read_shopify_payments_payouts", "read_shopify_payments", "read_shopify_payments_accounts"},
 	"inventoryPurchaseOrders": {"read_inventory_purchase_orders"}, "inventoryPurchaseOrder": {"read_inventory_purchase_orders"},
+	"ordersCount": {"read_orders"}, "customersCount": {"read_customers"}, "productVariantsCount": {"read_products"},
+	"productVendors": {"read_products"},
 }
 
 // nestedScopes guards fields below the root: payouts and their balance

@@ -152,7 +152,8 @@ func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 }
 
 // serveAccessToken is POST /admin/oauth/access_token: client_credentials,
-// authorization code (optionally expiring=1) and refresh_token grants.
+// authorization code and token exchange (each optionally expiring=1) and
+// refresh_token grants.
 func (s *Sim) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	form, err := tokenForm(w, r)
 	if err != nil {
@@ -199,6 +200,26 @@ func (s *Sim) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 		}
 		delete(s.refresh, rt) // refresh tokens rotate: each is good once
 		withRefresh()
+	case "urn:ietf:params:oauth:grant-type:token-exchange":
+		// Managed installation: a session token of this app for this shop
+		// buys the shop's offline token (online tokens are not simulated).
+		if form.Get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token" {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "subject_token_type must be urn:ietf:params:oauth:token-type:id_token.")
+			return
+		}
+		if rt := form.Get("requested_token_type"); rt != "urn:shopify:params:oauth:token-type:offline-access-token" {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "requested_token_type "+strconv.Quote(rt)+" is not supported.")
+			return
+		}
+		if err := s.checkSubjectToken(form.Get("subject_token")); err != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_subject_token", "The subject token is invalid or expired.")
+			return
+		}
+		if form.Get("expiring") == "1" {
+			withRefresh()
+		} else {
+			issue(0)
+		}
 	case "", "authorization_code":
 		code := form.Get("code")
 		exp, ok := s.codes[code]

@@ -238,6 +238,9 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	_, err = db.SeenWebhook(ctx, shopID, user+"-hook", user+"-event", now)
 	must(err)
 	must(db.AddAudit(ctx, shopID, "test", "seed", ""))
+	u := &shopqb.User{Email: user + "@example.com", PasswordHash: "h"}
+	must(db.CreateUser(ctx, u))
+	must(db.GrantShop(ctx, u.ID, shopID))
 }
 
 // shopRowCounts counts, per table with a shop_id column, the rows of shopID.

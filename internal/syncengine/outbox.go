@@ -153,10 +153,11 @@ func (e *Engine) lookupRequest(ms qbxml.MsgSet, st *session, kind string, ps []*
 }
 
 // preflightDue: the preflight (chart of accounts, tax items, list sizes) is
-// refreshed at most twice a day, and every session while problems remain.
+// refreshed at most twice a day, every session while problems remain, and
+// at the first visit after the merchant asked for a fresh read.
 func (e *Engine) preflightDue(ctx context.Context, shopID int64) bool {
 	pre, err := e.LoadPreflight(ctx, shopID)
-	if err != nil || len(pre.Problems) > 0 {
+	if err != nil || len(pre.Problems) > 0 || e.recheckPending(ctx, shopID) {
 		return true
 	}
 	at, err := time.Parse("2006-01-02T15:04:05Z", pre.CheckedAt)

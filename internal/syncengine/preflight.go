@@ -64,6 +64,8 @@ type Preflight struct {
 type AccountInfo struct {
 	FullName string `json:"fullName"`
 	Type     string `json:"type"`
+	// Inactive accounts exist (their name is taken) but cannot be posted to.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // TaxItemInfo is one sales-tax item.
@@ -88,12 +90,39 @@ func (e *Engine) LoadPreflight(ctx context.Context, shopID int64) (*Preflight, e
 }
 
 // acceptHCP reads the first sendRequestXML: which QuickBooks, which file, which
-// qbXML version. A session from another company file than the shop's is refused.
+// qbXML version. A session from another company file than the shop's is
+// refused. What it finds is recorded as the shop's connection state, in
+// words the merchant can act on (the raw parser error goes to the log only).
 func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, in qbwc.SendRequestInput) error {
 	st.Phase = "preflight"
 	file := strings.TrimSpace(in.CompanyFileName)
+	var host *qbxml.HostInfo
+	var hostErr error
+	if in.HCPResponse != "" {
+		host, hostErr = qbxml.ParseHCP(in.HCPResponse)
+	}
 	if shop.CompanyFile != "" && file != "" && !strings.EqualFold(shop.CompanyFile, file) {
+		c := Connection{State: ConnOtherFile, OpenedFile: file, BoundFile: shop.CompanyFile}
+		if host != nil {
+			c.OpenedCompany = host.CompanyName
+		}
+		if pre, err := e.LoadPreflight(ctx, shop.ID); err == nil {
+			c.BoundCompany = pre.CompanyName
+		}
+		e.recordConnection(ctx, shop.ID, c, false)
 		return fmt.Errorf("QuickBooks has %q open, but this shop syncs with %q. Open that company file (or ask the operator to re-bind the shop) and run the Web Connector again", file, shop.CompanyFile)
+	}
+	if hostErr != nil {
+		e.log.Warn("unreadable HCP response", "shop", shop.Domain, "err", hostErr)
+		e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedHCP}, false)
+		return errors.New("QuickBooks' description of itself (host, company and preferences) could not be read. Update QuickBooks Desktop and the Web Connector, then run the Web Connector again")
+	}
+	if host != nil {
+		v, ok := host.BestVersion(qbxml.DefaultVersion)
+		if !ok || v != qbxml.DefaultVersion {
+			e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedVersion, Supported: host.SupportedVersions}, false)
+			return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", strings.Join(host.SupportedVersions, ", "), qbxml.DefaultVersion)
+		}
 	}
 	if shop.CompanyFile == "" && file != "" {
 		shop.CompanyFile = file
@@ -102,28 +131,29 @@ func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, 
 		}
 	}
 	st.CompanyFile = file
-	if in.HCPResponse == "" {
+	if host == nil {
 		st.Version = qbxml.DefaultVersion
 		return nil
 	}
-	host, err := qbxml.ParseHCP(in.HCPResponse)
-	if err != nil {
-		return fmt.Errorf("read QuickBooks' host/company/preferences answer: %w", err)
-	}
-	v, ok := host.BestVersion(qbxml.DefaultVersion)
-	if !ok || v != qbxml.DefaultVersion {
-		return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", strings.Join(host.SupportedVersions, ", "), qbxml.DefaultVersion)
-	}
-	st.Version = v
+	st.Version = qbxml.DefaultVersion
 	raw, _ := json.Marshal(host)
-	return e.store.PutKV(ctx, shop.ID, kvHost, raw)
+	if err := e.store.PutKV(ctx, shop.ID, kvHost, raw); err != nil {
+		return err
+	}
+	// The file is the right one and readable: connected, once a preflight
+	// has described it (the first session's preflight records it itself).
+	if _, err := e.LoadPreflight(ctx, shop.ID); err == nil {
+		e.recordConnection(ctx, shop.ID, Connection{State: ConnConnected}, false)
+	}
+	return nil
 }
 
 // preflightRequest asks for the chart of accounts, the sales-tax items and the
 // list sizes. Names only (IncludeRetElement) keeps it small on big files.
 func preflightRequest() ([]qbxml.Raw, error) {
 	reqs := []qbxml.Request{
-		qbxml.AccountQuery{IncludeRetElement: []string{"FullName", "AccountType"}},
+		// Inactive accounts too: the wizard must say "inactive", not offer to create a duplicate.
+		qbxml.AccountQuery{ListFilter: qbxml.ListFilter{ActiveStatus: qbxml.ActiveAll}, IncludeRetElement: []string{"FullName", "AccountType", "IsActive"}},
 		qbxml.ItemSalesTaxQuery{IncludeRetElement: []string{"Name", "TaxRate", "TaxVendorRef"}},
 		qbxml.CustomerQuery{IncludeRetElement: []string{"FullName"}},
 		qbxml.VendorQuery{IncludeRetElement: []string{"Name"}},
@@ -165,7 +195,8 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 		switch r.Name {
 		case "AccountQueryRs":
 			for _, ret := range r.Rets {
-				p.Accounts = append(p.Accounts, AccountInfo{FullName: ret.FullName, Type: ret.Node.Value("AccountType")})
+				p.Accounts = append(p.Accounts, AccountInfo{FullName: ret.FullName, Type: ret.Node.Value("AccountType"),
+					Inactive: ret.Node.Value("IsActive") == "false"})
 			}
 		case "ItemSalesTaxQueryRs":
 			for _, ret := range r.Rets {
@@ -219,6 +250,8 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	st.Preflighted = true
 	st.Phase = "post"
 	st.PreflightedAt = e.now()
+	e.fulfilRecheck(ctx, shop.ID)
+	e.recordConnection(ctx, shop.ID, Connection{State: ConnConnected}, false)
 	e.log.Info("preflight", "shop", shop.Domain, "product", p.Product, "edition", p.Edition, "problems", len(p.Problems))
 	return nil
 }

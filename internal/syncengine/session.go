@@ -78,6 +78,11 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 		return qbwc.AuthResult{}, fmt.Errorf("authenticate %q: %w", user, err)
 	}
 	if shop == nil || !secret.CheckAppToken(shop.AppTokenHash, password) {
+		if shop != nil {
+			// The right user with a wrong token: the merchant pasted an old
+			// token or none. Only the fact is kept, never the password.
+			e.recordConnection(ctx, shop.ID, Connection{State: ConnBadPassword}, false)
+		}
 		e.slowDown(ctx, user, now)
 		// The user name is not secret (it is in the .qwc); the token never leaves this function.
 		e.log.Warn("web connector authentication failed", "user", user)
@@ -113,8 +118,17 @@ func (e *Engine) Authenticate(ctx context.Context, user, password string) (qbwc.
 		return qbwc.AuthResult{}, err
 	}
 	if !due {
+		// Nothing to ask QuickBooks, so nothing new is learnt of it; only a
+		// password that was wrong before is known to be right now.
+		prev, _ := e.Connection(ctx, shop.ID)
+		next := *prev
+		if prev.State == ConnBadPassword || prev.State == ConnWaiting {
+			next = Connection{State: ConnConnected}
+		}
+		e.recordConnection(ctx, shop.ID, next, true)
 		return qbwc.AuthResult{Ticket: ticket, Status: "none"}, nil
 	}
+	e.recordConnection(ctx, shop.ID, Connection{State: ConnReached}, true)
 	st := session{Phase: "hcp", Started: now, Batch: 10}
 	raw, _ := json.Marshal(st)
 	t := &shopqb.Ticket{ID: ticket, ShopID: shop.ID, CreatedAt: now, ExpiresAt: now.Add(e.TicketTTL), State: raw}
@@ -164,6 +178,8 @@ func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) 
 		return false, err
 	} else if len(pre.Problems) > 0 && shop.StartedAt == nil {
 		// The merchant may have fixed QuickBooks: look again.
+		return true, nil
+	} else if e.recheckPending(ctx, shop.ID) {
 		return true, nil
 	}
 	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
@@ -381,6 +397,7 @@ func (e *Engine) ConnectionError(ctx context.Context, ticket, hresult, message s
 	now := e.now()
 	t.ClosedAt = &now
 	_ = e.saveSession(ctx, t, st)
+	e.recordConnection(ctx, shop.ID, Connection{State: ConnQBError, HRESULT: c.Code, Message: message}, false)
 	e.log.Warn("web connector connection error", "shop", shop.Domain, "hresult", hresult, "message", message)
 	_ = e.store.AddAudit(ctx, shop.ID, "web-connector", "connection_error", st.LastError)
 	return "done", nil

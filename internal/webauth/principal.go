@@ -30,6 +30,8 @@ type Principal struct {
 	Locale string
 	// CSRF is the standalone session's synchronizer token; every form carries it as "csrf_token".
 	CSRF string
+	// Operator is a standalone user who sees every shop (the /console operator view).
+	Operator bool
 	// canSee answers whether the principal may act on a shop.
 	canSee func(ctx context.Context, shopID int64) (bool, error)
 }
