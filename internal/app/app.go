@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/jobs"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -67,7 +68,9 @@ type App struct {
 	Engine *syncengine.Engine
 	// Admin is shop administration, the one service every front door calls.
 	Admin *shopadmin.Service
-	Jobs  *jobs.Runner
+	// Privacy answers Shopify's privacy and lifecycle webhooks.
+	Privacy *privacy.Service
+	Jobs    *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
 
@@ -100,6 +103,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Source: a.shopifySource, Log: log})
 	a.Engine.Trace = cfg.QBXMLTrace
+	a.Privacy = privacy.New(db, log)
 	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Engine, Log: log, Now: cfg.Now})
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/syncengine"
@@ -53,7 +54,7 @@ func (a *App) webhookHandler() http.Handler {
 			// bad one is answered 500 and not mistaken for done.
 			var payload []byte
 			if w.Compliance() {
-				if payload, err = minimalCompliancePayload(w); err != nil {
+				if payload, err = privacy.MinimalPayload(w); err != nil {
 					return err
 				}
 			}
@@ -72,7 +73,7 @@ func (a *App) webhookHandler() http.Handler {
 
 // handleWebhook is the webhook job: order and refund changes trigger a sync
 // (which re-reads them); app/uninstalled and the privacy topics do what
-// internal/shopify/COMPLIANCE.md says (compliance.go). payload is nil
+// internal/shopify/COMPLIANCE.md says (internal/privacy). payload is nil
 // except for the privacy topics.
 func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 	switch {
@@ -83,13 +84,13 @@ func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string
 		}
 		return err
 	case topic == "app/uninstalled":
-		return a.handleUninstalled(ctx, shopID)
+		return a.Privacy.Uninstalled(ctx, shopID)
 	case topic == "customers/data_request":
-		return a.handleCustomerDataRequest(ctx, shopID, payload)
+		return a.Privacy.CustomerDataRequest(ctx, shopID, payload)
 	case topic == "customers/redact":
-		return a.handleCustomerRedact(ctx, shopID, payload)
+		return a.Privacy.CustomerRedact(ctx, shopID, payload)
 	case topic == "shop/redact":
-		return a.handleShopRedact(ctx, shopID, payload)
+		return a.Privacy.ShopRedact(ctx, shopID, payload)
 	}
 	return nil
 }
