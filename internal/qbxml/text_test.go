@@ -115,4 +115,3 @@ func TestRomanizeSyllables(t *testing.T) {
 		}
 	}
 }
-
