@@ -522,8 +522,8 @@ type ExportedPosting struct {
 }
 
 // CustomerDataRequest answers customers/data_request: the export is
-// stored under KVComplianceExportPrefix+id, and the audit log (shown on the
-// dashboard) says so. The merchant sends it to the customer.
+// stored under KVComplianceExportPrefix+id, and the audit log (`GET
+// /api/shops/{id}/audit`) says so. The merchant sends it to the customer.
 func (svc *Service) CustomerDataRequest(ctx context.Context, shopID int64, payload []byte) error {
 	shop, req, err := svc.complianceRequest(ctx, shopID, "customers/data_request", payload)
 	if errors.Is(err, shopqb.ErrNotFound) {
