@@ -1,5 +1,6 @@
 // Package app wires shopqb's parts into a running service: storage, the
-// secret box, the sync engine, River jobs and the HTTP server. `shopqb serve`
+// secret box, the reading-and-planning pipeline, the Web Connector engine,
+// River jobs and the HTTP server. `shopqb serve`
 // and `shopqb demo` both start one; tests start it on a temporary database.
 package app
 
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/jobs"
 	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/secret"
@@ -24,6 +26,7 @@ import (
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/syncengine"
 	"github.com/shopqb/shopqb/internal/web"
+	"github.com/shopqb/shopqb/internal/webauth"
 )
 
 // Config configures an App.
@@ -52,6 +55,14 @@ type Config struct {
 	// install it at /shopify/install. Empty: OAuth is off.
 	ShopifyClientID     string
 	ShopifyClientSecret string
+	// ShopifyPreviousClientSecret is the app's former client secret, still
+	// accepted on session tokens while the secret is rotated.
+	ShopifyPreviousClientSecret string
+	// ManagedInstall lets Shopify-managed installation register shops: a
+	// valid session token of a shop shopqb does not know is exchanged for
+	// its offline token and the shop registered. Off, such a token gets 401
+	// and shops are registered by the operator or /shopify/install.
+	ManagedInstall bool
 	// ShopifyScopes are asked for at install; empty means DefaultShopifyScopes.
 	ShopifyScopes []string
 	// ShopifyShopURL maps a shop domain to its origin during installs (the
@@ -63,8 +74,11 @@ type Config struct {
 
 // App is a running shopqb.
 type App struct {
-	Store  *store.DB
-	Box    *secret.Box
+	Store *store.DB
+	Box   *secret.Box
+	// Ingest reads Shopify and fills the outbox; Engine drains it through
+	// the Web Connector.
+	Ingest *ingest.Service
 	Engine *syncengine.Engine
 	// Admin is shop administration, the one service every front door calls.
 	Admin *shopadmin.Service
@@ -73,6 +87,11 @@ type App struct {
 	Jobs    *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
+	// Standalone authenticates the /console pages (the deployment's users).
+	Standalone *webauth.StandaloneAuth
+	// Embedded authenticates the /app pages with Shopify session tokens;
+	// nil when the deployment has no Shopify app.
+	Embedded *webauth.EmbeddedAuth
 
 	cfg      Config
 	log      *slog.Logger
@@ -101,27 +120,29 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("open secret key: %w", err)
 	}
-	a.Engine = syncengine.New(syncengine.Options{Store: db, Source: a.shopifySource, Log: log})
+	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log})
+	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log})
 	a.Engine.Trace = cfg.QBXMLTrace
 	a.Privacy = privacy.New(db, log)
-	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Engine, Log: log, Now: cfg.Now})
+	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, Log: log, Now: cfg.Now})
+	if err := a.openWebAuth(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.Jobs {
 		a.Jobs, err = jobs.Start(ctx, db, jobs.Handlers{
-			SyncTick: a.tick,
+			SyncTick: a.Tick,
 			PayoutPoll: func(ctx context.Context, shopID int64) error {
-				_, err := a.Engine.PollPayouts(ctx, shopID)
-				if errors.Is(err, syncengine.ErrNotStarted) {
-					return nil
-				}
-				return err
+				_, err := a.Ingest.PollPayouts(ctx, shopID)
+				return ignoreNotStarted(err)
 			},
 			Webhook: a.handleWebhook,
-			Ingest: func(ctx context.Context, shopID int64) error {
-				_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerJob)
-				if errors.Is(err, syncengine.ErrNotStarted) {
-					return nil // nothing to do until the start; not worth a retry
+			Ingest: func(ctx context.Context, shopID int64, trigger shopqb.Trigger) error {
+				if trigger == "" {
+					trigger = shopqb.TriggerManual
 				}
-				return err
+				_, err := a.Ingest.Sync(ctx, shopID, trigger)
+				return ignoreNotStarted(err)
 			},
 		}, log)
 		if err != nil {
@@ -141,16 +162,38 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // payoutPollEvery is how often payouts are polled between syncs.
 const payoutPollEvery = 6 * time.Hour
 
-// tick is the periodic job: due scheduled syncs, then payout polls.
-func (a *App) tick(ctx context.Context) error {
-	err := a.Engine.Tick(ctx)
-	due, derr := a.Engine.PayoutPollDue(ctx, payoutPollEvery)
-	for _, id := range due {
-		if _, qerr := a.Jobs.EnqueuePayoutPoll(ctx, id); qerr != nil {
-			derr = errors.Join(derr, qerr)
+// ignoreNotStarted drops the refusal of a shop not started yet: a job has
+// nothing to do until the start, and a retry would not change that.
+func ignoreNotStarted(err error) error {
+	if errors.Is(err, syncengine.ErrNotStarted) {
+		return nil
+	}
+	return err
+}
+
+// Tick is the once-a-minute periodic job: it enqueues a sync job for each
+// shop whose daily schedule is due, and a payout poll for each shop due one.
+// The jobs run on whichever process takes them, one sync of a shop at a time.
+func (a *App) Tick(ctx context.Context) error {
+	if a.Jobs == nil {
+		return errors.New("the schedule tick enqueues jobs: start the app with jobs")
+	}
+	var errs []error
+	syncs, err := a.Ingest.DueSchedules(ctx)
+	errs = append(errs, err)
+	for _, id := range syncs {
+		if _, err := a.Jobs.EnqueueIngest(ctx, id, shopqb.TriggerSchedule); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return errors.Join(err, derr)
+	polls, err := a.Ingest.PayoutPollDue(ctx, payoutPollEvery)
+	errs = append(errs, err)
+	for _, id := range polls {
+		if _, err := a.Jobs.EnqueuePayoutPoll(ctx, id); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // defaultKeyFile keeps the key next to a SQLite database, or in the working
@@ -180,11 +223,16 @@ func (a *App) listen() error {
 		a.URL = "http://" + ln.Addr().String()
 	}
 	a.URL = strings.TrimSuffix(a.URL, "/")
+	pages, err := a.pages()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	a.server = &http.Server{
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Admin: a.Admin, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
-			ShopifyOAuth: a.shopifyOAuthHandler(),
+			ShopifyOAuth: a.shopifyOAuthHandler(), Pages: pages,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.
@@ -210,13 +258,14 @@ func (a *App) Wait(ctx context.Context) error {
 	}
 }
 
-// EnqueueSync asks for a sync now: through River when jobs run here, else inline.
+// EnqueueSync asks for a sync now: through River when jobs run here, else
+// inline (holding the shop's sync lease either way).
 func (a *App) EnqueueSync(ctx context.Context, shopID int64) error {
 	if a.Jobs != nil {
-		_, err := a.Jobs.EnqueueIngest(ctx, shopID)
+		_, err := a.Jobs.EnqueueIngest(ctx, shopID, shopqb.TriggerManual)
 		return err
 	}
-	_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerManual)
+	_, err := a.Ingest.Sync(ctx, shopID, shopqb.TriggerManual)
 	return err
 }
 
@@ -240,7 +289,7 @@ func (a *App) Close(ctx context.Context) error {
 }
 
 // shopifySource opens the Admin API client for a shop.
-func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (syncengine.ShopifySource, error) {
+func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (ingest.Source, error) {
 	ts, err := a.shopifyTokenSource(ctx, shop)
 	if err != nil {
 		return nil, err
@@ -273,6 +322,10 @@ func (s shopifySource) Orders(ctx context.Context, from, to time.Time, fn func(*
 		return s.c.BulkOrders(ctx, q, time.Second, fn)
 	}
 	return s.c.Orders(ctx, q, fn)
+}
+
+func (s shopifySource) Order(ctx context.Context, gid string) (*shopify.Order, error) {
+	return s.c.Order(ctx, gid)
 }
 
 func (s shopifySource) Payouts(ctx context.Context, from, to time.Time, fn func(*shopify.Payout) error) error {
@@ -315,7 +368,7 @@ func (s shopifySource) PurchaseOrders(ctx context.Context, fn func(*shopify.Purc
 		warnings = append(warnings, msg)
 	}
 	if len(warnings) > 0 {
-		return &syncengine.SourceWarning{Message: strings.Join(warnings, " ")}
+		return &ingest.SourceWarning{Message: strings.Join(warnings, " ")}
 	}
 	return nil
 }

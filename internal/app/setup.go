@@ -60,7 +60,7 @@ func (s shopAdmin) Shop(ctx context.Context, id int64) (*shopqb.Shop, error) {
 }
 
 func (s shopAdmin) ImportPurchaseOrders(ctx context.Context, id int64, actor string, pos []shopify.PurchaseOrder) (int, error) {
-	n, err := s.a.Engine.ImportPurchaseOrders(ctx, id, pos)
+	n, err := s.a.Ingest.ImportPurchaseOrders(ctx, id, pos)
 	if err == nil {
 		_ = s.a.Store.AddAudit(ctx, id, actor, "stocky_import", fmt.Sprintf("%d purchase orders read, %d new", len(pos), n))
 	}

@@ -126,42 +126,56 @@ func (a *App) completeInstall(ctx context.Context, domain string, tok shopify.To
 		return installView{Title: "Install failed", Message: "Shopify approved the app but shopqb could not save it; start the install again."}, http.StatusInternalServerError
 	}
 	view := installView{Title: "Connected", Shop: domain, QWCCommand: "shopqb qwc --shop " + domain + " --url " + a.URL + "/qbwc --out " + strings.TrimSuffix(domain, ".myshopify.com") + ".qwc"}
+	shop, appToken, err := a.storeInstall(ctx, domain, tok)
+	if err != nil {
+		return fail(err)
+	}
+	view.AppToken = appToken
+	view.QBWCUser = shop.QBWCUser
+	view.Started = shop.StartedAt != nil
+	return view, http.StatusOK
+}
+
+// storeInstall keeps the Shopify token of a verified install (an OAuth
+// callback, or a token exchange under managed installation): on the
+// existing shop, which now uses this app, or on a new shop, whose app token
+// (the Web Connector password) it returns for showing once.
+func (a *App) storeInstall(ctx context.Context, domain string, tok shopify.Token) (*shopqb.Shop, string, error) {
+	var appToken string
 	shop, err := a.Store.ShopByDomain(ctx, domain)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		var reg shopadmin.Registered
 		reg, err = a.Admin.Register(ctx, a.newOAuthShop(ctx, domain, tok), installActor)
-		shop, view.AppToken = reg.Shop, reg.AppToken
+		shop, appToken = reg.Shop, reg.AppToken
 		if errors.Is(err, shopqb.ErrConflict) {
 			// Another install of the same store finished first: update it.
-			view.AppToken = ""
+			appToken = ""
 			shop, err = a.Store.ShopByDomain(ctx, domain)
 		}
 	}
 	if err != nil {
-		return fail(err)
+		return nil, "", err
 	}
-	if view.AppToken == "" && shop.ShopifyAuth != shopqb.AuthOAuth {
+	if appToken == "" && shop.ShopifyAuth != shopqb.AuthOAuth {
 		prev := shop.ShopifyAuth
 		shop.ShopifyAuth = shopqb.AuthOAuth
 		if a.cfg.ShopifyShopURL != nil {
 			shop.ShopifyURL = a.cfg.ShopifyShopURL(domain)
 		}
 		if err := a.Store.UpdateShop(ctx, shop); err != nil {
-			return fail(err)
+			return nil, "", err
 		}
 		_ = a.Store.AddAudit(ctx, shop.ID, installActor, "shopify_auth_changed", prev+" -> "+shopqb.AuthOAuth)
 	}
 	if err := (sealedTokenStore{a: a, shop: shop, name: shopadmin.SecretShopifyOAuthToken}).Save(ctx, domain, tok); err != nil {
-		return fail(err)
+		return nil, "", err
 	}
 	// The app's client secret signs its webhooks to this shop.
 	if err := a.Admin.SetWebhookSecret(ctx, shop.ID, installActor, a.cfg.ShopifyClientSecret); err != nil {
-		return fail(err)
+		return nil, "", err
 	}
 	_ = a.Store.AddAudit(ctx, shop.ID, installActor, "shopify_app_installed", "scope "+tok.Scope)
-	view.QBWCUser = shop.QBWCUser
-	view.Started = shop.StartedAt != nil
-	return view, http.StatusOK
+	return shop, appToken, nil
 }
 
 // installActor is who the audit log says changed a shop during an install.

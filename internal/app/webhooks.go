@@ -1,16 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // webhookHandler verifies Shopify's deliveries and turns them into jobs. A
@@ -62,27 +64,36 @@ func (a *App) webhookHandler() http.Handler {
 			if err != nil || dup {
 				return err
 			}
+			gid := webhookObject(w)
 			if a.Jobs == nil {
-				return a.handleWebhook(ctx, shop.ID, w.Topic, w.ResourceGID, payload)
+				return a.handleWebhook(ctx, shop.ID, w.Topic, gid, payload)
 			}
-			_, err = a.Jobs.EnqueueWebhook(ctx, shop.ID, w.Topic, w.ResourceGID, payload)
+			_, err = a.Jobs.EnqueueWebhook(ctx, shop.ID, w.Topic, gid, payload)
 			return err
 		},
 	})
 }
 
-// handleWebhook is the webhook job: order and refund changes trigger a sync
-// (which re-reads them); app/uninstalled and the privacy topics do what
+// handleWebhook is the webhook job: an order or refund change re-reads the
+// one order it names and plans it (a refund names its order; see
+// webhookObject); app/uninstalled and the privacy topics do what
 // internal/shopify/COMPLIANCE.md says (internal/privacy). payload is nil
 // except for the privacy topics.
 func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 	switch {
+	case topic == "orders/delete":
+		// There is nothing left to re-read; whatever was booked for the
+		// order stays in QuickBooks and in the outbox.
+		return nil
 	case strings.HasPrefix(topic, "orders/"), strings.HasPrefix(topic, "refunds/"):
-		_, err := a.Engine.Sync(ctx, shopID, shopqb.TriggerWebhook)
-		if errors.Is(err, syncengine.ErrNotStarted) {
-			return nil
+		var err error
+		if strings.HasPrefix(gid, "gid://shopify/Order/") {
+			_, err = a.Ingest.SyncOrder(ctx, shopID, gid)
+		} else {
+			// A delivery that names no order: read the window instead.
+			_, err = a.Ingest.Sync(ctx, shopID, shopqb.TriggerWebhook)
 		}
-		return err
+		return ignoreNotStarted(err)
 	case topic == "app/uninstalled":
 		return a.Privacy.Uninstalled(ctx, shopID)
 	case topic == "customers/data_request":
@@ -93,4 +104,22 @@ func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string
 		return a.Privacy.ShopRedact(ctx, shopID, payload)
 	}
 	return nil
+}
+
+// webhookObject is the GID the webhook job re-reads: the resource's own,
+// except for a refund, whose job re-reads its order (the planner books a
+// refund from its order, and an order read brings its refunds along).
+func webhookObject(w *shopify.Webhook) string {
+	if !strings.HasPrefix(w.Topic, "refunds/") {
+		return w.ResourceGID
+	}
+	dec := json.NewDecoder(bytes.NewReader(w.Body))
+	dec.UseNumber()
+	var p struct {
+		OrderID json.Number `json:"order_id"`
+	}
+	if err := dec.Decode(&p); err != nil {
+		return ""
+	}
+	return ingest.OrderOfRefund(p.OrderID.String())
 }

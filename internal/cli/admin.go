@@ -28,6 +28,9 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"reset":         func(ctx context.Context, a []string) error { return adminReset(ctx, m, a) },
 		"stocky-import": func(ctx context.Context, a []string) error { return adminStockyImport(ctx, m, a) },
 		"stocky-key":    func(ctx context.Context, a []string) error { return adminStockyKey(ctx, m, a) },
+		"user-add":      func(ctx context.Context, a []string) error { return adminUserAdd(ctx, m, a) },
+		"user-grant":    func(ctx context.Context, a []string) error { return adminUserGrant(ctx, m, a) },
+		"login-link":    func(ctx context.Context, a []string) error { return adminLoginLink(ctx, m, a) },
 	}
 	return m.subcommands(ctx, "admin", subs, map[string]string{
 		"shop-add":      "register a shop; prints its Web Connector user and app token (shown once)",
@@ -42,6 +45,9 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		"reset":         "archive the run and unlock the settings (never posts twice)",
 		"stocky-import": "import purchase orders from a Stocky export folder (the Stocky API is retired)",
 		"stocky-key":    "store a shop's Stocky API key (encrypted at rest) and its Store-Name",
+		"user-add":      "add a user of the self-hosted pages (password on standard input)",
+		"user-grant":    "let a user of the self-hosted pages see more shops",
+		"login-link":    "print a one-time login link for a user (15 minutes)",
 	}, args)
 }
 
@@ -287,7 +293,7 @@ func adminSync(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close(context.Background())
-	run, err := a.Engine.Sync(ctx, shop.ID, shopqb.TriggerManual)
+	run, err := a.Ingest.Sync(ctx, shop.ID, shopqb.TriggerManual)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func adminStockyImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.Engine.ImportPurchaseOrders(ctx, shop.ID, pos)
+	n, err := a.Ingest.ImportPurchaseOrders(ctx, shop.ID, pos)
 	if err != nil {
 		return err
 	}

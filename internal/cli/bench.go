@@ -115,7 +115,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if err := a.Admin.Start(ctx, shop.ID, "bench"); err != nil {
 		return err
 	}
-	if _, err := a.Engine.Sync(ctx, shop.ID, shopqb.TriggerBench); err != nil {
+	if _, err := a.Ingest.Sync(ctx, shop.ID, shopqb.TriggerBench); err != nil {
 		return err
 	}
 	ingest := time.Since(t0)

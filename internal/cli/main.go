@@ -18,6 +18,8 @@ import (
 // Main is the shopqb program. Its fields are the process's outside world, so a
 // test can run any subcommand in-process and read what it printed.
 type Main struct {
+	// Stdin is read by commands that take a secret on standard input (nil: os.Stdin).
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string

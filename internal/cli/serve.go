@@ -19,6 +19,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	clientID := fs.String("shopify-client-id", "", "this deployment's Shopify app client id: merchants install it at /shopify/install (empty: OAuth off)")
 	clientSecret := fs.String("shopify-client-secret", "", "the Shopify app's client secret (verifies install callbacks; better set in the environment)")
 	scopes := fs.String("shopify-scopes", "", "comma-separated access scopes asked for at install (empty: what the sync reads)")
+	managed := fs.Bool("shopify-managed-install", false, "register a shop the first time the app opens in its Shopify admin (token exchange; needs the client id and secret)")
 	lf := fs.logFlags()
 	if err := fs.parse(args, false); err != nil {
 		return err
@@ -37,7 +38,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	a, err := app.Open(ctx, app.Config{DatabaseURL: *db, Listen: *listen, PublicURL: *public, KeyFile: *keyFile, AdminToken: *adminToken, Jobs: !*noJobs, Log: log,
-		ShopifyClientID: *clientID, ShopifyClientSecret: *clientSecret, ShopifyScopes: scopeList})
+		ShopifyClientID: *clientID, ShopifyClientSecret: *clientSecret, ShopifyScopes: scopeList, ManagedInstall: *managed})
 	if err != nil {
 		return err
 	}

@@ -199,6 +199,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Serve {
 		fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
 			shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
+		if err := printConsoleLogin(ctx, o.Out, a, shop); err != nil {
+			return nil, err
+		}
 		<-ctx.Done()
 	}
 	return rep, nil

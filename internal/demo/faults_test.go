@@ -52,11 +52,18 @@ type world struct {
 	killRate float64
 	rng      *rand.Rand
 	kills    int
+	// jobs starts River workers in every process.
+	jobs bool
 }
 
 func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64) *world {
 	t.Helper()
-	w := &world{t: t, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(seed))}
+	return newWorldWithJobs(t, dbURL, processes, orders, seed, false)
+}
+
+func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, seed int64, jobs bool) *world {
+	t.Helper()
+	w := &world{t: t, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(seed)), jobs: jobs}
 	loc, _ := time.LoadLocation("America/New_York")
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	w.token = "shpat_test"
@@ -100,7 +107,7 @@ func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64)
 }
 
 func (w *world) open() *app.App {
-	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Log: slog.New(slog.DiscardHandler)})
+	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Jobs: w.jobs, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -139,7 +146,7 @@ func (w *world) setup() {
 	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -258,7 +265,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	ctx := context.Background()
 	a := w.apps[0]
 
-	run, err := a.Engine.Sync(ctx, w.shop.ID, "test")
+	run, err := a.Ingest.Sync(ctx, w.shop.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +281,7 @@ func TestResyncAndResetPostNothingTwice(t *testing.T) {
 	if err := a.Admin.Start(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Engine.Sync(ctx, w.shop.ID, "test"); err != nil {
+	if _, err := a.Ingest.Sync(ctx, w.shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	w.drain(100)

@@ -10,12 +10,12 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/qbdsim"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // ReportVersion is bumped only when a field changes meaning or disappears;
@@ -240,7 +240,7 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 	}
 	var in planner.Input
 	in.Shop = *shop
-	in.Company = syncengine.CompanyOf(pre)
+	in.Company = ingest.CompanyOf(pre)
 	in.Variants = map[string]shopify.ProductVariant{}
 	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "order", func(s *shopqb.Snapshot) error {
 		var o shopify.Order

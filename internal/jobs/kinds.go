@@ -3,6 +3,8 @@ package jobs
 import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/shopqb/shopqb"
 )
 
 // waitingStates are the job states in which a queued job makes a second,
@@ -29,15 +31,20 @@ func (SyncTickArgs) Kind() string { return "shopqb_sync_tick" }
 // within a minute. The periodic job adds uniqueness per tick period.
 func (SyncTickArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
 
-// IngestArgs reads a shop's new Shopify data into snapshots.
+// IngestArgs syncs a shop: reads its new Shopify data, plans it and fills
+// the outbox. Trigger is what asked for it (manual, schedule), as its sync
+// run records; "" is an older job's, run as manual.
 type IngestArgs struct {
-	ShopID int64 `json:"shop_id"`
+	ShopID  int64          `json:"shop_id"`
+	Trigger shopqb.Trigger `json:"trigger,omitempty"`
 }
 
 // Kind is the job kind stored in River's table.
 func (IngestArgs) Kind() string { return "shopqb_ingest" }
 
-// InsertOpts: one waiting ingest per shop; retried with River's backoff a
+// InsertOpts: one waiting ingest per shop and trigger (a scheduled sync
+// reads further back than "sync now", so neither stands in for the other);
+// retried with River's backoff a
 // bounded number of times, so a shop whose Shopify access broke stops
 // trying within about a day instead of looping for weeks.
 func (IngestArgs) InsertOpts() river.InsertOpts {

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -28,8 +29,9 @@ type Handlers struct {
 	// SyncTick runs once a minute (and once at start) on one process: it
 	// starts whatever syncs are due.
 	SyncTick func(ctx context.Context) error
-	// Ingest reads a shop's new Shopify data.
-	Ingest func(ctx context.Context, shopID int64) error
+	// Ingest syncs a shop (reads, plans, fills the outbox); trigger says
+	// what asked for it.
+	Ingest func(ctx context.Context, shopID int64, trigger shopqb.Trigger) error
 	// Webhook processes a webhook: a hint that an object changed, or a
 	// privacy request whose payload (nil for hints) says what it is about.
 	Webhook func(ctx context.Context, shopID int64, topic, objectGID string, payload []byte) error
@@ -206,7 +208,7 @@ func (r *Runner) addWorkers(w *river.Workers) error {
 	}
 	if h.Ingest != nil {
 		if err := river.AddWorkerSafely(w, river.WorkFunc(func(ctx context.Context, j *river.Job[IngestArgs]) error {
-			if err := h.Ingest(ctx, j.Args.ShopID); err != nil {
+			if err := h.Ingest(ctx, j.Args.ShopID, j.Args.Trigger); err != nil {
 				return fmt.Errorf("ingest shop %d (attempt %d): %w", j.Args.ShopID, j.Attempt, err)
 			}
 			return nil
@@ -240,13 +242,13 @@ func (r *Runner) addWorkers(w *river.Workers) error {
 // errNotRegistered is returned when enqueueing a kind whose handler is nil.
 var errNotRegistered = errors.New("no handler registered for this job kind")
 
-// EnqueueIngest queues an ingest of a shop and reports whether a new job was
-// queued; false means one for the shop is already waiting or running.
-func (r *Runner) EnqueueIngest(ctx context.Context, shopID int64) (bool, error) {
+// EnqueueIngest queues a sync of a shop and reports whether a new job was
+// queued; false means one for the shop and trigger is already waiting or running.
+func (r *Runner) EnqueueIngest(ctx context.Context, shopID int64, trigger shopqb.Trigger) (bool, error) {
 	if r.h.Ingest == nil {
 		return false, fmt.Errorf("enqueue ingest of shop %d: %w", shopID, errNotRegistered)
 	}
-	return r.insert(ctx, IngestArgs{ShopID: shopID}, fmt.Sprintf("ingest of shop %d", shopID))
+	return r.insert(ctx, IngestArgs{ShopID: shopID, Trigger: trigger}, fmt.Sprintf("%s ingest of shop %d", trigger, shopID))
 }
 
 // EnqueueWebhook queues the processing of a webhook and reports whether a

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
@@ -60,7 +61,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 					mu.Unlock()
 					return nil
 				},
-				Ingest: func(ctx context.Context, shopID int64) error {
+				Ingest: func(ctx context.Context, shopID int64, _ shopqb.Trigger) error {
 					if shopID == 42 {
 						select {
 						case blocking <- struct{}{}:
@@ -99,7 +100,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 			}
 			defer stopRunner(t, r)
 
-			if queued, err := r.EnqueueIngest(ctx, 7); err != nil || !queued {
+			if queued, err := r.EnqueueIngest(ctx, 7, "manual"); err != nil || !queued {
 				t.Fatalf("EnqueueIngest = %v, %v", queued, err)
 			}
 			if queued, err := r.EnqueueWebhook(ctx, 7, "orders/updated", "gid://shopify/Order/1", nil); err != nil || !queued {
@@ -126,7 +127,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 
 			// While a shop's ingest runs, another is not queued; once it
 			// has finished, a new one is.
-			if queued, err := r.EnqueueIngest(ctx, 42); err != nil || !queued {
+			if queued, err := r.EnqueueIngest(ctx, 42, "manual"); err != nil || !queued {
 				t.Fatalf("EnqueueIngest(42) = %v, %v", queued, err)
 			}
 			select {
@@ -134,7 +135,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 			case <-time.After(15 * time.Second):
 				t.Fatal("ingest of shop 42 never started")
 			}
-			if queued, err := r.EnqueueIngest(ctx, 42); err != nil || queued {
+			if queued, err := r.EnqueueIngest(ctx, 42, "manual"); err != nil || queued {
 				t.Fatalf("second EnqueueIngest(42) while running = %v, %v; want not queued", queued, err)
 			}
 			close(release)
@@ -144,7 +145,7 @@ func TestJobsRunOnBothDatabases(t *testing.T) {
 				return ingested[42] == 1
 			})
 			waitFor(t, "ingest of shop 42 to be marked completed", 15*time.Second, func() bool {
-				queued, err := r.EnqueueIngest(ctx, 42)
+				queued, err := r.EnqueueIngest(ctx, 42, "manual")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -171,7 +172,7 @@ func TestTwoProcessesShareTheQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		r, err := start(ctx, db, Handlers{Ingest: func(ctx context.Context, shopID int64) error {
+		r, err := start(ctx, db, Handlers{Ingest: func(ctx context.Context, shopID int64, _ shopqb.Trigger) error {
 			time.Sleep(5 * time.Millisecond)
 			mu.Lock()
 			runs[shopID] = append(runs[shopID], p)
@@ -184,7 +185,7 @@ func TestTwoProcessesShareTheQueue(t *testing.T) {
 		runners = append(runners, r)
 	}
 	for shop := int64(1); shop <= 40; shop++ {
-		if _, err := runners[shop%2].EnqueueIngest(ctx, shop); err != nil {
+		if _, err := runners[shop%2].EnqueueIngest(ctx, shop, "manual"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -209,7 +210,7 @@ func TestTwoProcessesShareTheQueue(t *testing.T) {
 func TestUnregisteredKindIsRefused(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	r, err := start(ctx, db, Handlers{Ingest: func(context.Context, int64) error { return nil }}, nil, testOptions)
+	r, err := start(ctx, db, Handlers{Ingest: func(context.Context, int64, shopqb.Trigger) error { return nil }}, nil, testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

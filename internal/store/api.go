@@ -85,6 +85,15 @@ type API interface {
 	// ArchivedPostings lists archived postings of a shop, to re-link after a reset.
 	ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopqb.Posting) error) error
 
+	// CommitPlan upserts planned postings, re-links those an admin reset
+	// archived, and writes per-shop key/values (names, watermarks) in one
+	// transaction: the one door through which planned postings enter the outbox.
+	CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error)
+
+	// Sync leases: one sync per shop at a time across processes (lease.go).
+	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld
+	SyncLeaseHistory(ctx context.Context, shopID int64, limit int) ([]LeaseRecord, error)
+
 	// Sync history.
 	CreateSyncRun(ctx context.Context, r *shopqb.SyncRun) error
 	UpdateSyncRun(ctx context.Context, r *shopqb.SyncRun) error

@@ -160,7 +160,14 @@ func (db *DB) queryRow(ctx context.Context, q querier, query string, args ...any
 
 // inTx runs fn in a transaction, committing if it returns nil. On SQLite the
 // transaction holds the write lock from its start (_txlock=immediate).
+//
+// When ctx carries a transaction (withTx), fn runs in it and the caller that
+// began it commits or rolls back: that is how a method with a transaction of
+// its own (UpsertPostings) becomes one step of a larger one (CommitPlan).
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if outer, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(outer)
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -173,4 +180,12 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// txKey is the context key of the transaction inTx joins.
+type txKey struct{}
+
+// withTx returns ctx carrying tx, for store methods called inside it.
+func withTx(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, txKey{}, tx)
 }

@@ -237,7 +237,7 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
 	"posting_deps", "postings", "archived_postings", "snapshots", "tickets", "secrets", "kv",
-	"sync_runs", "webhook_deliveries", "audit_log", "user_shops",
+	"sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 
 // DeleteShopData erases everything stored for a shop — the shop itself,

@@ -241,6 +241,9 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	u := &shopqb.User{Email: user + "@example.com", PasswordHash: "h"}
 	must(db.CreateUser(ctx, u))
 	must(db.GrantShop(ctx, u.ID, shopID))
+	lease, err := db.AcquireSyncLease(ctx, shopID, user, time.Hour)
+	must(err)
+	t.Cleanup(func() { lease.Release(context.Background()) })
 }
 
 // shopRowCounts counts, per table with a shop_id column, the rows of shopID.

@@ -173,7 +173,12 @@ func (db *DB) Secret(ctx context.Context, shopID int64, name string) ([]byte, er
 
 // PutKV stores (or replaces) a shop's value under key.
 func (db *DB) PutKV(ctx context.Context, shopID int64, key string, value []byte) error {
-	_, err := db.exec(ctx, db.sql, `INSERT INTO kv (shop_id, key, value, updated_at) VALUES (?, ?, ?, ?)
+	return db.putKV(ctx, db.sql, shopID, key, value)
+}
+
+// putKV is PutKV on q, so CommitPlan can write key/values in its transaction.
+func (db *DB) putKV(ctx context.Context, q querier, shopID int64, key string, value []byte) error {
+	_, err := db.exec(ctx, q, `INSERT INTO kv (shop_id, key, value, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (shop_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		shopID, key, nonNilBytes(value), db.d.t(time.Now()))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/qbxml"
 	"github.com/shopqb/shopqb/internal/secret"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 // nextRequest chooses what QuickBooks is asked next: the preflight once per
@@ -441,14 +442,27 @@ func newMessageSetID() string { return "ms-" + secret.NewTicket()[:18] }
 
 // finishRuns closes running sync runs once nothing is left to send.
 func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb.PostingState]int) {
-	if counts[shopqb.Planned]+counts[shopqb.InDoubt]+counts[shopqb.Sent] > 0 {
-		return
-	}
-	runs, err := e.store.SyncRuns(ctx, shopID, 20)
+	closeRuns(ctx, e.store, shopID, counts, e.now())
+}
+
+// FinishRuns closes a shop's runs that are posting when nothing is left to
+// send: a sync whose plan changed nothing in the outbox is done at once.
+func FinishRuns(ctx context.Context, st store.API, shopID int64, now time.Time) {
+	counts, err := st.CountPostings(ctx, shopID)
 	if err != nil {
 		return
 	}
-	now := e.now()
+	closeRuns(ctx, st, shopID, counts, now)
+}
+
+func closeRuns(ctx context.Context, st store.API, shopID int64, counts map[shopqb.PostingState]int, now time.Time) {
+	if counts[shopqb.Planned]+counts[shopqb.InDoubt]+counts[shopqb.Sent] > 0 {
+		return
+	}
+	runs, err := st.SyncRuns(ctx, shopID, 20)
+	if err != nil {
+		return
+	}
 	for _, r := range runs {
 		if r.Status == shopqb.RunPosting {
 			r.Status = shopqb.RunOK
@@ -461,7 +475,7 @@ func (e *Engine) finishRuns(ctx context.Context, shopID int64, counts map[shopqb
 			}
 			r.Counts["failed_total"] = counts[shopqb.Failed]
 			r.Counts["done_total"] = counts[shopqb.Done]
-			_ = e.store.UpdateSyncRun(ctx, r)
+			_ = st.UpdateSyncRun(ctx, r)
 		}
 	}
 }

@@ -11,18 +11,13 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
 	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 // KV keys.
 const (
 	kvPreflight = "preflight"
 	kvHost      = "host"
-	kvNames     = "names"
-	kvWatermark = "watermark:orders"
-	kvPayouts   = "watermark:payouts"
-	// kvPlannedOnce is set by the first sync that filled the outbox.
-	kvPlannedOnce = "planned:once"
-	kvPayoutPoll  = "payouts:polled"
 )
 
 // Preflight is what shopqb learned about the company file on first contact,
@@ -78,7 +73,12 @@ type TaxItemInfo struct {
 
 // LoadPreflight returns a shop's stored preflight.
 func (e *Engine) LoadPreflight(ctx context.Context, shopID int64) (*Preflight, error) {
-	raw, err := e.store.KV(ctx, shopID, kvPreflight)
+	return LoadPreflight(ctx, e.store, shopID)
+}
+
+// LoadPreflight returns the preflight a Web Connector session stored for a shop.
+func LoadPreflight(ctx context.Context, st store.API, shopID int64) (*Preflight, error) {
+	raw, err := st.KV(ctx, shopID, kvPreflight)
 	if err != nil {
 		return nil, wrapNotFound("no preflight yet: let the Web Connector connect once", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -146,7 +147,7 @@ func TestPostingsPaging(t *testing.T) {
 // Shopify token yet), the reason comes back as a problem, and nothing starts.
 func TestStartRefusedWhenShopifyCannotBeRead(t *testing.T) {
 	noToken := errors.New("no Shopify token for unread.myshopify.com: run `shopqb admin shopify-token`")
-	f := newFixtureReading(t, func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return nil, noToken })
+	f := newFixtureReading(t, func(context.Context, *shopqb.Shop) (ingest.Source, error) { return nil, noToken })
 	c := f.createShop("unread.myshopify.com", "")
 	want(t, f.call("PUT", pathOf(c.ID, "settings"), map[string]string{"startDate": "2026-11-01"}), http.StatusOK, nil)
 	f.putPreflight(c.ID)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -39,6 +41,9 @@ func (quietShopify) Orders(context.Context, time.Time, time.Time, func(*shopify.
 }
 func (quietShopify) Payouts(context.Context, time.Time, time.Time, func(*shopify.Payout) error) error {
 	return nil
+}
+func (quietShopify) Order(_ context.Context, gid string) (*shopify.Order, error) {
+	return nil, fmt.Errorf("order %s: not found", gid)
 }
 func (quietShopify) Variants(context.Context, func(*shopify.ProductVariant) error) error { return nil }
 func (quietShopify) PurchaseOrders(context.Context, func(*shopify.PurchaseOrder) error) error {
@@ -83,22 +88,23 @@ type setup struct {
 
 func newFixture(t *testing.T, edit ...func(*setup)) *fixture {
 	t.Helper()
-	return newFixtureReading(t, func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return quietShopify{}, nil }, edit...)
+	return newFixtureReading(t, func(context.Context, *shopqb.Shop) (ingest.Source, error) { return quietShopify{}, nil }, edit...)
 }
 
 // newFixtureReading is newFixture whose engine reads Shopify through source.
-func newFixtureReading(t *testing.T, source syncengine.SourceFactory, edit ...func(*setup)) *fixture {
+func newFixtureReading(t *testing.T, source ingest.SourceFactory, edit ...func(*setup)) *fixture {
 	t.Helper()
 	db := storetest.Open(t, "sqlite")
 	box, err := secret.OpenBox(secret.NewKey())
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := syncengine.New(syncengine.Options{Store: db, Source: source})
+	ing := ingest.New(ingest.Options{Store: db, Source: source})
+	eng := syncengine.New(syncengine.Options{Store: db})
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	adminOpts := shopadmin.Options{Store: db, Box: box, Pipeline: eng, Log: log}
-	a := &app.App{Store: db, Box: box, Engine: eng}
+	adminOpts := shopadmin.Options{Store: db, Box: box, Pipeline: ing, Log: log}
+	a := &app.App{Store: db, Box: box, Ingest: ing, Engine: eng}
 	cfg := web.Config{
 		Engine: eng, Store: db, Log: log,
 		AdminToken: adminToken, EnqueueSync: a.EnqueueSync,

@@ -2,6 +2,21 @@
 // in the Shopify admin from Shopify's session token (ID token), self-hosted
 // from a login session. Pages never read a shop from the URL on their own:
 // they ask the Principal the middleware put in the request's context.
+//
+// Two authenticators, one per route tree:
+//
+//   - NewEmbedded (/app): EmbeddedAuth.Require checks Shopify's session
+//     token (Authorization: Bearer on App Bridge's fetches, id_token on
+//     document loads), serves the bounce page, answers an invalid token with
+//     401 and X-Shopify-Retry-Invalid-Session-Request, sets the CSP naming
+//     the token's shop, and on document loads has the Installer get the
+//     shop's offline token by token exchange when it lacks one.
+//   - NewStandalone (/console): StandaloneAuth.Require checks the session
+//     cookie and, on unsafe methods, the CSRF token; Public guards the login
+//     page; Login, Logout, LoginCSRF, NewLoginLink and Shops do the rest.
+//
+// Passwords are argon2id (HashPassword, VerifyPassword); sessions, failed
+// logins and login links live in the database (Store).
 package webauth
 
 import "context"

@@ -16,6 +16,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopqb/shopqb"
@@ -86,8 +87,21 @@ type StandaloneAuth struct {
 	ip      func(*http.Request) string
 	log     *slog.Logger
 	// dummyHash is verified when the e-mail is unknown, so a login for an
-	// account that does not exist costs what one that does costs.
+	// account that does not exist costs what one that does costs. It is
+	// made at the first login, not at start (CLI commands never need it).
+	dummyOnce sync.Once
 	dummyHash string
+}
+
+func (s *StandaloneAuth) dummy() string {
+	s.dummyOnce.Do(func() {
+		h, err := HashPassword(randomString(24), s.argon)
+		if err != nil {
+			panic("webauth: hash a random password: " + err.Error())
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
 }
 
 // NewStandalone returns the standalone authenticator.
@@ -120,10 +134,6 @@ func NewStandalone(cfg StandaloneConfig) (*StandaloneAuth, error) {
 		sleep = sleepContext
 	}
 	s.limiter = &limiter{store: cfg.Store, now: s.now, sleep: sleep}
-	var err error
-	if s.dummyHash, err = HashPassword(randomString(24), s.argon); err != nil {
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -297,8 +307,10 @@ func (s *StandaloneAuth) Login(w http.ResponseWriter, r *http.Request, email, pa
 	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
 		return err
 	}
-	hash := s.dummyHash
-	if u != nil {
+	var hash string
+	if u == nil {
+		hash = s.dummy()
+	} else {
 		hash = u.PasswordHash
 	}
 	ok, verr := VerifyPassword(hash, password)

@@ -1,4 +1,4 @@
-package syncengine_test
+package ingest_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
@@ -38,13 +39,13 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	data := shopifysim.Generate(shopifysim.GeneratorOptions{Seed: 2, Orders: 40, Days: 5, Start: start,
 		Shop: shopifysim.Shop{Domain: "limit.myshopify.com", Currency: "USD", Timezone: "UTC"}})
-	eng := syncengine.New(syncengine.Options{Store: db, Now: func() time.Time { return start.AddDate(0, 0, 7) },
-		Source: func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) {
+	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return start.AddDate(0, 0, 7) },
+		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) {
 			return generatedShop{orders: data.Orders}, nil
 		}})
 	ctx := context.Background()
 	shop := &shopqb.Shop{Domain: "limit.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-	register(t, db, eng, shop)
+	register(t, db, ing, shop)
 	shop.Settings.StartDate = "2026-11-01"
 	shop.Settings.CustomersMode = shopqb.Detail
 	if err := db.UpdateShop(ctx, shop); err != nil {
@@ -54,7 +55,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
 		t.Fatal(err)
 	}
-	err := admin(db, eng).Start(ctx, shop.ID, "test")
+	err := admin(db, ing).Start(ctx, shop.ID, "test")
 	if err == nil || !strings.Contains(err.Error(), "14500") || !strings.Contains(err.Error(), "summary") {
 		t.Fatalf("start: %v", err)
 	}
@@ -70,7 +71,7 @@ func TestStartRefusesPastTheListLimit(t *testing.T) {
 	if err := db.UpdateShop(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if err := admin(db, eng).Start(ctx, shop.ID, "test"); err != nil {
+	if err := admin(db, ing).Start(ctx, shop.ID, "test"); err != nil {
 		t.Fatalf("start in summary mode: %v", err)
 	}
 }

@@ -1,12 +1,14 @@
-package syncengine_test
+package ingest_test
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -22,21 +24,35 @@ func (emptyShop) Orders(context.Context, time.Time, time.Time, func(*shopify.Ord
 func (emptyShop) Payouts(context.Context, time.Time, time.Time, func(*shopify.Payout) error) error {
 	return nil
 }
+func (emptyShop) Order(_ context.Context, gid string) (*shopify.Order, error) {
+	return nil, fmt.Errorf("order %s: not found", gid)
+}
 func (emptyShop) Variants(context.Context, func(*shopify.ProductVariant) error) error { return nil }
 func (emptyShop) PurchaseOrders(context.Context, func(*shopify.PurchaseOrder) error) error {
 	return nil
 }
 
-// TestDailySchedule: a daily sync at 02:00 shop time runs once per day, on
+// TestDailySchedule: a daily sync at 02:00 shop time is due once per day, on
 // the first tick at or after 02:00 in the shop's zone, not before.
 func TestDailySchedule(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	now := time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC) // 01:30 in New York
-	eng := syncengine.New(syncengine.Options{Store: db, Now: func() time.Time { return now },
-		Source: func(context.Context, *shopqb.Shop) (syncengine.ShopifySource, error) { return emptyShop{}, nil }})
 	ctx := context.Background()
+	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return now },
+		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return emptyShop{}, nil }})
+	// tick is what the periodic job does: a sync job for each due shop,
+	// here run at once.
+	tick := func() error {
+		due, err := ing.DueSchedules(ctx)
+		for _, id := range due {
+			if _, serr := ing.Sync(ctx, id, shopqb.TriggerSchedule); serr != nil {
+				return serr
+			}
+		}
+		return err
+	}
 	shop := &shopqb.Shop{Domain: "daily.myshopify.com", TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
-	register(t, db, eng, shop)
+	register(t, db, ing, shop)
 	shop.Settings.Schedule = "daily 02:00"
 	shop.Settings.StartDate = "2026-11-01"
 	started := now
@@ -67,7 +83,7 @@ func TestDailySchedule(t *testing.T) {
 	}
 	for _, s := range steps {
 		now = s.at
-		if err := eng.Tick(ctx); err != nil {
+		if err := tick(); err != nil {
 			t.Fatal(err)
 		}
 		if got := runs(); got != s.runs {
@@ -78,7 +94,7 @@ func TestDailySchedule(t *testing.T) {
 	shop.Settings.Schedule = "manual"
 	_ = db.UpdateShop(ctx, shop)
 	now = time.Date(2026, 11, 23, 7, 1, 0, 0, time.UTC)
-	_ = eng.Tick(ctx)
+	_ = tick()
 	if got := runs(); got != 3 {
 		t.Errorf("manual schedule synced: %d runs", got)
 	}

@@ -1,0 +1,273 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/planner"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// planChunk is how many orders one planner call sees in detail mode.
+const planChunk = 500
+
+// planAndCommit chooses the orders to plan, plans them in chunks and
+// commits each chunk. Each commit holds the chunk's postings and the name
+// map they use; the last also moves the watermarks, so a run that dies
+// part-way leaves consistent postings and names and is read again.
+func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
+	todo, err := p.chooseOrders(ctx)
+	if err != nil {
+		return fmt.Errorf("load snapshots: %w", err)
+	}
+	chunks := p.chunk(todo)
+	for i, ids := range chunks {
+		orders, err := p.loadOrders(ctx, ids)
+		if err != nil {
+			return err
+		}
+		plan, err := p.plan(orders, i == 0)
+		if err != nil {
+			return fmt.Errorf("plan: %w", err)
+		}
+		var kv map[string][]byte
+		if i == len(chunks)-1 {
+			if kv, err = p.finalState(); err != nil {
+				return err
+			}
+		} else if !p.dry {
+			raw, err := p.namesKV()
+			if err != nil {
+				return err
+			}
+			kv = map[string][]byte{kvNames: raw}
+		}
+		if err := s.commit(ctx, p, plan, kv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chooseOrders lists the stored orders to plan, in GID order: the orders
+// this run read and, when the shop books a posting per day (summary sales:
+// a receipt per day and location; summary inventory: a COGS journal per
+// day), every order with a sale or a refund on a day a chosen order
+// touches — repeated until no new day comes in — since such a posting is
+// planned from the whole day and a plan of part of it would replace it with
+// part of its amount. On the first plan it is every order. Orders processed
+// before the start date are never planned.
+func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
+	wholeDays := p.plansWholeDays()
+	start := p.shop.Settings.StartDate
+	var gids []string
+	var daysOf [][]string
+	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
+		if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
+			return nil
+		}
+		var o orderDays
+		if err := json.Unmarshal(s.Body, &o); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.GID, err)
+		}
+		if start != "" && p.day(o.ProcessedAt) < start {
+			return nil
+		}
+		gids = append(gids, s.GID)
+		daysOf = append(daysOf, p.bookingDays(o))
+		return nil
+	})
+	if err != nil || p.firstPlan || !wholeDays {
+		return gids, err
+	}
+	chosen := p.closeOverDays(gids, daysOf)
+	var todo []string
+	for i, gid := range gids {
+		if chosen[i] {
+			todo = append(todo, gid)
+		}
+	}
+	return todo, nil
+}
+
+// closeOverDays marks the orders to plan: those read, and every order
+// booking on a day a marked order books on.
+func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
+	ordersOn := map[string][]int{}
+	for i, days := range daysOf {
+		for _, d := range days {
+			ordersOn[d] = append(ordersOn[d], i)
+		}
+	}
+	chosen := make([]bool, len(gids))
+	done := map[string]bool{}
+	var queue []string
+	for d := range p.days {
+		queue = append(queue, d)
+	}
+	for i, gid := range gids {
+		if p.changed[gid] {
+			chosen[i] = true
+			queue = append(queue, daysOf[i]...)
+		}
+	}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if done[d] {
+			continue
+		}
+		done[d] = true
+		for _, i := range ordersOn[d] {
+			if !chosen[i] {
+				chosen[i] = true
+				queue = append(queue, daysOf[i]...)
+			}
+		}
+	}
+	return chosen
+}
+
+// orderDays is what chooseOrders decodes of an order: the dates it books on.
+type orderDays struct {
+	ProcessedAt time.Time `json:"processedAt"`
+	Refunds     []struct {
+		CreatedAt   time.Time  `json:"createdAt"`
+		ProcessedAt *time.Time `json:"processedAt"`
+	} `json:"refunds"`
+}
+
+// bookingDays are the shop-local dates of an order's sale and refunds.
+func (p *pass) bookingDays(o orderDays) []string {
+	days := []string{p.day(o.ProcessedAt)}
+	for _, r := range o.Refunds {
+		at := r.CreatedAt
+		if r.ProcessedAt != nil {
+			at = *r.ProcessedAt
+		}
+		days = append(days, p.day(at))
+	}
+	return days
+}
+
+// plansWholeDays reports whether the shop books postings that sum a day.
+func (p *pass) plansWholeDays() bool {
+	set := p.shop.Settings
+	return set.SalesMode == shopqb.Summary || set.InventoryMode == shopqb.Summary
+}
+
+// chunk splits the orders into planner calls: planChunk at a time when
+// every posting is one order's, so a back-fill of 100,000 orders never holds
+// them all in memory; all at once when postings sum a day (plansWholeDays),
+// because the planner sums a day from the orders of its call. There is
+// always at least one chunk, which carries payouts and purchase orders.
+func (p *pass) chunk(todo []string) [][]string {
+	size := len(todo)
+	if !p.plansWholeDays() && size > planChunk {
+		size = planChunk
+	}
+	if size == 0 {
+		return [][]string{nil}
+	}
+	var out [][]string
+	for first := 0; first < len(todo); first += size {
+		out = append(out, todo[first:min(first+size, len(todo))])
+	}
+	return out
+}
+
+// loadOrders decodes the newest snapshot of each order.
+func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, error) {
+	orders := make([]shopify.Order, 0, len(ids))
+	for _, gid := range ids {
+		s, err := p.svc.store.LatestSnapshot(ctx, p.shop.ID, gid)
+		if err != nil {
+			return nil, fmt.Errorf("load snapshot %s: %w", gid, err)
+		}
+		var o shopify.Order
+		if err := json.Unmarshal(s.Body, &o); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
+		}
+		orders = append(orders, o)
+	}
+	return orders, nil
+}
+
+// plan asks the planner for one chunk's postings and carries its new names
+// and list sizes into the next chunk.
+func (p *pass) plan(orders []shopify.Order, first bool) (*planner.Plan, error) {
+	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Variants: p.variants, Names: p.names}
+	if first {
+		in.Payouts, in.PurchaseOrders = p.payouts, p.purchaseOrders
+	}
+	plan, err := planner.Build(in)
+	if err != nil {
+		return nil, err
+	}
+	p.names = plan.Names
+	p.company.ExistingNames += plan.NewNames
+	p.company.ExistingItems += plan.NewItems
+	p.run.Counts["orders_planned"] += len(orders)
+	p.run.Counts["postings_planned"] += len(plan.Postings)
+	return plan, nil
+}
+
+// commit writes one chunk: for the dry check only its state (the
+// watermarks); otherwise its postings and state in one transaction.
+func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte) error {
+	c := store.PlanCommit{KV: kv}
+	if !p.dry {
+		c.Postings, c.RelinkArchived = plan.Postings, p.relink
+	}
+	if len(c.Postings) == 0 && len(c.KV) == 0 {
+		return nil
+	}
+	res, err := s.store.CommitPlan(ctx, p.shop.ID, c)
+	if err != nil {
+		return fmt.Errorf("fill outbox: %w", err)
+	}
+	if p.dry {
+		return nil
+	}
+	p.run.Counts["postings_new"] += res.Inserted
+	p.run.Counts["postings_updated"] += res.Updated
+	p.run.Counts["warnings"] += len(plan.Warnings)
+	for _, w := range plan.Warnings {
+		s.log.Warn("plan warning", "shop", p.shop.Domain, "warning", w)
+	}
+	return nil
+}
+
+// CompanyOf turns the preflight into what the planner needs.
+func CompanyOf(pre *syncengine.Preflight) planner.Company {
+	c := planner.Company{
+		Edition:         editionKey(pre.Edition),
+		ExistingNames:   pre.Customers + pre.Vendors,
+		ExistingItems:   pre.Items,
+		ClassTracking:   pre.ClassTracking,
+		ZeroRateTaxItem: pre.DefaultTax,
+		TaxAgency:       pre.TaxAgency,
+		KnownNames:      pre.KnownNames,
+	}
+	for _, a := range pre.Accounts {
+		c.Accounts = append(c.Accounts, a.FullName)
+	}
+	return c
+}
+
+func editionKey(e string) string {
+	switch e {
+	case "Pro":
+		return "pro"
+	case "Premier", "Accountant":
+		return "premier"
+	case "Enterprise":
+		return "enterprise"
+	}
+	return "pro" // unknown: assume the limits apply, the safe side
+}

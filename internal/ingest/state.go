@@ -1,0 +1,179 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/planner"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
+)
+
+// The pipeline's per-shop state in the store's key/values. Admin reset and
+// a change of start date clear the watermarks (internal/syncengine, to move
+// to the shop administration service): the names must stay the same there.
+const (
+	kvNames     = "names"
+	kvWatermark = "watermark:orders"
+	kvPayouts   = "watermark:payouts"
+	// kvPlannedOnce is set by the first sync that filled the outbox.
+	kvPlannedOnce = "planned:once"
+	kvPayoutPoll  = "payouts:polled"
+	// kvReset is set by an admin reset: postings planned afterwards whose
+	// key was archived are re-linked (store.PlanCommit.RelinkArchived).
+	kvReset = "reset:relink"
+)
+
+// pass is one run of the pipeline: what it read, what it will plan, and
+// the state it commits.
+type pass struct {
+	svc     *Service
+	shop    *shopqb.Shop
+	loc     *time.Location
+	company planner.Company
+	run     *shopqb.SyncRun
+	now     time.Time
+	dry     bool
+
+	// from is the start of the orders' read window.
+	from time.Time
+	// changed are the orders read; days the shop-local dates they (and
+	// their refunds) touch, which summary mode re-plans whole.
+	changed map[string]bool
+	days    map[string]bool
+	// variants, payouts and purchaseOrders go to the planner with the
+	// first chunk.
+	variants       map[string]shopify.ProductVariant
+	payouts        []shopify.Payout
+	purchaseOrders []shopify.PurchaseOrder
+
+	// names is the planner's name map, committed with every chunk.
+	names map[string]string
+	// firstPlan: no sync has filled the outbox yet, so everything stored is
+	// planned (the start's dry check read it), not only what this run read.
+	firstPlan bool
+	// relink: an admin reset archived the outbox since the last plan.
+	relink bool
+	// movesWatermarks: this run read whole windows, so its last commit moves
+	// the watermarks to now; a webhook's run read one order and does not.
+	movesWatermarks bool
+}
+
+// loadPlanState reads the name map and the flags that steer planning.
+func (p *pass) loadPlanState(ctx context.Context) error {
+	st := p.svc.store
+	p.names = map[string]string{}
+	raw, err := st.KV(ctx, p.shop.ID, kvNames)
+	switch {
+	case err == nil:
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &p.names); err != nil {
+				return fmt.Errorf("name map of shop %d: %w", p.shop.ID, err)
+			}
+		}
+	case !errors.Is(err, shopqb.ErrNotFound):
+		return err
+	}
+	if p.firstPlan, err = kvUnset(ctx, st, p.shop.ID, kvPlannedOnce); err != nil {
+		return err
+	}
+	unreset, err := kvUnset(ctx, st, p.shop.ID, kvReset)
+	if err != nil {
+		return err
+	}
+	p.relink = !unreset
+	return nil
+}
+
+// kvUnset reports whether key is absent or empty.
+func kvUnset(ctx context.Context, st store.API, shopID int64, key string) (bool, error) {
+	raw, err := st.KV(ctx, shopID, key)
+	if errors.Is(err, shopqb.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(raw) == 0, nil
+}
+
+// window sets the orders' read window: from the watermark less the overlap
+// to now; a scheduled run reaches back reconcileOverlap, though never before
+// the start date.
+func (p *pass) window(ctx context.Context, trigger shopqb.Trigger) error {
+	from, err := p.svc.windowStart(ctx, p.shop, kvWatermark)
+	if err != nil {
+		return err
+	}
+	if trigger == shopqb.TriggerSchedule && !from.IsZero() {
+		if wide := from.Add(overlap - reconcileOverlap); p.shop.Settings.StartDate == "" || wide.Format(time.DateOnly) >= p.shop.Settings.StartDate {
+			from = wide
+		}
+	}
+	p.from = from
+	p.run.WindowFrom, p.run.WindowTo = from, p.now
+	p.movesWatermarks = true
+	return nil
+}
+
+// windowStart is the watermark less the overlap, or the start date's midnight
+// in the shop's zone on the first sync.
+func (s *Service) windowStart(ctx context.Context, shop *shopqb.Shop, key string) (time.Time, error) {
+	raw, err := s.store.KV(ctx, shop.ID, key)
+	if err == nil && len(raw) > 0 {
+		t, err := time.Parse(time.RFC3339Nano, string(raw))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("watermark %s: %w", key, err)
+		}
+		return t.Add(-overlap), nil
+	}
+	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
+		return time.Time{}, err
+	}
+	if shop.Settings.StartDate == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, shop.Settings.StartDate, shopLocation(shop))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("start date %q: %w", shop.Settings.StartDate, err)
+	}
+	return d, nil
+}
+
+// stamp is how watermarks are stored.
+func stamp(t time.Time) []byte { return []byte(t.UTC().Format(time.RFC3339Nano)) }
+
+// finalState is what the run's last commit writes besides postings: the
+// name map always; the watermarks and the planned-once flag when the run
+// read whole windows; for the dry check only the watermarks (its plan is
+// thrown away, so its names must be too).
+func (p *pass) finalState() (map[string][]byte, error) {
+	kv := map[string][]byte{}
+	if p.movesWatermarks {
+		kv[kvWatermark], kv[kvPayouts] = stamp(p.now), stamp(p.now)
+	}
+	if p.dry {
+		return kv, nil
+	}
+	names, err := p.namesKV()
+	if err != nil {
+		return nil, err
+	}
+	kv[kvNames] = names
+	if p.movesWatermarks {
+		kv[kvPlannedOnce] = []byte("1")
+	}
+	return kv, nil
+}
+
+func (p *pass) namesKV() ([]byte, error) {
+	raw, err := json.Marshal(p.names)
+	if err != nil {
+		return nil, fmt.Errorf("encode the name map: %w", err)
+	}
+	return raw, nil
+}
