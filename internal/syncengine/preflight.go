@@ -123,7 +123,16 @@ func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, 
 			e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedVersion, Supported: host.SupportedVersions}, false)
 			return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", strings.Join(host.SupportedVersions, ", "), qbxml.DefaultVersion)
 		}
+	} else if in.MajorVersion > 0 && !versionAtLeast(in.MajorVersion, in.MinorVersion, qbxml.DefaultVersion) {
+		// No HCP to read (a later call of a session whose first was lost):
+		// the Web Connector's own report of the request processor's level
+		// decides.
+		have := fmt.Sprintf("%d.%d", in.MajorVersion, in.MinorVersion)
+		e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedVersion, Supported: []string{have}}, false)
+		return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", have, qbxml.DefaultVersion)
 	}
+	// Only a QuickBooks that passed every check above is bound to the shop:
+	// a refused one must not claim the shop for its company file.
 	if shop.CompanyFile == "" && file != "" {
 		shop.CompanyFile = file
 		if err := e.store.UpdateShop(ctx, shop); err != nil {
@@ -254,6 +263,13 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	e.recordConnection(ctx, shop.ID, Connection{State: ConnConnected}, false)
 	e.log.Info("preflight", "shop", shop.Domain, "product", p.Product, "edition", p.Edition, "problems", len(p.Problems))
 	return nil
+}
+
+// versionAtLeast reports whether major.minor is at least v ("13.0").
+func versionAtLeast(major, minor int, v string) bool {
+	var wMaj, wMin int
+	fmt.Sscanf(v, "%d.%d", &wMaj, &wMin)
+	return major > wMaj || (major == wMaj && minor >= wMin)
 }
 
 func zeroRate(r string) bool {
