@@ -482,7 +482,8 @@ func firstNonEmpty(ss ...string) string {
 // requestFailed handles a set QuickBooks could not process at all (an
 // HRESULT instead of a response): nothing in it was committed.
 // It reports whether the session should go on: it does while a set rejected
-// as unreadable is being split up to find the bad request.
+// as unreadable is being split up to find the bad request, and after that
+// request failed alone.
 func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, hresult, message string) (string, bool) {
 	c := classifyHRESULT(hresult)
 	msg := fmt.Sprintf("QuickBooks could not process the request (%s %s): %s %s", hresult, strings.TrimSpace(message), c.Message, c.Fix)
@@ -526,7 +527,9 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 		}
 	}
 	e.log.Warn("QuickBooks request failed", "shop", shop.Domain, "hresult", hresult, "message", message)
-	return msg, c.Kind == qbxml.Permanent && fl.Kind == "post" && len(fl.Postings) > 1
+	// A rejected set is being isolated (or its bad request has just failed
+	// alone): the session goes on with the rest.
+	return msg, c.Kind == qbxml.Permanent && fl.Kind == "post"
 }
 
 func (e *Engine) setInDoubt(ctx context.Context, shopID int64, ids []int64) {
