@@ -86,7 +86,7 @@ func TestExistingItemOfAnotherTypeOrAccount(t *testing.T) {
 func TestTxnKeyMatchesWithoutExternalGUID(t *testing.T) {
 	x, err := MarshalRequest(SalesReceiptAdd{CustomerRef: ByName("Walk-in"), TxnDate: "2026-11-20", RefNumber: "1042",
 		DepositToAccountRef: ByName("Undeposited Funds"),
-		Lines: []SalesLine{{ItemRef: ByName("Tee"), Amount: Amt(2500)}, {ItemRef: ByName("Shipping"), Amount: Amt(500)}}})
+		Lines:               []SalesLine{{ItemRef: ByName("Tee"), Amount: Amt(2500)}, {ItemRef: ByName("Shipping"), Amount: Amt(500)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,8 +52,8 @@ type inFlight struct {
 	Postings     []int64          `json:"postings,omitempty"`
 	Queries      map[string]int64 `json:"queries,omitempty"` // requestID → posting ID
 	// Isolating marks a set of suspects from a rejected set.
-	Isolating bool `json:"isolating,omitempty"`
-	SentAt       time.Time        `json:"sentAt"`
+	Isolating bool      `json:"isolating,omitempty"`
+	SentAt    time.Time `json:"sentAt"`
 }
 
 // ServerVersion implements qbwc.Service.
