@@ -54,6 +54,19 @@ func TestExistingItemOfAnotherKindIsNotLinked(t *testing.T) {
 		`<ItemOtherChargeAddRq><ItemOtherChargeAdd><Name>Gift Card</Name><SalesOrPurchase><AccountRef><FullName>Sales</FullName></AccountRef></SalesOrPurchase></ItemOtherChargeAdd></ItemOtherChargeAddRq>`)
 	session(t, s)
 	ctx := context.Background()
+	// The first visit's item list keeps each item's type and account, for
+	// the planner to link only what fits.
+	pre, err := r.eng.LoadPreflight(ctx, s.shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range pre.KnownItems {
+		found = found || (it == syncengine.KnownItem{Name: "Shipping", Type: "ItemService", Account: "Construction Income:Labor Income"})
+	}
+	if !found {
+		t.Errorf("preflight items %+v lack the Service item Shipping on its account", pre.KnownItems)
+	}
 	item := func(key, name string) *shopqb.Posting {
 		return &shopqb.Posting{Key: key, Kind: "ItemOtherChargeAdd", Name: name,
 			Request: mustXML(t, qbxml.ItemOtherChargeAdd{Name: name, SalesOrPurchase: &qbxml.SalesOrPurchase{Desc: name, AccountRef: qbxml.ByName("Sales")}})}
