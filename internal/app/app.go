@@ -67,7 +67,8 @@ type Config struct {
 	// ShopifyShopURL maps a shop domain to its origin during installs (the
 	// simulator); nil means https://<shop>. Shops it creates keep that origin.
 	ShopifyShopURL func(shop string) string
-	// Now is the clock of OAuth callbacks and tokens (tests); nil means time.Now.
+	// Now is the clock of syncs (which days are over), OAuth callbacks and
+	// tokens (tests); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -117,8 +118,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("open secret key: %w", err)
 	}
-	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log})
-	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log})
+	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log, Now: cfg.Now})
+	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log, Now: cfg.Now})
 	a.Engine.Trace = cfg.QBXMLTrace
 	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, Log: log, Now: cfg.Now})
 	if err := a.openWebAuth(); err != nil {

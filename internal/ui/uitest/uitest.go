@@ -65,8 +65,9 @@ func missing(t testing.TB, what string) {
 	t.Skipf("%s; scripts/test.sh installs it", what)
 }
 
-// NewBrowser starts Chromium for the test and stops it when the test ends.
-func NewBrowser(t testing.TB) *Browser {
+// NewBrowser starts Chromium for the test and stops it when the test ends;
+// extra options add flags (a test that maps a host to a local server).
+func NewBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
@@ -87,6 +88,7 @@ func NewBrowser(t testing.TB) *Browser {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil {
