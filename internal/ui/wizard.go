@@ -173,7 +173,9 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 	case *setup.ScheduleView:
 		pg.TimeZone = v.TimeZone
 	case *setup.ConnectView:
-		if v.State != setup.ConnConnected {
+		// Without scripts the wait reloads the page; never while it shows
+		// the new token, which a reload would lose for good.
+		if v.State != setup.ConnConnected && pg.Extra["Token"] == nil {
 			pg.Refresh = 5
 		}
 	case *setup.TaxView:

@@ -40,6 +40,9 @@ type Browser struct {
 // chromiumPath finds the browser, or "".
 func chromiumPath() string {
 	if p := os.Getenv(EnvChromium); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/chromium-headless-shell"} {
