@@ -47,7 +47,15 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 			}
 			kv = map[string][]byte{kvNames: raw}
 		}
-		if err := s.commit(ctx, p, plan, kv); err != nil {
+		if i == 0 && p.firstPlan && !p.dry {
+			if kv == nil {
+				kv = map[string][]byte{}
+			}
+			if _, set := kv[store.KVExpectedComplete]; !set {
+				kv[store.KVExpectedComplete] = nil // until the last commit has stored every source
+			}
+		}
+		if err := s.commit(ctx, p, plan, kv, i == 0); err != nil {
 			return err
 		}
 	}
@@ -243,13 +251,15 @@ func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*p
 
 // commit writes one chunk: for the dry check only its state (the
 // watermarks); otherwise its postings and state in one transaction.
-func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte) error {
+func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte, first bool) error {
 	c := store.PlanCommit{KV: kv}
 	if !p.dry {
 		c.Postings, c.RelinkArchived = plan.Postings, p.relink
 		c.Withdraw, c.Cleared = plan.Withdrawn, plan.Cleared
+		c.Expected = expectedFigures(plan.Expected, first && p.firstPlan)
 	}
-	if len(c.Postings) == 0 && len(c.KV) == 0 && len(c.Withdraw) == 0 && len(c.Cleared) == 0 {
+	if len(c.Postings) == 0 && len(c.KV) == 0 && len(c.Withdraw) == 0 && len(c.Cleared) == 0 &&
+		(c.Expected == nil || len(c.Expected.Sources) == 0) {
 		return nil
 	}
 	res, err := s.store.CommitPlan(ctx, p.shop.ID, c)

@@ -16,7 +16,10 @@ import (
 func (p *planner) expected() Totals {
 	t := newTotals()
 	t.ByDay = map[string]map[shopqb.Category]money.Cents{}
+	t.Refunds, t.BySource = map[string]map[shopqb.Category]money.Cents{}, map[string]map[Cell]money.Cents{}
+	t.Sources = p.expectedSources()
 	for _, o := range sortOrders(p.in.Orders) {
+		t := t.of(o.ID)
 		if p.booked[o.ID] {
 			p.expectSale(t.on(p.date(o.ProcessedAt)), o)
 			p.expectRemovals(t, o)
@@ -39,7 +42,7 @@ func (p *planner) expected() Totals {
 		}
 		if anyRefund && o.TotalCashRoundingAdjustment != nil {
 			// What cash refunds were rounded by is over/short.
-			t.on(lastRefund).add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
+			t.on(lastRefund).refunding().add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
 		}
 	}
 	for i := range p.in.Payouts {
@@ -47,7 +50,7 @@ func (p *planner) expected() Totals {
 		if po.Status != "PAID" || (p.set.StartDate != "" && p.date(po.IssuedAt) < p.set.StartDate) {
 			continue
 		}
-		t := t.on(p.date(po.IssuedAt))
+		t := t.of(po.ID).on(p.date(po.IssuedAt))
 		t.add(shopqb.Bank, payoutNet(po))
 		for _, bt := range po.BalanceTransactions {
 			if bt.Type == "TRANSFER" || bt.Type == "PAYOUT" || bt.Test {
@@ -59,7 +62,7 @@ func (p *planner) expected() Totals {
 		}
 	}
 	for _, d := range p.docs {
-		t := t.on(d.date)
+		t := t.of(docSource(d)).on(d.date)
 		switch d.kind {
 		case kindJournalEntry:
 			if len(d.key) > 5 && d.key[:5] == "cogs:" {
@@ -178,6 +181,7 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 }
 
 func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
+	t = t.refunding()
 	lines := map[string]*shopify.LineItem{}
 	for i := range o.LineItems {
 		lines[o.LineItems[i].ID] = &o.LineItems[i]
@@ -236,4 +240,47 @@ func (p *planner) expectRefundTax(t Totals, o *shopify.Order, tax money.Cents, f
 	for _, l := range lines {
 		t.ByTaxItem[l.taxItem] += l.amount
 	}
+}
+
+// docSource is the source (Totals.BySource) of a document's expected
+// figures: a receipt's is its purchase order, a cost of goods journal its own.
+func docSource(d *txnDoc) string {
+	if d.kind == kindItemReceipt && d.applyTo != "" {
+		return d.applyTo
+	}
+	return d.key
+}
+
+// expectedSources are the sources this plan accounts for whole (Totals.Sources):
+// every order, payout and purchase order of the input and, in summary
+// inventory mode, the cost of goods journal of every open day its orders book on.
+func (p *planner) expectedSources() []string {
+	var out []string
+	cogsDays := map[string]bool{}
+	for i := range p.in.Orders {
+		o := &p.in.Orders[i]
+		out = append(out, o.ID)
+		if p.set.InventoryMode != shopqb.Summary {
+			continue
+		}
+		cogsDays[p.date(o.ProcessedAt)] = true
+		for j := range o.Refunds {
+			cogsDays[p.date(refundTime(&o.Refunds[j]))] = true
+		}
+		for _, ag := range o.Agreements {
+			cogsDays[p.date(ag.HappenedAt)] = true
+		}
+	}
+	for _, d := range sortedKeys(cogsDays) {
+		if p.dayOpen(d) {
+			out = append(out, "cogs:"+d)
+		}
+	}
+	for i := range p.in.Payouts {
+		out = append(out, p.in.Payouts[i].ID)
+	}
+	for i := range p.in.PurchaseOrders {
+		out = append(out, "po:"+numericID(p.in.PurchaseOrders[i].ID))
+	}
+	return out
 }

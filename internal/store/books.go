@@ -84,21 +84,27 @@ func (db *DB) PostingLedgers(ctx context.Context, shopID int64, ids []int64) (ma
 	out := map[int64][]shopqb.LedgerLine{}
 	for first := 0; first < len(ids); first += upsertRows {
 		chunk := ids[first:min(first+upsertRows, len(ids))]
-		args := []any{shopID}
+		args := make([]any, 0, len(chunk))
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := db.query(ctx, db.sql, `SELECT posting_id, category, amount FROM posting_ledger
-			WHERE shop_id = ? AND posting_id IN (`+placeholders(len(chunk))+`) ORDER BY posting_id, category`, args...)
+		// By posting id alone, the primary key: with shop_id in the WHERE
+		// clause a database may read the shop's whole ledger by
+		// posting_ledger_day instead. The shop is checked on each row.
+		rows, err := db.query(ctx, db.sql, `SELECT posting_id, shop_id, category, amount FROM posting_ledger
+			WHERE posting_id IN (`+placeholders(len(chunk))+`) ORDER BY posting_id, category`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
 		}
 		for rows.Next() {
-			var id, amt int64
+			var id, shop, amt int64
 			var cat string
-			if err := rows.Scan(&id, &cat, &amt); err != nil {
+			if err := rows.Scan(&id, &shop, &cat, &amt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
+			}
+			if shop != shopID {
+				continue
 			}
 			out[id] = append(out[id], shopqb.LedgerLine{Category: shopqb.Category(cat), Amount: money.Cents(amt)})
 		}
@@ -114,16 +120,24 @@ func (db *DB) PostingLedgers(ctx context.Context, shopID int64, ids []int64) (ma
 type DayLedger struct {
 	Day      string
 	Category shopqb.Category
-	Amount   money.Cents
+	// Refund: the sum of refunds' postings (a refund's credit memo and
+	// payment back, a day's refund summary), apart from the rest.
+	Refund bool
+	Amount money.Cents
 }
 
-// DoneLedgerByDay sums the ledger of the shop's done postings per day and
-// category, for days from..to (YYYY-MM-DD, inclusive), in day and category order.
+// refundFlow is the flow of a posting by its key: refunds' documents are
+// "refund:…" (detail) and "summary:refunds:…" (a day's refunds).
+const refundFlow = `CASE WHEN p.posting_key LIKE 'refund:%' OR p.posting_key LIKE 'summary:refunds:%' THEN 'refund' ELSE '' END`
+
+// DoneLedgerByDay sums the ledger of the shop's done postings per day,
+// category and flow, for days from..to (YYYY-MM-DD, inclusive), in day and
+// category order.
 func (db *DB) DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]DayLedger, error) {
-	rows, err := db.query(ctx, db.sql, `SELECT l.txn_date, l.category, SUM(l.amount) FROM posting_ledger l
+	rows, err := db.query(ctx, db.sql, `SELECT l.txn_date, l.category, `+refundFlow+` AS flow, SUM(l.amount) FROM posting_ledger l
 		JOIN postings p ON p.id = l.posting_id
 		WHERE l.shop_id = ? AND l.txn_date >= ? AND l.txn_date <= ? AND p.state = 'done'
-		GROUP BY l.txn_date, l.category ORDER BY l.txn_date, l.category`, shopID, from, to)
+		GROUP BY l.txn_date, l.category, flow ORDER BY l.txn_date, l.category, flow`, shopID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("ledger of shop %d from %s to %s: %w", shopID, from, to, err)
 	}
@@ -131,12 +145,12 @@ func (db *DB) DoneLedgerByDay(ctx context.Context, shopID int64, from, to string
 	var out []DayLedger
 	for rows.Next() {
 		var d DayLedger
-		var cat string
+		var cat, flow string
 		var amt int64
-		if err := rows.Scan(&d.Day, &cat, &amt); err != nil {
+		if err := rows.Scan(&d.Day, &cat, &flow, &amt); err != nil {
 			return nil, fmt.Errorf("ledger of shop %d: %w", shopID, err)
 		}
-		d.Category, d.Amount = shopqb.Category(cat), money.Cents(amt)
+		d.Category, d.Refund, d.Amount = shopqb.Category(cat), flow == FlowRefund, money.Cents(amt)
 		out = append(out, d)
 	}
 	return out, rows.Err()
