@@ -1,6 +1,10 @@
 package shopqb
 
-import "time"
+import (
+	"time"
+
+	"github.com/shopqb/shopqb/internal/money"
+)
 
 // PostingState is where a posting is in its life.
 type PostingState string
@@ -52,6 +56,11 @@ type Posting struct {
 	// BaseKey is, on an adjusting transaction, the key of the posting it
 	// adjusts (summary:sales:<date>:<loc> for summary:sales:<date>:<loc>:adj:1).
 	BaseKey string
+	// Ledger is the transaction's effect by mapping category, debit
+	// positive, as the planner computed it (empty for list records). It is
+	// stored with the posting and follows its content, so a done posting's
+	// ledger is what QuickBooks booked: reconciliation sums it by day.
+	Ledger []LedgerLine
 
 	State        PostingState
 	MessageSetID string
@@ -90,4 +99,12 @@ type Drift struct {
 	PostedHash, PlannedHash string
 	PlannedContent          string
 	DetectedAt              time.Time
+}
+
+// LedgerLine is one debit-positive effect of a transaction on a mapping
+// category ("accounts_receivable", which credit memos and their refunds pass
+// through, is the one category no mapping names).
+type LedgerLine struct {
+	Category Category
+	Amount   money.Cents
 }

@@ -123,14 +123,39 @@ type Plan struct {
 type Totals struct {
 	ByCategory map[shopqb.Category]money.Cents
 	ByTaxItem  map[string]money.Cents
+	// ByDay splits ByCategory by the day (YYYY-MM-DD, shop zone) each amount
+	// is booked on, the day the transaction that books it is dated: the
+	// reconciliation compares one day of Shopify with that day's postings.
+	// Only Expected fills it.
+	ByDay map[string]map[shopqb.Category]money.Cents
+
+	day string // the day add books to (on)
 }
 
 func newTotals() Totals {
 	return Totals{ByCategory: map[shopqb.Category]money.Cents{}, ByTaxItem: map[string]money.Cents{}}
 }
 
+// on returns t booking to day as well (the maps are shared).
+func (t Totals) on(day string) Totals {
+	if t.ByDay == nil {
+		panic("planner: Totals.on without ByDay")
+	}
+	t.day = day
+	return t
+}
+
 func (t Totals) add(c shopqb.Category, amt money.Cents) {
-	if amt != 0 {
-		t.ByCategory[c] += amt
+	if amt == 0 {
+		return
+	}
+	t.ByCategory[c] += amt
+	if t.day != "" {
+		m := t.ByDay[t.day]
+		if m == nil {
+			m = map[shopqb.Category]money.Cents{}
+			t.ByDay[t.day] = m
+		}
+		m[c] += amt
 	}
 }

@@ -233,7 +233,8 @@ func (p *planner) finish() (*Plan, error) {
 		}
 		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: docDeps[d],
 			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req),
-			Content: contentOf(d).encode(), BaseKey: d.baseKey})
+			Content: contentOf(d).encode(), BaseKey: d.baseKey,
+			Ledger: d.ledgerLines()})
 	}
 	for _, f := range p.failures {
 		if seen[f.key] {

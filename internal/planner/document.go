@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"sort"
+
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
 )
@@ -126,6 +128,23 @@ func (d *txnDoc) ledger() []ledgerEntry {
 	case kindPurchaseOrder:
 		// A purchase order is a non-posting transaction: no ledger effect.
 	}
+	return out
+}
+
+// ledgerLines is ledger() summed by category, in category order, for the
+// posting (the merchant's pages show it and reconciliation sums it by day).
+func (d *txnDoc) ledgerLines() []shopqb.LedgerLine {
+	sum := map[shopqb.Category]money.Cents{}
+	for _, e := range d.ledger() {
+		sum[e.category] += e.amount
+	}
+	var out []shopqb.LedgerLine
+	for c, a := range sum {
+		if a != 0 {
+			out = append(out, shopqb.LedgerLine{Category: c, Amount: a})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
 	return out
 }
 

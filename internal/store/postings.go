@@ -226,7 +226,14 @@ func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shop
 				depRows = append(depRows, id, shopID, dep)
 			}
 		}
-		return db.insertDeps(ctx, tx, depRows)
+		if err := db.insertDeps(ctx, tx, depRows); err != nil {
+			return err
+		}
+		written := make(map[int64]*shopqb.Posting, len(results))
+		for p, r := range results {
+			written[r.id] = p
+		}
+		return db.writeLedgers(ctx, tx, shopID, written)
 	})
 	if err != nil {
 		return rep, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)

@@ -95,6 +95,14 @@ func (db *DB) RedactSnapshots(ctx context.Context, shopID int64, redact func(kin
 			nonNilBytes(body), id, shopID); err != nil {
 			return fmt.Errorf("redact snapshot %s: %w", s.GID, err)
 		}
+		if indexed(s.Kind) {
+			// The index holds the customer's name and e-mail too.
+			r := *s
+			r.Body = body
+			if err := db.indexSnapshot(ctx, db.sql, &r); err != nil {
+				return fmt.Errorf("redact snapshot %s: %w", s.GID, err)
+			}
+		}
 		changed++
 		return nil
 	})
@@ -236,8 +244,8 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting_deps and auth_failures are handled apart: the first is keyed by
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
-	"posting_deps", "posting_drifts", "postings", "archived_postings", "snapshots", "tickets", "secrets", "kv",
-	"sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
+	"posting_deps", "posting_drifts", "posting_ledger", "postings", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
+	"tickets", "secrets", "kv", "sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 
 // DeleteShopData erases everything stored for a shop — the shop itself,
