@@ -121,7 +121,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log, Now: cfg.Now})
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log, Now: cfg.Now})
 	a.Engine.Trace = cfg.QBXMLTrace
-	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, Log: log, Now: cfg.Now})
+	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, EnqueueSync: a.EnqueueSync, Log: log, Now: cfg.Now})
 	if err := a.openWebAuth(); err != nil {
 		db.Close()
 		return nil, err
