@@ -18,6 +18,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/jobs"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -82,7 +83,9 @@ type App struct {
 	Engine *syncengine.Engine
 	// Admin is shop administration, the one service every front door calls.
 	Admin *shopadmin.Service
-	Jobs  *jobs.Runner
+	// Privacy answers Shopify's privacy and lifecycle webhooks.
+	Privacy *privacy.Service
+	Jobs    *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
 	// Standalone authenticates the /console pages (the deployment's users).
@@ -121,6 +124,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log, Now: cfg.Now})
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log, Now: cfg.Now})
 	a.Engine.Trace = cfg.QBXMLTrace
+	a.Privacy = privacy.New(db, log)
 	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, EnqueueSync: a.EnqueueSync, Log: log, Now: cfg.Now})
 	if err := a.openWebAuth(); err != nil {
 		db.Close()

@@ -15,7 +15,7 @@ import (
 // (internal/shopify/COMPLIANCE.md): rewriting personal data out of stored
 // copies, forgetting credentials, and erasing a shop down to a tombstone.
 // The store decides nothing about what is personal; the caller's functions
-// do, so the rules live in one place (internal/app/compliance.go).
+// do, so the rules live in one place (internal/privacy).
 
 // Tombstone is what remains of a shop that shop/redact erased.
 type Tombstone struct {
