@@ -243,8 +243,6 @@ type pageData struct {
 	Static, APIKey, AdminURL string
 	LoggedIn                 bool
 	CSRF                     string
-	// Refresh reloads a waiting page every N seconds when JavaScript is off (standalone).
-	Refresh int
 	// Currency formats money in messages (the shop's).
 	Currency string
 

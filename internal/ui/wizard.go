@@ -170,22 +170,11 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 				pg.AdminURL = adminURL(v.Facts.Domain)
 			}
 		}
-	case *setup.ConnectView:
-		if v.State != setup.ConnConnected {
-			pg.Refresh = 5
-		}
-	case *setup.TaxView:
-		if v.RecheckRequestedAt != nil {
-			pg.Refresh = 5
-		}
 	case *setup.ReviewView:
 		if v.Shop != nil {
 			pg.Currency = v.Shop.Currency
 			pg.AdminURL = adminURL(v.Shop.Domain)
 		}
-	}
-	if pg.Mode == modeEmbedded {
-		pg.Refresh = 0
 	}
 	h.render(q.w, q.r, status, pg, "step:"+string(pg.Step))
 }
