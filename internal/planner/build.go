@@ -25,8 +25,9 @@ type planner struct {
 	loc                *time.Location
 	names              map[string]string
 	spaces             map[string]*nameSpace
-	known              map[string]bool // lower-case names QuickBooks already holds
-	accounts           map[string]bool // lower-case account full names that exist
+	known              map[string]bool      // lower-case names QuickBooks already holds
+	knownItems         map[string]KnownItem // lower-case item names → the existing item
+	accounts           map[string]bool      // lower-case account full names that exist
 	lists              map[string]*listRec
 	docs               []*txnDoc
 	warnings           []string
@@ -40,6 +41,14 @@ type planner struct {
 	editRefunds    map[string]bool
 	// waitingRefunds are edit refunds of edits not booked yet (planEdit).
 	waitingRefunds map[string]bool
+	// failures are documents that did not add up (drift.go); heldBack the
+	// days whose summaries wait (dayOpen); cleared the documents booked in
+	// a summary; drifted and withdrawn are adjust's results.
+	failures  []docFailure
+	heldBack  map[string]bool
+	cleared   []string
+	drifted   int
+	withdrawn []string
 }
 
 // Build turns Shopify documents, the merchant's settings and mapping into
@@ -118,9 +127,14 @@ func newPlanner(in Input) (*planner, error) {
 		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
+		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
+	}
+	p.knownItems = make(map[string]KnownItem, len(in.Company.KnownItems))
+	for _, it := range in.Company.KnownItems {
+		p.knownItems[strings.ToLower(it.Name)] = it
+		p.known[strings.ToLower(it.Name)] = true
 	}
 	for _, a := range in.Company.Accounts {
 		p.accounts[strings.ToLower(a)] = true
@@ -163,7 +177,12 @@ func (p *planner) warnf(format string, args ...any) {
 // finish checks every transaction, renders list records and transactions to
 // postings, and computes the ledger and Shopify's expected totals.
 func (p *planner) finish() (*Plan, error) {
-	plan := &Plan{Names: p.names, Ledger: newTotals(), Warnings: p.warnings, NewNames: p.newNames, NewItems: p.newItems}
+	// What Shopify says is computed from the documents as planned in full,
+	// before drift turns some of them into adjustments.
+	expected := p.expected()
+	p.adjust()
+	plan := &Plan{Names: p.names, Ledger: newTotals(), NewNames: p.newNames, NewItems: p.newItems,
+		Adjusted: p.drifted, Withdrawn: p.withdrawn, Failed: len(p.failures), Cleared: p.cleared, HeldBack: sortedKeys(p.heldBack)}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).
 	docDeps := make(map[*txnDoc][]string, len(p.docs))
@@ -219,9 +238,19 @@ func (p *planner) finish() (*Plan, error) {
 			return nil, fmt.Errorf("plan %s (%s): %w", d.key, d.label, err)
 		}
 		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: docDeps[d],
-			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req)})
+			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req),
+			Content: contentOf(d).encode(), BaseKey: d.baseKey,
+			Ledger: d.ledgerLines()})
 	}
-	plan.Expected = p.expected()
+	for _, f := range p.failures {
+		if seen[f.key] {
+			continue // booked after all (another part of the plan)
+		}
+		seen[f.key] = true
+		plan.Postings = append(plan.Postings, failurePosting(f))
+	}
+	plan.Expected = expected
+	plan.Warnings = p.warnings
 	return plan, nil
 }
 

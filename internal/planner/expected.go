@@ -15,15 +15,16 @@ import (
 // follows the rule in doc.go, as Shopify states no such split itself.
 func (p *planner) expected() Totals {
 	t := newTotals()
+	t.ByDay = map[string]map[shopqb.Category]money.Cents{}
 	for _, o := range sortOrders(p.in.Orders) {
 		if p.booked[o.ID] {
-			p.expectSale(t, o)
+			p.expectSale(t.on(p.date(o.ProcessedAt)), o)
 			p.expectRemovals(t, o)
 		}
 		if o.Test {
 			continue
 		}
-		anyRefund := false
+		anyRefund, lastRefund := false, ""
 		for i := range o.Refunds {
 			r := &o.Refunds[i]
 			if p.editRefunds[r.ID] && (!p.booked[o.ID] || p.waitingRefunds[r.ID]) {
@@ -32,12 +33,13 @@ func (p *planner) expected() Totals {
 			if !p.refundBooked(o, r) {
 				continue
 			}
-			p.expectRefund(t, o, r)
+			p.expectRefund(t.on(p.date(refundTime(r))), o, r)
 			anyRefund = true
+			lastRefund = p.date(refundTime(r))
 		}
 		if anyRefund && o.TotalCashRoundingAdjustment != nil {
 			// What cash refunds were rounded by is over/short.
-			t.add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
+			t.on(lastRefund).add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
 		}
 	}
 	for i := range p.in.Payouts {
@@ -45,6 +47,7 @@ func (p *planner) expected() Totals {
 		if po.Status != "PAID" || (p.set.StartDate != "" && p.date(po.IssuedAt) < p.set.StartDate) {
 			continue
 		}
+		t := t.on(p.date(po.IssuedAt))
 		t.add(shopqb.Bank, payoutNet(po))
 		for _, bt := range po.BalanceTransactions {
 			if bt.Type == "TRANSFER" || bt.Type == "PAYOUT" || bt.Test {
@@ -56,6 +59,7 @@ func (p *planner) expected() Totals {
 		}
 	}
 	for _, d := range p.docs {
+		t := t.on(d.date)
 		switch d.kind {
 		case kindJournalEntry:
 			if len(d.key) > 5 && d.key[:5] == "cogs:" {
@@ -145,6 +149,7 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 		if e.waiting {
 			continue
 		}
+		t := t.on(p.date(e.ag.HappenedAt))
 		for _, s := range e.ag.Sales {
 			if !removes(s) {
 				continue

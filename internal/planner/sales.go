@@ -45,7 +45,8 @@ func (p *planner) bookable(o *shopify.Order) bool {
 }
 
 // planSales books every bookable order: one receipt per order in detail
-// sales mode, one per day × location in summary mode.
+// sales mode, one per day × location in summary mode. An order that does not
+// add up fails alone (failDoc); the rest of the day is booked.
 func (p *planner) planSales() error {
 	type group struct {
 		date, locID, locName string
@@ -57,9 +58,12 @@ func (p *planner) planSales() error {
 		if o.Test {
 			continue
 		}
+		saleKey := "order:" + numericID(o.ID) + ":sale"
+		label := "order " + o.Name
 		edits, consumed, err := p.orderEdits(o)
 		if err != nil {
-			return err
+			p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			continue
 		}
 		p.edits[o.ID] = edits
 		for id := range consumed {
@@ -68,25 +72,34 @@ func (p *planner) planSales() error {
 		if !p.bookable(o) {
 			continue
 		}
+		// The sale first: an order that does not add up fails alone, and
+		// nothing of it (edits, cost of goods) is booked.
+		var receipt *txnDoc
+		var ps *parts
+		if p.set.SalesMode == shopqb.Detail {
+			receipt, err = p.salesReceiptForOrder(o)
+		} else {
+			ps, err = p.saleParts(o)
+		}
+		if err != nil {
+			p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			continue
+		}
 		p.booked[o.ID] = true
 		for i := range edits {
 			if err := p.planEdit(o, &edits[i]); err != nil {
-				return err
+				p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(edits[i].ag.ID), kindSalesReceipt,
+					p.date(edits[i].ag.HappenedAt), "edit of order "+o.Name, err)
 			}
 		}
-		if p.set.SalesMode == shopqb.Detail {
-			d, err := p.salesReceiptForOrder(o)
-			if err != nil {
-				return err
-			}
-			p.addReceipt(d)
+		if receipt != nil {
+			p.addReceipt(receipt)
 			continue
 		}
-		ps, err := p.saleParts(o)
-		if err != nil {
-			return err
-		}
 		date := p.date(o.ProcessedAt)
+		if !p.dayOpen(date) {
+			continue
+		}
 		locID, locName := orderLocation(o)
 		k := date + ":" + locID
 		g, ok := groups[k]
@@ -96,6 +109,7 @@ func (p *planner) planSales() error {
 		}
 		g.ps.merge(ps)
 		g.orders = append(g.orders, cleanText(o.Name))
+		p.cleared = append(p.cleared, saleKey)
 	}
 	for _, k := range sortedKeys(groups) {
 		g := groups[k]
@@ -104,6 +118,7 @@ func (p *planner) planSales() error {
 			p.locationCustomer(g.locID, g.locName), p.classFor(g.locID, g.locName))
 		d.label = fmt.Sprintf("sales of %s at %s", g.date, g.locName)
 		d.memo = summaryMemo("Shopify sales", g.date, g.locName, g.orders)
+		d.orders = g.orders
 		p.addReceipt(d)
 	}
 	return nil

@@ -165,14 +165,16 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 	switch v := pg.View.(type) {
 	case *setup.BeforeView:
 		if v.Facts != nil {
-			pg.Currency = v.Facts.Currency
+			pg.Currency, pg.TimeZone = v.Facts.Currency, v.Facts.TimeZone
 			if v.Facts.Domain != "" {
 				pg.AdminURL = adminURL(v.Facts.Domain)
 			}
 		}
+	case *setup.ScheduleView:
+		pg.TimeZone = v.TimeZone
 	case *setup.ReviewView:
 		if v.Shop != nil {
-			pg.Currency = v.Shop.Currency
+			pg.Currency, pg.TimeZone = v.Shop.Currency, v.Shop.TimeZone
 			pg.AdminURL = adminURL(v.Shop.Domain)
 		}
 	}
