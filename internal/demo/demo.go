@@ -143,12 +143,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		Edition: edition(o.Edition), Name: "Demo Store Books", FilePath: `C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Demo Store.qbw`,
 		SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true,
 	})
+	var validate func(string) error
 	if o.Validate {
 		xmllint, err := exec.LookPath("xmllint")
 		if err != nil {
 			return nil, errors.New("--validate needs xmllint (Debian: apt-get install libxml2-utils)")
 		}
-		company.SetXSDValidator(qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd")))
+		validate = qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd"))
+		company.SetXSDValidator(validate)
 	}
 	company.SetFaults(o.Faults)
 	wc := &qbdsim.WebConnector{AppURL: a.URL + "/qbwc", UserName: shop.QBWCUser, Password: appToken, Company: company, Log: o.Log, NoOpDelay: 10 * time.Millisecond}
@@ -196,12 +198,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	printSummary(o.Out, rep)
 	if o.Serve {
-		fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
-			shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
-		if err := printConsoleLogin(ctx, o.Out, a, shop); err != nil {
+		if err := serveWizard(ctx, o, a, tmp, validate, func(ws *wizardShop) error {
+			fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
+				shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
+			if err := printConsoleLogin(ctx, o.Out, a, shop, ws.Shop); err != nil {
+				return err
+			}
+			printWizardShop(o.Out, a, shop, ws)
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		<-ctx.Done()
 	}
 	return rep, nil
 }
