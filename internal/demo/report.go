@@ -247,9 +247,9 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return err
 		}
-		if shop.Settings.StartDate == "" || o.ProcessedAt.Format("2006-01-02") >= shop.Settings.StartDate {
-			in.Orders = append(in.Orders, o)
-		}
+		// Every order: the planner books the refunds and edits, on or
+		// after the start date, of orders processed before it.
+		in.Orders = append(in.Orders, o)
 		return nil
 	})
 	if err != nil {

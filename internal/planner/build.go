@@ -40,6 +40,8 @@ type planner struct {
 	editRefunds    map[string]bool
 	// waitingRefunds are edit refunds of edits not booked yet (planEdit).
 	waitingRefunds map[string]bool
+	// tips are each order's tip line items (tips.go).
+	tips map[string]map[string]bool
 }
 
 // Build turns Shopify documents, the merchant's settings and mapping into
@@ -118,7 +120,8 @@ func newPlanner(in Input) (*planner, error) {
 		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
+		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
+		tips: map[string]map[string]bool{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
 	}

@@ -32,6 +32,9 @@ type orderEdit struct {
 	// full yet: it is booked, with its refunds, once it has.
 	refunds map[string]bool
 	waiting bool
+	// early is set on an edit before the start date of an order processed
+	// before it: neither is booked (planLateEdits).
+	early bool
 }
 
 // removedUnits is a quantity an order edit took off a line.

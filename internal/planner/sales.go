@@ -16,7 +16,7 @@ func (p *planner) bookable(o *shopify.Order) bool {
 	if o.Test {
 		return false
 	}
-	if p.set.StartDate != "" && p.date(o.ProcessedAt) < p.set.StartDate {
+	if p.beforeStart(o) {
 		return false
 	}
 	pay := salePayments(o)
@@ -44,6 +44,31 @@ func (p *planner) bookable(o *shopify.Order) bool {
 	return true
 }
 
+// beforeStart says whether an order was processed before the start date: its
+// sale is not booked, but its refunds and edits on or after the start are.
+func (p *planner) beforeStart(o *shopify.Order) bool {
+	return p.set.StartDate != "" && p.date(o.ProcessedAt) < p.set.StartDate
+}
+
+// planLateEdits books the edits, on or after the start date, of an order
+// processed before it: each is the same adjustment as an edit of a booked
+// order (what it added or took away, and the money for it), dated when it
+// happened. Edits before the start are in the books the merchant kept before
+// shopqb, with the sale.
+func (p *planner) planLateEdits(o *shopify.Order, edits []orderEdit) error {
+	for i := range edits {
+		e := &edits[i]
+		if p.date(e.ag.HappenedAt) < p.set.StartDate {
+			e.early = true
+			continue
+		}
+		if err := p.planEdit(o, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // planSales books every bookable order: one receipt per order in detail
 // sales mode, one per day × location in summary mode.
 func (p *planner) planSales() error {
@@ -64,6 +89,14 @@ func (p *planner) planSales() error {
 		p.edits[o.ID] = edits
 		for id := range consumed {
 			p.editRefunds[id] = true
+		}
+		if p.beforeStart(o) {
+			// The sale is in the books already (it predates shopqb), but
+			// what happened to it on or after the start is not.
+			if err := p.planLateEdits(o, edits); err != nil {
+				return err
+			}
+			continue
 		}
 		if !p.bookable(o) {
 			continue

@@ -147,6 +147,10 @@ type Order struct {
 	TotalDiscountsSet           MoneyBag              `json:"totalDiscountsSet"`
 	TotalShippingPriceSet       MoneyBag              `json:"totalShippingPriceSet"`
 	TotalTipReceivedSet         MoneyBag              `json:"totalTipReceivedSet"`
+	// SubtotalLineItemsQuantity is the units of the lines that make up the
+	// subtotal: it leaves out tips and gift cards, which is how a tip line
+	// is told apart when an order carries no agreements. Nil when not read.
+	SubtotalLineItemsQuantity *int `json:"subtotalLineItemsQuantity,omitempty"`
 	TotalReceivedSet            MoneyBag              `json:"totalReceivedSet"`
 	TotalRefundedSet            MoneyBag              `json:"totalRefundedSet"`
 	CurrentTotalPriceSet        MoneyBag              `json:"currentTotalPriceSet"`
@@ -189,6 +193,9 @@ type LineItem struct {
 	IsGiftCard           bool                 `json:"isGiftCard"`
 	Taxable              bool                 `json:"taxable"`
 	RequiresShipping     bool                 `json:"requiresShipping"`
+	// NonFulfillableQuantity is the units that cannot be fulfilled: refunded
+	// ones, and every unit of a tip. Nil when not read.
+	NonFulfillableQuantity *int `json:"nonFulfillableQuantity,omitempty"`
 	OriginalUnitPriceSet MoneyBag             `json:"originalUnitPriceSet"`
 	OriginalTotalSet     MoneyBag             `json:"originalTotalSet"`
 	DiscountedTotalSet   MoneyBag             `json:"discountedTotalSet"`
