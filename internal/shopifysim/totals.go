@@ -19,7 +19,7 @@ type Totals struct {
 	Cancelled int
 	Refunds   int // refund documents
 
-	GrossSales    money.Cents // Σ originalTotal of non-gift-card lines
+	GrossSales    money.Cents // Σ originalTotal of lines other than gift cards and tips
 	Discounts     money.Cents // Σ totalDiscountsSet
 	Subtotal      money.Cents // Σ subtotalPriceSet
 	Tax           money.Cents // Σ totalTaxSet
@@ -61,6 +61,9 @@ func ComputeTotals(data *Data) Totals {
 			if li.IsGiftCard {
 				t.GiftCardsSold += lineBase(li)
 				continue
+			}
+			if isTipLine(li) {
+				continue // a tip is not a sale (Tips holds it)
 			}
 			t.GrossSales += li.OriginalTotalSet.ShopMoney.Amount
 		}
