@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's one test command (README, and .ci/run calls exactly this).
 # On a fresh Debian machine it installs what the tests need when it can
-# (xmllint from libxml2-utils), starts PostgreSQL if it is not running, then
-# runs every test, go vet and a gofmt check.
+# (xmllint from libxml2-utils; Chromium and CJK fonts for the browser tests;
+# axe-core from npm into a cache outside the repository), starts PostgreSQL
+# if it is not running, then runs every test, go vet and a gofmt check.
+# Every step is idempotent: what is there already is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,13 @@ say() { printf '==> %s\n' "$*"; }
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+# Browser tests (internal/ui/uitest): Debian's Chromium, and CJK fonts so
+# the Korean screenshots show Hangul. In CI a missing browser fails them.
+[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }; then need_apt+=(fonts-noto-cjk); fi
+axe_version=4.14.1
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/shopqb/axe-core-$axe_version"
+if [ ! -f "$axe_dir/package/axe.min.js" ] && ! command -v npm >/dev/null 2>&1; then need_apt+=(npm); fi
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need_apt[*]}"
@@ -20,6 +29,14 @@ if ((${#need_apt[@]})); then
     exit 1
   fi
 fi
+
+# axe-core, loaded into the pages by the browser tests (never shipped).
+if [ ! -f "$axe_dir/package/axe.min.js" ]; then
+  say "fetching axe-core $axe_version from npm into $axe_dir"
+  mkdir -p "$axe_dir"
+  (cd "$axe_dir" && npm pack "axe-core@$axe_version" --silent >/dev/null && tar xzf "axe-core-$axe_version.tgz")
+fi
+export SHOPQB_AXE_JS="$axe_dir/package/axe.min.js"
 
 # PostgreSQL for the store tests: 127.0.0.1:5432, trust auth, database "test".
 pg_url="${SHOPQB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"

@@ -219,11 +219,16 @@ func (a *App) listen() error {
 		a.URL = "http://" + ln.Addr().String()
 	}
 	a.URL = strings.TrimSuffix(a.URL, "/")
+	pages, err := a.pages()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	a.server = &http.Server{
 		Handler: web.NewServer(web.Config{
 			Engine: a.Engine, Admin: a.Admin, Store: a.Store, Log: a.log, AdminToken: a.cfg.AdminToken,
 			EnqueueSync: a.EnqueueSync, Webhooks: a.webhookHandler(),
-			ShopifyOAuth: a.shopifyOAuthHandler(),
+			ShopifyOAuth: a.shopifyOAuthHandler(), Pages: pages,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// The Web Connector waits while QuickBooks works; responses can be slow to arrive.

@@ -1,6 +1,7 @@
 // Package web is shopqb's HTTP surface: the Web Connector's SOAP endpoint,
-// the support page the .qwc points at, health and Prometheus metrics, and the
-// authenticated JSON admin API.
+// the support page the .qwc points at, health and Prometheus metrics, the
+// authenticated JSON admin API, and the merchant pages (internal/ui) mounted
+// under /console/ and /app/.
 package web
 
 import (
@@ -38,6 +39,9 @@ type Config struct {
 	// ShopifyOAuth serves the app install flow under /shopify/ (install and
 	// callback; nil: not served).
 	ShopifyOAuth http.Handler
+	// Pages are the merchant pages (internal/ui): /console/ self-hosted and
+	// /app/ embedded in the Shopify admin; nil: not served.
+	Pages http.Handler
 }
 
 // NewServer returns the HTTP handler of a shopqb server.
@@ -54,6 +58,10 @@ func NewServer(cfg Config) http.Handler {
 	}
 	if cfg.ShopifyOAuth != nil {
 		mux.Handle("GET /shopify/", cfg.ShopifyOAuth)
+	}
+	if cfg.Pages != nil {
+		mux.Handle("/console/", cfg.Pages)
+		mux.Handle("/app/", cfg.Pages)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
