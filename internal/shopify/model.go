@@ -214,6 +214,11 @@ type DiscountAllocation struct {
 
 // DiscountApplicationRef identifies the application an allocation came from.
 type DiscountApplicationRef struct {
+	// Typename, Code and Title say which application it is, as Shopify
+	// serves the application itself here; shopqb reads the index only.
+	Typename         string `json:"__typename,omitempty"`
+	Code             string `json:"code,omitempty"`
+	Title            string `json:"title,omitempty"`
 	Index            int    `json:"index"`
 	TargetSelection  string `json:"targetSelection,omitempty"` // ALL | ENTITLED | EXPLICIT
 	TargetType       string `json:"targetType,omitempty"`      // LINE_ITEM | SHIPPING_LINE

@@ -297,7 +297,7 @@ func (g *orderGen) lineDiscount(o *shopify.Order, idx int, ppm int64) {
 
 func allocation(amt money.Cents, app shopify.DiscountApplication, cur string) shopify.DiscountAllocation {
 	return shopify.DiscountAllocation{AllocatedAmountSet: bag(amt, cur), DiscountApplication: shopify.DiscountApplicationRef{
-		Index: app.Index, TargetSelection: app.TargetSelection, TargetType: app.TargetType, AllocationMethod: app.AllocationMethod}}
+		Typename: app.Typename, Code: app.Code, Title: app.Title, Index: app.Index, TargetSelection: app.TargetSelection, TargetType: app.TargetType, AllocationMethod: app.AllocationMethod}}
 }
 
 // orderDiscount spreads a percentage (ppm) or a fixed amount over every
@@ -307,6 +307,7 @@ func (g *orderGen) orderDiscount(o *shopify.Order, kind, label string, ppm int64
 	app := shopify.DiscountApplication{Typename: kind + "DiscountApplication", Index: len(o.DiscountApplications),
 		AllocationMethod: "ACROSS", TargetSelection: "ALL", TargetType: "LINE_ITEM"}
 	if kind == "DiscountCode" {
+		app.Typename = "DiscountCodeApplication" // the schema's name, not "DiscountCodeDiscountApplication"
 		app.Code = label
 	} else {
 		app.Title = label
