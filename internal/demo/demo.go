@@ -41,13 +41,13 @@ type Options struct {
 	// generated window (day 0 is the first day of orders), so sales before
 	// it are not booked but their refunds on and after it are. Zero starts
 	// two weeks before the first order, so every purchase order is booked.
-	StartDay int
-	FixturesDir   string
-	DatabaseURL   string
-	ReportFile    string
-	TraceDir      string
-	Serve         bool
-	Faults        qbdsim.Faults
+	StartDay    int
+	FixturesDir string
+	DatabaseURL string
+	ReportFile  string
+	TraceDir    string
+	Serve       bool
+	Faults      qbdsim.Faults
 	// SharedDir holds the Shopify schemas (the simulator validates against
 	// them) and the qbXML XSDs (every request is checked with xmllint when
 	// Validate is on).
