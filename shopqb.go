@@ -72,6 +72,30 @@ type Settings struct {
 	ClassPerLocation bool `json:"classPerLocation"`
 	// Mapping is the QuickBooks account for each category.
 	Mapping Mapping `json:"mapping"`
+	// SummaryGraceMinutes is how long after the shop's day has ended its day
+	// summaries (summary sales and refunds, the daily cost of goods) are held
+	// back, so late orders and refunds of the day land in them rather than in
+	// an adjustment. 0 means DefaultSummaryGrace; a negative value closes the
+	// day at midnight. A change after the summary was posted still becomes an
+	// adjustment.
+	SummaryGraceMinutes int `json:"summaryGraceMinutes,omitempty"`
+}
+
+// DefaultSummaryGrace is how long a day summary waits after midnight (shop
+// time) when the settings do not say: long enough for POS devices that were
+// offline at closing to upload their sales.
+const DefaultSummaryGrace = 3 * time.Hour
+
+// SummaryGrace is the hold-back after the end of a shop's day; see
+// SummaryGraceMinutes.
+func (s Settings) SummaryGrace() time.Duration {
+	switch {
+	case s.SummaryGraceMinutes < 0:
+		return 0
+	case s.SummaryGraceMinutes == 0:
+		return DefaultSummaryGrace
+	}
+	return time.Duration(s.SummaryGraceMinutes) * time.Minute
 }
 
 // DefaultSettings are what a new shop starts with.

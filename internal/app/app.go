@@ -18,6 +18,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/jobs"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/secret"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -67,7 +68,8 @@ type Config struct {
 	// ShopifyShopURL maps a shop domain to its origin during installs (the
 	// simulator); nil means https://<shop>. Shops it creates keep that origin.
 	ShopifyShopURL func(shop string) string
-	// Now is the clock of OAuth callbacks and tokens (tests); nil means time.Now.
+	// Now is the clock of syncs (which days are over), OAuth callbacks and
+	// tokens (tests); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -81,7 +83,9 @@ type App struct {
 	Engine *syncengine.Engine
 	// Admin is shop administration, the one service every front door calls.
 	Admin *shopadmin.Service
-	Jobs  *jobs.Runner
+	// Privacy answers Shopify's privacy and lifecycle webhooks.
+	Privacy *privacy.Service
+	Jobs    *jobs.Runner
 	// URL is the server's base URL; the Web Connector endpoint is URL + "/qbwc".
 	URL string
 	// Standalone authenticates the /console pages (the deployment's users).
@@ -117,9 +121,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("open secret key: %w", err)
 	}
-	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log})
-	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log})
+	a.Ingest = ingest.New(ingest.Options{Store: db, Source: a.shopifySource, Log: log, Now: cfg.Now})
+	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log, Now: cfg.Now})
 	a.Engine.Trace = cfg.QBXMLTrace
+	a.Privacy = privacy.New(db, log)
 	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, Log: log, Now: cfg.Now})
 	if err := a.openWebAuth(); err != nil {
 		db.Close()

@@ -235,7 +235,7 @@ var installTemplate = template.Must(template.New("install").Parse(`<!doctype htm
 <h2>Next</h2>
 <ol><li>Get the Web Connector file: <code>{{.QWCCommand}}</code> (your shopqb operator can run it for you).</li>
 <li>In QuickBooks Desktop, open the Web Connector (File › App Management › Update Web Services), add the <code>.qwc</code> file and paste the password above.</li>
-<li>Map your accounts and start the integration from the shopqb dashboard.</li></ol>
+<li>Map your accounts and start the integration: your shopqb operator runs <code>shopqb admin settings --shop {{.Shop}} --map …</code> and <code>shopqb admin start --shop {{.Shop}}</code> (or the same steps through the admin API).</li></ol>
 {{else}}<p>The store was already registered; its Shopify access is renewed. The Web Connector keeps its user <code>{{.QBWCUser}}</code> and password{{if not .Started}}; if you have not added it yet, get the file with <code>{{.QWCCommand}}</code>{{end}}.</p>
 {{end}}{{end}}
 </body></html>`))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/ingest"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
 )
@@ -55,7 +56,7 @@ func (a *App) webhookHandler() http.Handler {
 			// bad one is answered 500 and not mistaken for done.
 			var payload []byte
 			if w.Compliance() {
-				if payload, err = minimalCompliancePayload(w); err != nil {
+				if payload, err = privacy.MinimalPayload(w); err != nil {
 					return err
 				}
 			}
@@ -76,7 +77,7 @@ func (a *App) webhookHandler() http.Handler {
 // handleWebhook is the webhook job: an order or refund change re-reads the
 // one order it names and plans it (a refund names its order; see
 // webhookObject); app/uninstalled and the privacy topics do what
-// internal/shopify/COMPLIANCE.md says (compliance.go). payload is nil
+// internal/shopify/COMPLIANCE.md says (internal/privacy). payload is nil
 // except for the privacy topics.
 func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string, payload []byte) error {
 	switch {
@@ -94,13 +95,13 @@ func (a *App) handleWebhook(ctx context.Context, shopID int64, topic, gid string
 		}
 		return ignoreNotStarted(err)
 	case topic == "app/uninstalled":
-		return a.handleUninstalled(ctx, shopID)
+		return a.Privacy.Uninstalled(ctx, shopID)
 	case topic == "customers/data_request":
-		return a.handleCustomerDataRequest(ctx, shopID, payload)
+		return a.Privacy.CustomerDataRequest(ctx, shopID, payload)
 	case topic == "customers/redact":
-		return a.handleCustomerRedact(ctx, shopID, payload)
+		return a.Privacy.CustomerRedact(ctx, shopID, payload)
 	case topic == "shop/redact":
-		return a.handleShopRedact(ctx, shopID, payload)
+		return a.Privacy.ShopRedact(ctx, shopID, payload)
 	}
 	return nil
 }

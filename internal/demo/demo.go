@@ -178,7 +178,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := a.Admin.Start(ctx, shop.ID, demoActor); err != nil {
 		return nil, err
 	}
-	// "Sync now", through River like the dashboard's button.
+	// "Sync now", through River like the admin API's POST /api/shops/{id}/sync.
 	requested := time.Now()
 	if err := a.EnqueueSync(ctx, shop.ID); err != nil {
 		return nil, err

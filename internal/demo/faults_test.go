@@ -41,6 +41,9 @@ type world struct {
 	shop    *shopqb.Shop
 	company *qbdsim.Company
 	wc      *qbdsim.WebConnector
+	sim     *shopifysim.Sim
+	// now is shopqb's clock (nil: time.Now).
+	now func() time.Time
 
 	mu    sync.Mutex
 	apps  []*app.App
@@ -57,26 +60,50 @@ type world struct {
 }
 
 func newWorld(t *testing.T, dbURL string, processes int, orders int, seed int64) *world {
-	t.Helper()
-	return newWorldWithJobs(t, dbURL, processes, orders, seed, false)
+	return newWorldWith(t, worldOptions{dbURL: dbURL, processes: processes, orders: orders, seed: seed})
 }
 
+// worldOptions: a shop of orders generated over 10 days from 2026-10-01
+// (New York); now, when set, is the clock of both Shopify and shopqb
+// (otherwise Shopify's clock stands on 2026-10-13 and shopqb's is real).
+type worldOptions struct {
+	dbURL     string
+	processes int
+	orders    int
+	seed      int64
+	now       func() time.Time
+	settings  func(*shopqb.Settings)
+	// jobs starts River workers in every process.
+	jobs bool
+}
+
+// newWorldWithJobs is newWorld with River workers in every process when jobs.
 func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, seed int64, jobs bool) *world {
+	return newWorldWith(t, worldOptions{dbURL: dbURL, processes: processes, orders: orders, seed: seed, jobs: jobs})
+}
+
+func newWorldWith(t *testing.T, o worldOptions) *world {
 	t.Helper()
-	w := &world{t: t, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(seed)), jobs: jobs}
+	w := &world{t: t, dbURL: o.dbURL, keyFile: filepath.Join(t.TempDir(), "key"), rng: rand.New(rand.NewSource(o.seed)), now: o.now, jobs: o.jobs}
 	loc, _ := time.LoadLocation("America/New_York")
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	w.token = "shpat_test"
+	simNow := o.now
+	if simNow == nil {
+		simNow = func() time.Time { return start.AddDate(0, 0, 12) }
+	}
+	processes, orders, seed := o.processes, o.orders, o.seed
 	sim, err := shopifysim.New(shopifysim.Options{
 		SchemaDir: filepath.Join(testenv.SharedDir(t), "shopify"),
 		Shop:      shopifysim.Shop{Domain: "faults.myshopify.com", Name: "Faults", Currency: "USD", Timezone: loc.String()},
 		Seed:      seed, Orders: orders, Days: 10, Start: start, AccessToken: w.token,
 		Bucket: shopifysim.BucketOptions{MaximumAvailable: 1e9, RestoreRate: 1e9},
-		Now:    func() time.Time { return start.AddDate(0, 0, 12) },
+		Now:    simNow,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.sim = sim
 	ss := httptest.NewServer(sim.Handler())
 	t.Cleanup(ss.Close)
 	w.shopURL = ss.URL
@@ -95,6 +122,9 @@ func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, see
 	a := w.apps[0]
 	settings := shopqb.DefaultSettings()
 	settings.StartDate = start.Format("2006-01-02")
+	if o.settings != nil {
+		o.settings(&settings)
+	}
 	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: "faults.myshopify.com", TimeZone: loc.String(),
 		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: ss.URL, ShopifyToken: w.token, Settings: &settings}, "test")
 	if err != nil {
@@ -107,7 +137,7 @@ func newWorldWithJobs(t *testing.T, dbURL string, processes int, orders int, see
 }
 
 func (w *world) open() *app.App {
-	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Jobs: w.jobs, Log: slog.New(slog.DiscardHandler)})
+	a, err := app.Open(context.Background(), app.Config{DatabaseURL: w.dbURL, Listen: "127.0.0.1:0", KeyFile: w.keyFile, Jobs: w.jobs, Log: slog.New(slog.DiscardHandler), Now: w.now})
 	if err != nil {
 		w.t.Fatal(err)
 	}

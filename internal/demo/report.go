@@ -39,11 +39,18 @@ type Report struct {
 	// Differences counts reconciliation rows whose difference is not zero.
 	Differences int `json:"differences"`
 	// SalesTax is QuickBooks' sales-tax liability per tax item.
-	SalesTax       []qbdsim.TaxLiability `json:"salesTax"`
-	Lists          map[string]int        `json:"listCounts"`
-	Transactions   map[string]int        `json:"transactionCounts"`
-	Failures       []FailureRow          `json:"failures"`
-	DurationMillis int64                 `json:"durationMillis"`
+	SalesTax     []qbdsim.TaxLiability `json:"salesTax"`
+	Lists        map[string]int        `json:"listCounts"`
+	Transactions map[string]int        `json:"transactionCounts"`
+	Failures     []FailureRow          `json:"failures"`
+	// Adjustments are the transactions booked because Shopify changed after
+	// what they adjust was posted: a late order or refund for a day already
+	// in QuickBooks, an edit after its receipt.
+	Adjustments []AdjustmentRow `json:"adjustments"`
+	// Drifts are planned changes to postings QuickBooks already held, as
+	// recorded when they were found (never applied to the posting itself).
+	Drifts         []DriftRow `json:"drifts"`
+	DurationMillis int64      `json:"durationMillis"`
 }
 
 // OptionsView echoes what the demo ran with.
@@ -135,6 +142,37 @@ type FailureRow struct {
 	Message string `json:"message"`
 }
 
+// AdjustmentRow is one adjusting transaction: which original it adjusts,
+// the day both are dated, and the difference it books by account.
+type AdjustmentRow struct {
+	Key         string `json:"key"`
+	Kind        string `json:"kind"`
+	RefNumber   string `json:"refNumber"`
+	State       string `json:"state"`
+	Date        string `json:"date"`
+	Original    string `json:"original"`
+	OriginalRef string `json:"originalRef"`
+	// Orders are the Shopify orders the difference comes from, when known.
+	Orders []string `json:"orders,omitempty"`
+	// ByAccount is the difference, debit positive, per QuickBooks account.
+	ByAccount []AccountAmount `json:"byAccount"`
+}
+
+// AccountAmount is an amount on one account, debit positive.
+type AccountAmount struct {
+	Account string      `json:"account"`
+	Amount  money.Cents `json:"amount"`
+}
+
+// DriftRow is one recorded change to a posting QuickBooks held.
+type DriftRow struct {
+	Key string `json:"key"`
+	// State is the posting's state when the change was found, or
+	// "withdrawn" for an unsent adjustment no longer needed.
+	State      string `json:"state"`
+	DetectedAt string `json:"detectedAt"`
+}
+
 func optionsView(o Options, start string) OptionsView {
 	v := OptionsView{Orders: o.Orders, Days: o.Days, Seed: o.Seed, StartDate: start, SalesMode: string(o.SalesMode),
 		CustomersMode: string(o.CustomersMode), InventoryMode: string(o.InventoryMode), VendorsMode: string(o.VendorsMode), Edition: o.Edition}
@@ -144,6 +182,21 @@ func optionsView(o Options, start string) OptionsView {
 	}
 	return v
 }
+
+// BuildReport reports on a shop synced from sim into company by a: the
+// outbox, the books, the reconciliation with Shopify's totals, the
+// adjustments and failures. The demo's report is this; tests that run their
+// own simulators read the same one.
+func BuildReport(ctx context.Context, a *app.App, shop *shopqb.Shop, sim *shopifysim.Sim, company *qbdsim.Company) (*Report, error) {
+	rep := &Report{Version: ReportVersion, Shop: shop.Domain}
+	if err := fillReport(ctx, rep, a, shop, sim, company); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// PrintSummary writes the report's plain-text summary, as the demo prints it.
+func PrintSummary(w io.Writer, r *Report) { printSummary(w, r) }
 
 func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop, sim *shopifysim.Sim, company *qbdsim.Company) error {
 	shop, err := a.Store.ShopByID(ctx, shop.ID)
@@ -163,6 +216,8 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 		}
 	}
 	rep.Postings.ByKind = map[string]int{}
+	byKey := map[string]*shopqb.Posting{}
+	var adjusting []*shopqb.Posting
 	after := int64(0)
 	for {
 		ps, err := a.Store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, AfterID: after, Limit: 1000})
@@ -174,6 +229,10 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 		}
 		for _, p := range ps {
 			after = p.ID
+			byKey[p.Key] = p
+			if p.BaseKey != "" {
+				adjusting = append(adjusting, p)
+			}
 			rep.Postings.Total++
 			rep.Postings.ByKind[p.Kind]++
 			switch p.State {
@@ -192,6 +251,9 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 				rep.Failures = append(rep.Failures, FailureRow{Key: p.Key, Kind: p.Kind, State: string(p.State), Code: p.ErrorCode, Message: p.ErrorMessage})
 			}
 		}
+	}
+	if err := fillAdjustments(ctx, rep, a, shop, byKey, adjusting); err != nil {
+		return err
 	}
 	qr := company.Report()
 	balance := map[string]money.Cents{}
@@ -270,6 +332,62 @@ func refundsOfEarlierSales(d *shopifysim.Data, shop *shopqb.Shop) int {
 		}
 	}
 	return n
+}
+
+// fillAdjustments lists the adjusting transactions with what they moved and
+// the recorded drift, so a bookkeeper sees every change after posting.
+func fillAdjustments(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop, byKey map[string]*shopqb.Posting, adjusting []*shopqb.Posting) error {
+	rep.Adjustments, rep.Drifts = []AdjustmentRow{}, []DriftRow{}
+	for _, p := range adjusting {
+		if p.Content == "" {
+			// A refund paying out an adjusting credit memo: what it moves is
+			// in the memo's row.
+			continue
+		}
+		row := AdjustmentRow{Key: p.Key, Kind: p.Kind, RefNumber: p.RefNumber, State: string(p.State), Date: p.TxnDate, Original: p.BaseKey}
+		if o := byKey[p.BaseKey]; o != nil {
+			row.OriginalRef = o.RefNumber
+		}
+		b, err := planner.BookedBy(p.Kind, p.Content)
+		if err != nil {
+			return fmt.Errorf("adjustment %s: %w", p.Key, err)
+		}
+		row.Orders = b.Orders
+		byAcct := map[string]money.Cents{}
+		for c, amt := range b.ByCategory {
+			byAcct[shop.Settings.Mapping.Account(c)] += amt
+		}
+		for _, acct := range sortedAccounts(byAcct) {
+			if byAcct[acct] != 0 {
+				row.ByAccount = append(row.ByAccount, AccountAmount{Account: acct, Amount: byAcct[acct]})
+			}
+		}
+		rep.Adjustments = append(rep.Adjustments, row)
+	}
+	sort.Slice(rep.Adjustments, func(i, j int) bool {
+		x, y := rep.Adjustments[i], rep.Adjustments[j]
+		if x.Date != y.Date {
+			return x.Date < y.Date
+		}
+		return x.Key < y.Key
+	})
+	drifts, err := a.Store.Drifts(ctx, shop.ID, 0)
+	if err != nil {
+		return err
+	}
+	for _, d := range drifts {
+		rep.Drifts = append(rep.Drifts, DriftRow{Key: d.Key, State: string(d.State), DetectedAt: d.DetectedAt.UTC().Format(time.RFC3339)})
+	}
+	return nil
+}
+
+func sortedAccounts(m map[string]money.Cents) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // expectedTotals asks the planner what Shopify's own totals say the books
@@ -355,6 +473,23 @@ func printSummary(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "  %-28s %-28s QuickBooks %s, Shopify %s, difference %s\n", row.Category, row.Account, row.QuickBooks, row.Shopify, row.Difference)
 		}
 	}
+	if len(r.Adjustments) > 0 {
+		fmt.Fprintf(w, "\nAdjustments     %d transactions booked for changes in Shopify after the original was posted\n", len(r.Adjustments))
+		for _, a := range r.Adjustments {
+			var moves []string
+			for _, m := range a.ByAccount {
+				moves = append(moves, fmt.Sprintf("%s %s", m.Account, m.Amount))
+			}
+			orders := ""
+			if len(a.Orders) > 0 {
+				orders = " (orders " + strings.Join(a.Orders, " ") + ")"
+			}
+			fmt.Fprintf(w, "  %s %s %s adjusts %s %s%s: %s\n", a.Date, a.RefNumber, a.Key, cmpOr(a.OriginalRef, "-"), a.Original, orders, strings.Join(moves, ", "))
+		}
+	}
+	if len(r.Drifts) > 0 {
+		fmt.Fprintf(w, "Drift           %d planned changes to postings QuickBooks held were recorded, not applied\n", len(r.Drifts))
+	}
 	for i, f := range r.Failures {
 		if i == 10 {
 			fmt.Fprintf(w, "  … and %d more\n", len(r.Failures)-10)
@@ -362,6 +497,13 @@ func printSummary(w io.Writer, r *Report) {
 		}
 		fmt.Fprintf(w, "  not posted: %s (%s, %s) %s\n", f.Key, f.State, f.Code, f.Message)
 	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func blankZero(c money.Cents) string {

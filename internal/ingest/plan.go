@@ -31,7 +31,7 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 		if err != nil {
 			return err
 		}
-		plan, err := p.plan(orders, i == 0)
+		plan, err := p.plan(ctx, orders, i == 0)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
@@ -87,7 +87,8 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 	if err != nil || p.firstPlan || !wholeDays {
 		return gids, err
 	}
-	chosen := p.closeOverDays(gids, daysOf)
+	chosen, days := p.closeOverDays(gids, daysOf)
+	p.planDays = days
 	var todo []string
 	for i, gid := range gids {
 		if chosen[i] {
@@ -98,8 +99,9 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 }
 
 // closeOverDays marks the orders to plan: those read, and every order
-// booking on a day a marked order books on.
-func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
+// booking on a day a marked order books on (or on a day of p.days). It
+// returns the days so closed over: the marked orders are all of theirs.
+func (p *pass) closeOverDays(gids []string, daysOf [][]string) ([]bool, map[string]bool) {
 	ordersOn := map[string][]int{}
 	for i, days := range daysOf {
 		for _, d := range days {
@@ -132,7 +134,7 @@ func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
 			}
 		}
 	}
-	return chosen
+	return chosen, done
 }
 
 // orderDays is what chooseOrders decodes of an order: the dates it books on.
@@ -143,10 +145,14 @@ type orderDays struct {
 		ProcessedAt *time.Time `json:"processedAt"`
 	} `json:"refunds"`
 	Agreements []struct {
-		HappenedAt time.Time `json:"happenedAt"`
 		Reason     string    `json:"reason"`
+		HappenedAt time.Time `json:"happenedAt"`
 	} `json:"agreements"`
 }
+
+// orderEdit is the reason of a sales agreement that edited an order: the
+// planner books an edit on the day it happened.
+const orderEdit = "ORDER_EDIT"
 
 // bookingDays are the shop-local dates, on or after the start date, of an
 // order's sale, refunds and edits; none when nothing of it is booked.
@@ -166,7 +172,7 @@ func (p *pass) bookingDays(o orderDays, start string) []string {
 		add(at)
 	}
 	for _, a := range o.Agreements {
-		if a.Reason == "ORDER_EDIT" {
+		if a.Reason == orderEdit {
 			add(a.HappenedAt)
 		}
 	}
@@ -216,16 +222,25 @@ func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, e
 	return orders, nil
 }
 
-// plan asks the planner for one chunk's postings and carries its new names
-// and list sizes into the next chunk.
-func (p *pass) plan(orders []shopify.Order, first bool) (*planner.Plan, error) {
-	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Variants: p.variants, Names: p.names}
+// plan asks the planner for one chunk's postings, against what QuickBooks
+// already holds (buildAgainstBooks: a change to a posted transaction is
+// booked as an adjustment), and carries its new names and list sizes into
+// the next chunk. Day summaries not yet due are held back (planner.Input.Now).
+func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*planner.Plan, error) {
+	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Variants: p.variants, Names: p.names,
+		Days: p.planDays, Now: p.now}
 	if first {
 		in.Payouts, in.PurchaseOrders = p.payouts, p.purchaseOrders
 	}
-	plan, err := planner.Build(in)
+	plan, err := buildAgainstBooks(ctx, p.svc.store, p.shop.ID, in)
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range plan.HeldBack {
+		if p.heldNow == nil {
+			p.heldNow = map[string]bool{}
+		}
+		p.heldNow[d] = true
 	}
 	p.names = plan.Names
 	p.company.ExistingNames += plan.NewNames
@@ -241,8 +256,9 @@ func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv ma
 	c := store.PlanCommit{KV: kv}
 	if !p.dry {
 		c.Postings, c.RelinkArchived = plan.Postings, p.relink
+		c.Withdraw, c.Cleared = plan.Withdrawn, plan.Cleared
 	}
-	if len(c.Postings) == 0 && len(c.KV) == 0 {
+	if len(c.Postings) == 0 && len(c.KV) == 0 && len(c.Withdraw) == 0 && len(c.Cleared) == 0 {
 		return nil
 	}
 	res, err := s.store.CommitPlan(ctx, p.shop.ID, c)
@@ -254,6 +270,7 @@ func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv ma
 	}
 	p.run.Counts["postings_new"] += res.Inserted
 	p.run.Counts["postings_updated"] += res.Updated
+	p.countCommit(plan, res)
 	p.run.Counts["warnings"] += len(plan.Warnings)
 	for _, w := range plan.Warnings {
 		s.log.Warn("plan warning", "shop", p.shop.Domain, "warning", w)

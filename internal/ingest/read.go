@@ -45,8 +45,8 @@ func (s *Service) readWindow(ctx context.Context, p *pass) error {
 	return nil
 }
 
-// keepOrder stores an order's snapshot and marks it, and the dates it and
-// its refunds touch, for planning. Every order read is planned again, not
+// keepOrder stores an order's snapshot and marks it, and the dates it, its
+// refunds and its edits touch, for planning. Every order read is planned again, not
 // only new versions: if an earlier run stored the snapshot and then failed
 // before committing its plan, the watermark did not move and this is its
 // second chance. Planning is idempotent (same key, same hash: nothing changes).
@@ -63,6 +63,11 @@ func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	p.days[p.day(o.ProcessedAt)] = true
 	for _, r := range o.Refunds {
 		p.days[p.day(refundTime(r))] = true
+	}
+	for _, a := range o.Agreements {
+		if a.Reason == orderEdit {
+			p.days[p.day(a.HappenedAt)] = true
+		}
 	}
 	return nil
 }

@@ -58,6 +58,12 @@ type pass struct {
 	firstPlan bool
 	// relink: an admin reset archived the outbox since the last plan.
 	relink bool
+	// planDays are the days whose summaries this run plans (planner.Input.Days):
+	// nil when its orders are the whole shop or no posting sums a day.
+	planDays map[string]bool
+	// heldBefore are the days an earlier run held back (kvHeldDays), heldNow
+	// those this run's plans held back.
+	heldBefore, heldNow map[string]bool
 	// movesWatermarks: this run read whole windows, so its last commit moves
 	// the watermarks to now; a webhook's run read one order and does not.
 	movesWatermarks bool
@@ -86,7 +92,7 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 		return err
 	}
 	p.relink = !unreset
-	return nil
+	return p.loadHeldDays(ctx)
 }
 
 // kvUnset reports whether key is absent or empty.
@@ -167,6 +173,7 @@ func (p *pass) finalState() (map[string][]byte, error) {
 	if p.movesWatermarks {
 		kv[kvPlannedOnce] = []byte("1")
 	}
+	kv[kvHeldDays] = p.heldKV()
 	return kv, nil
 }
 

@@ -61,7 +61,7 @@ type WebhookArgs struct {
 	ObjectGID string `json:"object_gid"`
 	// Payload is what the job needs of the delivery's body, or nil. It is
 	// stored in River's job table until River prunes the finished job, so
-	// callers pass the least that will do (see internal/app/compliance.go).
+	// callers pass the least that will do (see internal/privacy).
 	Payload []byte `json:"payload,omitempty"`
 }
 

@@ -7,6 +7,8 @@ package money
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -121,37 +123,65 @@ func (c *Cents) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Split divides total into len(weights) parts proportional to weights, giving
-// the leftover cents to the largest parts first, so the parts always add up to
-// total exactly. It is how a rounding difference becomes visible rather than lost.
+// Split divides total into len(weights) parts proportional to the weights'
+// sizes, so the parts always add up to total exactly. Each part gets its
+// proportional share rounded toward zero; the cents left over go one each to
+// the parts whose share lost the most in that rounding (largest remainder),
+// and among equal remainders to the largest weight, then the first. So a
+// leftover cent lands where it distorts the least — on the biggest tax line
+// or discount, never on a small one by accident of order — and the result
+// depends only on the weights, not on how Shopify happened to order them
+// (apart from exact ties). A zero weight gets nothing unless every weight is
+// zero, when the first part takes all.
 func Split(total Cents, weights []Cents) []Cents {
 	out := make([]Cents, len(weights))
-	var sum Cents
-	for _, w := range weights {
-		sum += w.Abs()
-	}
 	if len(weights) == 0 {
 		return out
+	}
+	var sum int64
+	for _, w := range weights {
+		sum += int64(w.Abs())
 	}
 	if sum == 0 {
 		out[0] = total
 		return out
 	}
+	// |total|·|w| / sum in 128 bits, so no amount a shop can hold overflows;
+	// the quotient is at most |total| because |w| <= sum.
+	abs, sign := uint64(total), Cents(1)
+	if total < 0 {
+		abs, sign = uint64(-total), -1
+	}
+	rem := make([]uint64, len(weights)) // what rounding dropped, in units of 1/sum cent
 	var given Cents
 	for i, w := range weights {
-		out[i] = Cents(int64(total) * int64(w.Abs()) / int64(sum))
+		hi, lo := bits.Mul64(abs, uint64(w.Abs()))
+		q, r := bits.Div64(hi, lo, uint64(sum))
+		out[i], rem[i] = sign*Cents(q), r
 		given += out[i]
 	}
+	order := make([]int, 0, len(weights))
+	for i, w := range weights {
+		if w != 0 {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		i, j := order[a], order[b]
+		if rem[i] != rem[j] {
+			return rem[i] > rem[j]
+		}
+		return weights[i].Abs() > weights[j].Abs()
+	})
 	rest := total - given
 	step := Cents(1)
 	if rest < 0 {
 		step = -1
 	}
-	for i := 0; rest != 0; i = (i + 1) % len(out) {
-		if weights[i] != 0 {
-			out[i] += step
-			rest -= step
-		}
+	// |rest| < len(order): each part gets at most one cent.
+	for k := 0; rest != 0; k++ {
+		out[order[k%len(order)]] += step
+		rest -= step
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"time"
+
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -26,6 +28,22 @@ type Input struct {
 	// earlier plans. They win over anything computed now, so a name never
 	// changes between plans.
 	Names map[string]string
+	// Posted are postings QuickBooks holds, or may hold, for transactions
+	// this plan produces, in another form than planned now, with all their
+	// adjustments (store.PostedFor). Each such transaction is planned as an
+	// adjustment booking the difference (drift.go). Nil plans everything
+	// as new.
+	Posted []*shopqb.Posting
+	// Days, when not nil, are the days whose summaries (summary sales and
+	// refunds, the daily cost of goods) this plan may produce: the caller
+	// promises Orders holds every order with a sale, refund or edit on each
+	// of them. A summary planned from part of a day would book the rest of
+	// the day as a change. Nil means Orders is the whole shop.
+	Days map[string]bool
+	// Now, when set, holds a day's summaries back until the shop's day has
+	// ended plus Settings.SummaryGrace (Plan.HeldBack lists them). Zero
+	// plans every day.
+	Now time.Time
 }
 
 // Company is the QuickBooks company file as the preflight queries saw it.
@@ -83,6 +101,21 @@ type Plan struct {
 	// them to Company.ExistingNames/ExistingItems for the next part, so the
 	// 14,500 limit is checked against the whole.
 	NewNames, NewItems int
+	// HeldBack are the days whose summaries wait for the day to end (Now):
+	// the caller plans them again later.
+	HeldBack []string
+	// Adjusted counts transactions QuickBooks held in another form than
+	// planned now (drift), each booked by an adjustment when there was a
+	// difference left.
+	Adjusted int
+	// Withdrawn are unsent adjustments no longer needed (store.WithdrawPostings).
+	Withdrawn []string
+	// Failed counts documents that did not add up; each is a failed posting
+	// in Postings, with the reason.
+	Failed int
+	// Cleared are keys of documents booked inside a day summary whose
+	// earlier document failure no longer stands (store.ClearDocumentFailures).
+	Cleared []string
 }
 
 // Totals are amounts per accounting category, debit positive, and per sales-tax
@@ -90,14 +123,39 @@ type Plan struct {
 type Totals struct {
 	ByCategory map[shopqb.Category]money.Cents
 	ByTaxItem  map[string]money.Cents
+	// ByDay splits ByCategory by the day (YYYY-MM-DD, shop zone) each amount
+	// is booked on, the day the transaction that books it is dated: the
+	// reconciliation compares one day of Shopify with that day's postings.
+	// Only Expected fills it.
+	ByDay map[string]map[shopqb.Category]money.Cents
+
+	day string // the day add books to (on)
 }
 
 func newTotals() Totals {
 	return Totals{ByCategory: map[shopqb.Category]money.Cents{}, ByTaxItem: map[string]money.Cents{}}
 }
 
+// on returns t booking to day as well (the maps are shared).
+func (t Totals) on(day string) Totals {
+	if t.ByDay == nil {
+		panic("planner: Totals.on without ByDay")
+	}
+	t.day = day
+	return t
+}
+
 func (t Totals) add(c shopqb.Category, amt money.Cents) {
-	if amt != 0 {
-		t.ByCategory[c] += amt
+	if amt == 0 {
+		return
+	}
+	t.ByCategory[c] += amt
+	if t.day != "" {
+		m := t.ByDay[t.day]
+		if m == nil {
+			m = map[shopqb.Category]money.Cents{}
+			t.ByDay[t.day] = m
+		}
+		m[c] += amt
 	}
 }

@@ -42,6 +42,14 @@ type planner struct {
 	waitingRefunds map[string]bool
 	// tips are each order's tip line items (tips.go).
 	tips map[string]map[string]bool
+	// failures are documents that did not add up (drift.go); heldBack the
+	// days whose summaries wait (dayOpen); cleared the documents booked in
+	// a summary; drifted and withdrawn are adjust's results.
+	failures  []docFailure
+	heldBack  map[string]bool
+	cleared   []string
+	drifted   int
+	withdrawn []string
 }
 
 // Build turns Shopify documents, the merchant's settings and mapping into
@@ -120,7 +128,7 @@ func newPlanner(in Input) (*planner, error) {
 		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
+		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
 		tips: map[string]map[string]bool{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
@@ -166,7 +174,12 @@ func (p *planner) warnf(format string, args ...any) {
 // finish checks every transaction, renders list records and transactions to
 // postings, and computes the ledger and Shopify's expected totals.
 func (p *planner) finish() (*Plan, error) {
-	plan := &Plan{Names: p.names, Ledger: newTotals(), Warnings: p.warnings, NewNames: p.newNames, NewItems: p.newItems}
+	// What Shopify says is computed from the documents as planned in full,
+	// before drift turns some of them into adjustments.
+	expected := p.expected()
+	p.adjust()
+	plan := &Plan{Names: p.names, Ledger: newTotals(), NewNames: p.newNames, NewItems: p.newItems,
+		Adjusted: p.drifted, Withdrawn: p.withdrawn, Failed: len(p.failures), Cleared: p.cleared, HeldBack: sortedKeys(p.heldBack)}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).
 	docDeps := make(map[*txnDoc][]string, len(p.docs))
@@ -222,9 +235,19 @@ func (p *planner) finish() (*Plan, error) {
 			return nil, fmt.Errorf("plan %s (%s): %w", d.key, d.label, err)
 		}
 		plan.Postings = append(plan.Postings, &shopqb.Posting{Key: d.key, Kind: d.kind, DependsOn: docDeps[d],
-			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req)})
+			Request: req, ExternalGUID: guid, RefNumber: d.ref, TxnDate: d.date, PlanHash: planHash(req),
+			Content: contentOf(d).encode(), BaseKey: d.baseKey,
+			Ledger: d.ledgerLines()})
 	}
-	plan.Expected = p.expected()
+	for _, f := range p.failures {
+		if seen[f.key] {
+			continue // booked after all (another part of the plan)
+		}
+		seen[f.key] = true
+		plan.Postings = append(plan.Postings, failurePosting(f))
+	}
+	plan.Expected = expected
+	plan.Warnings = p.warnings
 	return plan, nil
 }
 

@@ -90,7 +90,7 @@ func (p *planner) planCOGS() error {
 	}
 	for _, d := range sortedKeys(byDate) {
 		a := byDate[d]
-		if a == 0 {
+		if a == 0 || !p.dayOpen(d) {
 			continue
 		}
 		key := "cogs:" + d

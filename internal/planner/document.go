@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"sort"
+
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
 )
@@ -47,6 +49,16 @@ type txnDoc struct {
 	applyTo string // key of the credit memo a refund applies to, or the PO a receipt links
 	refund  money.Cents
 	deps    []string // keys of transactions this one needs first
+
+	// src are the parts a sales receipt or credit memo was made of, and
+	// orders the Shopify orders it covers: its content (content.go).
+	src    *parts
+	orders []string
+	// parent is, on a refund paying out a credit memo, the credit memo's key:
+	// the two are booked, and adjusted, together.
+	parent string
+	// baseKey is, on an adjustment, the key of the transaction it adjusts.
+	baseKey string
 }
 
 // docLine is an item (or deposit/bill) line. Amount is the line amount as
@@ -116,6 +128,23 @@ func (d *txnDoc) ledger() []ledgerEntry {
 	case kindPurchaseOrder:
 		// A purchase order is a non-posting transaction: no ledger effect.
 	}
+	return out
+}
+
+// ledgerLines is ledger() summed by category, in category order, for the
+// posting (the merchant's pages show it and reconciliation sums it by day).
+func (d *txnDoc) ledgerLines() []shopqb.LedgerLine {
+	sum := map[shopqb.Category]money.Cents{}
+	for _, e := range d.ledger() {
+		sum[e.category] += e.amount
+	}
+	var out []shopqb.LedgerLine
+	for c, a := range sum {
+		if a != 0 {
+			out = append(out, shopqb.LedgerLine{Category: c, Amount: a})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
 	return out
 }
 

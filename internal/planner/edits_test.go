@@ -64,8 +64,8 @@ func TestOrderEditRemovalWaitsForItsRefund(t *testing.T) {
 	o := &in.Orders[0]
 	o.Refunds[0].TotalRefundedSet.ShopMoney.Amount = money.MustParse("20.00")
 	o.Refunds[0].Transactions[0].AmountSet.ShopMoney.Amount = money.MustParse("20.00")
-	if _, err := Build(in); err == nil || !strings.Contains(err.Error(), "#1009") || !strings.Contains(err.Error(), "15.60") {
-		t.Errorf("over-refunded edit: %v", err)
+	if _, f := failedAlone(t, in); !strings.Contains(f.ErrorMessage, "#1009") || !strings.Contains(f.ErrorMessage, "15.60") {
+		t.Errorf("over-refunded edit: %s", f.ErrorMessage)
 	}
 }
 

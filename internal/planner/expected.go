@@ -15,9 +15,10 @@ import (
 // follows the rule in doc.go, as Shopify states no such split itself.
 func (p *planner) expected() Totals {
 	t := newTotals()
+	t.ByDay = map[string]map[shopqb.Category]money.Cents{}
 	for _, o := range sortOrders(p.in.Orders) {
 		if p.booked[o.ID] {
-			p.expectSale(t, o)
+			p.expectSale(t.on(p.date(o.ProcessedAt)), o)
 			p.expectRemovals(t, o)
 		} else if p.beforeStart(o) && !o.Test {
 			p.expectLateEdits(t, o)
@@ -25,7 +26,7 @@ func (p *planner) expected() Totals {
 		if o.Test {
 			continue
 		}
-		anyRefund := false
+		anyRefund, lastRefund := false, ""
 		for i := range o.Refunds {
 			r := &o.Refunds[i]
 			if p.editRefunds[r.ID] && (!p.booked[o.ID] || p.waitingRefunds[r.ID]) {
@@ -34,12 +35,13 @@ func (p *planner) expected() Totals {
 			if !p.refundBooked(o, r) {
 				continue
 			}
-			p.expectRefund(t, o, r)
+			p.expectRefund(t.on(p.date(refundTime(r))), o, r)
 			anyRefund = true
+			lastRefund = p.date(refundTime(r))
 		}
 		if anyRefund && o.TotalCashRoundingAdjustment != nil {
 			// What cash refunds were rounded by is over/short.
-			t.add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
+			t.on(lastRefund).add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
 		}
 	}
 	for i := range p.in.Payouts {
@@ -47,6 +49,7 @@ func (p *planner) expected() Totals {
 		if po.Status != "PAID" || (p.set.StartDate != "" && p.date(po.IssuedAt) < p.set.StartDate) {
 			continue
 		}
+		t := t.on(p.date(po.IssuedAt))
 		t.add(shopqb.Bank, payoutNet(po))
 		for _, bt := range po.BalanceTransactions {
 			if bt.Type == "TRANSFER" || bt.Type == "PAYOUT" || bt.Test {
@@ -58,6 +61,7 @@ func (p *planner) expected() Totals {
 		}
 	}
 	for _, d := range p.docs {
+		t := t.on(d.date)
 		switch d.kind {
 		case kindJournalEntry:
 			if len(d.key) > 5 && d.key[:5] == "cogs:" {
@@ -147,6 +151,7 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 		if e.waiting {
 			continue
 		}
+		t := t.on(p.date(e.ag.HappenedAt))
 		for _, s := range e.ag.Sales {
 			if !removes(s) {
 				continue

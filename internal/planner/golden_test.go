@@ -36,6 +36,45 @@ type caseExtra struct {
 	// Error, when set, is a fragment the plan's error must contain: the case
 	// pins a refusal rather than postings.
 	Error string `json:"error"`
+	// Late, when set, makes the case a late arrival: the shop is planned and
+	// posted without these orders and refunds first, and the case pins the
+	// plan once they arrive (the adjustments).
+	Late *lateArrivals `json:"late"`
+}
+
+// lateArrivals are the Shopify documents of a case that arrive after the
+// rest was posted to QuickBooks.
+type lateArrivals struct {
+	Orders  []string `json:"orders"`
+	Refunds []string `json:"refunds"`
+}
+
+// postedFirst is in as QuickBooks held it before the late documents arrived:
+// the plan of the shop without them, every posting done.
+func postedFirst(t *testing.T, in Input, late *lateArrivals) (*Plan, []*shopqb.Posting) {
+	t.Helper()
+	lateOrder, lateRefund := map[string]bool{}, map[string]bool{}
+	for _, id := range late.Orders {
+		lateOrder[id] = true
+	}
+	for _, id := range late.Refunds {
+		lateRefund[id] = true
+	}
+	var orders []shopify.Order
+	for _, o := range in.Orders {
+		if !lateOrder[o.ID] {
+			orders = append(orders, withoutRefundsOf(o, lateRefund))
+		}
+	}
+	if len(orders)+len(late.Orders) != len(in.Orders) {
+		t.Fatalf("late orders %v are not all in the case", late.Orders)
+	}
+	in.Orders = orders
+	first, err := Build(in)
+	if err != nil {
+		t.Fatalf("plan before the late documents: %v", err)
+	}
+	return first, posted(first)
 }
 
 // goldenInput reads a case folder: order.json (one order, or an array of
@@ -106,7 +145,13 @@ func messageSet(plan *Plan) string {
 		if len(ps.DependsOn) > 0 {
 			fmt.Fprintf(&b, " after %s", strings.Join(ps.DependsOn, " "))
 		}
+		if ps.BaseKey != "" {
+			fmt.Fprintf(&b, " adjusts %s", ps.BaseKey)
+		}
 		b.WriteString(" -->\n")
+		if ps.State == shopqb.Failed {
+			fmt.Fprintf(&b, "<!-- failed, not sent: %s -->\n", ps.ErrorMessage)
+		}
 		b.WriteString(indentXML(ps.Request))
 	}
 	b.WriteString("</QBXMLMsgsRq>\n</QBXML>\n")
@@ -213,6 +258,19 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertReconciles(t, plan)
+			if extra.Late != nil {
+				// The plan once the late documents arrive, against what
+				// QuickBooks holds: the books end as the plan of all at once.
+				first, held := postedFirst(t, in, extra.Late)
+				in.Posted = held
+				if p, plan, err = build(in); err != nil {
+					t.Fatal(err)
+				}
+				checkBooksEqual(t, whole(t, in), first, plan)
+				if plan.Adjusted == 0 {
+					t.Error("the late documents adjusted nothing")
+				}
+			}
 			// Determinism: a second build gives byte-identical postings.
 			again, err := Build(in)
 			if err != nil {
@@ -225,6 +283,17 @@ func TestGolden(t *testing.T) {
 			compareGolden(t, filepath.Join(dir, "expected-ledger.txt"), ledgerText(p, plan))
 		})
 	}
+}
+
+// whole is the plan of in with nothing posted before.
+func whole(t *testing.T, in Input) *Plan {
+	t.Helper()
+	in.Posted = nil
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 // goldenDirs lists the case folders (the README beside them is not a case).
@@ -351,12 +420,18 @@ func TestGoldenXMLValidatesAgainstXSD(t *testing.T) {
 		if extra.Error != "" {
 			continue
 		}
+		if extra.Late != nil {
+			_, in.Posted = postedFirst(t, in, extra.Late) // validate the adjustments
+		}
 		plan, err := Build(in)
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
 		var raws []qbxml.Raw
 		for i, ps := range plan.Postings {
+			if ps.State == shopqb.Failed {
+				continue // never sent
+			}
 			raws = append(raws, qbxml.Raw{RequestID: fmt.Sprint(i + 1), XML: ps.Request})
 		}
 		doc, err := qbxml.MsgSet{NewMessageSetID: fmt.Sprintf("golden-%d", n)}.Build(raws)

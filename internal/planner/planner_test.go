@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/shopify"
 )
 
 func TestRatePercent(t *testing.T) {
@@ -68,20 +69,65 @@ func goldenCase(t *testing.T, name string) Input {
 	return in
 }
 
-// An order whose lines do not add up to Shopify's totals fails the whole
-// plan, naming the order and the figures, instead of posting a wrong receipt.
-func TestOrderThatDoesNotReconcileFailsLoudly(t *testing.T) {
+// failedAlone builds in and returns the one failed posting, checking the
+// plan went on and the posting never leaves for QuickBooks.
+func failedAlone(t *testing.T, in Input) (*Plan, *shopqb.Posting) {
+	t.Helper()
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatalf("one bad document stopped the plan: %v", err)
+	}
+	var failed []*shopqb.Posting
+	for _, ps := range plan.Postings {
+		if ps.State == shopqb.Failed {
+			failed = append(failed, ps)
+		}
+	}
+	if len(failed) != 1 || plan.Failed != 1 {
+		t.Fatalf("failed postings %d (plan says %d), want 1", len(failed), plan.Failed)
+	}
+	f := failed[0]
+	if f.Request != "" || f.ErrorClass != shopqb.ErrorClassDocument || !strings.Contains(f.ErrorMessage, "next sync books it") {
+		t.Fatalf("failed posting %s: request %q class %q message %q", f.Key, f.Request, f.ErrorClass, f.ErrorMessage)
+	}
+	return plan, f
+}
+
+// An order whose lines do not add up to Shopify's totals fails alone, on its
+// own posting naming the order and the figures, instead of posting a wrong
+// receipt or stopping the shop.
+func TestOrderThatDoesNotReconcileFailsAlone(t *testing.T) {
 	in := goldenCase(t, "split-tender-with-change")
 	in.Orders[0].TotalTaxSet.ShopMoney.Amount += 1
-	_, err := Build(in)
-	if err == nil || !strings.Contains(err.Error(), "#1001") || !strings.Contains(err.Error(), "5.53") || !strings.Contains(err.Error(), "5.54") {
-		t.Fatalf("want an error naming #1001 with 5.53 and 5.54, got %v", err)
+	_, f := failedAlone(t, in)
+	if m := f.ErrorMessage; f.Key != "order:"+numericID(in.Orders[0].ID)+":sale" || !strings.Contains(m, "#1001") || !strings.Contains(m, "5.53") || !strings.Contains(m, "5.54") {
+		t.Fatalf("want a failure of the order naming #1001 with 5.53 and 5.54, got %s: %s", f.Key, m)
 	}
 	in = goldenCase(t, "split-tender-with-change")
 	in.Orders[0].Transactions[1].AmountSet.ShopMoney.Amount -= 1 // card took a cent less
 	in.Orders[0].TotalPriceSet.ShopMoney.Amount -= 1             // and Shopify's total agrees...
-	if _, err := Build(in); err == nil {
-		t.Fatal("an order whose lines exceed its total was planned")
+	failedAlone(t, in)
+
+	// In a day summary, the other orders of the day are booked.
+	in = goldenCase(t, "split-tender-with-change")
+	good := in.Orders[0]
+	bad := in.Orders[0]
+	bad.ID, bad.Name = bad.ID+"9", "#1999"
+	bad.TotalTaxSet.ShopMoney.Amount += 1
+	in.Orders = []shopify.Order{good, bad}
+	in.Shop.Settings.SalesMode = shopqb.Summary
+	plan, f := failedAlone(t, in)
+	if !strings.Contains(f.ErrorMessage, "#1999") {
+		t.Errorf("failure names %s", f.ErrorMessage)
+	}
+	var summary *shopqb.Posting
+	for _, ps := range plan.Postings {
+		if strings.HasPrefix(ps.Key, "summary:sales:") {
+			summary = ps
+		}
+	}
+	if summary == nil || !strings.Contains(summary.Request, "#1001") || strings.Contains(summary.Request, "#1999") {
+		t.Fatalf("the day's summary should hold #1001 only: %v", summary)
 	}
 }
 
@@ -96,8 +142,12 @@ func TestPayoutThatDoesNotAddUpFails(t *testing.T) {
 func TestRefundThatDoesNotAddUpFails(t *testing.T) {
 	in := goldenCase(t, "refund-larger-than-one-tender")
 	in.Orders[0].Refunds[0].Transactions[1].AmountSet.ShopMoney.Amount -= 5
-	if _, err := Build(in); err == nil || !strings.Contains(err.Error(), "#1005") {
-		t.Fatalf("want an error naming #1005, got %v", err)
+	plan, f := failedAlone(t, in)
+	if !strings.HasPrefix(f.Key, "refund:") || !strings.Contains(f.ErrorMessage, "#1005") {
+		t.Fatalf("want a failure of the refund naming #1005, got %s: %s", f.Key, f.ErrorMessage)
+	}
+	if k := postingKinds(plan); k["order:"+numericID(in.Orders[0].ID)+":sale"] != "SalesReceiptAdd" {
+		t.Errorf("the order's sale was not booked beside its failed refund: %v", k)
 	}
 }
 

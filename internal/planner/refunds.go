@@ -235,18 +235,22 @@ func (p *planner) planRefunds() error {
 				continue
 			}
 			date := p.date(refundTime(r))
+			key := "refund:" + numericID(r.ID)
 			ps, err := p.refundParts(o, r)
 			if err != nil {
-				return err
+				p.failDoc(key, kindCreditMemo, date, "refund "+numericID(r.ID)+" of order "+o.Name, err)
+				continue
 			}
 			if len(ps.lines) == 0 {
 				continue
 			}
 			locID, locName := orderLocation(o)
 			if p.set.SalesMode == shopqb.Detail {
-				key := "refund:" + numericID(r.ID)
 				p.creditMemo(ps, key, date, p.refNumber(key, o.Name+"R", maxRefNumber), p.orderCustomer(o),
 					p.classFor(locID, locName), "refund of order "+o.Name, "Shopify refund of order "+cleanText(o.Name))
+				continue
+			}
+			if !p.dayOpen(date) {
 				continue
 			}
 			k := date + ":" + locID
@@ -257,14 +261,17 @@ func (p *planner) planRefunds() error {
 			}
 			g.ps.merge(ps)
 			g.orders = append(g.orders, cleanText(o.Name))
+			p.cleared = append(p.cleared, key)
 		}
 	}
 	for _, k := range sortedKeys(groups) {
 		g := groups[k]
 		key := "summary:refunds:" + g.date + ":" + g.locID
+		from := len(p.docs)
 		p.creditMemo(g.ps, key, g.date, p.refNumber(key, summaryRef("R", g.date, g.locID), maxRefNumber),
 			p.locationCustomer(g.locID, g.locName), p.classFor(g.locID, g.locName),
 			fmt.Sprintf("refunds of %s at %s", g.date, g.locName), summaryMemo("Shopify refunds", g.date, g.locName, g.orders))
+		p.docs[from].orders = g.orders
 	}
 	return nil
 }
@@ -272,7 +279,7 @@ func (p *planner) planRefunds() error {
 // creditMemo adds the credit memo and one refund per gateway applied to it.
 func (p *planner) creditMemo(ps *parts, key, date, ref, customer, class, label, memo string) {
 	cm := &txnDoc{key: key, kind: kindCreditMemo, date: date, ref: ref, customer: customer, class: class,
-		zeroTaxHeader: true, lines: ps.lines, label: label, memo: memo}
+		zeroTaxHeader: true, lines: ps.lines, label: label, memo: memo, src: ps.clone()}
 	p.docs = append(p.docs, cm)
 	for _, g := range sortedKeys(ps.payments) {
 		a := ps.payments[g]
@@ -282,6 +289,6 @@ func (p *planner) creditMemo(ps *parts, key, date, ref, customer, class, label, 
 		rk := key + ":payment:" + g
 		p.docs = append(p.docs, &txnDoc{key: rk, kind: kindARRefund, date: date, ref: ref, customer: customer,
 			account: shopqb.ClearingCategory(g), paymentMethod: p.paymentMethod(g), applyTo: key, refund: a,
-			deps: []string{key}, label: label, memo: "Refund by " + gatewayLabel(g) + ": " + memo})
+			deps: []string{key}, label: label, memo: "Refund by " + gatewayLabel(g) + ": " + memo, parent: key})
 	}
 }

@@ -22,6 +22,15 @@ type parts struct {
 
 func newParts() *parts { return &parts{payments: map[string]money.Cents{}} }
 
+// clone is a copy of ps that later merges cannot change.
+func (ps *parts) clone() *parts {
+	c := &parts{lines: append([]docLine(nil), ps.lines...), payments: make(map[string]money.Cents, len(ps.payments))}
+	for g, a := range ps.payments {
+		c.payments[g] = a
+	}
+	return c
+}
+
 // merge adds o's lines and payments into ps, combining lines that share item,
 // category, tax item and description so a summary stays short.
 func (ps *parts) merge(o *parts) {

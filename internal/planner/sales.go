@@ -55,7 +55,8 @@ func (p *planner) beforeStart(o *shopify.Order) bool {
 // order (what it added or took away, and the money for it), dated when it
 // happened. Edits before the start are in the books the merchant kept before
 // shopqb, with the sale.
-func (p *planner) planLateEdits(o *shopify.Order, edits []orderEdit) error {
+// An edit that does not add up fails alone, like any other.
+func (p *planner) planLateEdits(o *shopify.Order, edits []orderEdit) {
 	for i := range edits {
 		e := &edits[i]
 		if p.date(e.ag.HappenedAt) < p.set.StartDate {
@@ -63,14 +64,25 @@ func (p *planner) planLateEdits(o *shopify.Order, edits []orderEdit) error {
 			continue
 		}
 		if err := p.planEdit(o, e); err != nil {
-			return err
+			p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(e.ag.ID), kindSalesReceipt,
+				p.date(e.ag.HappenedAt), "edit of order "+o.Name, err)
+		}
+	}
+}
+
+// lateEdit is the first edit on or after the start date of an order, if any.
+func (p *planner) lateEdit(o *shopify.Order) *shopify.SalesAgreement {
+	for i := range o.Agreements {
+		if ag := &o.Agreements[i]; ag.Reason == "ORDER_EDIT" && p.date(ag.HappenedAt) >= p.set.StartDate {
+			return ag
 		}
 	}
 	return nil
 }
 
 // planSales books every bookable order: one receipt per order in detail
-// sales mode, one per day × location in summary mode.
+// sales mode, one per day × location in summary mode. An order that does not
+// add up fails alone (failDoc); the rest of the day is booked.
 func (p *planner) planSales() error {
 	type group struct {
 		date, locID, locName string
@@ -82,9 +94,18 @@ func (p *planner) planSales() error {
 		if o.Test {
 			continue
 		}
+		saleKey := "order:" + numericID(o.ID) + ":sale"
+		label := "order " + o.Name
 		edits, consumed, err := p.orderEdits(o)
 		if err != nil {
-			return err
+			if !p.beforeStart(o) {
+				p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			} else if ag := p.lateEdit(o); ag != nil {
+				// Only the edits on or after the start are booked: they fail.
+				p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(ag.ID), kindSalesReceipt, p.date(ag.HappenedAt),
+					"edit of order "+o.Name, err)
+			}
+			continue
 		}
 		p.edits[o.ID] = edits
 		for id := range consumed {
@@ -93,33 +114,40 @@ func (p *planner) planSales() error {
 		if p.beforeStart(o) {
 			// The sale is in the books already (it predates shopqb), but
 			// what happened to it on or after the start is not.
-			if err := p.planLateEdits(o, edits); err != nil {
-				return err
-			}
+			p.planLateEdits(o, edits)
 			continue
 		}
 		if !p.bookable(o) {
 			continue
 		}
+		// The sale first: an order that does not add up fails alone, and
+		// nothing of it (edits, cost of goods) is booked.
+		var receipt *txnDoc
+		var ps *parts
+		if p.set.SalesMode == shopqb.Detail {
+			receipt, err = p.salesReceiptForOrder(o)
+		} else {
+			ps, err = p.saleParts(o)
+		}
+		if err != nil {
+			p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			continue
+		}
 		p.booked[o.ID] = true
 		for i := range edits {
 			if err := p.planEdit(o, &edits[i]); err != nil {
-				return err
+				p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(edits[i].ag.ID), kindSalesReceipt,
+					p.date(edits[i].ag.HappenedAt), "edit of order "+o.Name, err)
 			}
 		}
-		if p.set.SalesMode == shopqb.Detail {
-			d, err := p.salesReceiptForOrder(o)
-			if err != nil {
-				return err
-			}
-			p.addReceipt(d)
+		if receipt != nil {
+			p.addReceipt(receipt)
 			continue
 		}
-		ps, err := p.saleParts(o)
-		if err != nil {
-			return err
-		}
 		date := p.date(o.ProcessedAt)
+		if !p.dayOpen(date) {
+			continue
+		}
 		locID, locName := orderLocation(o)
 		k := date + ":" + locID
 		g, ok := groups[k]
@@ -129,6 +157,7 @@ func (p *planner) planSales() error {
 		}
 		g.ps.merge(ps)
 		g.orders = append(g.orders, cleanText(o.Name))
+		p.cleared = append(p.cleared, saleKey)
 	}
 	for _, k := range sortedKeys(groups) {
 		g := groups[k]
@@ -137,6 +166,7 @@ func (p *planner) planSales() error {
 			p.locationCustomer(g.locID, g.locName), p.classFor(g.locID, g.locName))
 		d.label = fmt.Sprintf("sales of %s at %s", g.date, g.locName)
 		d.memo = summaryMemo("Shopify sales", g.date, g.locName, g.orders)
+		d.orders = g.orders
 		p.addReceipt(d)
 	}
 	return nil

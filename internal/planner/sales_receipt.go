@@ -32,7 +32,7 @@ func (p *planner) salesReceiptForOrder(o *shopify.Order) (*txnDoc, error) {
 // gateway becomes a payment-item line to its own clearing account.
 func (p *planner) receiptFromParts(ps *parts, key, date, ref, customer, class string) *txnDoc {
 	d := &txnDoc{key: key, kind: kindSalesReceipt, date: date, ref: ref, customer: customer, class: class, zeroTaxHeader: true,
-		lines: append([]docLine(nil), ps.lines...)}
+		lines: append([]docLine(nil), ps.lines...), src: ps.clone()}
 	main := mainGateway(ps.payments)
 	if main == "" {
 		d.account = shopqb.UndepositedFunds

@@ -209,6 +209,38 @@ func (c *Company) trialBalance() []TBLine {
 	return out
 }
 
+// TrialBalanceFor is the trial balance of the transactions dated from
+// through to (YYYY-MM-DD, both included), QuickBooks' trial balance report
+// for a date range: every account the period moved, debit or credit. An
+// empty bound is open.
+func (c *Company) TrialBalanceFor(from, to string) []TBLine {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sums := map[string]money.Cents{}
+	for _, t := range c.st.Txns {
+		if (from != "" && t.TxnDate < from) || (to != "" && t.TxnDate > to) {
+			continue
+		}
+		for _, sp := range t.Splits {
+			sums[sp.Account] += sp.Amount
+		}
+	}
+	var out []TBLine
+	for _, r := range c.st.Lists {
+		if r.Kind != "Account" || sums[r.ListID] == 0 {
+			continue
+		}
+		l := TBLine{Account: r.FullName, AccountType: r.AccountType}
+		if v := sums[r.ListID]; v > 0 {
+			l.Debit = v
+		} else {
+			l.Credit = -v
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // Report is the company's state in figures, ready for JSON.
 type Report struct {
 	Company         string          `json:"company"`

@@ -286,7 +286,7 @@ func (h *handler) dispatch(ctx context.Context, c soapCall) (soapResult, callInf
 		if msg == interactiveModeReply {
 			// Returning this would make the Web Connector call
 			// getInteractiveURL, which shopqb does not serve.
-			msg = "shopqb stopped this update; see the shopqb dashboard for details."
+			msg = "shopqb stopped this update; the operator's `shopqb admin status` shows why."
 			info.attrs = append(info.attrs, slog.String("note", "Service answered \"Interactive mode\"; replaced, shopqb has no interactive mode"))
 		}
 		info.attrs = append(info.attrs, slog.String("answer", msg))

@@ -104,7 +104,7 @@ func truncate(s string, max int) string {
 // script with no Latin form, or only emoji) the name is ref; when some letters
 // could not be written (a Latin name with Chinese characters), ref is added in
 // parentheses so two such customers remain tellable apart. Uniqueness is
-// NameSet's job.
+// the planner's job (internal/planner's name table).
 func CleanName(s, ref string, max int) string {
 	name := collapseSpace(strings.ReplaceAll(toLatin1(s), ":", " "))
 	label := collapseSpace(strings.ReplaceAll(toLatin1(ref), ":", " "))

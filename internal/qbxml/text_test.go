@@ -1,7 +1,6 @@
 package qbxml
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -114,82 +113,5 @@ func TestRomanizeSyllables(t *testing.T) {
 		if got := romanizeSyllable([]rune(in)[0]); got != want {
 			t.Errorf("romanizeSyllable(%s) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestNameSetUnique(t *testing.T) {
-	s := NewNameSet(MaxCustomerName, "Shopify POS - Main Street", "gim minjun")
-	got := []string{
-		s.Add("Gim Minjun"),
-		s.Add("GIM MINJUN"),
-		s.Add("Gim  Minjun"),
-		s.Add("Shopify POS - Main Street"),
-		s.Add("Anna Smith"),
-		s.Add("anna smith"),
-	}
-	want := []string{"Gim Minjun 2", "GIM MINJUN 3", "Gim Minjun 4", "Shopify POS - Main Street 2", "Anna Smith", "anna smith 2"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("names = %q\nwant    %q", got, want)
-	}
-
-	// Long names that only differ after the limit stay unique and within it.
-	items := NewNameSet(MaxItemName)
-	base := "Blue Ceramic Coffee Mug - Extra Large"
-	seen := map[string]bool{}
-	for i := 0; i < 120; i++ {
-		n := items.Add(fmt.Sprintf("%s %d", base, i))
-		if utf8.RuneCountInString(n) > MaxItemName {
-			t.Fatalf("%q is longer than %d", n, MaxItemName)
-		}
-		if seen[strings.ToLower(n)] {
-			t.Fatalf("duplicate name %q", n)
-		}
-		seen[strings.ToLower(n)] = true
-	}
-	if items.Len() != 120 || !items.Has("blue ceramic coffee mug - extra") || !items.Has("Blue Ceramic Coffee Mug - E 100") {
-		t.Errorf("Len = %d; has = %v %v", items.Len(), items.Has("blue ceramic coffee mug - extra"), items.Has("Blue Ceramic Coffee Mug - E 100"))
-	}
-
-	// Deterministic: the same calls in the same order give the same names.
-	run := func() []string {
-		s := NewNameSet(10)
-		var out []string
-		for _, n := range []string{"Alexandria", "alexandria smith", "ALEXANDRIA", "Alexandr 2", "x"} {
-			out = append(out, s.Add(n))
-		}
-		return out
-	}
-	a, b := run(), run()
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Errorf("not deterministic: %q vs %q", a, b)
-	}
-	if fmt.Sprint(a) != fmt.Sprint([]string{"Alexandria", "alexandr 2", "ALEXANDR 3", "Alexandr 4", "x"}) {
-		t.Errorf("names = %q", a)
-	}
-}
-
-func TestNameSetKeepsNamesPerRecord(t *testing.T) {
-	s := NewNameSet(MaxCustomerName, "Anna Smith")
-	a := s.AddFor("customer:1", "Anna Smith")
-	b := s.AddFor("customer:2", "anna smith")
-	if a != "Anna Smith 2" || b != "anna smith 3" {
-		t.Fatalf("names = %q %q", a, b)
-	}
-	// A re-plan that claims earlier names gets them back, whatever the order.
-	r := NewNameSet(MaxCustomerName, "Anna Smith")
-	r.Claim("customer:2", b)
-	r.Claim("customer:1", a)
-	if got := r.AddFor("customer:2", "anna smith"); got != "anna smith 3" {
-		t.Errorf("customer:2 re-planned as %q", got)
-	}
-	if got := r.AddFor("customer:1", "Anna Smith"); got != "Anna Smith 2" {
-		t.Errorf("customer:1 re-planned as %q", got)
-	}
-	if got := r.AddFor("customer:3", "Anna Smith"); got != "Anna Smith 4" {
-		t.Errorf("customer:3 = %q", got)
-	}
-	// Without a key nothing is ever reused.
-	if got := r.Add("Anna Smith"); got != "Anna Smith 5" {
-		t.Errorf("Add = %q", got)
 	}
 }

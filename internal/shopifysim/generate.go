@@ -23,6 +23,13 @@ type GeneratorOptions struct {
 // Generate builds a realistic POS shop deterministically from the seed: the
 // same options always give byte-identical documents.
 func Generate(o GeneratorOptions) *Data {
+	data, _ := generate(o)
+	return data
+}
+
+// generate is Generate, also returning the order generator so that orders,
+// refunds and edits can be added after the fact the same way (aftersale.go).
+func generate(o GeneratorOptions) (*Data, *orderGen) {
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), uint64(o.Seed)^0x5eed5a1e))
 	g := newIDs()
 	cur := o.Shop.Currency
@@ -61,7 +68,7 @@ func Generate(o GeneratorOptions) *Data {
 	}
 	buildPayouts(g, data, rng, o.Start, end, cur)
 	buildPurchaseOrders(g, data, rng, o.Start, cur)
-	return data
+	return data, gen
 }
 
 type orderGen struct {
@@ -90,6 +97,24 @@ func (g *orderGen) chance(percent int) bool { return g.rng.IntN(100) < percent }
 
 // order generates one order and, by chance, its edit, refunds or cancellation.
 func (g *orderGen) order(i int, at time.Time) {
+	o, c := g.newOrder(i, at, "")
+	g.afterlife(&o, c, at)
+	g.data.Orders = append(g.data.Orders, o)
+}
+
+// orderTraits are the choices newOrder made that an order's afterlife
+// depends on.
+type orderTraits struct {
+	online, zero, cancel bool
+	spec                 locationSpec
+	loc                  *shopify.Location
+	rates                []Jurisdiction
+}
+
+// newOrder generates one order sold at at, paid in full. channel forces the
+// sales channel ("web" or "pos"); empty leaves it to chance. The random
+// draws are the same either way, so a forced channel changes nothing else.
+func (g *orderGen) newOrder(i int, at time.Time, channel string) (shopify.Order, orderTraits) {
 	r := g.rng
 	o := shopify.Order{
 		ID: g.ids.gid("Order"), Name: fmt.Sprintf("#%d", 1001+i), CreatedAt: at, ProcessedAt: at, UpdatedAt: at,
@@ -99,6 +124,9 @@ func (g *orderGen) order(i int, at time.Time) {
 	}
 	o.LegacyResourceID = gidNumber(o.ID)
 	online := g.chance(25)
+	if channel != "" {
+		online = channel == "web"
+	}
 	var rates []Jurisdiction
 	var spec locationSpec
 	var loc *shopify.Location
@@ -214,32 +242,37 @@ func (g *orderGen) order(i int, at time.Time) {
 	}
 	g.pay(&o, tenders, spec.cashRound, loc, online, at)
 	g.agreeOrder(&o)
+	return o, orderTraits{online: online, zero: zero, cancel: cancel, spec: spec, loc: loc, rates: rates}
+}
 
-	// Afterlife: an edit, refunds, a cancellation. Each stays inside the window.
+// afterlife gives an order, by chance, an edit, refunds or a cancellation,
+// each inside the generated window.
+func (g *orderGen) afterlife(o *shopify.Order, c orderTraits, at time.Time) {
+	r := g.rng
+	zero, online, cancel, spec, loc, rates := c.zero, c.online, c.cancel, c.spec, c.loc, c.rates
 	switch {
 	case cancel:
 		when := at.Add(time.Duration(10+r.IntN(120)) * time.Minute)
 		if when.Before(g.end) {
-			g.cancel(&o, when)
+			g.cancel(o, when)
 		}
 	case !zero && !online && o.TotalDiscountsSet.ShopMoney.Amount == 0 && !spec.cashRound && g.chance(4):
 		when := at.Add(time.Duration(5+r.IntN(30)) * time.Minute)
 		if when.Before(g.end) {
-			g.edit(&o, when, rates, loc)
+			g.edit(o, when, rates, loc)
 		}
 	case !zero && !online && o.TotalDiscountsSet.ShopMoney.Amount == 0 && !spec.cashRound && g.chance(5):
 		when := at.Add(time.Duration(5+r.IntN(30)) * time.Minute)
 		if when.Before(g.end) {
-			g.removeEdit(&o, when, loc)
+			g.removeEdit(o, when, loc)
 		}
 	}
 	if o.CancelledAt == nil && !zero && g.chance(12) {
 		when := at.Add(time.Duration(1+r.IntN(72)) * time.Hour)
 		if when.Before(g.end) {
-			g.randomRefund(&o, when, loc)
+			g.randomRefund(o, when, loc)
 		}
 	}
-	g.data.Orders = append(g.data.Orders, o)
 }
 
 // tipOf is the tip the order received.

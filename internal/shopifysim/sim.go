@@ -81,7 +81,8 @@ type Sim struct {
 
 	mu       sync.Mutex
 	data     *Data
-	trees    *trees // nil: rebuild from data on next use
+	gen      *orderGen // nil when the documents were not generated
+	trees    *trees    // nil: rebuild from data on next use
 	bucket   *bucket
 	tokens   map[string]issuedToken
 	refresh  map[string]issuedToken
@@ -141,7 +142,7 @@ func New(opts Options) (*Sim, error) {
 	if now == nil {
 		now = time.Now
 	}
-	data := Generate(GeneratorOptions{
+	data, gen := generate(GeneratorOptions{
 		Seed: opts.Seed, Orders: opts.Orders, Days: opts.Days, Start: opts.Start.In(loc),
 		Shop: opts.Shop,
 	})
@@ -155,6 +156,7 @@ func New(opts Options) (*Sim, error) {
 		now:     now,
 		schemas: newSchemaCache(opts.SchemaDir),
 		data:    data,
+		gen:     gen,
 		tokens:  map[string]issuedToken{},
 		refresh: map[string]issuedToken{},
 		codes:   map[string]time.Time{},
@@ -240,6 +242,18 @@ func (s *Sim) AddOrder(o shopify.Order) error {
 // updatedAt to the clock (strictly later than before, so watermarks see it)
 // and sends an orders/updated webhook when configured.
 func (s *Sim) UpdateOrder(id string, change func(*shopify.Order)) error {
+	return s.updateOrder(id, func(o *shopify.Order) error {
+		if change != nil {
+			change(o)
+		}
+		return nil
+	})
+}
+
+// updateOrder is UpdateOrder for a change that may refuse: then nothing
+// changes, updatedAt stays and no webhook is sent, as for a mutation
+// Shopify answers with userErrors.
+func (s *Sim) updateOrder(id string, change func(*shopify.Order) error) error {
 	s.mu.Lock()
 	var updated *shopify.Order
 	for i := range s.data.Orders {
@@ -253,9 +267,12 @@ func (s *Sim) UpdateOrder(id string, change func(*shopify.Order)) error {
 		return fmt.Errorf("update order %s: no such order", id)
 	}
 	before := updated.UpdatedAt
-	if change != nil {
-		change(updated)
+	draft := cloneOrder(*updated)
+	if err := change(&draft); err != nil {
+		s.mu.Unlock()
+		return err
 	}
+	*updated = draft
 	now := s.now().UTC()
 	if !now.After(before) {
 		now = before.Add(time.Second)

@@ -262,58 +262,6 @@ func (c *Client) PurchaseOrders(ctx context.Context, fn func(*PurchaseOrder) err
 	})
 }
 
-// Suppliers calls fn for every supplier.
-func (c *Client) Suppliers(ctx context.Context, fn func(*Supplier) error) error {
-	return c.list(ctx, resSuppliers, func(raw json.RawMessage) error {
-		s, err := decodeRecord(raw, func(s *Supplier, r json.RawMessage) { s.Raw = r })
-		if err != nil {
-			return fmt.Errorf("stocky supplier: %w", err)
-		}
-		return fn(s)
-	})
-}
-
-// StockAdjustments calls fn for every stock adjustment.
-func (c *Client) StockAdjustments(ctx context.Context, fn func(*StockAdjustment) error) error {
-	return c.list(ctx, resStockAdjustments, func(raw json.RawMessage) error {
-		a, err := decodeRecord(raw, func(a *StockAdjustment, r json.RawMessage) { a.Raw = r })
-		if err != nil {
-			return fmt.Errorf("stocky stock adjustment: %w", err)
-		}
-		return fn(a)
-	})
-}
-
-// StockTransfers calls fn for every stock transfer.
-func (c *Client) StockTransfers(ctx context.Context, fn func(*StockTransfer) error) error {
-	return c.list(ctx, resStockTransfers, func(raw json.RawMessage) error {
-		t, err := decodeRecord(raw, func(t *StockTransfer, r json.RawMessage) { t.Raw = r })
-		if err != nil {
-			return fmt.Errorf("stocky stock transfer: %w", err)
-		}
-		return fn(t)
-	})
-}
-
-// Export reads everything the API offers into an Archive, the same shape an
-// archive import produces.
-func (c *Client) Export(ctx context.Context) (*Archive, error) {
-	a := &Archive{}
-	if err := c.PurchaseOrders(ctx, func(p *PurchaseOrder) error { a.PurchaseOrders = append(a.PurchaseOrders, *p); return nil }); err != nil {
-		return nil, err
-	}
-	if err := c.Suppliers(ctx, func(s *Supplier) error { a.Suppliers = append(a.Suppliers, *s); return nil }); err != nil {
-		return nil, err
-	}
-	if err := c.StockAdjustments(ctx, func(s *StockAdjustment) error { a.StockAdjustments = append(a.StockAdjustments, *s); return nil }); err != nil {
-		return nil, err
-	}
-	if err := c.StockTransfers(ctx, func(s *StockTransfer) error { a.StockTransfers = append(a.StockTransfers, *s); return nil }); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -91,13 +91,6 @@ func TestClientPagesWithSinceID(t *testing.T) {
 	if strings.Join(f.requests, " ") != strings.Join(want, " ") {
 		t.Fatalf("requests %v", f.requests)
 	}
-	var sups []*Supplier
-	if err := c.Suppliers(context.Background(), func(s *Supplier) error { sups = append(sups, s); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(sups) != 1 || sups[0].ID != "4411" || bool(sups[0].IsHidden) || !strings.Contains(string(sups[0].Raw), "Acme") {
-		t.Fatalf("suppliers %+v", sups)
-	}
 }
 
 func TestFailingKeyAndRetiredAPIPointToArchive(t *testing.T) {
@@ -111,20 +104,20 @@ func TestFailingKeyAndRetiredAPIPointToArchive(t *testing.T) {
 	}
 	for _, status := range []int{410, 404, 403} {
 		c := fakeClient(t, &stockyFake{t: t, status: status}, "k", 0)
-		err := c.Suppliers(context.Background(), func(*Supplier) error { return nil })
+		err := c.PurchaseOrders(context.Background(), func(*PurchaseOrder) error { return nil })
 		if !errors.Is(err, ErrUseArchive) || !strings.Contains(err.Error(), strconv.Itoa(status)) {
 			t.Fatalf("%d: %v", status, err)
 		}
 	}
 	f := &stockyFake{t: t, status: 503}
 	c = fakeClient(t, f, "k", 0)
-	err = c.Suppliers(context.Background(), func(*Supplier) error { return nil })
+	err = c.PurchaseOrders(context.Background(), func(*PurchaseOrder) error { return nil })
 	if !errors.Is(err, ErrUseArchive) || len(f.requests) != maxAttempts {
 		t.Fatalf("503: %v after %d requests", err, len(f.requests))
 	}
 	// A host that no longer resolves (.invalid never does).
 	dead, _ := New(Config{StoreName: "demo.myshopify.com", APIKey: "k", BaseURL: "http://stocky.invalid"})
-	err = dead.Suppliers(context.Background(), func(*Supplier) error { return nil })
+	err = dead.PurchaseOrders(context.Background(), func(*PurchaseOrder) error { return nil })
 	var ue *UnavailableError
 	if !errors.As(err, &ue) || !errors.Is(err, ErrUseArchive) {
 		t.Fatalf("dns: %v", err)

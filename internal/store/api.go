@@ -62,6 +62,18 @@ type API interface {
 	// ones only while they are planned or failed and their plan hash changed. It
 	// returns how many were inserted and updated.
 	UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error)
+	// UpsertPostingsReport is UpsertPostings also returning the drift found:
+	// planned changes to postings QuickBooks holds, recorded, not applied.
+	UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shopqb.Posting) (UpsertReport, error)
+	// PostedFor returns, for planned transaction hashes by key, the postings
+	// QuickBooks holds in another form and all their adjustments.
+	PostedFor(ctx context.Context, shopID int64, planned map[string]string) ([]*shopqb.Posting, error)
+	// WithdrawPostings deletes unsent postings of keys, keeping a record.
+	WithdrawPostings(ctx context.Context, shopID int64, keys []string) (int, error)
+	// ClearDocumentFailures deletes document failures of keys booked since.
+	ClearDocumentFailures(ctx context.Context, shopID int64, keys []string) (int, error)
+	// Drifts lists a shop's recorded drift, newest first.
+	Drifts(ctx context.Context, shopID int64, limit int) ([]shopqb.Drift, error)
 	PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) // ErrNotFound
 	// ClaimReady atomically takes up to limit planned postings whose
 	// NextAttempt <= now and whose every dependency is done, oldest first, and

@@ -25,34 +25,56 @@ type PlanCommit struct {
 	// doubt while they are still planned, so that the next Web Connector
 	// session looks them up in QuickBooks before sending anything.
 	RelinkArchived bool
+	// Withdraw are keys of unsent adjustments the plan no longer needs
+	// (WithdrawPostings: a record of each is kept).
+	Withdraw []string
+	// Cleared are keys of documents whose planning failure no longer stands
+	// (ClearDocumentFailures).
+	Cleared []string
 }
 
 // CommitResult counts what CommitPlan changed.
 type CommitResult struct {
 	Inserted, Updated, Relinked int
+	// Drifts are the planned changes to postings QuickBooks holds that were
+	// recorded and not applied (UpsertPostingsReport).
+	Drifts []shopqb.Drift
+	// Withdrawn and Cleared count the postings Withdraw and Cleared deleted.
+	Withdrawn, Cleared int
 }
 
 // relinkKeys is how many posting keys one relink statement names.
 const relinkKeys = 500
 
 // CommitPlan is the one door through which planned postings enter the
-// outbox: it upserts them (UpsertPostings' rules), re-links those an admin
-// reset archived, and writes the key/values, all in one transaction. If it
+// outbox: it upserts them (UpsertPostingsReport's rules: drift recorded,
+// never applied), re-links those an admin reset archived, withdraws the
+// adjustments no longer needed, clears document failures that no longer
+// stand, and writes the key/values, all in one transaction. If it
 // fails nothing of it is stored (the postings' ID fields may already be
 // set, and must not be relied on).
 func (db *DB) CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error) {
 	var res CommitResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
+		txCtx := withTx(ctx, tx)
 		if len(c.Postings) > 0 {
-			if res.Inserted, res.Updated, err = db.UpsertPostings(withTx(ctx, tx), shopID, c.Postings); err != nil {
+			rep, err := db.UpsertPostingsReport(txCtx, shopID, c.Postings)
+			if err != nil {
 				return err
 			}
+			res.Inserted, res.Updated, res.Drifts = rep.Inserted, rep.Updated, rep.Drifts
 		}
 		if c.RelinkArchived {
 			if res.Relinked, err = db.relinkArchived(ctx, tx, shopID, c.Postings); err != nil {
 				return err
 			}
+		}
+		if res.Withdrawn, err = db.WithdrawPostings(txCtx, shopID, c.Withdraw); err != nil {
+			return err
+		}
+		if res.Cleared, err = db.ClearDocumentFailures(txCtx, shopID, c.Cleared); err != nil {
+			return err
 		}
 		for key, value := range c.KV {
 			if err := db.putKV(ctx, tx, shopID, key, value); err != nil {

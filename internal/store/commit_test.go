@@ -99,3 +99,62 @@ func TestCommitPlanRelinksArchivedPostings(t *testing.T) {
 		}
 	})
 }
+
+// TestCommitPlanBooksDriftInItsTransaction: the commit reports drift on a
+// posting QuickBooks holds, withdraws an unsent adjustment and clears a
+// document failure; when the commit fails, none of that happened.
+func TestCommitPlanBooksDriftInItsTransaction(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "commit-drift.myshopify.com")
+		base := &shopqb.Posting{Key: "summary:sales:2026-01-01:online", Kind: "SalesReceiptAdd", Request: "<a/>", PlanHash: "h1"}
+		adj := &shopqb.Posting{Key: base.Key + ":adj:1", Kind: "SalesReceiptAdd", Request: "<b/>", PlanHash: "j1", BaseKey: base.Key}
+		bad := &shopqb.Posting{Key: "order:9:sale", Kind: "SalesReceiptAdd", State: shopqb.Failed,
+			ErrorClass: shopqb.ErrorClassDocument, ErrorMessage: "does not add up", PlanHash: "f1"}
+		if _, err := db.CommitPlan(ctx, shop, store.PlanCommit{Postings: []*shopqb.Posting{base, adj, bad}}); err != nil {
+			t.Fatal(err)
+		}
+		base.State = shopqb.Done
+		if err := db.UpdatePostings(ctx, []*shopqb.Posting{base}); err != nil {
+			t.Fatal(err)
+		}
+		changed := func() *shopqb.Posting {
+			return &shopqb.Posting{Key: base.Key, Kind: "SalesReceiptAdd", Request: "<c/>", PlanHash: "h2"}
+		}
+		// A failing commit (a posting without a kind) leaves all three as they were.
+		_, err := db.CommitPlan(ctx, shop, store.PlanCommit{
+			Postings: []*shopqb.Posting{changed(), {Key: "order:10:sale", Request: "<x/>", PlanHash: "x"}},
+			Withdraw: []string{adj.Key}, Cleared: []string{bad.Key},
+		})
+		if err == nil {
+			t.Fatal("a commit with an invalid posting succeeded")
+		}
+		if d, _ := db.Drifts(ctx, shop, 0); len(d) != 0 {
+			t.Fatalf("drift recorded by a failed commit: %+v", d)
+		}
+		for _, key := range []string{adj.Key, bad.Key} {
+			if _, err := db.PostingByKey(ctx, shop, key); err != nil {
+				t.Fatalf("%s after the failed commit: %v", key, err)
+			}
+		}
+		res, err := db.CommitPlan(ctx, shop, store.PlanCommit{
+			Postings: []*shopqb.Posting{changed()}, Withdraw: []string{adj.Key}, Cleared: []string{bad.Key},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Drifts) != 1 || res.Drifts[0].PostedHash != "h1" || res.Drifts[0].PlannedHash != "h2" ||
+			res.Withdrawn != 1 || res.Cleared != 1 || res.Updated != 0 {
+			t.Fatalf("commit %+v", res)
+		}
+		for _, key := range []string{adj.Key, bad.Key} {
+			if _, err := db.PostingByKey(ctx, shop, key); !errors.Is(err, shopqb.ErrNotFound) {
+				t.Fatalf("%s after the commit: %v", key, err)
+			}
+		}
+		if p, _ := db.PostingByKey(ctx, shop, base.Key); p.PlanHash != "h1" {
+			t.Fatalf("a done posting was edited: %+v", p)
+		}
+	})
+}

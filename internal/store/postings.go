@@ -18,14 +18,15 @@ import (
 // postingColumns are read in this order by scanPosting.
 const postingColumns = `id, shop_id, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
 	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
-	error_message, created_at, updated_at`
+	error_message, created_at, updated_at, content, base_key`
 
 func scanPosting(r rowScanner) (*shopqb.Posting, error) {
 	var p shopqb.Posting
 	var deps, state string
 	err := r.Scan(&p.ID, &p.ShopID, &p.Key, &p.Kind, &deps, &p.Request, &p.ExternalGUID, &p.RefNumber, &p.TxnDate,
 		&p.Name, &p.PlanHash, &state, &p.MessageSetID, &p.Attempts, timeScan{&p.NextAttempt}, &p.QBID,
-		&p.EditSequence, &p.ErrorCode, &p.ErrorClass, &p.ErrorMessage, timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt})
+		&p.EditSequence, &p.ErrorCode, &p.ErrorClass, &p.ErrorMessage, timeScan{&p.CreatedAt}, timeScan{&p.UpdatedAt},
+		&p.Content, &p.BaseKey)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func encodeDeps(deps []string) (string, error) {
 }
 
 // upsertRows is how many postings one multi-row statement of UpsertPostings
-// carries: 200 rows of 21 columns is 4,200 parameters, far below SQLite's
+// carries: 200 rows of 23 columns is 4,600 parameters, far below SQLite's
 // 32,766 and PostgreSQL's 65,535, while a plan chunk of 500 orders still
 // takes a handful of statements instead of one per posting (on PostgreSQL
 // each statement is a network round trip).
@@ -54,13 +55,18 @@ const upsertRows = 200
 // postingInsertColumns are the columns UpsertPostings writes for a new posting.
 const postingInsertColumns = `shop_id, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
 	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
-	error_message, created_at, updated_at`
+	error_message, created_at, updated_at, content, base_key`
 
 // UpsertPostings inserts postings whose (shop, key) is new and, for existing
 // ones that are still planned or failed, replaces their content when the
 // plan hash changed. Postings already sent, done or in doubt are never
 // touched: QuickBooks may hold them, and changing what was sent would break
-// recovery. Inserted and updated postings get their ID, ShopID and times
+// recovery. Such a change is drift: it is recorded in posting_drifts (once
+// per distinct planned hash) and returned by UpsertPostingsReport, never
+// dropped silently; the planner books it as an adjustment (see
+// planner.Input.Posted). A posting failed in planning (ErrorClassDocument)
+// goes back to planned when its document plans again, and a planned one
+// fails when its document no longer plans. Inserted and updated postings get their ID, ShopID and times
 // set; all of it happens in one transaction.
 //
 // The work is done in multi-row statements: new postings and their
@@ -69,19 +75,35 @@ const postingInsertColumns = `shop_id, posting_key, kind, deps, request, externa
 // changed are updated. A re-plan of unchanged orders, which every sync does
 // for the orders it re-reads, then writes nothing at all.
 func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error) {
+	r, err := db.UpsertPostingsReport(ctx, shopID, ps)
+	return r.Inserted, r.Updated, err
+}
+
+// UpsertReport is what UpsertPostingsReport did.
+type UpsertReport struct {
+	Inserted, Updated int
+	// Drifts are the planned changes to postings QuickBooks already holds
+	// that were not applied (each also recorded in posting_drifts).
+	Drifts []shopqb.Drift
+}
+
+// UpsertPostingsReport is UpsertPostings, also returning the drift it found.
+func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shopqb.Posting) (rep UpsertReport, err error) {
+	var inserted, updated int
+	var drifts []shopqb.Drift
 	deps := make([]string, len(ps))
 	for i, p := range ps {
 		if p.Key == "" {
-			return 0, 0, fmt.Errorf("upsert postings of shop %d: a posting of kind %q has no key", shopID, p.Kind)
+			return rep, fmt.Errorf("upsert postings of shop %d: a posting of kind %q has no key", shopID, p.Kind)
 		}
 		if p.Kind == "" {
-			return 0, 0, fmt.Errorf("upsert posting %s of shop %d: empty kind", p.Key, shopID)
+			return rep, fmt.Errorf("upsert posting %s of shop %d: empty kind", p.Key, shopID)
 		}
 		if slices.Contains(p.DependsOn, p.Key) {
-			return 0, 0, fmt.Errorf("upsert postings of shop %d: posting %s depends on itself", shopID, p.Key)
+			return rep, fmt.Errorf("upsert postings of shop %d: posting %s depends on itself", shopID, p.Key)
 		}
 		if deps[i], err = encodeDeps(p.DependsOn); err != nil {
-			return 0, 0, fmt.Errorf("upsert postings of shop %d: posting %s: encode dependencies: %w", shopID, p.Key, err)
+			return rep, fmt.Errorf("upsert postings of shop %d: posting %s: encode dependencies: %w", shopID, p.Key, err)
 		}
 	}
 	now := normTime(time.Now())
@@ -94,6 +116,7 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 	var results map[*shopqb.Posting]result
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		results = make(map[*shopqb.Posting]result, len(ps))
+		drifts = drifts[:0]
 		// Dependencies by posting id; a posting updated twice in one call
 		// (its key given twice) keeps the last list, as its deps column does.
 		depsOf := map[int64][]string{}
@@ -120,12 +143,13 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 				addDeps(id, p)
 			}
 		}
-		// Updates of the postings that existed, only where needed.
+		// Updates of the postings that existed, only where needed; drift
+		// for those QuickBooks already holds.
 		if len(rest) > 0 {
 			update, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
-				external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, updated_at = ?
-				WHERE shop_id = ? AND posting_key = ? AND state IN ('planned', 'failed') AND plan_hash <> ?
-				RETURNING id`))
+				external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, content = ?, base_key = ?,
+				state = ?, attempts = ?, error_code = ?, error_class = ?, error_message = ?, updated_at = ?
+				WHERE shop_id = ? AND posting_key = ? AND state = ? RETURNING id`))
 			if err != nil {
 				return err
 			}
@@ -141,19 +165,45 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 				for i, at := range chunk {
 					keys[i] = ps[at].Key
 				}
-				stored, err := db.updatableHashes(ctx, tx, shopID, keys)
+				stored, err := db.storedPostings(ctx, tx, shopID, keys)
 				if err != nil {
 					return err
 				}
 				for _, at := range chunk {
 					p := ps[at]
-					hash, ok := stored[p.Key]
-					if !ok || hash == p.PlanHash {
-						continue // unchanged, or already on its way to QuickBooks
+					cur, ok := stored[p.Key]
+					if !ok {
+						continue // deleted since it was inserted? nothing to compare with
+					}
+					if !updatable(cur.state) {
+						if cur.hash != p.PlanHash {
+							d, err := db.recordDrift(ctx, tx, shopID, p, cur, now)
+							if err != nil {
+								return err
+							}
+							drifts = append(drifts, d)
+						}
+						continue
+					}
+					next := cur
+					next.hash = p.PlanHash
+					switch {
+					case p.State == shopqb.Failed && p.ErrorClass == shopqb.ErrorClassDocument:
+						// The document no longer plans: the posting shows why.
+						next.state, next.attempts = shopqb.Failed, 0
+						next.errCode, next.errClass, next.errMessage = p.ErrorCode, p.ErrorClass, p.ErrorMessage
+					case cur.errClass == shopqb.ErrorClassDocument:
+						// The document plans again: it goes to QuickBooks.
+						next.state, next.attempts = shopqb.Planned, 0
+						next.errCode, next.errClass, next.errMessage = "", "", ""
+					}
+					if next == cur {
+						continue // unchanged
 					}
 					var id int64
 					err := update.QueryRowContext(ctx, p.Kind, deps[at], p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
-						p.Name, p.PlanHash, db.d.t(now), shopID, p.Key, p.PlanHash).Scan(&id)
+						p.Name, p.PlanHash, p.Content, p.BaseKey, string(next.state), next.attempts, next.errCode,
+						next.errClass, next.errMessage, db.d.t(now), shopID, p.Key, string(cur.state)).Scan(&id)
 					if errors.Is(err, sql.ErrNoRows) {
 						continue // changed state since it was read
 					}
@@ -161,7 +211,7 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 						return fmt.Errorf("update posting %s: %w", p.Key, err)
 					}
 					// A later duplicate of the key must compare with this content.
-					stored[p.Key] = p.PlanHash
+					stored[p.Key] = next
 					results[p] = result{id, false}
 					if _, err := delDeps.ExecContext(ctx, id); err != nil {
 						return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
@@ -176,10 +226,17 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 				depRows = append(depRows, id, shopID, dep)
 			}
 		}
-		return db.insertDeps(ctx, tx, depRows)
+		if err := db.insertDeps(ctx, tx, depRows); err != nil {
+			return err
+		}
+		written := make(map[int64]*shopqb.Posting, len(results))
+		for p, r := range results {
+			written[r.id] = p
+		}
+		return db.writeLedgers(ctx, tx, shopID, written)
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)
+		return rep, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)
 	}
 	for p, r := range results {
 		if r.inserted {
@@ -194,17 +251,17 @@ func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Pos
 			p.ID, p.ShopID, p.UpdatedAt = r.id, shopID, now
 		}
 	}
-	return inserted, updated, nil
+	return UpsertReport{Inserted: inserted, Updated: updated, Drifts: drifts}, nil
 }
 
 // insertPostings inserts the postings of chunk whose key is new, in one
 // statement, and returns the new ids by key. deps[i] is chunk[i]'s encoded
 // dependency list.
 func (db *DB) insertPostings(ctx context.Context, tx *sql.Tx, shopID int64, chunk []*shopqb.Posting, deps []string, now time.Time) (map[string]int64, error) {
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	var q strings.Builder
 	q.WriteString("INSERT INTO postings (" + postingInsertColumns + ") VALUES ")
-	args := make([]any, 0, 21*len(chunk))
+	args := make([]any, 0, 23*len(chunk))
 	for i, p := range chunk {
 		if i > 0 {
 			q.WriteString(", ")
@@ -216,7 +273,8 @@ func (db *DB) insertPostings(ctx context.Context, tx *sql.Tx, shopID int64, chun
 		}
 		args = append(args, shopID, p.Key, p.Kind, deps[i], p.Request, p.ExternalGUID, p.RefNumber,
 			p.TxnDate, p.Name, p.PlanHash, string(state), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
-			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now))
+			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now),
+			p.Content, p.BaseKey)
 	}
 	q.WriteString(" ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id, posting_key")
 	rows, err := db.query(ctx, tx, q.String(), args...)
@@ -239,32 +297,64 @@ func (db *DB) insertPostings(ctx context.Context, tx *sql.Tx, shopID int64, chun
 	return ids, nil
 }
 
-// updatableHashes returns, for those of keys whose posting may still be
-// changed (planned or failed), the stored plan hash.
-func (db *DB) updatableHashes(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]string, error) {
+// storedPosting is what UpsertPostings compares a planned posting with.
+type storedPosting struct {
+	hash, errCode, errClass, errMessage string
+	state                               shopqb.PostingState
+	attempts                            int
+}
+
+// updatable says whether a posting in state may still get new content:
+// planned and failed postings are not in QuickBooks.
+func updatable(s shopqb.PostingState) bool { return s == shopqb.Planned || s == shopqb.Failed }
+
+// storedPostings reads, for those of keys that exist, what UpsertPostings
+// compares with.
+func (db *DB) storedPostings(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]storedPosting, error) {
 	args := make([]any, 0, len(keys)+1)
 	args = append(args, shopID)
 	for _, k := range keys {
 		args = append(args, k)
 	}
-	rows, err := db.query(ctx, tx, `SELECT posting_key, plan_hash FROM postings WHERE shop_id = ?
-		AND state IN ('planned', 'failed') AND posting_key IN (`+placeholders(len(keys))+`)`, args...)
+	rows, err := db.query(ctx, tx, `SELECT posting_key, plan_hash, state, attempts, error_code, error_class, error_message
+		FROM postings WHERE shop_id = ? AND posting_key IN (`+placeholders(len(keys))+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read plan hashes: %w", err)
+		return nil, fmt.Errorf("read stored postings: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[string]string, len(keys))
+	out := make(map[string]storedPosting, len(keys))
 	for rows.Next() {
-		var key, hash string
-		if err := rows.Scan(&key, &hash); err != nil {
-			return nil, fmt.Errorf("read plan hashes: %w", err)
+		var key, state string
+		var s storedPosting
+		if err := rows.Scan(&key, &s.hash, &state, &s.attempts, &s.errCode, &s.errClass, &s.errMessage); err != nil {
+			return nil, fmt.Errorf("read stored postings: %w", err)
 		}
-		out[key] = hash
+		s.state = shopqb.PostingState(state)
+		out[key] = s
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read plan hashes: %w", err)
+		return nil, fmt.Errorf("read stored postings: %w", err)
 	}
 	return out, nil
+}
+
+// recordDrift keeps a planned change to a posting QuickBooks holds. The same
+// change (same planned hash) is recorded once however often it is planned.
+func (db *DB) recordDrift(ctx context.Context, tx *sql.Tx, shopID int64, p *shopqb.Posting, cur storedPosting, now time.Time) (shopqb.Drift, error) {
+	content := p.Content
+	if p.State == shopqb.Failed && p.ErrorMessage != "" {
+		content = p.ErrorMessage
+	}
+	d := shopqb.Drift{ShopID: shopID, Key: p.Key, State: cur.state, PostedHash: cur.hash, PlannedHash: p.PlanHash,
+		PlannedContent: content, DetectedAt: now}
+	_, err := db.exec(ctx, tx, `INSERT INTO posting_drifts (shop_id, posting_key, state, posted_hash, planned_hash,
+		planned_content, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (shop_id, posting_key, planned_hash) DO NOTHING`,
+		shopID, d.Key, string(d.State), d.PostedHash, d.PlannedHash, d.PlannedContent, db.d.t(now))
+	if err != nil {
+		return d, fmt.Errorf("record drift of posting %s: %w", p.Key, err)
+	}
+	return d, nil
 }
 
 // insertDeps records dependency rows, given as (posting_id, shop_id,
@@ -296,13 +386,14 @@ func (db *DB) PostingByKey(ctx context.Context, shopID int64, key string) (*shop
 	return p, nil
 }
 
-// readyQuery selects planned postings that are due and whose every
+// readyQuery selects planned postings that are due, have a request (a
+// document failure has none, even when retried by hand), and whose every
 // dependency exists and is done. A dependency key with no posting at all
 // holds its dependant back: it means the planner has not produced the
 // customer or item yet, and sending the transaction first would fail in
 // QuickBooks with 3140.
 const readyQuery = `SELECT p.id FROM postings p
-	WHERE p.shop_id = ? AND p.state = 'planned' AND p.next_attempt <= ?
+	WHERE p.shop_id = ? AND p.state = 'planned' AND p.next_attempt <= ? AND p.request <> ''
 	AND NOT EXISTS (
 		SELECT 1 FROM posting_deps d
 		LEFT JOIN postings q ON q.shop_id = d.shop_id AND q.posting_key = d.dep_key
@@ -519,10 +610,10 @@ func (db *DB) ArchivePostings(ctx context.Context, shopID int64, label string) (
 		res, err := db.exec(ctx, tx, `INSERT INTO archived_postings (posting_id, shop_id, label, archived_at,
 			posting_key, kind, deps, request, external_guid, ref_number, txn_date, name, plan_hash, state,
 			message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class, error_message,
-			created_at, updated_at)
+			created_at, updated_at, content, base_key)
 			SELECT id, shop_id, ?, ?, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
 			plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
-			error_message, created_at, updated_at FROM postings WHERE shop_id = ? ORDER BY id`,
+			error_message, created_at, updated_at, content, base_key FROM postings WHERE shop_id = ? ORDER BY id`,
 			label, db.d.t(time.Now()), shopID)
 		if err != nil {
 			return err
@@ -566,7 +657,7 @@ func (db *DB) ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopq
 	for {
 		rows, err := db.query(ctx, db.sql, `SELECT id, posting_id, shop_id, posting_key, kind, deps, request,
 			external_guid, ref_number, txn_date, name, plan_hash, state, message_set_id, attempts, next_attempt, qbid,
-			edit_sequence, error_code, error_class, error_message, created_at, updated_at
+			edit_sequence, error_code, error_class, error_message, created_at, updated_at, content, base_key
 			FROM archived_postings WHERE shop_id = ? AND id > ? ORDER BY id LIMIT ?`, shopID, after, archivePage)
 		if err != nil {
 			return fmt.Errorf("archived postings of shop %d: %w", shopID, err)

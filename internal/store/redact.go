@@ -15,7 +15,7 @@ import (
 // (internal/shopify/COMPLIANCE.md): rewriting personal data out of stored
 // copies, forgetting credentials, and erasing a shop down to a tombstone.
 // The store decides nothing about what is personal; the caller's functions
-// do, so the rules live in one place (internal/app/compliance.go).
+// do, so the rules live in one place (internal/privacy).
 
 // Tombstone is what remains of a shop that shop/redact erased.
 type Tombstone struct {
@@ -95,6 +95,14 @@ func (db *DB) RedactSnapshots(ctx context.Context, shopID int64, redact func(kin
 			nonNilBytes(body), id, shopID); err != nil {
 			return fmt.Errorf("redact snapshot %s: %w", s.GID, err)
 		}
+		if indexed(s.Kind) {
+			// The index holds the customer's name and e-mail too.
+			r := *s
+			r.Body = body
+			if err := db.indexSnapshot(ctx, db.sql, &r); err != nil {
+				return fmt.Errorf("redact snapshot %s: %w", s.GID, err)
+			}
+		}
 		changed++
 		return nil
 	})
@@ -153,7 +161,7 @@ func (db *DB) redactArchivedPostings(ctx context.Context, shopID int64, redact f
 	for {
 		rows, err := db.query(ctx, db.sql, `SELECT id, posting_id, shop_id, posting_key, kind, deps, request,
 			external_guid, ref_number, txn_date, name, plan_hash, state, message_set_id, attempts, next_attempt, qbid,
-			edit_sequence, error_code, error_class, error_message, created_at, updated_at
+			edit_sequence, error_code, error_class, error_message, created_at, updated_at, content, base_key
 			FROM archived_postings WHERE shop_id = ? AND id > ? ORDER BY id LIMIT ?`, shopID, after, redactPage)
 		if err != nil {
 			return changed, fmt.Errorf("archived postings: %w", err)
@@ -236,8 +244,8 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting_deps and auth_failures are handled apart: the first is keyed by
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
-	"posting_deps", "postings", "archived_postings", "snapshots", "tickets", "secrets", "kv",
-	"sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
+	"posting_deps", "posting_drifts", "posting_ledger", "postings", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
+	"tickets", "secrets", "kv", "sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 
 // DeleteShopData erases everything stored for a shop — the shop itself,

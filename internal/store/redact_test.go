@@ -226,13 +226,28 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	must(db.PutKV(ctx, shopID, "names", []byte("{}")))
 	must(db.CreateTicket(ctx, &shopqb.Ticket{ID: user + "-ticket", ShopID: shopID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
 	must(db.RecordAuthFailure(ctx, user, now))
-	mustPut(t, db, &shopqb.Snapshot{ShopID: shopID, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: now, Body: []byte(`{}`)})
+	mustPut(t, db, &shopqb.Snapshot{ShopID: shopID, Kind: "order", GID: "gid://shopify/Order/1", UpdatedAt: now,
+		Body: []byte(`{"name":"#1","processedAt":"2026-01-02T03:04:05Z","customer":{"displayName":"Ann Lee"}}`)})
+	mustPut(t, db, &shopqb.Snapshot{ShopID: shopID, Kind: "payout", GID: "gid://shopify/ShopifyPaymentsPayout/1", UpdatedAt: now,
+		Body: []byte(`{"issuedAt":"2026-01-03T00:00:00Z","balanceTransactions":[{"associatedOrder":{"id":"gid://shopify/Order/1"}}]}`)})
 	old := posting("old", "CustomerAdd")
 	_, _, err := db.UpsertPostings(ctx, shopID, []*shopqb.Posting{old})
 	must(err)
 	_, err = db.ArchivePostings(ctx, shopID, "reset")
 	must(err)
-	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), posting("order:1", "SalesReceiptAdd", "customer:1")})
+	sale := posting("order:1", "SalesReceiptAdd", "customer:1")
+	sale.TxnDate, sale.Ledger = "2026-01-02", []shopqb.LedgerLine{{Category: shopqb.UndepositedFunds, Amount: 100}, {Category: shopqb.SalesIncome, Amount: -100}}
+	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), sale})
+	must(err)
+	// A posting QuickBooks holds, planned again with other content: drift.
+	done := posting("summary:sales:2026-01-01:online", "SalesReceiptAdd")
+	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{done})
+	must(err)
+	done.State = shopqb.Done
+	must(db.UpdatePostings(ctx, []*shopqb.Posting{done}))
+	changed := posting("summary:sales:2026-01-01:online", "SalesReceiptAdd")
+	changed.PlanHash = "other"
+	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{changed})
 	must(err)
 	must(db.CreateSyncRun(ctx, &shopqb.SyncRun{ShopID: shopID, Trigger: "manual", WindowFrom: now, WindowTo: now}))
 	_, err = db.SeenWebhook(ctx, shopID, user+"-hook", user+"-event", now)

@@ -22,17 +22,33 @@ func (db *DB) PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error)
 		s.FetchedAt = time.Now()
 	}
 	s.UpdatedAt, s.FetchedAt = normTime(s.UpdatedAt), normTime(s.FetchedAt)
-	var id int64
-	err := db.queryRow(ctx, db.sql, `INSERT INTO snapshots (shop_id, kind, gid, updated_at, body, fetched_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (shop_id, gid, updated_at) DO NOTHING RETURNING id`,
-		s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), nonNilBytes(s.Body), db.d.t(s.FetchedAt)).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	put := func(q querier) (bool, error) {
+		var id int64
+		err := db.queryRow(ctx, q, `INSERT INTO snapshots (shop_id, kind, gid, updated_at, body, fetched_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (shop_id, gid, updated_at) DO NOTHING RETURNING id`,
+			s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), nonNilBytes(s.Body), db.d.t(s.FetchedAt)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("put snapshot %s of shop %d: %w", s.GID, s.ShopID, err)
+		}
+		return true, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("put snapshot %s of shop %d: %w", s.GID, s.ShopID, err)
+	if !indexed(s.Kind) {
+		return put(db.sql)
 	}
-	return true, nil
+	// Orders and payouts are indexed for the lookup with the version that
+	// stores them, in one transaction (books.go).
+	var isNew bool
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if isNew, err = put(tx); err != nil || !isNew {
+			return err
+		}
+		return db.indexSnapshot(ctx, tx, s)
+	})
+	return isNew, err
 }
 
 const snapshotColumns = "s.shop_id, s.kind, s.gid, s.updated_at, s.body, s.fetched_at"

@@ -278,7 +278,7 @@ func (e *Engine) SendRequest(ctx context.Context, ticket string, in qbwc.SendReq
 	if req == "" {
 		st.Phase = "closed"
 		if st.LastError == "" {
-			st.LastError = "Nothing to send: every posting is done or waiting on something the dashboard shows."
+			st.LastError = "Nothing to send: every posting is done or waiting on something `shopqb admin status` lists."
 		}
 	} else {
 		st.RoundTrips++
@@ -431,7 +431,7 @@ func (e *Engine) CloseConnection(ctx context.Context, ticket string) (string, er
 	msg := fmt.Sprintf("OK: %d posted, %d recovered, %d failed this session; %d waiting, %d failed in all.",
 		st.Done, st.Recovered, st.Failed, counts[shopqb.Planned]+counts[shopqb.InDoubt], counts[shopqb.Failed])
 	if counts[shopqb.Failed] > 0 {
-		msg += " Open the shopqb dashboard for the fixes."
+		msg += " `shopqb admin status --shop " + shop.Domain + "` (or the admin API's postings?state=failed) lists the fixes."
 	}
 	e.finishRuns(ctx, shop.ID, counts)
 	return msg, nil

@@ -241,7 +241,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	uitest.WaitText(t, ctx, "#code-fix", w.text("ui.code.QBWC1048.meaning"))
 	// The live wait falls back to the Refresh link.
 	a.wiz.set(func(f *fakeWizard) { f.state = setup.ConnConnected })
-	w.submit(`#status .refresh a`)
+	w.submit(`#connect-live .refresh a`)
 	uitest.WaitText(t, ctx, "#connect-live", "QuickBooks Desktop Premier 2024")
 	w.submit("#next")
 	uitest.WaitText(t, ctx, "h1", w.text("ui.step.tax.title"))

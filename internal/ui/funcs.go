@@ -171,6 +171,10 @@ func templateFuncs(l *localizer) template.FuncMap {
 // categoryLabel names a mapping category in the reader's language.
 func categoryLabel(l *localizer, c shopqb.Category) string {
 	if gw, ok := strings.CutPrefix(string(c), "clearing:"); ok {
+		// Known gateways by name; any other by Shopify's own id.
+		if l.cat.has(l.lang, "ui.gateway."+gw) {
+			gw = l.T("ui.gateway." + gw)
+		}
 		return l.T("ui.category.clearing", "Gateway", gw)
 	}
 	return l.T("ui.category." + string(c))

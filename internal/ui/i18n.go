@@ -108,6 +108,8 @@ type localizer struct {
 	printer *message.Printer
 	// currency formats money.Cents arguments (the shop's currency).
 	currency string
+	// zone shows times in the shop's time zone when the page knows it (nil: as given).
+	zone *time.Location
 }
 
 func (c *catalog) localizer(lang, cur string) *localizer {
@@ -226,8 +228,17 @@ func (l *localizer) dateOrTime(t time.Time) string {
 	return l.DateTime(t)
 }
 
+// inZone is t in the shop's zone, when known.
+func (l *localizer) inZone(t time.Time) time.Time {
+	if l.zone != nil {
+		return t.In(l.zone)
+	}
+	return t
+}
+
 // DateTime adds the 24-hour time and the zone's abbreviation.
 func (l *localizer) DateTime(t time.Time) string {
+	t = l.inZone(t)
 	return l.Date(t) + " " + t.Format("15:04") + " " + t.Format("MST")
 }
 

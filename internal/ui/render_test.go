@@ -127,8 +127,10 @@ type variant struct {
 	query  string
 	form   url.Values // POST when set
 	status int
-	// want are strings the page must contain in both sets and languages (ids, names).
-	want []string
+	// want are strings the page must contain in both sets and languages (ids, names); lacks what it must not.
+	want, lacks []string
+	// wantStandalone are strings only the standalone page must contain.
+	wantStandalone []string
 }
 
 func variants() []variant {
@@ -139,7 +141,7 @@ func variants() []variant {
 		{name: "before_suggest_summary", step: setup.StepBefore, state: func(f *fakeWizard) { f.suggestSummary = true }, status: 200},
 		{name: "before_not_ticked", step: setup.StepBefore, form: url.Values{"action": {"next"}}, status: 422, want: []string{`id="error-summary"`, `href="#f-acknowledge"`}},
 		{name: "connect_url_unusable", step: setup.StepConnect, state: func(f *fakeWizard) { f.urlUsable = false }, status: 200},
-		{name: "connect_token", step: setup.StepConnect, form: url.Values{"action": {"token"}}, status: 200, want: []string{`value="qbt_1_Zm9vYmFyYmF6cXV4"`, `data-copy="f-app-token"`}},
+		{name: "connect_token", step: setup.StepConnect, form: url.Values{"action": {"token"}}, status: 200, want: []string{`value="qbt_1_Zm9vYmFyYmF6cXV4"`, `data-copy="f-app-token"`}, lacks: []string{`http-equiv="refresh"`}},
 		{name: "connect_code", step: setup.StepConnect, query: "?code=QBWC1039", status: 200, want: []string{`id="code-fix"`}},
 		{name: "connect_next_refused", step: setup.StepConnect, form: url.Values{"action": {"next"}}, status: 422, want: []string{`id="error-summary"`}},
 		{name: "tax_failing", step: setup.StepTax, status: 200, want: []string{`id="check-default_item_zero"`}},
@@ -167,6 +169,10 @@ func variants() []variant {
 	}
 	for _, s := range []setup.ConnectionState{setup.ConnWaiting, setup.ConnBadPassword, setup.ConnReached, setup.ConnQBError, setup.ConnOtherFile, setup.ConnRefused, setup.ConnConnected} {
 		v = append(v, variant{name: "connect_" + string(s), step: setup.StepConnect, state: conn(s), status: 200, want: []string{`data-poll="`}})
+		if s != setup.ConnConnected {
+			// Standalone without scripts: the wait reloads itself (checked below for that set).
+			v[len(v)-1].wantStandalone = []string{`<noscript><meta http-equiv="refresh" content="5"></noscript>`}
+		}
 	}
 	return v
 }
@@ -207,6 +213,16 @@ func TestPagesRenderInBothSetsAndLanguages(t *testing.T) {
 					for _, w := range v.want {
 						if !strings.Contains(page, w) {
 							t.Errorf("%s/%s: page lacks %s", mode, lang, w)
+						}
+					}
+					for _, w := range v.wantStandalone {
+						if mode == modeStandalone && !strings.Contains(page, w) {
+							t.Errorf("standalone/%s: page lacks %s", lang, w)
+						}
+					}
+					for _, w := range v.lacks {
+						if strings.Contains(page, w) {
+							t.Errorf("%s/%s: page has %s", mode, lang, w)
 						}
 					}
 					names[mode] = fieldNames(page)

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/setup"
@@ -245,8 +246,8 @@ type pageData struct {
 	CSRF                     string
 	// Refresh reloads a waiting page every N seconds when JavaScript is off (standalone).
 	Refresh int
-	// Currency formats money in messages (the shop's).
-	Currency string
+	// Currency formats money in messages, TimeZone shows times (the shop's, when the page's view names them).
+	Currency, TimeZone string
 
 	Base  string
 	Step  setup.Step
@@ -343,7 +344,13 @@ func (h *handler) templates(pg *pageData) (*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.Funcs(templateFuncs(h.cat.localizer(pg.Lang, pg.Currency))), nil
+	l := h.cat.localizer(pg.Lang, pg.Currency)
+	if pg.TimeZone != "" {
+		if z, err := time.LoadLocation(pg.TimeZone); err == nil {
+			l.zone = z
+		}
+	}
+	return t.Funcs(templateFuncs(l)), nil
 }
 
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request, p *webauth.Principal, mode string) {

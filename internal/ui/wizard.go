@@ -165,13 +165,17 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 	switch v := pg.View.(type) {
 	case *setup.BeforeView:
 		if v.Facts != nil {
-			pg.Currency = v.Facts.Currency
+			pg.Currency, pg.TimeZone = v.Facts.Currency, v.Facts.TimeZone
 			if v.Facts.Domain != "" {
 				pg.AdminURL = adminURL(v.Facts.Domain)
 			}
 		}
+	case *setup.ScheduleView:
+		pg.TimeZone = v.TimeZone
 	case *setup.ConnectView:
-		if v.State != setup.ConnConnected {
+		// Without scripts the wait reloads the page; never while it shows
+		// the new token, which a reload would lose for good.
+		if v.State != setup.ConnConnected && pg.Extra["Token"] == nil {
 			pg.Refresh = 5
 		}
 	case *setup.TaxView:
@@ -180,7 +184,7 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 		}
 	case *setup.ReviewView:
 		if v.Shop != nil {
-			pg.Currency = v.Shop.Currency
+			pg.Currency, pg.TimeZone = v.Shop.Currency, v.Shop.TimeZone
 			pg.AdminURL = adminURL(v.Shop.Domain)
 		}
 	}

@@ -80,7 +80,7 @@ var supportPage = template.Must(template.New("support").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>shopqb support</title></head>
 <body><h1>shopqb</h1>
 <p>This server syncs a Shopify store into QuickBooks Desktop through the QuickBooks Web Connector.</p>
-<p>If the Web Connector shows an error, open the shopqb dashboard or ask the operator of this server; the message in the Web Connector's status column says what to fix.</p>
+<p>If the Web Connector shows an error, the message in its status column says what to fix. The operator of this server sees every failed posting with its fix in <code>shopqb admin status --shop &lt;your-store&gt;.myshopify.com</code> or the admin API (<code>GET /api/shops/{id}/postings?state=failed</code>).</p>
 </body></html>`))
 
 func (s *server) support(w http.ResponseWriter, r *http.Request) {

@@ -40,6 +40,9 @@ type Browser struct {
 // chromiumPath finds the browser, or "".
 func chromiumPath() string {
 	if p := os.Getenv(EnvChromium); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/chromium-headless-shell"} {
@@ -65,8 +68,9 @@ func missing(t testing.TB, what string) {
 	t.Skipf("%s; scripts/test.sh installs it", what)
 }
 
-// NewBrowser starts Chromium for the test and stops it when the test ends.
-func NewBrowser(t testing.TB) *Browser {
+// NewBrowser starts Chromium for the test and stops it when the test ends;
+// extra options add flags (a test that maps a host to a local server).
+func NewBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
@@ -87,6 +91,7 @@ func NewBrowser(t testing.TB) *Browser {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil {

@@ -1,4 +1,10 @@
-package app
+// Package privacy does what internal/shopify/COMPLIANCE.md promises for
+// Shopify's privacy and lifecycle webhooks: app/uninstalled,
+// customers/redact, customers/data_request and shop/redact. Every store call
+// is scoped to the shop whose secret verified the delivery, and a payload
+// naming another shop is refused, so one shop's request can never reach
+// another shop's data.
+package privacy
 
 import (
 	"bytes"
@@ -8,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -15,12 +22,22 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
-// This file does what internal/shopify/COMPLIANCE.md promises for Shopify's
-// privacy and lifecycle webhooks. Every store call is scoped to the shop
-// whose secret verified the delivery, and a payload naming another shop is
-// refused, so one shop's request can never reach another shop's data.
+// Service handles the privacy topics for one shopqb deployment.
+type Service struct {
+	store store.API
+	log   *slog.Logger
+}
+
+// New returns the privacy service over the store.
+func New(st store.API, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, log: log}
+}
 
 // RedactedMarker replaces personal values in shopqb's stored copies.
 const RedactedMarker = "redacted"
@@ -63,10 +80,10 @@ type payloadID struct {
 	ID json.Number `json:"id"`
 }
 
-// minimalCompliancePayload checks a privacy delivery's payload and returns
+// MinimalPayload checks a privacy delivery's payload and returns
 // the ids the job needs. The payload must name the shop that signed it, and
 // customer topics must name a customer by numeric id.
-func minimalCompliancePayload(w *shopify.Webhook) ([]byte, error) {
+func MinimalPayload(w *shopify.Webhook) ([]byte, error) {
 	req, err := shopify.ParseCompliance(w.Body)
 	if err != nil {
 		return nil, fmt.Errorf("%s from %s: %w", w.Topic, w.ShopDomain, err)
@@ -114,8 +131,8 @@ func isDigits(s string) bool {
 }
 
 // complianceRequest reads a job's payload and checks it belongs to shop.
-func (a *App) complianceRequest(ctx context.Context, shopID int64, topic string, payload []byte) (*shopqb.Shop, *shopify.ComplianceRequest, error) {
-	shop, err := a.Store.ShopByID(ctx, shopID)
+func (svc *Service) complianceRequest(ctx context.Context, shopID int64, topic string, payload []byte) (*shopqb.Shop, *shopify.ComplianceRequest, error) {
+	shop, err := svc.store.ShopByID(ctx, shopID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", topic, err)
 	}
@@ -147,34 +164,34 @@ func (a *App) complianceRequest(ctx context.Context, shopID int64, topic string,
 // webhooks is shopadmin.SecretWebhook).
 var shopifyAccessSecrets = shopadmin.ShopifySecrets
 
-// handleUninstalled answers app/uninstalled: the shop's Shopify access
+// Uninstalled answers app/uninstalled: the shop's Shopify access
 // secrets are deleted, so every later sync stops with an error saying the
 // token or credentials are missing, until the app is installed again. The
 // webhook secrets stay: they verify the shop/redact that Shopify sends 48
 // hours later. The data stays until then, as the merchant may re-install.
-func (a *App) handleUninstalled(ctx context.Context, shopID int64) error {
-	if _, err := a.Store.ShopByID(ctx, shopID); errors.Is(err, shopqb.ErrNotFound) {
+func (svc *Service) Uninstalled(ctx context.Context, shopID int64) error {
+	if _, err := svc.store.ShopByID(ctx, shopID); errors.Is(err, shopqb.ErrNotFound) {
 		return nil // erased already: nothing left to stop
 	} else if err != nil {
 		return fmt.Errorf("app/uninstalled: %w", err)
 	}
 	for _, name := range shopifyAccessSecrets {
-		if err := a.Store.DeleteSecret(ctx, shopID, name); err != nil {
+		if err := svc.store.DeleteSecret(ctx, shopID, name); err != nil {
 			return fmt.Errorf("app/uninstalled: %w", err)
 		}
 	}
 	now := time.Now().UTC()
-	if err := a.Store.PutKV(ctx, shopID, KVUninstalledAt, []byte(now.Format(time.RFC3339))); err != nil {
+	if err := svc.store.PutKV(ctx, shopID, KVUninstalledAt, []byte(now.Format(time.RFC3339))); err != nil {
 		return fmt.Errorf("app/uninstalled: %w", err)
 	}
-	return a.Store.AddAudit(ctx, shopID, "shopify", "app uninstalled",
+	return svc.store.AddAudit(ctx, shopID, "shopify", "app uninstalled",
 		"Shopify access token and credentials deleted: syncs stop until the app is installed again. Data is kept until shop/redact (sent 48 hours after uninstall).")
 }
 
-// handleShopRedact answers shop/redact: everything shopqb holds for the
+// ShopRedact answers shop/redact: everything shopqb holds for the
 // shop is deleted, leaving a tombstone. A shop already erased is done.
-func (a *App) handleShopRedact(ctx context.Context, shopID int64, payload []byte) error {
-	shop, _, err := a.complianceRequest(ctx, shopID, "shop/redact", payload)
+func (svc *Service) ShopRedact(ctx context.Context, shopID int64, payload []byte) error {
+	shop, _, err := svc.complianceRequest(ctx, shopID, "shop/redact", payload)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return nil
 	}
@@ -182,19 +199,19 @@ func (a *App) handleShopRedact(ctx context.Context, shopID int64, payload []byte
 		return err
 	}
 	var uninstalled *time.Time
-	if v, err := a.Store.KV(ctx, shopID, KVUninstalledAt); err == nil {
+	if v, err := svc.store.KV(ctx, shopID, KVUninstalledAt); err == nil {
 		if t, err := time.Parse(time.RFC3339, string(v)); err == nil {
 			uninstalled = &t
 		}
 	}
-	t, err := a.Store.DeleteShopData(ctx, shopID, uninstalled)
+	t, err := svc.store.DeleteShopData(ctx, shopID, uninstalled)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("shop/redact of %s: %w", shop.Domain, err)
 	}
-	a.log.Info("shop erased on shop/redact", "shop", t.Domain, "erased_at", t.ErasedAt)
+	svc.log.Info("shop erased on shop/redact", "shop", t.Domain, "erased_at", t.ErasedAt)
 	return nil
 }
 
@@ -240,7 +257,7 @@ type orderRefs struct {
 
 // scopeCustomer finds the orders that name the customer and the posting
 // keys of the customer, those orders, the listed orders and their refunds.
-func (a *App) scopeCustomer(ctx context.Context, shopID int64, customerID string, listedOrders []string) (*customerScope, error) {
+func (svc *Service) scopeCustomer(ctx context.Context, shopID int64, customerID string, listedOrders []string) (*customerScope, error) {
 	c := &customerScope{id: customerID, gid: "gid://shopify/Customer/" + customerID, customerKey: "customer:" + customerID,
 		fullOrders: map[string]bool{}, refOrders: map[string]bool{}, keys: map[string]bool{}}
 	c.keys[c.customerKey] = true
@@ -248,7 +265,7 @@ func (a *App) scopeCustomer(ctx context.Context, shopID int64, customerID string
 		c.fullOrders["gid://shopify/Order/"+id] = true
 	}
 	refunds := map[string]bool{}
-	err := a.Store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
+	err := svc.store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
 		if s.Kind != "order" {
 			return nil
 		}
@@ -300,21 +317,21 @@ func gidNumber(gid string) string {
 	return gid
 }
 
-// handleCustomerRedact answers customers/redact as COMPLIANCE.md says:
+// CustomerRedact answers customers/redact as COMPLIANCE.md says:
 // shopqb's snapshots and postings lose the customer's personal data, the
 // name map stops naming a customer QuickBooks does not hold yet, and the
 // audit log tells the merchant what QuickBooks still holds. Postings sent
 // but not yet answered are left for the Web Connector to settle; the job
 // then fails so that River retries it, and the retry redacts them.
-func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []byte) error {
-	shop, req, err := a.complianceRequest(ctx, shopID, "customers/redact", payload)
+func (svc *Service) CustomerRedact(ctx context.Context, shopID int64, payload []byte) error {
+	shop, req, err := svc.complianceRequest(ctx, shopID, "customers/redact", payload)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return nil // the shop was erased since: nothing of the customer is left
 	}
 	if err != nil {
 		return err
 	}
-	scope, err := a.scopeCustomer(ctx, shopID, req.Customer.ID, req.OrdersToRedact)
+	scope, err := svc.scopeCustomer(ctx, shopID, req.Customer.ID, req.OrdersToRedact)
 	if err != nil {
 		return fmt.Errorf("customers/redact of customer %s at %s: %w", req.Customer.ID, shop.Domain, err)
 	}
@@ -322,7 +339,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 		return fmt.Errorf("customers/redact of customer %s at %s: %w", scope.id, shop.Domain, err)
 	}
 
-	snapshots, err := a.Store.RedactSnapshots(ctx, shopID, func(kind, gid string, body []byte) ([]byte, error) {
+	snapshots, err := svc.store.RedactSnapshots(ctx, shopID, func(kind, gid string, body []byte) ([]byte, error) {
 		switch {
 		case kind == "customer" && gid == scope.gid, kind == "order" && scope.fullOrders[gid]:
 			return redactJSON(body)
@@ -338,7 +355,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 	// The QuickBooks customer record: its name in QuickBooks, and whether
 	// QuickBooks holds (or may hold) it already.
 	names := map[string]string{}
-	if raw, err := a.Store.KV(ctx, shopID, kvPlannerNames); err == nil {
+	if raw, err := svc.store.KV(ctx, shopID, kvPlannerNames); err == nil {
 		if err := json.Unmarshal(raw, &names); err != nil {
 			return fail(fmt.Errorf("read the name map: %w", err))
 		}
@@ -348,7 +365,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 	qbName := names[scope.customerKey]
 	var listID string
 	inQuickBooks := false
-	if p, err := a.Store.PostingByKey(ctx, shopID, scope.customerKey); err == nil {
+	if p, err := svc.store.PostingByKey(ctx, shopID, scope.customerKey); err == nil {
 		inQuickBooks = p.State == shopqb.Done || p.State == shopqb.Sent || p.State == shopqb.InDoubt
 		listID = p.QBID
 		if qbName == "" {
@@ -359,7 +376,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 	}
 	newName := redactedCustomerName(scope.id)
 
-	postings, err := a.Store.RedactPostings(ctx, shopID, func(p *shopqb.Posting) error {
+	postings, err := svc.store.RedactPostings(ctx, shopID, func(p *shopqb.Posting) error {
 		if !scope.postingKey(p.Key) {
 			return nil
 		}
@@ -389,17 +406,17 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 		if err != nil {
 			return fail(err)
 		}
-		if err := a.Store.PutKV(ctx, shopID, kvPlannerNames, raw); err != nil {
+		if err := svc.store.PutKV(ctx, shopID, kvPlannerNames, raw); err != nil {
 			return fail(err)
 		}
 	}
 
 	// An export built for an earlier data request is a copy too.
-	if err := a.Store.DeleteKV(ctx, shopID, KVComplianceExportPrefix+scope.id); err != nil {
+	if err := svc.store.DeleteKV(ctx, shopID, KVComplianceExportPrefix+scope.id); err != nil {
 		return fail(err)
 	}
 
-	inFlight, txnIDs, err := a.customerPostingStates(ctx, shopID, scope)
+	inFlight, txnIDs, err := svc.customerPostingStates(ctx, shopID, scope)
 	if err != nil {
 		return fail(err)
 	}
@@ -420,7 +437,7 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 	if len(inFlight) > 0 {
 		detail += fmt.Sprintf(" %d postings awaiting QuickBooks' answer (%s) will be redacted when it arrives.", len(inFlight), strings.Join(inFlight, ", "))
 	}
-	if err := a.Store.AddAudit(ctx, shopID, "shopify", "customers/redact", detail); err != nil {
+	if err := svc.store.AddAudit(ctx, shopID, "shopify", "customers/redact", detail); err != nil {
 		return fail(err)
 	}
 	if len(inFlight) > 0 {
@@ -431,8 +448,8 @@ func (a *App) handleCustomerRedact(ctx context.Context, shopID int64, payload []
 
 // customerPostingStates lists the customer's postings still in flight and
 // the TxnIDs QuickBooks gave the done ones (other than the customer record).
-func (a *App) customerPostingStates(ctx context.Context, shopID int64, scope *customerScope) (inFlight, txnIDs []string, err error) {
-	err = a.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent, shopqb.InDoubt, shopqb.Done}},
+func (svc *Service) customerPostingStates(ctx context.Context, shopID int64, scope *customerScope) (inFlight, txnIDs []string, err error) {
+	err = svc.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Sent, shopqb.InDoubt, shopqb.Done}},
 		func(p *shopqb.Posting) {
 			if !scope.postingKey(p.Key) {
 				return
@@ -452,10 +469,10 @@ func (a *App) customerPostingStates(ctx context.Context, shopID int64, scope *cu
 const postingPage = 1000
 
 // eachPosting calls fn with every posting f selects, in id order, a page at a time.
-func (a *App) eachPosting(ctx context.Context, f shopqb.PostingFilter, fn func(*shopqb.Posting)) error {
+func (svc *Service) eachPosting(ctx context.Context, f shopqb.PostingFilter, fn func(*shopqb.Posting)) error {
 	f.Limit, f.AfterID = postingPage, 0
 	for {
-		ps, err := a.Store.ListPostings(ctx, f)
+		ps, err := svc.store.ListPostings(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -504,11 +521,11 @@ type ExportedPosting struct {
 	TxnDate   string `json:"txnDate,omitempty"`
 }
 
-// handleCustomerDataRequest answers customers/data_request: the export is
-// stored under KVComplianceExportPrefix+id, and the audit log (shown on the
-// dashboard) says so. The merchant sends it to the customer.
-func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, payload []byte) error {
-	shop, req, err := a.complianceRequest(ctx, shopID, "customers/data_request", payload)
+// CustomerDataRequest answers customers/data_request: the export is
+// stored under KVComplianceExportPrefix+id, and the audit log (`GET
+// /api/shops/{id}/audit`) says so. The merchant sends it to the customer.
+func (svc *Service) CustomerDataRequest(ctx context.Context, shopID int64, payload []byte) error {
+	shop, req, err := svc.complianceRequest(ctx, shopID, "customers/data_request", payload)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		return nil // the shop was erased since: shopqb holds nothing about the customer
 	}
@@ -518,13 +535,13 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 	fail := func(err error) error {
 		return fmt.Errorf("customers/data_request of customer %s at %s: %w", req.Customer.ID, shop.Domain, err)
 	}
-	scope, err := a.scopeCustomer(ctx, shopID, req.Customer.ID, req.OrdersRequested)
+	scope, err := svc.scopeCustomer(ctx, shopID, req.Customer.ID, req.OrdersRequested)
 	if err != nil {
 		return fail(err)
 	}
 	exp := CustomerExport{Shop: shop.Domain, CustomerID: scope.id, CustomerGID: scope.gid, DataRequestID: req.DataRequestID,
 		OrdersRequested: req.OrdersRequested, GeneratedAt: time.Now().UTC(), Snapshots: []ExportedSnapshot{}, QuickBooks: []ExportedPosting{}}
-	err = a.Store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
+	err = svc.store.EachSnapshotVersion(ctx, shopID, func(s *shopqb.Snapshot) error {
 		if !(s.Kind == "customer" && s.GID == scope.gid) && !(s.Kind == "order" && (scope.fullOrders[s.GID] || scope.refOrders[s.GID])) {
 			return nil
 		}
@@ -539,7 +556,7 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 	if err != nil {
 		return fail(err)
 	}
-	err = a.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID}, func(p *shopqb.Posting) {
+	err = svc.eachPosting(ctx, shopqb.PostingFilter{ShopID: shopID}, func(p *shopqb.Posting) {
 		if scope.postingKey(p.Key) {
 			exp.QuickBooks = append(exp.QuickBooks, ExportedPosting{Key: p.Key, Kind: p.Kind, State: string(p.State),
 				QBID: p.QBID, RefNumber: p.RefNumber, TxnDate: p.TxnDate})
@@ -553,7 +570,7 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 		return fail(err)
 	}
 	key := KVComplianceExportPrefix + scope.id
-	if err := a.Store.PutKV(ctx, shopID, key, raw); err != nil {
+	if err := svc.store.PutKV(ctx, shopID, key, raw); err != nil {
 		return fail(err)
 	}
 	detail := fmt.Sprintf("Customer %s asked for their data. The export (%d snapshot versions, %d QuickBooks records) is stored as %s; send it to the customer.",
@@ -561,7 +578,7 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 	if req.DataRequestID != "" {
 		detail = fmt.Sprintf("Data request %s: %s", req.DataRequestID, detail)
 	}
-	if err := a.Store.AddAudit(ctx, shopID, "shopify", "customers/data_request", detail); err != nil {
+	if err := svc.store.AddAudit(ctx, shopID, "shopify", "customers/data_request", detail); err != nil {
 		return fail(err)
 	}
 	return nil
@@ -570,8 +587,8 @@ func (a *App) handleCustomerDataRequest(ctx context.Context, shopID int64, paylo
 // CustomerExport returns the export stored for a customer's data request
 // (customers/data_request), for the operator to send on; shopqb.ErrNotFound
 // when there is none, or it was erased since by customers/redact.
-func (a *App) CustomerExport(ctx context.Context, shopID int64, customerID string) ([]byte, error) {
-	return a.Store.KV(ctx, shopID, KVComplianceExportPrefix+customerID)
+func (svc *Service) CustomerExport(ctx context.Context, shopID int64, customerID string) ([]byte, error) {
+	return svc.store.KV(ctx, shopID, KVComplianceExportPrefix+customerID)
 }
 
 // Personal data in Shopify's JSON. Redaction walks the document generically

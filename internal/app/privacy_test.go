@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -21,14 +19,15 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/jobs"
-	"github.com/shopqb/shopqb/internal/money"
-	"github.com/shopqb/shopqb/internal/qbxml"
+	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
-	"github.com/shopqb/shopqb/internal/testenv"
 )
 
 const webhookSecret = "shpss_test_secret"
+
+// kvPlannerNames is the sync engine's map of list keys to QuickBooks names.
+const kvPlannerNames = "names"
 
 // openTestApp opens an App on a fresh SQLite database: no HTTP server, no
 // River workers, so webhooks are handled inline by the delivery itself.
@@ -196,7 +195,7 @@ func readShopState(t *testing.T, a *App, shopID int64) shopState {
 		st.Postings = append(st.Postings, fmt.Sprintf("%s %s %s %s %s", p.Key, p.State, p.QBID, p.Name, p.Request))
 	}
 	st.KV = map[string]string{}
-	for _, k := range []string{kvPlannerNames, KVUninstalledAt, KVComplianceExportPrefix + "7"} {
+	for _, k := range []string{kvPlannerNames, privacy.KVUninstalledAt, privacy.KVComplianceExportPrefix + "7"} {
 		if v, err := a.Store.KV(ctx, shopID, k); err == nil {
 			st.KV[k] = string(v)
 		}
@@ -282,7 +281,7 @@ func TestCustomerRedactErasesShopqbsCopiesOnly(t *testing.T) {
 	assertAll(t, "customer", cust, `"id":"gid://shopify/Customer/7"`, `"gid://shopify/MailingAddress/1"`, `"provinceCode":"OR"`,
 		`"countryCodeV2":"US"`, `"firstName":"redacted"`, `"emailAddress":"redacted"`, `"latitude":0`, `"marketingState":"SUBSCRIBED"`)
 	var c shopify.Customer
-	if err := json.Unmarshal([]byte(cust), &c); err != nil || c.DisplayName != RedactedMarker || c.DefaultAddress.Zip != RedactedMarker {
+	if err := json.Unmarshal([]byte(cust), &c); err != nil || c.DisplayName != privacy.RedactedMarker || c.DefaultAddress.Zip != privacy.RedactedMarker {
 		t.Fatalf("redacted customer decodes as %+v, %v", c, err)
 	}
 	redacted1001 := latestBody(t, a, shopA.ID, "gid://shopify/Order/1001")
@@ -295,10 +294,10 @@ func TestCustomerRedactErasesShopqbsCopiesOnly(t *testing.T) {
 	if err := json.Unmarshal([]byte(redacted1001), &after); err != nil {
 		t.Fatalf("redacted order no longer decodes: %v", err)
 	}
-	if after.Customer == nil || after.Customer.ID != "gid://shopify/Customer/7" || after.Customer.DisplayName != RedactedMarker {
+	if after.Customer == nil || after.Customer.ID != "gid://shopify/Customer/7" || after.Customer.DisplayName != privacy.RedactedMarker {
 		t.Fatalf("order's customer after redaction: %+v", after.Customer)
 	}
-	if len(after.Refunds) != 1 || after.Refunds[0].Note != RedactedMarker {
+	if len(after.Refunds) != 1 || after.Refunds[0].Note != privacy.RedactedMarker {
 		t.Fatalf("refund note after redaction: %+v", after.Refunds)
 	}
 	before.Customer, after.Customer = nil, nil
@@ -450,11 +449,11 @@ func TestCustomerDataRequestExportsWhatShopqbHolds(t *testing.T) {
 	if code := deliver(t, a, "alpha.myshopify.com", "customers/data_request", body); code != http.StatusOK {
 		t.Fatalf("customers/data_request answered %d", code)
 	}
-	raw, err := a.Store.KV(ctx, shopA.ID, KVComplianceExportPrefix+"7")
+	raw, err := a.Store.KV(ctx, shopA.ID, privacy.KVComplianceExportPrefix+"7")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var exp CustomerExport
+	var exp privacy.CustomerExport
 	if err := json.Unmarshal(raw, &exp); err != nil {
 		t.Fatal(err)
 	}
@@ -489,10 +488,10 @@ func TestCustomerDataRequestExportsWhatShopqbHolds(t *testing.T) {
 	if afterB := readShopState(t, a, shopB.ID); !reflect.DeepEqual(beforeB, afterB) {
 		t.Fatalf("shop beta changed:\nbefore %+v\nafter  %+v", beforeB, afterB)
 	}
-	if got, err := a.CustomerExport(ctx, shopA.ID, "7"); err != nil || !bytes.Equal(got, raw) {
+	if got, err := a.Privacy.CustomerExport(ctx, shopA.ID, "7"); err != nil || !bytes.Equal(got, raw) {
 		t.Fatalf("CustomerExport: %v", err)
 	}
-	if _, err := a.CustomerExport(ctx, shopB.ID, "7"); !errors.Is(err, shopqb.ErrNotFound) {
+	if _, err := a.Privacy.CustomerExport(ctx, shopB.ID, "7"); !errors.Is(err, shopqb.ErrNotFound) {
 		t.Fatalf("the other shop has an export: %v", err)
 	}
 	// Erasing the customer afterwards erases the export too.
@@ -500,7 +499,7 @@ func TestCustomerDataRequestExportsWhatShopqbHolds(t *testing.T) {
 	if code := deliver(t, a, "alpha.myshopify.com", "customers/redact", redact); code != http.StatusOK {
 		t.Fatalf("customers/redact answered %d", code)
 	}
-	if _, err := a.CustomerExport(ctx, shopA.ID, "7"); !errors.Is(err, shopqb.ErrNotFound) {
+	if _, err := a.Privacy.CustomerExport(ctx, shopA.ID, "7"); !errors.Is(err, shopqb.ErrNotFound) {
 		t.Fatalf("export after customers/redact: %v", err)
 	}
 }
@@ -539,7 +538,7 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 		}
 	}
 	st := readShopState(t, a, shopA.ID)
-	if st.Secrets[shopadmin.SecretShopifyToken] || !st.Secrets[shopadmin.SecretWebhook] || st.KV[KVUninstalledAt] == "" || len(st.Snapshots) != 8 || len(st.Postings) != 7 {
+	if st.Secrets[shopadmin.SecretShopifyToken] || !st.Secrets[shopadmin.SecretWebhook] || st.KV[privacy.KVUninstalledAt] == "" || len(st.Snapshots) != 8 || len(st.Postings) != 7 {
 		t.Fatalf("after uninstall: token gone, webhook secret and data kept, got %+v", st)
 	}
 	if _, err := a.shopifySource(ctx, shopA); err == nil || !strings.Contains(err.Error(), "no Shopify token") {
@@ -608,55 +607,6 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 	}
 }
 
-func TestCompliancePayloadKeepsOnlyIDs(t *testing.T) {
-	w := &shopify.Webhook{Topic: "customers/redact", ShopDomain: "alpha.myshopify.com",
-		Body: []byte(`{"shop_id":954889,"shop_domain":"alpha.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]}`)}
-	got, err := minimalCompliancePayload(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := `{"shop_id":954889,"shop_domain":"alpha.myshopify.com","customer":{"id":191167},"orders_to_redact":[299938,280263]}`; string(got) != want {
-		t.Fatalf("payload %s, want %s", got, want)
-	}
-	req, err := shopify.ParseCompliance(got)
-	if err != nil || req.Customer.ID != "191167" || len(req.OrdersToRedact) != 2 {
-		t.Fatalf("minimal payload reads back as %+v, %v", req, err)
-	}
-	for _, bad := range []string{
-		`{"shop_domain":"beta.myshopify.com","customer":{"id":1}}`,
-		`{"shop_domain":"alpha.myshopify.com"}`,
-		`{"shop_domain":"alpha.myshopify.com","customer":{"id":"x1"}}`,
-		`{"shop_domain":"alpha.myshopify.com","customer":{"id":1},"orders_to_redact":["1 OR 1"]}`,
-		`not json`,
-	} {
-		w.Body = []byte(bad)
-		if _, err := minimalCompliancePayload(w); err == nil {
-			t.Errorf("payload %s accepted", bad)
-		}
-	}
-}
-
-func TestRedactJSONIsGeneric(t *testing.T) {
-	// A field shopqb's queries do not read today, inside an address, is
-	// redacted all the same; one outside any personal key is kept.
-	in := []byte(`{"id":"gid://shopify/Order/1","newField":"kept","shippingAddress":{"newAddressField":"Flat 9","countryCodeV2":"GB"},"lines":[{"note":"x","amount":"1.00"}]}`)
-	out, err := redactJSON(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"id":"gid://shopify/Order/1","lines":[{"amount":"1.00","note":"redacted"}],"newField":"kept","shippingAddress":{"countryCodeV2":"GB","newAddressField":"redacted"}}`
-	if string(out) != want {
-		t.Fatalf("redactJSON = %s, want %s", out, want)
-	}
-	same := []byte(`{"b":1, "a":"no personal data"}`)
-	if out, err := redactJSON(same); err != nil || !bytes.Equal(out, same) {
-		t.Fatalf("a document with nothing personal must come back as it was: %s, %v", out, err)
-	}
-	if _, err := redactJSON([]byte(`{"a":1} trailing`)); err == nil {
-		t.Fatal("trailing data accepted")
-	}
-}
-
 // TestPrivacyJobRunsThroughTheQueue sends a data request through River, as
 // `shopqb serve` does, and checks the queued job keeps only ids.
 func TestPrivacyJobRunsThroughTheQueue(t *testing.T) {
@@ -676,7 +626,7 @@ func TestPrivacyJobRunsThroughTheQueue(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if _, err := a.CustomerExport(ctx, shop.ID, "7"); err == nil {
+		if _, err := a.Privacy.CustomerExport(ctx, shop.ID, "7"); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -695,51 +645,5 @@ func TestPrivacyJobRunsThroughTheQueue(t *testing.T) {
 	if job.Topic != "customers/data_request" || job.ShopID != shop.ID || strings.Contains(string(job.Payload), "ann@") ||
 		strings.Contains(string(job.Payload), "5550100") || !strings.Contains(string(job.Payload), `"customer":{"id":7}`) {
 		t.Fatalf("queued job %+v payload %s", job, job.Payload)
-	}
-}
-
-// TestRedactedQBXMLStillValidates redacts requests built by the qbxml
-// package with every personal field set, and checks them against the real
-// qbXML 13.0 schema: a redacted posting still to be sent must still post.
-func TestRedactedQBXMLStillValidates(t *testing.T) {
-	addr := &qbxml.Address{Addr1: "Ann Lee", Addr2: "1 Main St", Addr3: "Apt 2", City: "Springfield", State: "OR", PostalCode: "97477",
-		Country: "US", Note: "Ring twice"}
-	cust := qbxml.CustomerAdd{Name: "Ann Lee", CompanyName: "Lee Pottery", Salutation: "Ms.", FirstName: "Ann", MiddleName: "Jo",
-		LastName: "Lee", JobTitle: "Potter", BillAddress: addr, ShipAddress: addr, Phone: "541-555-0100", Mobile: "541-555-0101",
-		AltPhone: "541-555-0102", Fax: "541-555-0103", Email: "ann@example.com", Cc: "lee@example.com", Contact: "Ann Lee",
-		Notes: "Shopify customer 7"}
-	amount := money.Cents(5410)
-	sale := qbxml.SalesReceiptAdd{CustomerRef: &qbxml.Ref{FullName: "Ann Lee"}, TxnDate: qbxml.Date("2026-11-02"), RefNumber: "1001",
-		BillAddress: addr, ShipAddress: addr, Memo: "Shopify order #1001",
-		Lines: []qbxml.SalesLine{{ItemRef: &qbxml.Ref{FullName: "MUG-B"}, Desc: "Blue mug", Amount: qbxml.Amt(amount)}}}
-	rule := qbxmlRedaction{customerName: "Ann Lee", newName: redactedCustomerName("7"), rename: true}
-	var raws []qbxml.Raw
-	for i, r := range []qbxml.Request{cust, sale} {
-		req, err := qbxml.MarshalRequest(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		red, err := rule.apply(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertNone(t, r.RequestName(), red, "Ann", "Lee", "Main St", "Apt 2", "Springfield", "97477", "555-0", "example.com", "Potter", "Ms.", "twice", ">Jo<")
-		assertAll(t, r.RequestName(), red, "Redacted customer 7")
-		raws = append(raws, qbxml.Raw{RequestID: fmt.Sprint(i + 1), XML: red})
-	}
-	if !strings.Contains(raws[1].XML, "<Amount>54.10</Amount>") || !strings.Contains(raws[1].XML, "<Desc>Blue mug</Desc>") ||
-		!strings.Contains(raws[0].XML, "<MiddleName>redac</MiddleName>") {
-		t.Fatalf("redaction went too far or not far enough: %s", raws)
-	}
-	doc, err := qbxml.MsgSet{NewMessageSetID: "redact-test"}.Build(raws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "redacted.xml")
-	if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(testenv.Xmllint(t), "--noout", "--schema", testenv.QBXMLSchema(t), f).CombinedOutput(); err != nil {
-		t.Fatalf("xmllint: %v\n%s\n%s", err, out, doc)
 	}
 }

@@ -1,0 +1,581 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/money"
+)
+
+// This file holds what the merchant's pages read (issue 11): the ledger of
+// each posting, an index of order and payout snapshots by what people search
+// for, and paged, indexed lists. Every query here is bounded by an index
+// (migration 0010), so a page costs the same on a shop of a hundred orders
+// and on one of a hundred thousand.
+
+// writeLedgers replaces the ledger rows of the postings just inserted or
+// updated (by id), in the caller's transaction.
+func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, written map[int64]*shopqb.Posting) error {
+	if len(written) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(written))
+	for id := range written {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for first := 0; first < len(ids); first += upsertRows {
+		chunk := ids[first:min(first+upsertRows, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := db.exec(ctx, tx, "DELETE FROM posting_ledger WHERE posting_id IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			return fmt.Errorf("clear posting ledgers: %w", err)
+		}
+	}
+	const per = 5
+	var rows []any
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		n := len(rows) / per
+		q := "INSERT INTO posting_ledger (posting_id, shop_id, txn_date, category, amount) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := db.exec(ctx, tx, q, rows...); err != nil {
+			return fmt.Errorf("record posting ledgers: %w", err)
+		}
+		rows = rows[:0]
+		return nil
+	}
+	for _, id := range ids {
+		p := written[id]
+		seen := map[shopqb.Category]bool{}
+		for _, l := range p.Ledger {
+			if l.Amount == 0 || seen[l.Category] {
+				if seen[l.Category] {
+					return fmt.Errorf("posting %s: category %s twice in its ledger", p.Key, l.Category)
+				}
+				continue
+			}
+			seen[l.Category] = true
+			rows = append(rows, id, shopID, p.TxnDate, string(l.Category), int64(l.Amount))
+			if len(rows) >= per*upsertRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// PostingLedgers returns the ledger of each of the shop's postings with these ids.
+func (db *DB) PostingLedgers(ctx context.Context, shopID int64, ids []int64) (map[int64][]shopqb.LedgerLine, error) {
+	out := map[int64][]shopqb.LedgerLine{}
+	for first := 0; first < len(ids); first += upsertRows {
+		chunk := ids[first:min(first+upsertRows, len(ids))]
+		args := []any{shopID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := db.query(ctx, db.sql, `SELECT posting_id, category, amount FROM posting_ledger
+			WHERE shop_id = ? AND posting_id IN (`+placeholders(len(chunk))+`) ORDER BY posting_id, category`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
+		}
+		for rows.Next() {
+			var id, amt int64
+			var cat string
+			if err := rows.Scan(&id, &cat, &amt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
+			}
+			out[id] = append(out[id], shopqb.LedgerLine{Category: shopqb.Category(cat), Amount: money.Cents(amt)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
+		}
+	}
+	return out, nil
+}
+
+// DayLedger is the sum of done postings' ledgers of one day and category.
+type DayLedger struct {
+	Day      string
+	Category shopqb.Category
+	Amount   money.Cents
+}
+
+// DoneLedgerByDay sums the ledger of the shop's done postings per day and
+// category, for days from..to (YYYY-MM-DD, inclusive), in day and category order.
+func (db *DB) DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]DayLedger, error) {
+	rows, err := db.query(ctx, db.sql, `SELECT l.txn_date, l.category, SUM(l.amount) FROM posting_ledger l
+		JOIN postings p ON p.id = l.posting_id
+		WHERE l.shop_id = ? AND l.txn_date >= ? AND l.txn_date <= ? AND p.state = 'done'
+		GROUP BY l.txn_date, l.category ORDER BY l.txn_date, l.category`, shopID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("ledger of shop %d from %s to %s: %w", shopID, from, to, err)
+	}
+	defer rows.Close()
+	var out []DayLedger
+	for rows.Next() {
+		var d DayLedger
+		var cat string
+		var amt int64
+		if err := rows.Scan(&d.Day, &cat, &amt); err != nil {
+			return nil, fmt.Errorf("ledger of shop %d: %w", shopID, err)
+		}
+		d.Category, d.Amount = shopqb.Category(cat), money.Cents(amt)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// indexedFields are the parts of an order or payout snapshot the index keeps.
+// The bodies are the JSON of internal/shopify's Order and Payout; only the
+// fields read here are decoded.
+type indexedFields struct {
+	Name             string     `json:"name"`
+	LegacyResourceID string     `json:"legacyResourceId"`
+	ProcessedAt      *time.Time `json:"processedAt"`
+	IssuedAt         *time.Time `json:"issuedAt"`
+	Customer         *struct {
+		DisplayName         string `json:"displayName"`
+		DefaultEmailAddress *struct {
+			EmailAddress string `json:"emailAddress"`
+		} `json:"defaultEmailAddress"`
+	} `json:"customer"`
+	Refunds []struct {
+		CreatedAt   time.Time  `json:"createdAt"`
+		ProcessedAt *time.Time `json:"processedAt"`
+	} `json:"refunds"`
+	Agreements []struct {
+		HappenedAt time.Time `json:"happenedAt"`
+	} `json:"agreements"`
+	BalanceTransactions []struct {
+		AssociatedOrder *struct {
+			ID string `json:"id"`
+		} `json:"associatedOrder"`
+	} `json:"balanceTransactions"`
+}
+
+// indexed says whether snapshots of kind are in snapshot_index.
+func indexed(kind string) bool { return kind == "order" || kind == "payout" }
+
+// indexSnapshot records s in snapshot_index, snapshot_events and
+// snapshot_links when it is the newest version stored of its object.
+func (db *DB) indexSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) error {
+	var f indexedFields
+	if err := json.Unmarshal(s.Body, &f); err != nil {
+		// A body shopqb cannot read is kept as evidence but not searchable.
+		return nil
+	}
+	var at time.Time
+	var events []time.Time
+	var links []string
+	name, number, customer, email := f.Name, digits(f.Name), "", ""
+	switch s.Kind {
+	case "order":
+		if f.ProcessedAt != nil {
+			at = *f.ProcessedAt
+			events = append(events, at)
+		}
+		if f.Customer != nil {
+			customer = strings.ToLower(strings.TrimSpace(f.Customer.DisplayName))
+			if f.Customer.DefaultEmailAddress != nil {
+				email = strings.ToLower(strings.TrimSpace(f.Customer.DefaultEmailAddress.EmailAddress))
+			}
+		}
+		for _, r := range f.Refunds {
+			t := r.CreatedAt
+			if r.ProcessedAt != nil {
+				t = *r.ProcessedAt
+			}
+			events = append(events, t)
+		}
+		for _, a := range f.Agreements {
+			events = append(events, a.HappenedAt)
+		}
+	case "payout":
+		if f.IssuedAt != nil {
+			at = *f.IssuedAt
+			events = append(events, at)
+		}
+		name, number = f.LegacyResourceID, f.LegacyResourceID
+		seen := map[string]bool{}
+		for _, bt := range f.BalanceTransactions {
+			if bt.AssociatedOrder != nil && bt.AssociatedOrder.ID != "" && !seen[bt.AssociatedOrder.ID] {
+				seen[bt.AssociatedOrder.ID] = true
+				links = append(links, bt.AssociatedOrder.ID)
+			}
+		}
+	}
+	var gid string
+	err := db.queryRow(ctx, q, `INSERT INTO snapshot_index (shop_id, kind, gid, updated_at, name, number, customer, email, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (shop_id, gid) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at,
+			name = excluded.name, number = excluded.number, customer = excluded.customer, email = excluded.email, at = excluded.at
+		WHERE snapshot_index.updated_at <= excluded.updated_at RETURNING gid`,
+		s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), name, number, customer, email, db.d.t(at)).Scan(&gid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // an older version than the one indexed
+	}
+	if err != nil {
+		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
+	}
+	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_events WHERE shop_id = ? AND gid = ?", s.ShopID, s.GID); err != nil {
+		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
+	}
+	seen := map[time.Time]bool{}
+	for _, t := range events {
+		t = normTime(t)
+		if t.IsZero() || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if _, err := db.exec(ctx, q, "INSERT INTO snapshot_events (shop_id, gid, kind, at) VALUES (?, ?, ?, ?)",
+			s.ShopID, s.GID, s.Kind, db.d.t(t)); err != nil {
+			return fmt.Errorf("index snapshot %s: %w", s.GID, err)
+		}
+	}
+	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_links WHERE shop_id = ? AND gid = ?", s.ShopID, s.GID); err != nil {
+		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
+	}
+	for _, l := range links {
+		if _, err := db.exec(ctx, q, "INSERT INTO snapshot_links (shop_id, gid, linked) VALUES (?, ?, ?)", s.ShopID, s.GID, l); err != nil {
+			return fmt.Errorf("index snapshot %s: %w", s.GID, err)
+		}
+	}
+	return nil
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// SnapshotQuery searches the index of orders or payouts. Text is matched,
+// whole, against the name ("#1001"), the number ("1001"), the customer's
+// name and e-mail (case-insensitive); From/To bound the time instead when
+// set (Text empty). Results are newest first, Limit at a time, after the
+// cursor of the previous page.
+type SnapshotQuery struct {
+	ShopID   int64
+	Kind     string // "order" or "payout"
+	Text     string
+	From, To time.Time
+	// Before is the cursor: the last result of the previous page.
+	Before *IndexedSnapshot
+	Limit  int
+}
+
+// IndexedSnapshot is one search result.
+type IndexedSnapshot struct {
+	Kind, GID, Name, Number string
+	At                      time.Time
+}
+
+// SearchSnapshots runs q. Each way of matching is its own indexed query;
+// an object matched twice is listed once.
+func (db *DB) SearchSnapshots(ctx context.Context, q SnapshotQuery) ([]IndexedSnapshot, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	type clause struct {
+		where string
+		args  []any
+	}
+	var clauses []clause
+	if text != "" {
+		clauses = append(clauses, clause{"name = ?", []any{q.Text}}, clause{"customer = ?", []any{text}},
+			clause{"email = ?", []any{text}})
+		if !strings.HasPrefix(text, "#") {
+			clauses = append(clauses, clause{"name = ?", []any{"#" + q.Text}})
+		}
+		if n := digits(text); n != "" && n == strings.TrimPrefix(text, "#") {
+			clauses = append(clauses, clause{"number = ?", []any{n}})
+		}
+	} else {
+		c := clause{"1 = 1", nil}
+		if !q.From.IsZero() {
+			c.where += " AND at >= ?"
+			c.args = append(c.args, db.d.t(q.From))
+		}
+		if !q.To.IsZero() {
+			c.where += " AND at < ?"
+			c.args = append(c.args, db.d.t(q.To))
+		}
+		clauses = append(clauses, c)
+	}
+	seen := map[string]bool{}
+	var out []IndexedSnapshot
+	for _, c := range clauses {
+		where := "shop_id = ? AND kind = ? AND " + c.where
+		args := append([]any{q.ShopID, q.Kind}, c.args...)
+		if q.Before != nil {
+			where += " AND (at < ? OR (at = ? AND gid < ?))"
+			args = append(args, db.d.t(q.Before.At), db.d.t(q.Before.At), q.Before.GID)
+		}
+		args = append(args, q.Limit)
+		rows, err := db.query(ctx, db.sql, "SELECT kind, gid, name, number, at FROM snapshot_index WHERE "+where+
+			" ORDER BY at DESC, gid DESC LIMIT ?", args...)
+		if err != nil {
+			return nil, fmt.Errorf("search %ss of shop %d: %w", q.Kind, q.ShopID, err)
+		}
+		for rows.Next() {
+			var r IndexedSnapshot
+			if err := rows.Scan(&r.Kind, &r.GID, &r.Name, &r.Number, timeScan{&r.At}); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search %ss of shop %d: %w", q.Kind, q.ShopID, err)
+			}
+			if !seen[r.GID] {
+				seen[r.GID] = true
+				out = append(out, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search %ss of shop %d: %w", q.Kind, q.ShopID, err)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.After(out[j].At)
+		}
+		return out[i].GID > out[j].GID
+	})
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+// SnapshotsTouching returns the GIDs of the shop's objects of kind that book
+// something in [from, to) (an order's sale, refunds and edits; a payout's issue).
+func (db *DB) SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error) {
+	rows, err := db.query(ctx, db.sql, `SELECT DISTINCT gid FROM snapshot_events WHERE shop_id = ? AND kind = ?
+		AND at >= ? AND at < ? ORDER BY gid`, shopID, kind, db.d.t(from), db.d.t(to))
+	if err != nil {
+		return nil, fmt.Errorf("%ss of shop %d in range: %w", kind, shopID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// LinkedFrom returns the GIDs of the objects (payouts) that link to gid (an order).
+func (db *DB) LinkedFrom(ctx context.Context, shopID int64, gid string) ([]string, error) {
+	rows, err := db.query(ctx, db.sql, "SELECT gid FROM snapshot_links WHERE shop_id = ? AND linked = ? ORDER BY gid", shopID, gid)
+	if err != nil {
+		return nil, fmt.Errorf("links to %s: %w", gid, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// LatestSnapshots returns the newest version of each of gids (unknown ones are absent).
+func (db *DB) LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error) {
+	var out []*shopqb.Snapshot
+	for first := 0; first < len(gids); first += upsertRows {
+		chunk := gids[first:min(first+upsertRows, len(gids))]
+		args := []any{shopID}
+		for _, g := range chunk {
+			args = append(args, g)
+		}
+		rows, err := db.query(ctx, db.sql, `SELECT `+snapshotColumns+` FROM snapshot_index i
+			JOIN snapshots s ON s.shop_id = i.shop_id AND s.gid = i.gid AND s.updated_at = i.updated_at
+			WHERE i.shop_id = ? AND i.gid IN (`+placeholders(len(chunk))+`) ORDER BY s.gid`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
+		}
+		for rows.Next() {
+			s, err := scanSnapshot(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
+			}
+			out = append(out, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PostingsByKeys returns the shop's postings with these keys, in id order.
+func (db *DB) PostingsByKeys(ctx context.Context, shopID int64, keys []string) ([]*shopqb.Posting, error) {
+	var out []*shopqb.Posting
+	for first := 0; first < len(keys); first += upsertRows {
+		chunk := keys[first:min(first+upsertRows, len(keys))]
+		args := []any{shopID}
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := db.query(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key IN ("+
+			placeholders(len(chunk))+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("postings of shop %d by key: %w", shopID, err)
+		}
+		for rows.Next() {
+			p, err := scanPosting(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("postings of shop %d by key: %w", shopID, err)
+			}
+			out = append(out, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sortPostingsByID(out)
+	return out, nil
+}
+
+// CountDoneSince counts the shop's postings that became done at or after since.
+func (db *DB) CountDoneSince(ctx context.Context, shopID int64, since time.Time) (int, error) {
+	var n int
+	err := db.queryRow(ctx, db.sql, "SELECT COUNT(*) FROM postings WHERE shop_id = ? AND state = 'done' AND updated_at >= ?",
+		shopID, db.d.t(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count done postings of shop %d: %w", shopID, err)
+	}
+	return n, nil
+}
+
+// FailureCause is a group of failed postings with one cause.
+type FailureCause struct {
+	Code, Class, Kind string
+	Count             int
+	// FirstID is the oldest posting of the group.
+	FirstID int64
+}
+
+// FailureCauses groups the shop's failed postings by error code, class and kind.
+func (db *DB) FailureCauses(ctx context.Context, shopID int64) ([]FailureCause, error) {
+	rows, err := db.query(ctx, db.sql, `SELECT error_code, error_class, kind, COUNT(*), MIN(id) FROM postings
+		WHERE shop_id = ? AND state = 'failed' GROUP BY error_code, error_class, kind ORDER BY COUNT(*) DESC, MIN(id)`, shopID)
+	if err != nil {
+		return nil, fmt.Errorf("failures of shop %d: %w", shopID, err)
+	}
+	defer rows.Close()
+	var out []FailureCause
+	for rows.Next() {
+		var c FailureCause
+		if err := rows.Scan(&c.Code, &c.Class, &c.Kind, &c.Count, &c.FirstID); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FailedWithCause lists the shop's failed postings of one cause, Limit after afterID.
+func (db *DB) FailedWithCause(ctx context.Context, shopID int64, code, class, kind string, afterID int64, limit int) ([]*shopqb.Posting, error) {
+	rows, err := db.query(ctx, db.sql, "SELECT "+postingColumns+` FROM postings WHERE shop_id = ? AND state = 'failed'
+		AND error_code = ? AND error_class = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?`, shopID, code, class, kind, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("failed postings of shop %d: %w", shopID, err)
+	}
+	defer rows.Close()
+	var out []*shopqb.Posting
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// SyncRunsBefore pages the shop's sync history, newest first: limit runs
+// with an id below beforeID (0: from the newest).
+func (db *DB) SyncRunsBefore(ctx context.Context, shopID, beforeID int64, limit int) ([]*shopqb.SyncRun, error) {
+	if beforeID <= 0 {
+		return db.SyncRuns(ctx, shopID, limit)
+	}
+	rows, err := db.query(ctx, db.sql, `SELECT id, shop_id, run_trigger, window_from, window_to, started_at, finished_at,
+		status, counts, error FROM sync_runs WHERE shop_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, shopID, beforeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sync runs of shop %d: %w", shopID, err)
+	}
+	defer rows.Close()
+	var out []*shopqb.SyncRun
+	for rows.Next() {
+		var r shopqb.SyncRun
+		var counts string
+		if err := rows.Scan(&r.ID, &r.ShopID, &r.Trigger, timeScan{&r.WindowFrom}, timeScan{&r.WindowTo},
+			timeScan{&r.StartedAt}, nullTimeScan{&r.FinishedAt}, &r.Status, &counts, &r.Error); err != nil {
+			return nil, fmt.Errorf("sync runs of shop %d: %w", shopID, err)
+		}
+		if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
+			return nil, fmt.Errorf("sync run %d: decode counts: %w", r.ID, err)
+		}
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// ShopsPage lists shops by id after afterID, limit at a time; a non-empty
+// search matches the domain or the name exactly or by prefix (case-insensitive
+// on the domain, which is stored in lower case).
+func (db *DB) ShopsPage(ctx context.Context, search string, afterID int64, limit int) ([]*shopqb.Shop, error) {
+	where, args := "id > ?", []any{afterID}
+	if s := strings.TrimSpace(search); s != "" {
+		// Prefix ranges use the indexes on domain and name on both databases
+		// (a LIKE with a leading wildcard would read every shop).
+		lo := strings.ToLower(s)
+		where += " AND ((domain >= ? AND domain < ?) OR (name >= ? AND name < ?))"
+		args = append(args, lo, lo+"\uffff", s, s+"\uffff")
+	}
+	args = append(args, limit)
+	rows, err := db.query(ctx, db.sql, "SELECT "+shopColumns+" FROM shops WHERE "+where+" ORDER BY id LIMIT ?", args...)
+	if err != nil {
+		return nil, fmt.Errorf("list shops: %w", err)
+	}
+	defer rows.Close()
+	var out []*shopqb.Shop
+	for rows.Next() {
+		s, err := scanShop(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list shops: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
