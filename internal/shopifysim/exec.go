@@ -197,7 +197,7 @@ func (e *executor) selectObject(typeName string, src map[string]any, sets []ast.
 			v = derivedField(f.Name, src)
 		}
 		if referenceFields[typeName+"."+f.Name] {
-			v = e.resolveReference(v, g.fields)
+			v = e.resolveReference(v, e.schema.Types[fd.Type.Name()], g.fields)
 		}
 		if v == nil && fd.Type.NonNull && e.sim != nil && e.sim.onMadeUp != nil && src[madeUp] == nil {
 			e.sim.onMadeUp(typeName, f.Name)
@@ -222,8 +222,10 @@ var referenceFields = map[string]bool{
 
 // resolveReference completes a reference with the object its id names (the
 // reference's own fields win, as they are the order's copy); a reference
-// that holds every field asked for, or names nothing served, is kept as is.
-func (e *executor) resolveReference(v any, fields []*ast.Field) any {
+// that holds every non-null field asked for, or names nothing served, is
+// kept as is. Only a missing non-null field resolves it: resolving decodes
+// the order holding the object, too dear for every line an order read asks for.
+func (e *executor) resolveReference(v any, def *ast.Definition, fields []*ast.Field) any {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return v
@@ -239,7 +241,10 @@ func (e *executor) resolveReference(v any, fields []*ast.Field) any {
 		for _, sel := range set {
 			switch x := sel.(type) {
 			case *ast.Field:
-				if _, has := m[x.Name]; !has && x.Name != "__typename" {
+				if _, has := m[x.Name]; has || def == nil {
+					continue
+				}
+				if fd := def.Fields.ForName(x.Name); fd != nil && fd.Type.NonNull {
 					missing = true
 				}
 			case *ast.InlineFragment:
