@@ -92,8 +92,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		loc = time.UTC
 	}
-	today := time.Now().In(loc)
-	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -o.Days)
+	settings := shopqb.DefaultSettings()
+	start := lastClosedDay(time.Now(), loc, settings).AddDate(0, 0, -o.Days+1)
 	shopToken := "shpat_demo_" + fmt.Sprint(o.Seed)
 	sim, err := shopifysim.New(shopifysim.Options{
 		SchemaDir: filepath.Join(o.SharedDir, "shopify"),
@@ -132,7 +132,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	a.Engine.RetryBase = 20 * time.Millisecond
 
 	// Setup, done programmatically: the shop, its app token, its settings.
-	settings := shopqb.DefaultSettings()
 	// Two weeks before the first order, so the purchase orders placed to
 	// stock the shop are booked too.
 	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
@@ -286,6 +285,21 @@ func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max 
 
 // waitForSync waits for the sync run the River job started after requested
 // to finish planning (the start's dry check is a run of its own).
+// lastClosedDay is the midnight starting the demo's last day of orders:
+// the latest shop day whose summaries are due at now (its end plus the
+// grace period, Settings.SummaryDue). A demo run just after midnight would
+// otherwise end with yesterday's summaries held back — right for a shop,
+// where late sales of the day still arrive, but a demo shows its days booked
+// whole; the report lists any day held back all the same (Report.HeldBack).
+func lastClosedDay(now time.Time, loc *time.Location, set shopqb.Settings) time.Time {
+	t := now.In(loc)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -1)
+	for now.Before(set.SummaryDue(day)) {
+		day = day.AddDate(0, 0, -1)
+	}
+	return day
+}
+
 func waitForSync(ctx context.Context, a *app.App, shopID int64, requested time.Time) error {
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {

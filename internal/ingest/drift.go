@@ -40,6 +40,17 @@ func (p *pass) loadHeldDays(ctx context.Context) error {
 	return nil
 }
 
+// HeldDays are the shop days whose summaries the last run held back
+// (their day not yet over plus the grace period), in order: reports list
+// them apart, as not yet in QuickBooks rather than as differences.
+func (s *Service) HeldDays(ctx context.Context, shopID int64) ([]string, error) {
+	p := &pass{svc: s, shop: &shopqb.Shop{ID: shopID}, days: map[string]bool{}}
+	if err := p.loadHeldDays(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(p.heldBefore)), nil
+}
+
 // heldKV is the held-back list after this run: what the run held back now,
 // plus what an earlier run held back on days this run did not plan (a
 // webhook's run plans only the days its order touches).

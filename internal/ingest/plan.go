@@ -292,6 +292,9 @@ func CompanyOf(pre *syncengine.Preflight) planner.Company {
 	for _, a := range pre.Accounts {
 		c.Accounts = append(c.Accounts, a.FullName)
 	}
+	for _, it := range pre.KnownItems {
+		c.KnownItems = append(c.KnownItems, planner.KnownItem{Name: it.Name, Type: it.Type, Account: it.Account})
+	}
 	return c
 }
 

@@ -71,6 +71,23 @@ type Company struct {
 	// items, payment methods, classes). A planned list record whose name is
 	// known is linked to the existing record instead of being added again.
 	KnownNames []string
+	// KnownItems are the existing items with their type and account (from
+	// the preflight's item list). A known item is linked only when it is of
+	// the type and on the account shopqb's own would be; a same-name item of
+	// another kind (a Service item "Shipping" on a labour income account)
+	// makes the planner choose a distinct name instead.
+	KnownItems []KnownItem
+}
+
+// KnownItem is an item the company file already has.
+type KnownItem struct {
+	Name string
+	// Type is the item type without Ret: "ItemService", "ItemOtherCharge",
+	// "ItemSalesTaxGroup", …
+	Type string
+	// Account is the full name of the account the item books to, "" when
+	// it has none or QuickBooks did not say.
+	Account string
 }
 
 // Plan is the result of Build: the postings to send, the names they use, and

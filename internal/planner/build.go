@@ -25,8 +25,9 @@ type planner struct {
 	loc                *time.Location
 	names              map[string]string
 	spaces             map[string]*nameSpace
-	known              map[string]bool // lower-case names QuickBooks already holds
-	accounts           map[string]bool // lower-case account full names that exist
+	known              map[string]bool      // lower-case names QuickBooks already holds
+	knownItems         map[string]KnownItem // lower-case item names → the existing item
+	accounts           map[string]bool      // lower-case account full names that exist
 	lists              map[string]*listRec
 	docs               []*txnDoc
 	warnings           []string
@@ -132,6 +133,11 @@ func newPlanner(in Input) (*planner, error) {
 		tips: map[string]map[string]bool{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
+	}
+	p.knownItems = make(map[string]KnownItem, len(in.Company.KnownItems))
+	for _, it := range in.Company.KnownItems {
+		p.knownItems[strings.ToLower(it.Name)] = it
+		p.known[strings.ToLower(it.Name)] = true
 	}
 	for _, a := range in.Company.Accounts {
 		p.accounts[strings.ToLower(a)] = true

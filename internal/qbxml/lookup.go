@@ -75,13 +75,19 @@ func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // lost response: by exact RefNumber when there is one (any date, since the
 // bookkeeper may have re-dated it), otherwise by transaction date (deposits
 // have no RefNumber). The caller compares each returned ExternalGUID with the
-// posting's before deciding anything.
+// posting's before deciding anything, or the TxnKey where it is missing.
+//
+// QuickBooks returns a record's ExternalGUID in a query only when asked: the
+// query names it in IncludeRetElement (with the other fields the match needs,
+// since IncludeRetElement limits the answer to what it lists) and carries
+// OwnerID 0, as the 13.0 schema allows for every transaction query.
 func TxnQueryFor(kind, refNumber string, txnDate string) (Request, error) {
 	typ, ok := txnQueryTypes[kind]
 	if !ok {
 		return nil, fmt.Errorf("qbxml: no transaction query for %q", kind)
 	}
-	q := TxnTypeQuery{Type: typ, IncludeLineItems: Bool(false)}
+	q := TxnTypeQuery{Type: typ, IncludeLineItems: Bool(false),
+		IncludeRetElement: txnLookupElements(typ), OwnerID: []GUID{"0"}}
 	refNumber = strings.TrimSpace(refNumber)
 	switch {
 	case refNumber != "" && typ != "Deposit":

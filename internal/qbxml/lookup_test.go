@@ -36,6 +36,11 @@ func TestLookupQueriesValidate(t *testing.T) {
 		} else if !strings.Contains(el, "<RefNumber>#1042</RefNumber>") {
 			t.Errorf("%s lookup is not by RefNumber: %s", kind, el)
 		}
+		// QuickBooks returns ExternalGUID only when asked for it.
+		if !strings.Contains(el, "<IncludeRetElement>ExternalGUID</IncludeRetElement>") || !strings.Contains(el, "<OwnerID>0</OwnerID>") ||
+			!strings.Contains(el, "<IncludeRetElement>TxnID</IncludeRetElement>") {
+			t.Errorf("%s lookup does not ask for ExternalGUID (IncludeRetElement, OwnerID 0): %s", kind, el)
+		}
 		q, err = TxnQueryFor(kind, "", "2026-11-20")
 		add(kind+"/date", q, err)
 	}
