@@ -339,6 +339,10 @@ func (p *planner) saleCharges(o *shopify.Order) (*parts, error) {
 	}
 	got.charged = ps.sum()
 	if err := checkOrderTotals(o, got); err != nil {
+		if tip := o.TotalTipReceivedSet.ShopMoney.Amount; len(tips) == 0 && tip != 0 && got.charged-o.TotalPriceSet.ShopMoney.Amount == tip {
+			return nil, fmt.Errorf("%w; the difference is the tip (%s): a line item seems to carry it as well as the order's tip total, "+
+				"but no line can be told apart as the tip (no TipSale names one, and no untaxed line without a product that never ships comes to it)", err, tip)
+		}
 		return nil, err
 	}
 	return ps, nil
