@@ -69,12 +69,17 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 	var gids []string
 	var daysOf [][]string
 	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
+		if !p.changed[s.GID] && !wholeDays && !p.firstPlan && p.recheck.empty() {
 			return nil
 		}
 		var o orderDays
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
+		}
+		if p.recheck.rechecks(s.GID, o) {
+			p.changed[s.GID] = true
+		} else if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
+			return nil
 		}
 		days := p.bookingDays(o, start)
 		if len(days) == 0 {
@@ -141,6 +146,7 @@ func (p *pass) closeOverDays(gids []string, daysOf [][]string) ([]bool, map[stri
 type orderDays struct {
 	ProcessedAt time.Time `json:"processedAt"`
 	Refunds     []struct {
+		ID          string     `json:"id"`
 		CreatedAt   time.Time  `json:"createdAt"`
 		ProcessedAt *time.Time `json:"processedAt"`
 	} `json:"refunds"`
