@@ -312,10 +312,21 @@ func (s *Service) payoutMatches(ctx context.Context, shop *shopqb.Shop, from, to
 	var out []PayoutMatch
 	var keys []string
 	for _, sn := range snaps {
-		var p shopify.Payout
-		if err := json.Unmarshal(sn.Body, &p); err != nil {
+		// Only the payout's head: its balance transactions (hundreds a day
+		// on a big shop) are not needed to match it.
+		var head struct {
+			ID               string        `json:"id"`
+			LegacyResourceID string        `json:"legacyResourceId"`
+			Status           string        `json:"status"`
+			IssuedAt         time.Time     `json:"issuedAt"`
+			TransactionType  string        `json:"transactionType"`
+			Net              shopify.Money `json:"net"`
+		}
+		if err := json.Unmarshal(sn.Body, &head); err != nil {
 			return nil, fmt.Errorf("payout snapshot %s: %w", sn.GID, err)
 		}
+		p := shopify.Payout{ID: head.ID, LegacyResourceID: head.LegacyResourceID, Status: head.Status, IssuedAt: head.IssuedAt,
+			TransactionType: head.TransactionType, Net: head.Net}
 		if p.Status != "PAID" {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -53,11 +54,16 @@ func flowOf(refund bool) string {
 	return ""
 }
 
-// writeExpected replaces the figures of f's sources, in the caller's transaction.
+// writeExpected replaces the figures of f's sources and moves the day sums
+// (expected_days) by the difference, in the caller's transaction.
 func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *ExpectedFigures) error {
+	type cell struct{ day, category, flow string }
+	delta := map[cell]int64{}
 	if f.ReplaceAll {
-		if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE shop_id = ?", shopID); err != nil {
-			return fmt.Errorf("clear expected figures: %w", err)
+		for _, table := range []string{"expected_ledger", "expected_days"} {
+			if _, err := db.exec(ctx, tx, "DELETE FROM "+table+" WHERE shop_id = ?", shopID); err != nil {
+				return fmt.Errorf("clear expected figures: %w", err)
+			}
 		}
 	} else {
 		for first := 0; first < len(f.Sources); first += upsertRows {
@@ -66,7 +72,26 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 			for _, s := range chunk {
 				args = append(args, s)
 			}
-			if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE shop_id = ? AND source IN ("+placeholders(len(chunk))+")", args...); err != nil {
+			in := "shop_id = ? AND source IN (" + placeholders(len(chunk)) + ")"
+			rows, err := db.query(ctx, tx, "SELECT day, category, flow, SUM(amount) FROM expected_ledger WHERE "+in+
+				" GROUP BY day, category, flow", args...)
+			if err != nil {
+				return fmt.Errorf("read expected figures: %w", err)
+			}
+			for rows.Next() {
+				var c cell
+				var amt int64
+				if err := rows.Scan(&c.day, &c.category, &c.flow, &amt); err != nil {
+					rows.Close()
+					return fmt.Errorf("read expected figures: %w", err)
+				}
+				delta[c] -= amt
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("read expected figures: %w", err)
+			}
+			if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE "+in, args...); err != nil {
 				return fmt.Errorf("clear expected figures: %w", err)
 			}
 		}
@@ -77,11 +102,42 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 		args := make([]any, 0, per*len(chunk))
 		for _, r := range chunk {
 			args = append(args, shopID, r.Source, r.Day, string(r.Category), flowOf(r.Refund), int64(r.Amount))
+			delta[cell{r.Day, string(r.Category), flowOf(r.Refund)}] += int64(r.Amount)
 		}
 		q := "INSERT INTO expected_ledger (shop_id, source, day, category, flow, amount) VALUES " +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
 		if _, err := db.exec(ctx, tx, q, args...); err != nil {
 			return fmt.Errorf("record expected figures: %w", err)
+		}
+	}
+	cells := make([]cell, 0, len(delta))
+	for c, d := range delta {
+		if d != 0 {
+			cells = append(cells, c)
+		}
+	}
+	// In key order, so two commits never take the rows' locks in opposite orders.
+	sort.Slice(cells, func(i, j int) bool {
+		a, b := cells[i], cells[j]
+		if a.day != b.day {
+			return a.day < b.day
+		}
+		if a.category != b.category {
+			return a.category < b.category
+		}
+		return a.flow < b.flow
+	})
+	for first := 0; first < len(cells); first += upsertRows {
+		chunk := cells[first:min(first+upsertRows, len(cells))]
+		args := make([]any, 0, 5*len(chunk))
+		for _, c := range chunk {
+			args = append(args, shopID, c.day, c.category, c.flow, delta[c])
+		}
+		q := "INSERT INTO expected_days (shop_id, day, category, flow, amount) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ") +
+			" ON CONFLICT (shop_id, day, category, flow) DO UPDATE SET amount = expected_days.amount + excluded.amount"
+		if _, err := db.exec(ctx, tx, q, args...); err != nil {
+			return fmt.Errorf("record expected day sums: %w", err)
 		}
 	}
 	return nil
@@ -95,11 +151,12 @@ type DayFigure struct {
 	Amount   money.Cents
 }
 
-// ExpectedByDay sums the shop's stored expected figures per day, category
-// and flow, for days from..to (YYYY-MM-DD, inclusive), in that order.
+// ExpectedByDay is the sum of the shop's stored expected figures per day,
+// category and flow (expected_days), for days from..to (YYYY-MM-DD,
+// inclusive), in that order.
 func (db *DB) ExpectedByDay(ctx context.Context, shopID int64, from, to string) ([]DayFigure, error) {
-	rows, err := db.query(ctx, db.sql, `SELECT day, category, flow, SUM(amount) FROM expected_ledger
-		WHERE shop_id = ? AND day >= ? AND day <= ? GROUP BY day, category, flow ORDER BY day, category, flow`, shopID, from, to)
+	rows, err := db.query(ctx, db.sql, `SELECT day, category, flow, amount FROM expected_days
+		WHERE shop_id = ? AND day >= ? AND day <= ? AND amount <> 0 ORDER BY day, category, flow`, shopID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("expected figures of shop %d from %s to %s: %w", shopID, from, to, err)
 	}

@@ -122,3 +122,61 @@ func TestPostingResponses(t *testing.T) {
 		}
 	})
 }
+
+// TestDoneLedgerByDay: only done postings count, refunds' documents are
+// their own flow, other days and shops are out, and the two ways of summing
+// (the days' whole ledger less what waits, or each row joined to its
+// posting when many wait) agree.
+func TestDoneLedgerByDay(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		a := storetest.MustShopID(t, db, "a.myshopify.com")
+		b := storetest.MustShopID(t, db, "b.myshopify.com")
+		mk := func(key, day string, amt money.Cents) *shopqb.Posting {
+			p := posting(key, "SalesReceiptAdd")
+			p.TxnDate = day
+			p.Ledger = []shopqb.LedgerLine{{Category: shopqb.UndepositedFunds, Amount: amt}, {Category: shopqb.SalesIncome, Amount: -amt}}
+			return p
+		}
+		sale, refund, waiting, other, late := mk("order:1:sale", "2026-01-01", 1000), mk("refund:9", "2026-01-01", -300),
+			mk("order:2:sale", "2026-01-01", 50), mk("order:3:sale", "2026-01-05", 7), mk("order:4:sale", "2026-01-02", 11)
+		if _, _, err := db.UpsertPostings(ctx, a, []*shopqb.Posting{sale, refund, waiting, other, late}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.UpsertPostings(ctx, b, []*shopqb.Posting{mk("order:1:sale", "2026-01-01", 99)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*shopqb.Posting{sale, refund, other, late} {
+			p.State = shopqb.Done
+		}
+		late.State = shopqb.Failed
+		if err := db.UpdatePostings(ctx, []*shopqb.Posting{sale, refund, other, late}); err != nil {
+			t.Fatal(err)
+		}
+		sums := func() string {
+			rows, err := db.DoneLedgerByDay(ctx, a, "2026-01-01", "2026-01-03")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rows {
+				flow := ""
+				if r.Refund {
+					flow = " refund"
+				}
+				out = append(out, r.Day+" "+string(r.Category)+flow+" "+r.Amount.String())
+			}
+			return strings.Join(out, "; ")
+		}
+		want := "2026-01-01 sales_income -10.00; 2026-01-01 sales_income refund 3.00; 2026-01-01 undeposited_funds 10.00; 2026-01-01 undeposited_funds refund -3.00"
+		if got := sums(); got != want {
+			t.Fatalf("by the whole ledger less what waits:\n got %s\nwant %s", got, want)
+		}
+		restore := store.SetNotDoneAtMost(0)
+		defer restore()
+		if got := sums(); got != want {
+			t.Fatalf("joined:\n got %s\nwant %s", got, want)
+		}
+	})
+}

@@ -18,6 +18,18 @@ CREATE TABLE expected_ledger (
 );
 CREATE INDEX expected_ledger_day ON expected_ledger (shop_id, day);
 
+-- expected_days are the sums of expected_ledger per day, category and flow,
+-- kept in the same transaction as every change to it: a range of days is a
+-- few rows per day to read, however many orders the shop has.
+CREATE TABLE expected_days (
+    shop_id  BIGINT NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+    day      TEXT NOT NULL,
+    category TEXT NOT NULL,
+    flow     TEXT NOT NULL DEFAULT '',
+    amount   BIGINT NOT NULL,
+    PRIMARY KEY (shop_id, day, category, flow)
+);
+
 -- posting_responses keep QuickBooks' answer to each posting (the response
 -- element, bounded in size) for the support view. It can hold personal data,
 -- so the privacy code redacts it like the request; shop erasure deletes it.
@@ -44,3 +56,13 @@ CREATE INDEX snapshot_index_customer ON snapshot_index (shop_id, kind, customer,
 CREATE INDEX snapshot_index_email ON snapshot_index (shop_id, kind, email, at, gid);
 DROP INDEX snapshot_links_linked;
 CREATE INDEX snapshot_links_linked ON snapshot_links (shop_id, linked, gid);
+
+-- QuickBooks' side of a range: the ledger of every posting of those days
+-- less that of the few not done, both read by index alone. flow tells a
+-- refund's documents ("refund:…", "summary:refunds:…") from the rest.
+ALTER TABLE posting_ledger ADD COLUMN flow TEXT NOT NULL DEFAULT '';
+UPDATE posting_ledger SET flow = 'refund' WHERE posting_id IN
+    (SELECT id FROM postings WHERE posting_key LIKE 'refund:%' OR posting_key LIKE 'summary:refunds:%');
+DROP INDEX posting_ledger_day;
+CREATE INDEX posting_ledger_day ON posting_ledger (shop_id, txn_date, category, flow, amount);
+CREATE INDEX postings_state_day ON postings (shop_id, state, txn_date);
