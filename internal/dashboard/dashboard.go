@@ -322,6 +322,12 @@ func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*sho
 	if err != nil {
 		return nil, err
 	}
+	var answers map[int64]string
+	if support {
+		if answers, err = s.cfg.Store.PostingResponses(ctx, shop.ID, ids); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]PostingView, len(ps))
 	for i, p := range ps {
 		v := PostingView{ID: p.ID, Key: p.Key, Kind: p.Kind, Label: kindLabel(p.Kind), State: p.State, RefNumber: p.RefNumber,
@@ -342,7 +348,7 @@ func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*sho
 			v.FindIt = msgp("books.findit", "Ref", p.RefNumber)
 		}
 		if support {
-			v.Request = p.Request
+			v.Request, v.Response = p.Request, answers[p.ID]
 		}
 		out[i] = v
 	}
