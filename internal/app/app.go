@@ -50,6 +50,9 @@ type Config struct {
 	QBXMLTrace   func(shopID int64, xml string)
 	// ShopifyHTTP is the client used for the Admin API (tests, the simulator).
 	ShopifyHTTP *http.Client
+	// ShopifyClock replaces the wall clock the Admin API client paces itself
+	// by (the benchmark's modelled clock); nil is the wall clock.
+	ShopifyClock shopify.Clock
 	// ShopifyClientID and ShopifyClientSecret are this deployment's Shopify
 	// app: every shop whose ShopifyAuth is "oauth" uses it, and merchants
 	// install it at /shopify/install. Empty: OAuth is off.
@@ -297,7 +300,7 @@ func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (ingest.Sour
 	}
 	c, err := shopify.NewClient(shopify.ClientConfig{
 		ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL,
-		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP,
+		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP, Clock: a.cfg.ShopifyClock,
 	})
 	if err != nil {
 		return nil, err

@@ -147,7 +147,7 @@ func (c *Client) WaitBulk(ctx context.Context, id string, poll time.Duration) (*
 		case "FAILED", "CANCELED", "EXPIRED":
 			return nil, &BulkFailedError{Operation: *op}
 		}
-		if err := c.sleep(ctx, poll); err != nil {
+		if err := c.wait(ctx, poll, WaitBulkPoll); err != nil {
 			return nil, fmt.Errorf("waiting for bulk operation %s: %w", id, err)
 		}
 	}
@@ -538,8 +538,11 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 	defer body.Close()
 	b := &followUps{c: c, fn: fn}
 	err = RebuildBulk(body, orderChildField, func(root json.RawMessage) error {
+		// A rebuilt root holds no connection objects (every connection's
+		// nodes came as their own lines), so it decodes directly; the
+		// tax rates' numbers are kept as text by TaxLine.UnmarshalJSON.
 		var o Order
-		if err := decodeDocument(root, &o); err != nil {
+		if err := json.Unmarshal(root, &o); err != nil {
 			return fmt.Errorf("decode bulk order: %w", err)
 		}
 		return b.add(ctx, &o)
