@@ -128,7 +128,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Engine = syncengine.New(syncengine.Options{Store: db, Log: log, Now: cfg.Now})
 	a.Engine.Trace = cfg.QBXMLTrace
 	a.Privacy = privacy.New(db, log)
-	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, Log: log, Now: cfg.Now})
+	a.Admin = shopadmin.New(shopadmin.Options{Store: db, Box: a.Box, Pipeline: a.Ingest, EnqueueSync: a.EnqueueSync, Log: log, Now: cfg.Now})
 	if err := a.openWebAuth(); err != nil {
 		db.Close()
 		return nil, err

@@ -39,7 +39,7 @@ type Store interface {
 // (internal/shopadmin), which audits them and enforces what is locked.
 type Admin interface {
 	UpdateSettings(ctx context.Context, shopID int64, actor string, s shopqb.Settings) error
-	RetryFailed(ctx context.Context, shopID int64, actor string) (int, error)
+	RetryFailed(ctx context.Context, shopID int64, actor string) (shopqb.Retried, error)
 	RetryPosting(ctx context.Context, shopID, postingID int64, actor string) error
 }
 
@@ -152,7 +152,10 @@ func (s *Service) RetryPosting(ctx context.Context, shopID, postingID int64, act
 
 // RetryAll implements Books.
 func (s *Service) RetryAll(ctx context.Context, shopID int64, actor string) (int, error) {
-	return s.cfg.Admin.RetryFailed(ctx, shopID, actor)
+	// Every failed posting acted on: queued again, or its document
+	// re-checked by the sync the retry asked for.
+	r, err := s.cfg.Admin.RetryFailed(ctx, shopID, actor)
+	return r.Queued + r.Rechecked, err
 }
 
 // RetryCause implements Books: each posting through shop administration, so

@@ -60,26 +60,33 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 // day), every order with a sale or a refund on a day a chosen order
 // touches — repeated until no new day comes in — since such a posting is
 // planned from the whole day and a plan of part of it would replace it with
-// part of its amount. On the first plan it is every order. Orders processed
-// before the start date are never planned.
+// part of its amount. On the first plan it is every order. An order processed
+// before the start date is planned only for what happened to it on or after
+// the start (a refund, an edit): the planner books those and not the sale.
 func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 	wholeDays := p.plansWholeDays()
 	start := p.shop.Settings.StartDate
 	var gids []string
 	var daysOf [][]string
 	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
+		if !p.changed[s.GID] && !wholeDays && !p.firstPlan && p.recheck.empty() {
 			return nil
 		}
 		var o orderDays
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
-		if start != "" && p.day(o.ProcessedAt) < start {
+		if p.recheck.rechecks(s.GID, o) {
+			p.changed[s.GID] = true
+		} else if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
+			return nil
+		}
+		days := p.bookingDays(o, start)
+		if len(days) == 0 {
 			return nil
 		}
 		gids = append(gids, s.GID)
-		daysOf = append(daysOf, p.bookingDays(o))
+		daysOf = append(daysOf, days)
 		return nil
 	})
 	if err != nil || p.firstPlan || !wholeDays {
@@ -139,6 +146,7 @@ func (p *pass) closeOverDays(gids []string, daysOf [][]string) ([]bool, map[stri
 type orderDays struct {
 	ProcessedAt time.Time `json:"processedAt"`
 	Refunds     []struct {
+		ID          string     `json:"id"`
 		CreatedAt   time.Time  `json:"createdAt"`
 		ProcessedAt *time.Time `json:"processedAt"`
 	} `json:"refunds"`
@@ -152,19 +160,26 @@ type orderDays struct {
 // planner books an edit on the day it happened.
 const orderEdit = "ORDER_EDIT"
 
-// bookingDays are the shop-local dates of an order's sale, refunds and edits.
-func (p *pass) bookingDays(o orderDays) []string {
-	days := []string{p.day(o.ProcessedAt)}
+// bookingDays are the shop-local dates, on or after the start date, of an
+// order's sale, refunds and edits; none when nothing of it is booked.
+func (p *pass) bookingDays(o orderDays, start string) []string {
+	var days []string
+	add := func(t time.Time) {
+		if d := p.day(t); start == "" || d >= start {
+			days = append(days, d)
+		}
+	}
+	add(o.ProcessedAt)
 	for _, r := range o.Refunds {
 		at := r.CreatedAt
 		if r.ProcessedAt != nil {
 			at = *r.ProcessedAt
 		}
-		days = append(days, p.day(at))
+		add(at)
 	}
 	for _, a := range o.Agreements {
 		if a.Reason == orderEdit {
-			days = append(days, p.day(a.HappenedAt))
+			add(a.HappenedAt)
 		}
 	}
 	return days

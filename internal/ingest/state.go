@@ -64,6 +64,8 @@ type pass struct {
 	// heldBefore are the days an earlier run held back (kvHeldDays), heldNow
 	// those this run's plans held back.
 	heldBefore, heldNow map[string]bool
+	// recheck: the document failures whose orders are planned again.
+	recheck *recheck
 	// movesWatermarks: this run read whole windows, so its last commit moves
 	// the watermarks to now; a webhook's run read one order and does not.
 	movesWatermarks bool
@@ -92,6 +94,9 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 		return err
 	}
 	p.relink = !unreset
+	if err := p.loadRecheck(ctx); err != nil {
+		return err
+	}
 	return p.loadHeldDays(ctx)
 }
 

@@ -58,7 +58,7 @@ func shapeOf(typ string, n *Node) ListShape {
 // ShapeOfAdd reads the shape of the record an Add request (as a posting
 // stores it: "<ItemOtherChargeAddRq><ItemOtherChargeAdd>…") would create.
 func ShapeOfAdd(addRq string) (ListShape, error) {
-	add, err := addElement(addRq)
+	add, err := AddElement(addRq)
 	if err != nil {
 		return ListShape{}, err
 	}
@@ -110,8 +110,11 @@ func describeType(s ListShape) string {
 // Describe is the shape in words: `an Other Charge item on "Shipping Income"`.
 func (s ListShape) Describe() string { return describeType(s) }
 
-// addElement returns the …Add element inside a stored …AddRq request.
-func addElement(addRq string) (*Node, error) {
+// AddElement returns the …Add element inside a stored …AddRq request as a
+// Node tree, so a reader outside this package (the planner's golden ledger,
+// which books the rendered requests back) reads requests with the same
+// parser as responses instead of a second one.
+func AddElement(addRq string) (*Node, error) {
 	roots, err := parseTree(addRq)
 	if err != nil {
 		return nil, fmt.Errorf("qbxml: read request: %w", err)
@@ -178,7 +181,7 @@ var lineAmountPaths = map[string][]string{
 // nil when a line has none (a group, a subtotal, a payment deposited by TxnID)
 // rather than guessed.
 func TxnKeyOfAdd(addRq string) (TxnKey, error) {
-	add, err := addElement(addRq)
+	add, err := AddElement(addRq)
 	if err != nil {
 		return TxnKey{}, err
 	}
