@@ -41,12 +41,6 @@ func requestExamples() map[string]Request {
 			PreferredPaymentMethodRef: ByName("Shopify Payments"), Notes: "Shopify customer 1042",
 			ExternalGUID: testGUID,
 		},
-		"CustomerMod": CustomerMod{
-			ListID: "80000001-1700000000", EditSequence: "1700000123", Name: "Kim Minjun 1042",
-			IsActive: Bool(true), CompanyName: "Gim Trading", FirstName: "Minjun", LastName: "Kim",
-			BillAddress: shopifyAddress(), Phone: "+1 217 555 0100", Email: "minjun@example.com",
-			SalesTaxCodeRef: ByName("Non"), Notes: "updated from Shopify",
-		},
 		"VendorAdd": VendorAdd{
 			Name: "Acme Supply Co", IsActive: Bool(true), CompanyName: "Acme Supply Co", FirstName: "Ann",
 			LastName: "Lee", VendorAddress: shopifyAddress(), ShipAddress: shopifyAddress(), Phone: "555-0199",
@@ -124,14 +118,6 @@ func requestExamples() map[string]Request {
 				{ItemRef: ByName("Paid by Gift Card"), Amount: Amt(money.MustParse("-10.00"))},
 			},
 		},
-		"InvoiceAdd": InvoiceAdd{
-			CustomerRef: ByName("Gim Trading"), ClassRef: ByName("Wholesale"), ARAccountRef: ByName("Accounts Receivable"),
-			TxnDate: "2026-11-20", RefNumber: "#1043", BillAddress: shopifyAddress(), ShipAddress: shopifyAddress(),
-			IsPending: Bool(false), PONumber: "PO-77", TermsRef: ByName("Net 30"), DueDate: "2026-12-20",
-			FOB: "Origin", ShipDate: "2026-11-22", ItemSalesTaxRef: ByName("Shopify 0%"), Memo: "B2B order #1043",
-			IsToBePrinted: Bool(false), IsToBeEmailed: Bool(true), Other: "b2b", ExternalGUID: testGUID,
-			Lines: []SalesLine{{ItemRef: ByName("TSHIRT-BLK-M"), Quantity: "10", Rate: "20", Amount: Amt(money.MustParse("200.00"))}},
-		},
 		"CreditMemoAdd": CreditMemoAdd{
 			DefMacro: "TxnID:refund-981", CustomerRef: ByName("Shopify Online"), ClassRef: ByName("Online Store"),
 			TxnDate: "2026-11-25", RefNumber: "R1042-1", Memo: "Refund 981 of order #1042",
@@ -140,13 +126,6 @@ func requestExamples() map[string]Request {
 				{ItemRef: ByName("TSHIRT-BLK-M"), Quantity: "1", Rate: Price(price), Amount: Amt(price)},
 				{ItemRef: ByName("IL State Tax 6.25%"), Amount: Amt(money.MustParse("1.56"))},
 			},
-		},
-		"ReceivePaymentAdd": ReceivePaymentAdd{
-			CustomerRef: ByName("Gim Trading"), ARAccountRef: ByName("Accounts Receivable"), TxnDate: "2026-12-01",
-			RefNumber: "pay_8812345678901234", TotalAmount: Amt(money.MustParse("200.00")),
-			PaymentMethodRef: ByName("Shopify Payments"), Memo: "Payment for #1043",
-			DepositToAccountRef: ByName("Shopify Payments Clearing"), ExternalGUID: testGUID,
-			AppliedTo: []AppliedToTxn{{TxnID: TxnIDOf("1A2B-1700000000"), PaymentAmount: Amt(money.MustParse("200.00"))}},
 		},
 		"ARRefundCreditCardAdd": ARRefundCreditCardAdd{
 			CustomerRef: ByName("Shopify Online"), RefundFromAccountRef: ByName("Shopify Payments Clearing"),
@@ -202,22 +181,6 @@ func requestExamples() map[string]Request {
 			ItemLines: []ItemLine{{ItemRef: ByName("TSHIRT-BLK-M"), Quantity: "2", Cost: "8.125", Amount: Amt(money.MustParse("16.25")),
 				LinkToTxn: mustLink("po:12345678901234", 3)}},
 		},
-		"BillAdd": BillAdd{
-			VendorRef: ByName("Acme Supply Co"), VendorAddress: shopifyAddress(), APAccountRef: ByName("Accounts Payable"),
-			TxnDate: "2026-11-24", DueDate: "2026-12-24", RefNumber: "INV-55821", TermsRef: ByName("Net 30"),
-			Memo: "Bill for PO1001", ExternalGUID: testGUID, LinkToTxnID: []string{"3F-1700000000"},
-			ExpenseLines: []ExpenseLine{{AccountRef: ByName("Freight In"), Amount: Amt(money.MustParse("12.00"))}},
-		},
-		"InventoryAdjustmentAdd": InventoryAdjustmentAdd{
-			AccountRef: ByName("Inventory Adjustments"), TxnDate: "2026-11-26", RefNumber: "ADJ1126",
-			CustomerRef: ByName("Shopify Online"), ClassRef: ByName("Apparel"), Memo: "Shopify count 2026-11-26",
-			ExternalGUID: testGUID,
-			Lines: []InventoryAdjustmentLine{
-				{ItemRef: ByName("TSHIRT-BLK-M"), QuantityAdjustment: &QuantityAdjustment{QuantityDifference: "-2"}},
-				{ItemRef: ByName("TSHIRT-BLK-L"), QuantityAdjustment: &QuantityAdjustment{NewQuantity: "14"}},
-			},
-		},
-		"TxnDel":           TxnDel{TxnDelType: TxnSalesReceipt, TxnID: "1A2B-1700000000"},
 		"HostQuery":        HostQuery{IncludeListMetaData: &IncludeListMetaData{IncludeMaxCapacity: true}},
 		"CompanyQuery":     CompanyQuery{IncludeRetElement: []string{"CompanyName", "DataExtRet"}, OwnerID: []GUID{testGUID}},
 		"PreferencesQuery": PreferencesQuery{},
@@ -250,7 +213,7 @@ func requestExamples() map[string]Request {
 		"JournalEntryQuery": JournalEntryQuery{TxnFilter: TxnFilter{RefNumberCaseSensitive: []string{"COGS1120"}}},
 		"ItemReceiptQuery": ItemReceiptQuery{TxnFilter: TxnFilter{TxnDateRangeFilter: &TxnDateRangeFilter{DateMacro: "ThisMonth"}},
 			IncludeLinkedTxns: Bool(true)},
-		"TxnTypeQuery/Invoice": TxnTypeQuery{Type: "Invoice", Iteration: Iteration{Iterator: IteratorStart},
+		"TxnTypeQuery/ARRefundCreditCard": TxnTypeQuery{Type: "ARRefundCreditCard", Iteration: Iteration{Iterator: IteratorStart},
 			TxnFilter:        TxnFilter{MaxReturned: 20, ModifiedDateRangeFilter: &ModifiedDateRangeFilter{FromModifiedDate: "2026-11-01T00:00:00"}},
 			IncludeLineItems: Bool(true), OwnerID: []GUID{"0"}},
 		"TransactionQuery": TransactionQuery{Iteration: Iteration{Iterator: IteratorStart}, MaxReturned: 50, RefNumber: []string{"#1042"},
@@ -358,14 +321,14 @@ func TestAllRequestsInOneMessageSet(t *testing.T) {
 // TestEveryKindHasAnExample keeps requestExamples complete: every request
 // kind shopqb sends must be schema-checked.
 func TestEveryKindHasAnExample(t *testing.T) {
-	want := strings.Fields(`SalesReceiptAddRq CustomerAddRq CustomerModRq VendorAddRq AccountAddRq ClassAddRq
+	want := strings.Fields(`SalesReceiptAddRq CustomerAddRq VendorAddRq AccountAddRq ClassAddRq
 		PaymentMethodAddRq ItemInventoryAddRq ItemNonInventoryAddRq ItemServiceAddRq ItemOtherChargeAddRq
-		ItemDiscountAddRq ItemSalesTaxAddRq ItemPaymentAddRq InvoiceAddRq ReceivePaymentAddRq CreditMemoAddRq
-		ARRefundCreditCardAddRq JournalEntryAddRq DepositAddRq PurchaseOrderAddRq ItemReceiptAddRq BillAddRq
-		InventoryAdjustmentAddRq TxnDelRq HostQueryRq CompanyQueryRq PreferencesQueryRq AccountQueryRq
+		ItemDiscountAddRq ItemSalesTaxAddRq ItemPaymentAddRq CreditMemoAddRq
+		ARRefundCreditCardAddRq JournalEntryAddRq DepositAddRq PurchaseOrderAddRq ItemReceiptAddRq
+		HostQueryRq CompanyQueryRq PreferencesQueryRq AccountQueryRq
 		SalesTaxCodeQueryRq ItemSalesTaxQueryRq PaymentMethodQueryRq ClassQueryRq InventorySiteQueryRq
 		CustomerQueryRq VendorQueryRq ItemQueryRq SalesReceiptQueryRq TransactionQueryRq CreditMemoQueryRq
-		DepositQueryRq JournalEntryQueryRq ItemReceiptQueryRq InvoiceQueryRq`)
+		DepositQueryRq JournalEntryQueryRq ItemReceiptQueryRq ARRefundCreditCardQueryRq`)
 	have := map[string]bool{}
 	for _, r := range requestExamples() {
 		have[r.RequestName()] = true
