@@ -101,7 +101,7 @@ func TestMarshalRequestRefusesBadInput(t *testing.T) {
 		{"deposit by refnumber", TxnTypeQuery{Type: "Deposit", TxnFilter: TxnFilter{RefNumber: []string{"1"}}}, "no RefNumber"},
 		{"deposit ids and filters", DepositQuery{TxnID: []string{"1"}, MaxReturned: 2}, "set only one"},
 		{"bad modified date", ClassQuery{ListFilter: ListFilter{FromModifiedDate: "yesterday"}}, "date-time"},
-		{"long include element", PreferencesQuery{IncludeRetElement: []string{strings.Repeat("A", 51)}}, "IncludeRetElement[0] is 51 characters"},
+		{"long include element", AccountQuery{IncludeRetElement: []string{strings.Repeat("A", 51)}}, "IncludeRetElement[0] is 51 characters"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

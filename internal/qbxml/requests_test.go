@@ -181,18 +181,13 @@ func requestExamples() map[string]Request {
 			ItemLines: []ItemLine{{ItemRef: ByName("TSHIRT-BLK-M"), Quantity: "2", Cost: "8.125", Amount: Amt(money.MustParse("16.25")),
 				LinkToTxn: mustLink("po:12345678901234", 3)}},
 		},
-		"HostQuery":        HostQuery{IncludeListMetaData: &IncludeListMetaData{IncludeMaxCapacity: true}},
-		"CompanyQuery":     CompanyQuery{IncludeRetElement: []string{"CompanyName", "DataExtRet"}, OwnerID: []GUID{testGUID}},
-		"PreferencesQuery": PreferencesQuery{},
 		"AccountQuery": AccountQuery{ListFilter: ListFilter{ActiveStatus: ActiveOnly},
 			AccountType: []string{AccountIncome, AccountOtherCurrentAsset}, IncludeRetElement: []string{"ListID", "FullName", "AccountType"}},
-		"SalesTaxCodeQuery": SalesTaxCodeQuery{ListFilter: ListFilter{FullName: []string{"Tax", "Non"}}},
 		"ItemSalesTaxQuery": ItemSalesTaxQuery{Iteration: Iteration{Iterator: IteratorStart},
 			ListFilter: ListFilter{MaxReturned: 100, ActiveStatus: ActiveAll}},
 		"PaymentMethodQuery": PaymentMethodQuery{ListFilter: ListFilter{NameFilter: &NameFilter{MatchCriterion: StartsWith, Name: "Shopify"}},
 			PaymentMethodType: []string{PaymentOtherCreditCard}},
-		"ClassQuery":         ClassQuery{ListFilter: ListFilter{ActiveStatus: ActiveOnly, FromModifiedDate: "2026-11-01T00:00:00-05:00"}},
-		"InventorySiteQuery": InventorySiteQuery{ActiveStatus: ActiveOnly, NameRangeFilter: &NameRangeFilter{FromName: "A", ToName: "M"}},
+		"ClassQuery": ClassQuery{ListFilter: ListFilter{ActiveStatus: ActiveOnly, FromModifiedDate: "2026-11-01T00:00:00-05:00"}},
 		"CustomerQuery": CustomerQuery{Iteration: Iteration{Iterator: IteratorContinue, IteratorID: "{eb05f701-e727-472f-8ade-6753c4f67a46}"},
 			ListFilter: ListFilter{MaxReturned: 500, ActiveStatus: ActiveAll}, IncludeRetElement: []string{"ListID", "Name", "EditSequence", "ExternalGUID"},
 			OwnerID: []GUID{"0"}},
@@ -325,9 +320,7 @@ func TestEveryKindHasAnExample(t *testing.T) {
 		PaymentMethodAddRq ItemInventoryAddRq ItemNonInventoryAddRq ItemServiceAddRq ItemOtherChargeAddRq
 		ItemDiscountAddRq ItemSalesTaxAddRq ItemPaymentAddRq CreditMemoAddRq
 		ARRefundCreditCardAddRq JournalEntryAddRq DepositAddRq PurchaseOrderAddRq ItemReceiptAddRq
-		HostQueryRq CompanyQueryRq PreferencesQueryRq AccountQueryRq
-		SalesTaxCodeQueryRq ItemSalesTaxQueryRq PaymentMethodQueryRq ClassQueryRq InventorySiteQueryRq
-		CustomerQueryRq VendorQueryRq ItemQueryRq SalesReceiptQueryRq TransactionQueryRq CreditMemoQueryRq
+		AccountQueryRq ItemSalesTaxQueryRq PaymentMethodQueryRq ClassQueryRq CustomerQueryRq VendorQueryRq ItemQueryRq SalesReceiptQueryRq TransactionQueryRq CreditMemoQueryRq
 		DepositQueryRq JournalEntryQueryRq ItemReceiptQueryRq ARRefundCreditCardQueryRq`)
 	have := map[string]bool{}
 	for _, r := range requestExamples() {
