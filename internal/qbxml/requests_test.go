@@ -194,29 +194,24 @@ func requestExamples() map[string]Request {
 		"VendorQuery": VendorQuery{ListFilter: ListFilter{FullName: []string{"Acme Supply Co"}}},
 		"ItemQuery": ItemQuery{Iteration: Iteration{Iterator: IteratorStart},
 			ListFilter: ListFilter{MaxReturned: 500, FromModifiedDate: "2026-11-01T00:00:00", ToModifiedDate: "2026-11-26T23:59:59"}},
-		"SalesReceiptQuery": SalesReceiptQuery{TxnFilter: TxnFilter{RefNumber: []string{"#1042"}}, IncludeLineItems: Bool(false),
+		"TxnTypeQuery/SalesReceipt": TxnTypeQuery{Type: "SalesReceipt", TxnFilter: TxnFilter{RefNumber: []string{"#1042"}}, IncludeLineItems: Bool(false),
 			IncludeRetElement: []string{"TxnID", "RefNumber", "TxnDate", "TotalAmount", "ExternalGUID", "EditSequence"}},
-		"SalesReceiptQuery/date": SalesReceiptQuery{Iteration: Iteration{Iterator: IteratorStart}, TxnFilter: TxnFilter{MaxReturned: 100,
+		"TxnTypeQuery/SalesReceipt by date": TxnTypeQuery{Type: "SalesReceipt", Iteration: Iteration{Iterator: IteratorStart}, TxnFilter: TxnFilter{MaxReturned: 100,
 			TxnDateRangeFilter: &TxnDateRangeFilter{FromTxnDate: "2026-11-20", ToTxnDate: "2026-11-20"},
 			EntityFilter:       &EntityFilter{FullName: []string{"Shopify Online"}},
 			AccountFilter:      &AccountFilter{FullName: []string{"Shopify Payments Clearing"}},
 			RefNumberFilter:    &RefNumberFilter{MatchCriterion: StartsWith, RefNumber: "#10"}}},
-		"CreditMemoQuery": CreditMemoQuery{TxnFilter: TxnFilter{ModifiedDateRangeFilter: &ModifiedDateRangeFilter{FromModifiedDate: "2026-11-25T00:00:00-05:00"}},
-			IncludeLineItems: Bool(true), IncludeLinkedTxns: Bool(true)},
-		"DepositQuery": DepositQuery{TxnDateRangeFilter: &TxnDateRangeFilter{FromTxnDate: "2026-11-22", ToTxnDate: "2026-11-22"},
-			AccountFilter: &AccountFilter{FullName: []string{"Checking"}}, IncludeRetElement: []string{"TxnID", "ExternalGUID", "DepositTotal"}},
-		"JournalEntryQuery": JournalEntryQuery{TxnFilter: TxnFilter{RefNumberCaseSensitive: []string{"COGS1120"}}},
-		"ItemReceiptQuery": ItemReceiptQuery{TxnFilter: TxnFilter{TxnDateRangeFilter: &TxnDateRangeFilter{DateMacro: "ThisMonth"}},
-			IncludeLinkedTxns: Bool(true)},
+		"TxnTypeQuery/CreditMemo": TxnTypeQuery{Type: "CreditMemo", TxnFilter: TxnFilter{ModifiedDateRangeFilter: &ModifiedDateRangeFilter{FromModifiedDate: "2026-11-25T00:00:00-05:00"}},
+			IncludeLineItems: Bool(true)},
+		"TxnTypeQuery/Deposit": TxnTypeQuery{Type: "Deposit", TxnFilter: TxnFilter{TxnDateRangeFilter: &TxnDateRangeFilter{FromTxnDate: "2026-11-22", ToTxnDate: "2026-11-22"},
+			AccountFilter: &AccountFilter{FullName: []string{"Checking"}}}, IncludeRetElement: []string{"TxnID", "ExternalGUID", "DepositTotal"}},
+		"TxnTypeQuery/JournalEntry": TxnTypeQuery{Type: "JournalEntry", TxnFilter: TxnFilter{RefNumberCaseSensitive: []string{"COGS1120"}}},
+		"TxnTypeQuery/PurchaseOrder": TxnTypeQuery{Type: "PurchaseOrder", TxnFilter: TxnFilter{RefNumber: []string{"PO1001"}},
+			IncludeRetElement: []string{"TxnID", "RefNumber", "VendorRef", "TotalAmount", "ExternalGUID"}, OwnerID: []GUID{"0"}},
+		"TxnTypeQuery/ItemReceipt": TxnTypeQuery{Type: "ItemReceipt", TxnFilter: TxnFilter{TxnDateRangeFilter: &TxnDateRangeFilter{DateMacro: "ThisMonth"}}},
 		"TxnTypeQuery/ARRefundCreditCard": TxnTypeQuery{Type: "ARRefundCreditCard", Iteration: Iteration{Iterator: IteratorStart},
 			TxnFilter:        TxnFilter{MaxReturned: 20, ModifiedDateRangeFilter: &ModifiedDateRangeFilter{FromModifiedDate: "2026-11-01T00:00:00"}},
 			IncludeLineItems: Bool(true), OwnerID: []GUID{"0"}},
-		"TransactionQuery": TransactionQuery{Iteration: Iteration{Iterator: IteratorStart}, MaxReturned: 50, RefNumber: []string{"#1042"},
-			TransactionDateRangeFilter:   &TxnDateRangeFilter{FromTxnDate: "2026-11-19", ToTxnDate: "2026-11-21"},
-			TransactionEntityFilter:      &TransactionEntityFilter{EntityTypeFilter: "Customer"},
-			TransactionTypeFilter:        &TransactionTypeFilter{TxnTypeFilter: []string{"SalesReceipt", "CreditMemo"}},
-			TransactionDetailLevelFilter: "SummaryOnly", TransactionPostingStatusFilter: "Posting",
-			IncludeRetElement: []string{"TxnID", "TxnType", "RefNumber", "Amount"}},
 	}
 }
 
@@ -320,8 +315,10 @@ func TestEveryKindHasAnExample(t *testing.T) {
 		PaymentMethodAddRq ItemInventoryAddRq ItemNonInventoryAddRq ItemServiceAddRq ItemOtherChargeAddRq
 		ItemDiscountAddRq ItemSalesTaxAddRq ItemPaymentAddRq CreditMemoAddRq
 		ARRefundCreditCardAddRq JournalEntryAddRq DepositAddRq PurchaseOrderAddRq ItemReceiptAddRq
-		AccountQueryRq ItemSalesTaxQueryRq PaymentMethodQueryRq ClassQueryRq CustomerQueryRq VendorQueryRq ItemQueryRq SalesReceiptQueryRq TransactionQueryRq CreditMemoQueryRq
-		DepositQueryRq JournalEntryQueryRq ItemReceiptQueryRq ARRefundCreditCardQueryRq`)
+		AccountQueryRq ItemSalesTaxQueryRq PaymentMethodQueryRq ClassQueryRq CustomerQueryRq VendorQueryRq ItemQueryRq`)
+	for _, typ := range txnQueryTypes {
+		want = append(want, typ+"QueryRq") // TxnQueryFor, recovering a lost response
+	}
 	have := map[string]bool{}
 	for _, r := range requestExamples() {
 		have[r.RequestName()] = true
