@@ -37,12 +37,17 @@ type Options struct {
 	InventoryMode shopqb.Mode
 	VendorsMode   shopqb.Mode
 	Edition       string // pro, premier, enterprise
-	FixturesDir   string
-	DatabaseURL   string
-	ReportFile    string
-	TraceDir      string
-	Serve         bool
-	Faults        qbdsim.Faults
+	// StartDay, when above zero, starts the books on that day of the
+	// generated window (day 0 is the first day of orders), so sales before
+	// it are not booked but their refunds on and after it are. Zero starts
+	// two weeks before the first order, so every purchase order is booked.
+	StartDay    int
+	FixturesDir string
+	DatabaseURL string
+	ReportFile  string
+	TraceDir    string
+	Serve       bool
+	Faults      qbdsim.Faults
 	// SharedDir holds the Shopify schemas (the simulator validates against
 	// them) and the qbXML XSDs (every request is checked with xmllint when
 	// Validate is on).
@@ -130,6 +135,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	// Two weeks before the first order, so the purchase orders placed to
 	// stock the shop are booked too.
 	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
+	if o.StartDay > 0 {
+		settings.StartDate = start.AddDate(0, 0, o.StartDay).Format("2006-01-02")
+	}
 	settings.SalesMode, settings.CustomersMode, settings.InventoryMode, settings.VendorsMode = o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode
 	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
 		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: shopifyURL, ShopifyToken: shopToken, Settings: &settings}, demoActor)
@@ -143,12 +151,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		Edition: edition(o.Edition), Name: "Demo Store Books", FilePath: `C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Demo Store.qbw`,
 		SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true,
 	})
+	var validate func(string) error
 	if o.Validate {
 		xmllint, err := exec.LookPath("xmllint")
 		if err != nil {
 			return nil, errors.New("--validate needs xmllint (Debian: apt-get install libxml2-utils)")
 		}
-		company.SetXSDValidator(qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd")))
+		validate = qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd"))
+		company.SetXSDValidator(validate)
 	}
 	company.SetFaults(o.Faults)
 	wc := &qbdsim.WebConnector{AppURL: a.URL + "/qbwc", UserName: shop.QBWCUser, Password: appToken, Company: company, Log: o.Log, NoOpDelay: 10 * time.Millisecond}
@@ -196,12 +206,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	printSummary(o.Out, rep)
 	if o.Serve {
-		fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
-			shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
-		if err := printConsoleLogin(ctx, o.Out, a, shop); err != nil {
+		if err := serveWizard(ctx, o, a, tmp, validate, func(ws *wizardShop) error {
+			fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
+				shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
+			if err := printConsoleLogin(ctx, o.Out, a, shop, ws.Shop); err != nil {
+				return err
+			}
+			printWizardShop(o.Out, a, shop, ws)
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		<-ctx.Done()
 	}
 	return rep, nil
 }

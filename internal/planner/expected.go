@@ -20,6 +20,8 @@ func (p *planner) expected() Totals {
 		if p.booked[o.ID] {
 			p.expectSale(t.on(p.date(o.ProcessedAt)), o)
 			p.expectRemovals(t, o)
+		} else if p.beforeStart(o) && !o.Test {
+			p.expectLateEdits(t, o)
 		}
 		if o.Test {
 			continue
@@ -177,11 +179,62 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 	}
 }
 
+// expectLateEdits is what the edits on or after the start date of an order
+// processed before it change, from the edits' own sales in Shopify's ledger
+// and the money Shopify took or paid back after each: the sale itself is not
+// in these books, so each edit counts in full, additions and removals alike.
+func (p *planner) expectLateEdits(t Totals, o *shopify.Order) {
+	lines := map[string]*shopify.LineItem{}
+	for i := range o.LineItems {
+		lines[o.LineItems[i].ID] = &o.LineItems[i]
+	}
+	for _, e := range p.edits[o.ID] {
+		if e.early || e.waiting {
+			continue
+		}
+		for _, s := range e.ag.Sales {
+			total, tax := s.TotalAmount.ShopMoney.Amount, s.TotalTaxAmount.ShopMoney.Amount
+			cat := shopqb.SalesIncome
+			switch s.LineType {
+			case "SHIPPING":
+				cat = shopqb.ShippingIncome
+			case "TIP":
+				cat = shopqb.TipsPayable
+			case "PRODUCT", "GIFT_CARD":
+				if s.LineItem != nil && lines[s.LineItem.ID] != nil && lines[s.LineItem.ID].IsGiftCard {
+					cat = shopqb.GiftCardLiability
+				}
+			}
+			t.add(cat, -(total - tax))
+			t.add(shopqb.SalesTaxPayable, -tax)
+			for _, st := range s.Taxes {
+				if name := p.names["taxitem:"+st.TaxLine.Title+":"+st.TaxLine.Rate]; name != "" {
+					t.ByTaxItem[name] -= st.Amount.ShopMoney.Amount
+				}
+			}
+		}
+		for g, a := range e.salePay {
+			t.add(p.moneyCategory(g), a)
+		}
+		for _, r := range o.Refunds {
+			if !e.refunds[r.ID] {
+				continue
+			}
+			for _, tx := range r.Transactions {
+				if movesMoney(tx) && tx.Kind == "REFUND" {
+					t.add(p.moneyCategory(tx.Gateway), -tx.AmountSet.ShopMoney.Amount.Abs())
+				}
+			}
+		}
+	}
+}
+
 func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
 	lines := map[string]*shopify.LineItem{}
 	for i := range o.LineItems {
 		lines[o.LineItems[i].ID] = &o.LineItems[i]
 	}
+	tips := p.tipLines(o)
 	var tax money.Cents
 	for _, rli := range r.RefundLineItems {
 		li := lines[rli.LineItem.ID]
@@ -193,9 +246,12 @@ func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
 		if li != nil {
 			p.expectRefundTax(t, o, lt, li.TaxLines)
 		}
-		if li != nil && li.IsGiftCard {
+		switch {
+		case li != nil && tips[li.ID]:
+			t.add(shopqb.TipsPayable, sub)
+		case li != nil && li.IsGiftCard:
 			t.add(shopqb.GiftCardLiability, sub)
-		} else {
+		default:
 			t.add(shopqb.SalesIncome, sub)
 		}
 	}

@@ -124,29 +124,33 @@ type InventoryItem struct {
 
 // Order is a Shopify order, POS or online.
 type Order struct {
-	ID                          string                `json:"id"`
-	LegacyResourceID            string                `json:"legacyResourceId,omitempty"`
-	Name                        string                `json:"name"`
-	CreatedAt                   time.Time             `json:"createdAt"`
-	ProcessedAt                 time.Time             `json:"processedAt"`
-	UpdatedAt                   time.Time             `json:"updatedAt"`
-	CancelledAt                 *time.Time            `json:"cancelledAt,omitempty"`
-	CancelReason                string                `json:"cancelReason,omitempty"`
-	Test                        bool                  `json:"test"`
-	SourceName                  string                `json:"sourceName"`
-	SourceIdentifier            string                `json:"sourceIdentifier,omitempty"`
-	CurrencyCode                string                `json:"currencyCode"`
-	TaxesIncluded               bool                  `json:"taxesIncluded"`
-	DisplayFinancialStatus      string                `json:"displayFinancialStatus"`
-	RetailLocation              *Location             `json:"retailLocation,omitempty"`
-	Customer                    *Customer             `json:"customer,omitempty"`
-	PaymentGatewayNames         []string              `json:"paymentGatewayNames"`
-	SubtotalPriceSet            MoneyBag              `json:"subtotalPriceSet"`
-	TotalPriceSet               MoneyBag              `json:"totalPriceSet"`
-	TotalTaxSet                 MoneyBag              `json:"totalTaxSet"`
-	TotalDiscountsSet           MoneyBag              `json:"totalDiscountsSet"`
-	TotalShippingPriceSet       MoneyBag              `json:"totalShippingPriceSet"`
-	TotalTipReceivedSet         MoneyBag              `json:"totalTipReceivedSet"`
+	ID                     string     `json:"id"`
+	LegacyResourceID       string     `json:"legacyResourceId,omitempty"`
+	Name                   string     `json:"name"`
+	CreatedAt              time.Time  `json:"createdAt"`
+	ProcessedAt            time.Time  `json:"processedAt"`
+	UpdatedAt              time.Time  `json:"updatedAt"`
+	CancelledAt            *time.Time `json:"cancelledAt,omitempty"`
+	CancelReason           string     `json:"cancelReason,omitempty"`
+	Test                   bool       `json:"test"`
+	SourceName             string     `json:"sourceName"`
+	SourceIdentifier       string     `json:"sourceIdentifier,omitempty"`
+	CurrencyCode           string     `json:"currencyCode"`
+	TaxesIncluded          bool       `json:"taxesIncluded"`
+	DisplayFinancialStatus string     `json:"displayFinancialStatus"`
+	RetailLocation         *Location  `json:"retailLocation,omitempty"`
+	Customer               *Customer  `json:"customer,omitempty"`
+	PaymentGatewayNames    []string   `json:"paymentGatewayNames"`
+	SubtotalPriceSet       MoneyBag   `json:"subtotalPriceSet"`
+	TotalPriceSet          MoneyBag   `json:"totalPriceSet"`
+	TotalTaxSet            MoneyBag   `json:"totalTaxSet"`
+	TotalDiscountsSet      MoneyBag   `json:"totalDiscountsSet"`
+	TotalShippingPriceSet  MoneyBag   `json:"totalShippingPriceSet"`
+	TotalTipReceivedSet    MoneyBag   `json:"totalTipReceivedSet"`
+	// SubtotalLineItemsQuantity is the units of the lines that make up the
+	// subtotal: it leaves out tips and gift cards, which is how a tip line
+	// is told apart when an order carries no agreements. Nil when not read.
+	SubtotalLineItemsQuantity   *int                  `json:"subtotalLineItemsQuantity,omitempty"`
 	TotalReceivedSet            MoneyBag              `json:"totalReceivedSet"`
 	TotalRefundedSet            MoneyBag              `json:"totalRefundedSet"`
 	CurrentTotalPriceSet        MoneyBag              `json:"currentTotalPriceSet"`
@@ -178,25 +182,28 @@ type TaxLine struct {
 
 // LineItem is one line of an order.
 type LineItem struct {
-	ID                   string               `json:"id"`
-	Name                 string               `json:"name"`
-	Title                string               `json:"title"`
-	VariantTitle         string               `json:"variantTitle,omitempty"`
-	SKU                  string               `json:"sku,omitempty"`
-	Vendor               string               `json:"vendor,omitempty"`
-	Quantity             int                  `json:"quantity"`
-	CurrentQuantity      int                  `json:"currentQuantity"`
-	IsGiftCard           bool                 `json:"isGiftCard"`
-	Taxable              bool                 `json:"taxable"`
-	RequiresShipping     bool                 `json:"requiresShipping"`
-	OriginalUnitPriceSet MoneyBag             `json:"originalUnitPriceSet"`
-	OriginalTotalSet     MoneyBag             `json:"originalTotalSet"`
-	DiscountedTotalSet   MoneyBag             `json:"discountedTotalSet"`
-	TotalDiscountSet     MoneyBag             `json:"totalDiscountSet"`
-	DiscountAllocations  []DiscountAllocation `json:"discountAllocations"`
-	TaxLines             []TaxLine            `json:"taxLines"`
-	Variant              *ProductVariant      `json:"variant,omitempty"`
-	Product              *ProductRef          `json:"product,omitempty"`
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Title            string `json:"title"`
+	VariantTitle     string `json:"variantTitle,omitempty"`
+	SKU              string `json:"sku,omitempty"`
+	Vendor           string `json:"vendor,omitempty"`
+	Quantity         int    `json:"quantity"`
+	CurrentQuantity  int    `json:"currentQuantity"`
+	IsGiftCard       bool   `json:"isGiftCard"`
+	Taxable          bool   `json:"taxable"`
+	RequiresShipping bool   `json:"requiresShipping"`
+	// NonFulfillableQuantity is the units that cannot be fulfilled: refunded
+	// ones, and every unit of a tip. Nil when not read.
+	NonFulfillableQuantity *int                 `json:"nonFulfillableQuantity,omitempty"`
+	OriginalUnitPriceSet   MoneyBag             `json:"originalUnitPriceSet"`
+	OriginalTotalSet       MoneyBag             `json:"originalTotalSet"`
+	DiscountedTotalSet     MoneyBag             `json:"discountedTotalSet"`
+	TotalDiscountSet       MoneyBag             `json:"totalDiscountSet"`
+	DiscountAllocations    []DiscountAllocation `json:"discountAllocations"`
+	TaxLines               []TaxLine            `json:"taxLines"`
+	Variant                *ProductVariant      `json:"variant,omitempty"`
+	Product                *ProductRef          `json:"product,omitempty"`
 }
 
 // DiscountAllocation is the part of a discount application that landed on a line.
@@ -207,6 +214,11 @@ type DiscountAllocation struct {
 
 // DiscountApplicationRef identifies the application an allocation came from.
 type DiscountApplicationRef struct {
+	// Typename, Code and Title say which application it is, as Shopify
+	// serves the application itself here; shopqb reads the index only.
+	Typename         string `json:"__typename,omitempty"`
+	Code             string `json:"code,omitempty"`
+	Title            string `json:"title,omitempty"`
 	Index            int    `json:"index"`
 	TargetSelection  string `json:"targetSelection,omitempty"` // ALL | ENTITLED | EXPLICIT
 	TargetType       string `json:"targetType,omitempty"`      // LINE_ITEM | SHIPPING_LINE

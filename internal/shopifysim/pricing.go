@@ -146,7 +146,35 @@ func retotal(o *shopify.Order) {
 			agg[k].PriceSet = bag(agg[k].PriceSet.ShopMoney.Amount+tl.PriceSet.ShopMoney.Amount, cur)
 		}
 	}
+	var tips money.Cents
+	tipLines := false
+	subtotalQty := 0
+	for i := range o.LineItems {
+		li := &o.LineItems[i]
+		if isTipLine(*li) {
+			// A tip is not part of the subtotal (subtotalPriceSet and
+			// subtotalLineItemsQuantity leave it out) and is never fulfillable.
+			tips += lineBase(*li)
+			tipLines = true
+			nf := li.Quantity
+			li.NonFulfillableQuantity = &nf
+			continue
+		}
+		if !li.IsGiftCard {
+			subtotalQty += li.Quantity
+		}
+		// Refunded and removed units can no longer be fulfilled.
+		nf := li.Quantity - li.CurrentQuantity
+		li.NonFulfillableQuantity = &nf
+	}
+	o.SubtotalLineItemsQuantity = &subtotalQty
+	if tipLines {
+		o.TotalTipReceivedSet = bag(tips, cur)
+	}
 	for _, li := range o.LineItems {
+		if isTipLine(li) {
+			continue
+		}
 		subtotal += lineBase(li)
 		for _, a := range li.DiscountAllocations {
 			discounts += a.AllocatedAmountSet.ShopMoney.Amount

@@ -91,6 +91,9 @@ type Sim struct {
 	webhooks []Delivery
 	pending  []pendingWebhook
 	nextID   int64
+	// onMadeUp, when set (tests), hears of every non-null field the
+	// executor had to make a zero value up for, as the data held none.
+	onMadeUp func(typeName, field string)
 }
 
 // New builds the data (generated, then fixtures applied) and the handler state.

@@ -244,8 +244,6 @@ type pageData struct {
 	Static, APIKey, AdminURL string
 	LoggedIn                 bool
 	CSRF                     string
-	// Refresh reloads a waiting page every N seconds when JavaScript is off (standalone).
-	Refresh int
 	// Currency formats money in messages, TimeZone shows times (the shop's, when the page's view names them).
 	Currency, TimeZone string
 
