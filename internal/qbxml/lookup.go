@@ -53,8 +53,9 @@ func (q TxnTypeQuery) validate() error {
 	return q.TxnFilter.validate()
 }
 
-// MarshalXML writes the query under its type's element name.
-func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+// MarshalXML writes the query under its type's element name, whatever
+// element the caller asked for.
+func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type body struct {
 		Iteration
 		TxnFilter
@@ -62,7 +63,7 @@ func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 		IncludeRetElement []string `xml:"IncludeRetElement,omitempty"`
 		OwnerID           []GUID   `xml:"OwnerID,omitempty"`
 	}
-	start = xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
+	start := xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
 	return e.EncodeElement(body{q.Iteration, q.TxnFilter, q.IncludeLineItems, q.IncludeRetElement, q.OwnerID}, start)
 }
 
