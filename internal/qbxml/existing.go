@@ -151,28 +151,22 @@ type TxnKey struct {
 // txnRetFields are, per transaction type, where its Ret carries the entity
 // and the total, for the recovery query's IncludeRetElement and TxnKeyOfRet.
 var txnRetFields = map[string]struct{ entity, amount string }{
-	"SalesReceipt":        {"CustomerRef", "TotalAmount"},
-	"Invoice":             {"CustomerRef", "Subtotal"},
-	"CreditMemo":          {"CustomerRef", "TotalAmount"},
-	"ReceivePayment":      {"CustomerRef", "TotalAmount"},
-	"ARRefundCreditCard":  {"CustomerRef", "TotalAmount"},
-	"JournalEntry":        {"", ""},
-	"Deposit":             {"", "DepositTotal"},
-	"PurchaseOrder":       {"VendorRef", "TotalAmount"},
-	"ItemReceipt":         {"VendorRef", "TotalAmount"},
-	"Bill":                {"VendorRef", "AmountDue"},
-	"InventoryAdjustment": {"", ""},
+	"SalesReceipt":       {"CustomerRef", "TotalAmount"},
+	"CreditMemo":         {"CustomerRef", "TotalAmount"},
+	"ARRefundCreditCard": {"CustomerRef", "TotalAmount"},
+	"JournalEntry":       {"", ""},
+	"Deposit":            {"", "DepositTotal"},
+	"PurchaseOrder":      {"VendorRef", "TotalAmount"},
+	"ItemReceipt":        {"VendorRef", "TotalAmount"},
 }
 
 // lineAmountPaths are the line elements whose Amounts add up to a type's total.
 var lineAmountPaths = map[string][]string{
 	"SalesReceipt":       {"SalesReceiptLineAdd"},
-	"Invoice":            {"InvoiceLineAdd"},
 	"CreditMemo":         {"CreditMemoLineAdd"},
 	"Deposit":            {"DepositLineAdd"},
 	"PurchaseOrder":      {"PurchaseOrderLineAdd"},
 	"ItemReceipt":        {"ExpenseLineAdd", "ItemLineAdd"},
-	"Bill":               {"ExpenseLineAdd", "ItemLineAdd"},
 	"ARRefundCreditCard": {"RefundAppliedToTxnAdd"},
 }
 
@@ -191,12 +185,7 @@ func TxnKeyOfAdd(addRq string) (TxnKey, error) {
 	if f.entity != "" {
 		k.Entity = add.Value(f.entity + "/FullName")
 	}
-	switch {
-	case typ == "ReceivePayment":
-		if a, err := money.Parse(add.Value("TotalAmount")); err == nil {
-			k.Amount = &a
-		}
-	case lineAmountPaths[typ] != nil:
+	if lineAmountPaths[typ] != nil {
 		var sum money.Cents
 		lines := 0
 		for _, name := range lineAmountPaths[typ] {

@@ -11,6 +11,9 @@ package shopify
 // replayed by pasting its GraphQL JSON.
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -433,4 +436,46 @@ type PurchaseReceipt struct {
 type PurchaseReceiptLine struct {
 	LineID   string `json:"lineId"`
 	Quantity int    `json:"quantity"`
+}
+
+// UnmarshalJSON takes rate and ratePercentage as Shopify sends them (JSON
+// numbers, type Float) or as a snapshot stores them (decimal text), keeping
+// the number's exact text either way: a rate never passes through a float.
+func (t *TaxLine) UnmarshalJSON(b []byte) error {
+	type plain TaxLine
+	var v struct {
+		plain
+		Rate           json.RawMessage `json:"rate"`
+		RatePercentage json.RawMessage `json:"ratePercentage"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*t = TaxLine(v.plain)
+	var err error
+	if t.Rate, err = decimalText(v.Rate); err != nil {
+		return fmt.Errorf("tax line rate: %w", err)
+	}
+	if t.RatePercentage, err = decimalText(v.RatePercentage); err != nil {
+		return fmt.Errorf("tax line ratePercentage: %w", err)
+	}
+	return nil
+}
+
+// decimalText is a JSON number's literal text, or a JSON string's value.
+func decimalText(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return "", nil
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", err
+	}
+	return n.String(), nil
 }
