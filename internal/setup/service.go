@@ -204,10 +204,15 @@ func (s *Service) Progress(ctx context.Context, shopID int64) (*Progress, error)
 		StepPurchasing: st.PurchasingSkipped || st.StockyOK || st.Imported > 0 || st.NativeReadable,
 		StepReview:     shop.StartedAt != nil,
 	}
+	// A step after the first unpassed one is to do, whatever its own check
+	// says: the list reads top to bottom, so a ✓ below an open step reads
+	// as done when the merchant has not been there (and what it checks may
+	// still change with the steps before it, such as the accounts a new
+	// connection brings). Its check runs again when the merchant reaches it.
 	p := &Progress{Current: StepReview, Started: shop.StartedAt}
 	blocked := false
 	for _, step := range Steps {
-		p.Steps = append(p.Steps, StepStatus{Step: step, Passed: passed[step], Reachable: !blocked})
+		p.Steps = append(p.Steps, StepStatus{Step: step, Passed: passed[step] && !blocked, Reachable: !blocked})
 		if !passed[step] && !blocked {
 			p.Current = step
 			blocked = true

@@ -43,6 +43,13 @@ type Message struct {
 	Args map[string]any
 }
 
+// AccountType is a qbXML account type ("OtherCurrentLiability") as a
+// message argument: the page names it in the reader's language.
+type AccountType string
+
+// AccountTypes are account types as one argument, named and joined by the page.
+type AccountTypes []string
+
 // FieldError ties a Message to one form field (by its form name).
 type FieldError struct {
 	Field string
@@ -63,7 +70,9 @@ type Check struct {
 // StepStatus is a step's place in the wizard for the step list.
 type StepStatus struct {
 	Step Step
-	// Passed is true when the server verified the step (not when it was visited).
+	// Passed is true when the server verified the step (not when it was
+	// visited) and every step before it passed: a step after an open one
+	// is to do.
 	Passed bool
 	// Reachable is false while an earlier step blocks this one.
 	Reachable bool
@@ -152,6 +161,10 @@ type AccountOption struct {
 	Type     string // qbXML AccountType
 	// Create is true for an account not in the company that shopqb will create.
 	Create bool
+	// Unsuitable is the merchant's choice that cannot hold the category (of
+	// a wrong type, or inactive): listed so the choice stays visible beside
+	// its error instead of the select falling back to "Choose an account…".
+	Unsuitable bool
 }
 
 // MappingRow is one Shopify category with its account choice.

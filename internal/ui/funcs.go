@@ -110,8 +110,11 @@ func templateFuncs(l *localizer) template.FuncMap {
 			opts := []option{{Value: "", Label: l.T("ui.mapping.choose"), Selected: row.Selected == ""}}
 			for _, o := range row.Options {
 				label := l.T("ui.mapping.option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
-				if o.Create {
+				switch {
+				case o.Create:
 					label = l.T("ui.mapping.create_option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
+				case o.Unsuitable:
+					label = l.T("ui.mapping.unsuitable_option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
 				}
 				opts = append(opts, option{Value: o.FullName, Label: label, Selected: o.FullName == row.Selected})
 			}
