@@ -84,6 +84,10 @@ func booksFuncs(l *localizer) template.FuncMap {
 			if c == "" {
 				return "—"
 			}
+			// A category the pages have no name for (the planner's own) shows as it is called.
+			if !strings.HasPrefix(string(c), "clearing:") && !l.cat.has(l.lang, "ui.category."+string(c)) {
+				return string(c)
+			}
 			return categoryLabel(l, c)
 		},
 		"nonzero": func(c money.Cents) bool { return c != 0 },
