@@ -2,6 +2,7 @@ package shopqb
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -76,8 +77,23 @@ type ShopAdmin interface {
 	// second start wraps ErrAlreadyStarted.
 	Start(ctx context.Context, shopID int64, actor string) error
 	Reset(ctx context.Context, shopID int64, actor string) (archived int, err error)
-	RetryFailed(ctx context.Context, shopID int64, actor string) (queued int, err error)
+	// RetryFailed queues failed postings again and asks for a sync that
+	// re-checks documents that failed in planning (ErrorClassDocument).
+	RetryFailed(ctx context.Context, shopID int64, actor string) (Retried, error)
 	RetryPosting(ctx context.Context, shopID, postingID int64, actor string) error
+}
+
+// Retried is what a retry of failed postings did. A posting QuickBooks
+// refused is queued again; one whose Shopify document did not add up has no
+// request to send, so the retry asks for a sync that plans its document
+// again from Shopify's figures instead (it is never deleted).
+type Retried struct {
+	Queued    int `json:"queued"`
+	Rechecked int `json:"rechecked"`
+}
+
+func (r Retried) String() string {
+	return fmt.Sprintf("%d postings queued again; %d documents re-checked against Shopify", r.Queued, r.Rechecked)
 }
 
 // ShopReader is what the doors read of shops and their history.

@@ -98,6 +98,13 @@ func (s Settings) SummaryGrace() time.Duration {
 	return time.Duration(s.SummaryGraceMinutes) * time.Minute
 }
 
+// SummaryDue is when the day summaries of the shop day that starts at day
+// (its midnight in the shop's zone) stop being held back: the day's end
+// plus SummaryGrace.
+func (s Settings) SummaryDue(day time.Time) time.Time {
+	return day.AddDate(0, 0, 1).Add(s.SummaryGrace())
+}
+
 // DefaultSettings are what a new shop starts with.
 func DefaultSettings() Settings {
 	return Settings{

@@ -61,6 +61,11 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 
+say "go mod tidy (must change nothing)"
+if ! go mod tidy -diff; then
+  echo "go.mod/go.sum are not tidy: run go mod tidy and commit" >&2; exit 1
+fi
+
 say "go vet"
 go vet ./...
 

@@ -358,7 +358,7 @@ func adminRetry(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d postings queued again\n", n)
+	fmt.Fprintln(m.Stdout, n)
 	return nil
 }
 

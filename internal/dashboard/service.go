@@ -32,6 +32,9 @@ type Store interface {
 	PostingsByKeys(ctx context.Context, shopID int64, keys []string) ([]*shopqb.Posting, error)
 	PostingLedgers(ctx context.Context, shopID int64, ids []int64) (map[int64][]shopqb.LedgerLine, error)
 	DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]store.DayLedger, error)
+	ExpectedByDay(ctx context.Context, shopID int64, from, to string) ([]store.DayFigure, error)
+	PostingResponses(ctx context.Context, shopID int64, ids []int64) (map[int64]string, error)
+	KV(ctx context.Context, shopID int64, key string) ([]byte, error)
 	Audit(ctx context.Context, shopID int64, limit int) ([]shopqb.AuditEntry, error)
 }
 
@@ -39,7 +42,7 @@ type Store interface {
 // (internal/shopadmin), which audits them and enforces what is locked.
 type Admin interface {
 	UpdateSettings(ctx context.Context, shopID int64, actor string, s shopqb.Settings) error
-	RetryFailed(ctx context.Context, shopID int64, actor string) (int, error)
+	RetryFailed(ctx context.Context, shopID int64, actor string) (shopqb.Retried, error)
 	RetryPosting(ctx context.Context, shopID, postingID int64, actor string) error
 }
 
@@ -152,7 +155,10 @@ func (s *Service) RetryPosting(ctx context.Context, shopID, postingID int64, act
 
 // RetryAll implements Books.
 func (s *Service) RetryAll(ctx context.Context, shopID int64, actor string) (int, error) {
-	return s.cfg.Admin.RetryFailed(ctx, shopID, actor)
+	// Every failed posting acted on: queued again, or its document
+	// re-checked by the sync the retry asked for.
+	r, err := s.cfg.Admin.RetryFailed(ctx, shopID, actor)
+	return r.Queued + r.Rechecked, err
 }
 
 // RetryCause implements Books: each posting through shop administration, so

@@ -37,12 +37,17 @@ type Options struct {
 	InventoryMode shopqb.Mode
 	VendorsMode   shopqb.Mode
 	Edition       string // pro, premier, enterprise
-	FixturesDir   string
-	DatabaseURL   string
-	ReportFile    string
-	TraceDir      string
-	Serve         bool
-	Faults        qbdsim.Faults
+	// StartDay, when above zero, starts the books on that day of the
+	// generated window (day 0 is the first day of orders), so sales before
+	// it are not booked but their refunds on and after it are. Zero starts
+	// two weeks before the first order, so every purchase order is booked.
+	StartDay    int
+	FixturesDir string
+	DatabaseURL string
+	ReportFile  string
+	TraceDir    string
+	Serve       bool
+	Faults      qbdsim.Faults
 	// SharedDir holds the Shopify schemas (the simulator validates against
 	// them) and the qbXML XSDs (every request is checked with xmllint when
 	// Validate is on).
@@ -87,8 +92,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		loc = time.UTC
 	}
-	today := time.Now().In(loc)
-	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -o.Days)
+	settings := shopqb.DefaultSettings()
+	start := lastClosedDay(time.Now(), loc, settings).AddDate(0, 0, -o.Days+1)
 	shopToken := "shpat_demo_" + fmt.Sprint(o.Seed)
 	sim, err := shopifysim.New(shopifysim.Options{
 		SchemaDir: filepath.Join(o.SharedDir, "shopify"),
@@ -127,10 +132,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	a.Engine.RetryBase = 20 * time.Millisecond
 
 	// Setup, done programmatically: the shop, its app token, its settings.
-	settings := shopqb.DefaultSettings()
 	// Two weeks before the first order, so the purchase orders placed to
 	// stock the shop are booked too.
 	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
+	if o.StartDay > 0 {
+		settings.StartDate = start.AddDate(0, 0, o.StartDay).Format("2006-01-02")
+	}
 	settings.SalesMode, settings.CustomersMode, settings.InventoryMode, settings.VendorsMode = o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode
 	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
 		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: shopifyURL, ShopifyToken: shopToken, Settings: &settings}, demoActor)
@@ -144,12 +151,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		Edition: edition(o.Edition), Name: "Demo Store Books", FilePath: `C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Demo Store.qbw`,
 		SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true,
 	})
+	var validate func(string) error
 	if o.Validate {
 		xmllint, err := exec.LookPath("xmllint")
 		if err != nil {
 			return nil, errors.New("--validate needs xmllint (Debian: apt-get install libxml2-utils)")
 		}
-		company.SetXSDValidator(qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd")))
+		validate = qbdsim.XMLLintValidator(xmllint, filepath.Join(o.SharedDir, "qbxml", "13.0", "qbxmlops130.xsd"))
+		company.SetXSDValidator(validate)
 	}
 	company.SetFaults(o.Faults)
 	wc := &qbdsim.WebConnector{AppURL: a.URL + "/qbwc", UserName: shop.QBWCUser, Password: appToken, Company: company, Log: o.Log, NoOpDelay: 10 * time.Millisecond}
@@ -197,12 +206,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	printSummary(o.Out, rep)
 	if o.Serve {
-		fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
-			shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
-		if err := printConsoleLogin(ctx, o.Out, a, shop); err != nil {
+		if err := serveWizard(ctx, o, a, tmp, validate, func(ws *wizardShop) error {
+			fmt.Fprintf(o.Out, "\nServers are up (Ctrl-C to stop):\n  Shopify simulator  %s/admin/api/2026-10/graphql.json (token %s)\n  shopqb             %s\n  Web Connector URL  %s/qbwc (user %s, app token %s)\n",
+				shopifyURL, shopToken, a.URL, a.URL, shop.QBWCUser, appToken)
+			if err := printConsoleLogin(ctx, o.Out, a, shop, ws.Shop); err != nil {
+				return err
+			}
+			printWizardShop(o.Out, a, shop, ws)
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		<-ctx.Done()
 	}
 	return rep, nil
 }
@@ -278,6 +292,21 @@ func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max 
 
 // waitForSync waits for the sync run the River job started after requested
 // to finish planning (the start's dry check is a run of its own).
+// lastClosedDay is the midnight starting the demo's last day of orders:
+// the latest shop day whose summaries are due at now (its end plus the
+// grace period, Settings.SummaryDue). A demo run just after midnight would
+// otherwise end with yesterday's summaries held back — right for a shop,
+// where late sales of the day still arrive, but a demo shows its days booked
+// whole; the report lists any day held back all the same (Report.HeldBack).
+func lastClosedDay(now time.Time, loc *time.Location, set shopqb.Settings) time.Time {
+	t := now.In(loc)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -1)
+	for now.Before(set.SummaryDue(day)) {
+		day = day.AddDate(0, 0, -1)
+	}
+	return day
+}
+
 func waitForSync(ctx context.Context, a *app.App, shopID int64, requested time.Time) error {
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {

@@ -311,6 +311,17 @@ func testLateChanges(t *testing.T, mode shopqb.Mode) {
 		t.Errorf("admin status does not name the failed order %s:\n%s", lc.duties.Name, status.String())
 	}
 
+	// A retry re-checks the order against Shopify (a sync plans it again)
+	// rather than queueing a posting that has no request; it still does
+	// not add up, so it stays failed with its reason.
+	retried, err := late.apps[0].Admin.RetryFailed(ctx, late.shop.ID, "test")
+	if err != nil || retried.Rechecked != 1 || retried.Queued != 0 {
+		t.Errorf("retry of the failed document: %+v, %v", retried, err)
+	}
+	if p, err := late.apps[0].Store.PostingByKey(ctx, late.shop.ID, dutiesKey); err != nil || p.State != shopqb.Failed || p.ErrorClass != shopqb.ErrorClassDocument {
+		t.Errorf("the failed document after the retry: %+v, %v", p, err)
+	}
+
 	// In summary mode the late order and the late refund adjust their days'
 	// posted summaries, and the report shows each with what it moved.
 	if mode == shopqb.Summary {

@@ -19,7 +19,11 @@ const demoUser = "demo@shopqb.test"
 // consoleLogin gives `shopqb demo --serve` a way into the self-hosted
 // pages: the demo user (made once per database, with a random password)
 // and a one-time login link for it.
-func consoleLogin(ctx context.Context, a *app.App, shop *shopqb.Shop) (password, link string, err error) {
+func consoleLogin(ctx context.Context, a *app.App, shops ...*shopqb.Shop) (password, link string, err error) {
+	if len(shops) == 0 {
+		return "", "", errors.New("demo user: no shop to grant")
+	}
+	shop := shops[0]
 	u, err := a.Store.UserByEmail(ctx, demoUser)
 	if errors.Is(err, shopqb.ErrNotFound) {
 		b := make([]byte, 12)
@@ -31,6 +35,11 @@ func consoleLogin(ctx context.Context, a *app.App, shop *shopqb.Shop) (password,
 	} else if err == nil {
 		err = a.Store.GrantShop(ctx, u.ID, shop.ID)
 	}
+	for _, other := range shops[1:] {
+		if err == nil {
+			err = a.Store.GrantShop(ctx, u.ID, other.ID)
+		}
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("demo user: %w", err)
 	}
@@ -41,8 +50,8 @@ func consoleLogin(ctx context.Context, a *app.App, shop *shopqb.Shop) (password,
 	return password, link, nil
 }
 
-func printConsoleLogin(ctx context.Context, out io.Writer, a *app.App, shop *shopqb.Shop) error {
-	password, link, err := consoleLogin(ctx, a, shop)
+func printConsoleLogin(ctx context.Context, out io.Writer, a *app.App, shops ...*shopqb.Shop) error {
+	password, link, err := consoleLogin(ctx, a, shops...)
 	if err != nil {
 		return err
 	}

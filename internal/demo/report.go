@@ -38,6 +38,11 @@ type Report struct {
 	Reconciliation []ReconRow     `json:"reconciliation"`
 	// Differences counts reconciliation rows whose difference is not zero.
 	Differences int `json:"differences"`
+	// HeldBack are the days whose summaries shopqb holds back until the
+	// shop's day has ended plus the grace period, so late sales of the day
+	// land in them: not yet in QuickBooks by design, so the reconciliation
+	// shows their amounts apart (ReconRow.HeldBack), not as differences.
+	HeldBack []HeldDayRow `json:"heldBack"`
 	// SalesTax is QuickBooks' sales-tax liability per tax item.
 	SalesTax     []qbdsim.TaxLiability `json:"salesTax"`
 	Lists        map[string]int        `json:"listCounts"`
@@ -75,6 +80,14 @@ type ShopifyView struct {
 	Payouts    int         `json:"payouts"`
 	TotalPrice money.Cents `json:"totalPrice"`
 	Tax        money.Cents `json:"tax"`
+	// Tips is Σ totalTipReceivedSet; TipLines the tip line items carrying
+	// it and TipsRefunded the refund lines giving a tip back.
+	Tips         money.Cents `json:"tips"`
+	TipLines     int         `json:"tipLines"`
+	TipsRefunded int         `json:"tipsRefunded"`
+	// RefundsOfEarlierSales are refunds on or after the start date of
+	// orders processed before it: booked at the refund, the sale not.
+	RefundsOfEarlierSales int `json:"refundsOfEarlierSales"`
 }
 
 // QuickBooksView is what the preflight found.
@@ -122,7 +135,19 @@ type ReconRow struct {
 	Account    string      `json:"account"`
 	QuickBooks money.Cents `json:"quickbooks"`
 	Shopify    money.Cents `json:"shopify"`
+	// HeldBack is what the held-back days' summaries will book on the
+	// account once they are due (Report.HeldBack).
+	HeldBack money.Cents `json:"heldBack"`
+	// Difference is QuickBooks plus HeldBack less Shopify: what is wrong,
+	// not what is waiting.
 	Difference money.Cents `json:"difference"`
+}
+
+// HeldDayRow is one shop day whose summaries are held back, and when they
+// are planned (RFC 3339, in the shop's zone).
+type HeldDayRow struct {
+	Date  string `json:"date"`
+	Until string `json:"until"`
 }
 
 // FailureRow is a posting that did not make it, with the reason.
@@ -198,6 +223,8 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	totals := sim.Totals()
 	rep.Shopify.Orders, rep.Shopify.Refunds, rep.Shopify.Payouts = totals.Orders, totals.Refunds, len(totals.PayoutNets)
 	rep.Shopify.TotalPrice, rep.Shopify.Tax = totals.TotalPrice, totals.Tax
+	rep.Shopify.Tips, rep.Shopify.TipLines, rep.Shopify.TipsRefunded = totals.Tips, totals.TipLines, totals.TipRefunds
+	rep.Shopify.RefundsOfEarlierSales = refundsOfEarlierSales(sim.Data(), shop)
 	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 100); err == nil {
 		// The start's dry check reads the shop once; syncs after it read
 		// what changed since (with an overlap), so the sum counts re-reads.
@@ -255,16 +282,20 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	}
 	rep.SalesTax, rep.Lists, rep.Transactions = qr.SalesTax, qr.Lists, qr.Transactions
 
-	expected, err := expectedTotals(ctx, a, shop)
+	expected, held, err := expectedTotals(ctx, a, shop, rep)
 	if err != nil {
 		return fmt.Errorf("reconciliation: %w", err)
 	}
 	// Several categories may share one account (gift cards sold and redeemed):
 	// compare per account, listing each category under it.
-	byAccount := map[string]money.Cents{}
+	byAccount, heldByAccount := map[string]money.Cents{}, map[string]money.Cents{}
 	cats := map[shopqb.Category]bool{}
 	for c := range expected.ByCategory {
 		cats[c] = true
+	}
+	for c := range held {
+		cats[c] = true
+		heldByAccount[strings.ToLower(shop.Settings.Mapping.Account(c))] += held[c]
 	}
 	for c := range shop.Settings.Mapping {
 		cats[c] = true
@@ -281,9 +312,9 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 		c := shopqb.Category(n)
 		acct := shop.Settings.Mapping.Account(c)
 		key := strings.ToLower(acct)
-		row := ReconRow{Category: n, Account: acct, QuickBooks: balance[key], Shopify: byAccount[key]}
-		row.Difference = row.QuickBooks - row.Shopify
-		if row.QuickBooks == 0 && row.Shopify == 0 && expected.ByCategory[c] == 0 {
+		row := ReconRow{Category: n, Account: acct, QuickBooks: balance[key], Shopify: byAccount[key], HeldBack: heldByAccount[key]}
+		row.Difference = row.QuickBooks + row.HeldBack - row.Shopify
+		if row.QuickBooks == 0 && row.Shopify == 0 && row.HeldBack == 0 && expected.ByCategory[c] == 0 {
 			continue
 		}
 		if row.Difference != 0 {
@@ -292,6 +323,36 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 		rep.Reconciliation = append(rep.Reconciliation, row)
 	}
 	return nil
+}
+
+// refundsOfEarlierSales counts the refunds, on or after the shop's start
+// date, of orders processed before it (test orders left out).
+func refundsOfEarlierSales(d *shopifysim.Data, shop *shopqb.Shop) int {
+	start := shop.Settings.StartDate
+	if start == "" {
+		return 0
+	}
+	loc, err := time.LoadLocation(shop.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	day := func(t time.Time) string { return t.In(loc).Format(time.DateOnly) }
+	n := 0
+	for _, o := range d.Orders {
+		if o.Test || day(o.ProcessedAt) >= start {
+			continue
+		}
+		for _, r := range o.Refunds {
+			at := r.CreatedAt
+			if r.ProcessedAt != nil {
+				at = *r.ProcessedAt
+			}
+			if day(at) >= start {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // fillAdjustments lists the adjusting transactions with what they moved and
@@ -351,11 +412,86 @@ func sortedAccounts(m map[string]money.Cents) []string {
 }
 
 // expectedTotals asks the planner what Shopify's own totals say the books
-// must show, over every order and payout read.
-func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner.Totals, error) {
+// must show, over every order and payout read; and, when the last sync held
+// days back (ingest.Service.HeldDays, listed in rep.HeldBack), what their
+// summaries will book per category: the plan of every day less the plan
+// without the held days.
+func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop, rep *Report) (planner.Totals, map[shopqb.Category]money.Cents, error) {
+	in, err := plannerInput(ctx, a, shop)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	plan, err := planner.Build(in)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	days, err := a.Ingest.HeldDays(ctx, shop.ID)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	rep.HeldBack = []HeldDayRow{}
+	if len(days) == 0 {
+		return plan.Expected, nil, nil
+	}
+	loc, err := time.LoadLocation(shop.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	heldDay := map[string]bool{}
+	for _, d := range days {
+		heldDay[d] = true
+		t, err := time.ParseInLocation(time.DateOnly, d, loc)
+		if err != nil {
+			return planner.Totals{}, nil, fmt.Errorf("held day %q: %w", d, err)
+		}
+		rep.HeldBack = append(rep.HeldBack, HeldDayRow{Date: d, Until: shop.Settings.SummaryDue(t).Format(time.RFC3339)})
+	}
+	// Every day that may hold a booking, but the held ones: from the
+	// earliest order to the day after the last held day or today, whichever
+	// is later.
+	in.Days = map[string]bool{}
+	first, last := days[0], days[len(days)-1]
+	if today := time.Now().In(loc).Format(time.DateOnly); today > last {
+		last = today
+	}
+	for _, o := range in.Orders {
+		if d := o.ProcessedAt.In(loc).Format(time.DateOnly); d < first {
+			first = d
+		}
+	}
+	day, err := time.ParseInLocation(time.DateOnly, first, loc)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	end, err := time.ParseInLocation(time.DateOnly, last, loc)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	for ; !day.After(end.AddDate(0, 0, 1)); day = day.AddDate(0, 0, 1) {
+		if d := day.Format(time.DateOnly); !heldDay[d] {
+			in.Days[d] = true
+		}
+	}
+	open, err := planner.Build(in)
+	if err != nil {
+		return planner.Totals{}, nil, err
+	}
+	held := map[shopqb.Category]money.Cents{}
+	for c, amt := range plan.Ledger.ByCategory {
+		held[c] += amt
+	}
+	for c, amt := range open.Ledger.ByCategory {
+		held[c] -= amt
+	}
+	return plan.Expected, held, nil
+}
+
+// plannerInput is every order, payout and variant read, as the planner
+// takes them.
+func plannerInput(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner.Input, error) {
 	pre, err := a.Engine.LoadPreflight(ctx, shop.ID)
 	if err != nil {
-		return planner.Totals{}, err
+		return planner.Input{}, err
 	}
 	var in planner.Input
 	in.Shop = *shop
@@ -366,13 +502,13 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return err
 		}
-		if shop.Settings.StartDate == "" || o.ProcessedAt.Format("2006-01-02") >= shop.Settings.StartDate {
-			in.Orders = append(in.Orders, o)
-		}
+		// Every order: the planner books the refunds and edits, on or
+		// after the start date, of orders processed before it.
+		in.Orders = append(in.Orders, o)
 		return nil
 	})
 	if err != nil {
-		return planner.Totals{}, err
+		return planner.Input{}, err
 	}
 	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "payout", func(s *shopqb.Snapshot) error {
 		var p shopify.Payout
@@ -383,7 +519,7 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 		return nil
 	})
 	if err != nil {
-		return planner.Totals{}, err
+		return planner.Input{}, err
 	}
 	err = a.Store.EachLatestSnapshot(ctx, shop.ID, "variant", func(s *shopqb.Snapshot) error {
 		var v shopify.ProductVariant
@@ -394,13 +530,9 @@ func expectedTotals(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner
 		return nil
 	})
 	if err != nil {
-		return planner.Totals{}, err
+		return planner.Input{}, err
 	}
-	plan, err := planner.Build(in)
-	if err != nil {
-		return planner.Totals{}, err
-	}
-	return plan.Expected, nil
+	return in, nil
 }
 
 func printSummary(w io.Writer, r *Report) {
@@ -412,6 +544,8 @@ func printSummary(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "  faults: %s\n", o.Faults)
 	}
 	fmt.Fprintf(w, "\nShopify         %d orders read (%d orders, %d refunds, %d payouts in the shop)\n", r.Shopify.OrdersRead, r.Shopify.Orders, r.Shopify.Refunds, r.Shopify.Payouts)
+	fmt.Fprintf(w, "                tips %s on %d tip lines, %d refunded; %d refunds of sales before the start date\n",
+		r.Shopify.Tips, r.Shopify.TipLines, r.Shopify.TipsRefunded, r.Shopify.RefundsOfEarlierSales)
 	fmt.Fprintf(w, "Postings        %d planned: %d done, %d failed, %d in doubt, %d waiting\n", r.Postings.Total, r.Postings.Done, r.Postings.Failed, r.Postings.InDoubt, r.Postings.Planned+r.Postings.Sent)
 	per := 0.0
 	if r.WebConnector.RoundTrips > 0 {
@@ -427,9 +561,19 @@ func printSummary(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "  %-36s %14s %14s\n", "Total", r.TotalDebit, r.TotalCredit)
 	fmt.Fprintf(w, "\nReconciliation  %d categories compared with Shopify's totals, %d differences\n", len(r.Reconciliation), r.Differences)
 	for _, row := range r.Reconciliation {
-		if row.Difference != 0 {
-			fmt.Fprintf(w, "  %-28s %-28s QuickBooks %s, Shopify %s, difference %s\n", row.Category, row.Account, row.QuickBooks, row.Shopify, row.Difference)
+		switch {
+		case row.Difference != 0:
+			fmt.Fprintf(w, "  %-28s %-28s QuickBooks %s, held back %s, Shopify %s, difference %s\n", row.Category, row.Account, row.QuickBooks, row.HeldBack, row.Shopify, row.Difference)
+		case row.HeldBack != 0:
+			fmt.Fprintf(w, "  %-28s %-28s QuickBooks %s, held back %s, Shopify %s\n", row.Category, row.Account, row.QuickBooks, row.HeldBack, row.Shopify)
 		}
+	}
+	for _, h := range r.HeldBack {
+		until := h.Until
+		if t, err := time.Parse(time.RFC3339, h.Until); err == nil {
+			until = t.Format("2006-01-02 15:04 -07:00")
+		}
+		fmt.Fprintf(w, "Held back       %s until %s: its day summaries wait for late sales of the day, then post (not a difference)\n", h.Date, until)
 	}
 	if len(r.Adjustments) > 0 {
 		fmt.Fprintf(w, "\nAdjustments     %d transactions booked for changes in Shopify after the original was posted\n", len(r.Adjustments))

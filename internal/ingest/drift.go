@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/planner"
@@ -38,6 +39,17 @@ func (p *pass) loadHeldDays(ctx context.Context) error {
 		p.days[d] = true
 	}
 	return nil
+}
+
+// HeldDays are the shop days whose summaries the last run held back
+// (their day not yet over plus the grace period), in order: reports list
+// them apart, as not yet in QuickBooks rather than as differences.
+func (s *Service) HeldDays(ctx context.Context, shopID int64) ([]string, error) {
+	p := &pass{svc: s, shop: &shopqb.Shop{ID: shopID}, days: map[string]bool{}}
+	if err := p.loadHeldDays(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(p.heldBefore)), nil
 }
 
 // heldKV is the held-back list after this run: what the run held back now,
@@ -114,3 +126,66 @@ func (p *pass) countCommit(plan *planner.Plan, res store.CommitResult) {
 		run.Counts["days_held_back"] = len(p.heldNow)
 	}
 }
+
+// recheck lists what failed in planning (shopqb.ErrorClassDocument): a
+// Shopify document that did not add up. Every run plans its order again
+// from the newest snapshot, so a correction in Shopify, a newer shopqb or a
+// retry asked for by the merchant (shopadmin.RetryFailed enqueues a sync)
+// books it as soon as it adds up, even when the order itself did not change.
+type recheck struct {
+	// orders and refunds are the numeric Shopify ids named by the failed
+	// postings' keys (order:<id>:…, refund:<id>).
+	orders, refunds map[string]bool
+}
+
+func (r *recheck) empty() bool { return r == nil || len(r.orders)+len(r.refunds) == 0 }
+
+// loadRecheck reads the shop's document failures.
+func (p *pass) loadRecheck(ctx context.Context) error {
+	r := &recheck{orders: map[string]bool{}, refunds: map[string]bool{}}
+	var after int64
+	for {
+		ps, err := p.svc.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: p.shop.ID, States: []shopqb.PostingState{shopqb.Failed}, AfterID: after, Limit: 500})
+		if err != nil {
+			return fmt.Errorf("failed postings of shop %d: %w", p.shop.ID, err)
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, ps := range ps {
+			after = ps.ID
+			if ps.ErrorClass != shopqb.ErrorClassDocument {
+				continue
+			}
+			parts := strings.Split(ps.Key, ":")
+			switch {
+			case len(parts) >= 2 && parts[0] == "order":
+				r.orders[parts[1]] = true
+			case len(parts) == 2 && parts[0] == "refund":
+				r.refunds[parts[1]] = true
+			}
+		}
+	}
+	p.recheck = r
+	return nil
+}
+
+// rechecks says whether the order behind gid (decoded as o) has a document
+// failure to check again.
+func (r *recheck) rechecks(gid string, o orderDays) bool {
+	if r.empty() {
+		return false
+	}
+	if r.orders[numericID(gid)] {
+		return true
+	}
+	for _, rf := range o.Refunds {
+		if r.refunds[numericID(rf.ID)] {
+			return true
+		}
+	}
+	return false
+}
+
+// numericID is the last part of a Shopify GID.
+func numericID(gid string) string { return gid[strings.LastIndex(gid, "/")+1:] }

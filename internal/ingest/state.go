@@ -64,6 +64,8 @@ type pass struct {
 	// heldBefore are the days an earlier run held back (kvHeldDays), heldNow
 	// those this run's plans held back.
 	heldBefore, heldNow map[string]bool
+	// recheck: the document failures whose orders are planned again.
+	recheck *recheck
 	// movesWatermarks: this run read whole windows, so its last commit moves
 	// the watermarks to now; a webhook's run read one order and does not.
 	movesWatermarks bool
@@ -87,11 +89,23 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 	if p.firstPlan, err = kvUnset(ctx, st, p.shop.ID, kvPlannedOnce); err != nil {
 		return err
 	}
+	// A shop whose expected figures were never all stored (planned before
+	// they were, or by a plan of the whole shop that died part-way) is
+	// planned whole once more: planning is idempotent, so only the figures
+	// are new.
+	noFigures, err := kvUnset(ctx, st, p.shop.ID, store.KVExpectedComplete)
+	if err != nil {
+		return err
+	}
+	p.firstPlan = p.firstPlan || noFigures
 	unreset, err := kvUnset(ctx, st, p.shop.ID, kvReset)
 	if err != nil {
 		return err
 	}
 	p.relink = !unreset
+	if err := p.loadRecheck(ctx); err != nil {
+		return err
+	}
 	return p.loadHeldDays(ctx)
 }
 
@@ -172,6 +186,9 @@ func (p *pass) finalState() (map[string][]byte, error) {
 	kv[kvNames] = names
 	if p.movesWatermarks {
 		kv[kvPlannedOnce] = []byte("1")
+	}
+	if p.firstPlan {
+		kv[store.KVExpectedComplete] = []byte("1")
 	}
 	kv[kvHeldDays] = p.heldKV()
 	return kv, nil

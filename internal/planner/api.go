@@ -71,6 +71,23 @@ type Company struct {
 	// items, payment methods, classes). A planned list record whose name is
 	// known is linked to the existing record instead of being added again.
 	KnownNames []string
+	// KnownItems are the existing items with their type and account (from
+	// the preflight's item list). A known item is linked only when it is of
+	// the type and on the account shopqb's own would be; a same-name item of
+	// another kind (a Service item "Shipping" on a labour income account)
+	// makes the planner choose a distinct name instead.
+	KnownItems []KnownItem
+}
+
+// KnownItem is an item the company file already has.
+type KnownItem struct {
+	Name string
+	// Type is the item type without Ret: "ItemService", "ItemOtherCharge",
+	// "ItemSalesTaxGroup", …
+	Type string
+	// Account is the full name of the account the item books to, "" when
+	// it has none or QuickBooks did not say.
+	Account string
 }
 
 // Plan is the result of Build: the postings to send, the names they use, and
@@ -128,12 +145,46 @@ type Totals struct {
 	// reconciliation compares one day of Shopify with that day's postings.
 	// Only Expected fills it.
 	ByDay map[string]map[shopqb.Category]money.Cents
+	// Refunds is the part of ByDay that refunds book (their lines, their
+	// tax, the money paid back), so a chart can show a day's sales and
+	// refunds apart; ByDay includes it. Only Expected fills it.
+	Refunds map[string]map[shopqb.Category]money.Cents
+	// BySource splits ByDay by what books it: an order's or a payout's GID,
+	// a purchase order's key ("po:…", its receipts) or a day's cost of
+	// goods journal ("cogs:YYYY-MM-DD"). Sources lists every source the
+	// plan accounted for, with figures or without, so a caller storing
+	// BySource per source replaces each of them whole (a source absent from
+	// BySource books nothing). The reconciliation sums the stored figures
+	// of a range instead of planning it again. Only Expected fills them.
+	BySource map[string]map[Cell]money.Cents
+	Sources  []string
 
-	day string // the day add books to (on)
+	day    string // the day add books to (on)
+	source string // the source add books to (of)
+	refund bool   // add books a refund's figure (refunding)
+}
+
+// Cell is one figure of a source: a day, a category, and whether a refund books it.
+type Cell struct {
+	Day      string
+	Category shopqb.Category
+	Refund   bool
 }
 
 func newTotals() Totals {
 	return Totals{ByCategory: map[shopqb.Category]money.Cents{}, ByTaxItem: map[string]money.Cents{}}
+}
+
+// of returns t booking to source as well (the maps are shared).
+func (t Totals) of(source string) Totals {
+	t.source = source
+	return t
+}
+
+// refunding returns t booking a refund's figures.
+func (t Totals) refunding() Totals {
+	t.refund = true
+	return t
 }
 
 // on returns t booking to day as well (the maps are shared).
@@ -157,5 +208,21 @@ func (t Totals) add(c shopqb.Category, amt money.Cents) {
 			t.ByDay[t.day] = m
 		}
 		m[c] += amt
+		if t.refund && t.Refunds != nil {
+			r := t.Refunds[t.day]
+			if r == nil {
+				r = map[shopqb.Category]money.Cents{}
+				t.Refunds[t.day] = r
+			}
+			r[c] += amt
+		}
+		if t.source != "" && t.BySource != nil {
+			m := t.BySource[t.source]
+			if m == nil {
+				m = map[Cell]money.Cents{}
+				t.BySource[t.source] = m
+			}
+			m[Cell{Day: t.day, Category: c, Refund: t.refund}] += amt
+		}
 	}
 }

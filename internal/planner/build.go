@@ -25,8 +25,9 @@ type planner struct {
 	loc                *time.Location
 	names              map[string]string
 	spaces             map[string]*nameSpace
-	known              map[string]bool // lower-case names QuickBooks already holds
-	accounts           map[string]bool // lower-case account full names that exist
+	known              map[string]bool      // lower-case names QuickBooks already holds
+	knownItems         map[string]KnownItem // lower-case item names → the existing item
+	accounts           map[string]bool      // lower-case account full names that exist
 	lists              map[string]*listRec
 	docs               []*txnDoc
 	warnings           []string
@@ -40,6 +41,8 @@ type planner struct {
 	editRefunds    map[string]bool
 	// waitingRefunds are edit refunds of edits not booked yet (planEdit).
 	waitingRefunds map[string]bool
+	// tips are each order's tip line items (tips.go).
+	tips map[string]map[string]bool
 	// failures are documents that did not add up (drift.go); heldBack the
 	// days whose summaries wait (dayOpen); cleared the documents booked in
 	// a summary; drifted and withdrawn are adjust's results.
@@ -126,9 +129,15 @@ func newPlanner(in Input) (*planner, error) {
 		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
+		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
+		tips: map[string]map[string]bool{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
+	}
+	p.knownItems = make(map[string]KnownItem, len(in.Company.KnownItems))
+	for _, it := range in.Company.KnownItems {
+		p.knownItems[strings.ToLower(it.Name)] = it
+		p.known[strings.ToLower(it.Name)] = true
 	}
 	for _, a := range in.Company.Accounts {
 		p.accounts[strings.ToLower(a)] = true

@@ -316,7 +316,7 @@ func (p *planner) dayOpen(date string) bool {
 	if err != nil {
 		return true
 	}
-	closes := d.AddDate(0, 0, 1).Add(p.set.SummaryGrace())
+	closes := p.set.SummaryDue(d)
 	if p.in.Now.Before(closes) {
 		p.heldBack[date] = true
 		return false

@@ -55,15 +55,63 @@ func (p *planner) list(w want) string {
 		return r.name
 	}
 	r := &listRec{key: w.key, kind: w.kind, ns: w.ns, deps: w.deps, build: w.build}
-	if prev, ok := p.in.Names[w.key]; ok && prev != "" {
+	prev, kept := p.in.Names[w.key]
+	kept = kept && prev != ""
+	if kept {
 		r.name = prev
 	} else {
 		r.name = p.space(w.ns).assign(w.key, w.base, w.max)
+		// A same-name item of another type or on another account is someone
+		// else's: take the next free name rather than book through it.
+		for d := p.itemClash(w, r.name); d != ""; d = p.itemClash(w, r.name) {
+			taken := r.name
+			p.space(w.ns).claim("quickbooks:"+strings.ToLower(taken), taken)
+			r.name = p.space(w.ns).assign(w.key, w.base, w.max)
+			p.warnf("QuickBooks already has an item %q, but %s; shopqb adds its own as %q.", taken, d, r.name)
+		}
 	}
 	r.linked = p.known[strings.ToLower(r.name)]
+	if kept && r.linked {
+		// A name from an earlier plan cannot change, but it is linked only
+		// when the existing item is of the same type: otherwise the Add is
+		// sent, QuickBooks answers "name in use", and the sync engine stops
+		// it with the fix (it never links an item of another kind).
+		if it, ok := p.knownItems[strings.ToLower(r.name)]; ok && w.ns == nsItems && w.build != nil {
+			if want, err := p.shapeOf(w, r.name); err == nil && !strings.EqualFold(want.Type, it.Type) {
+				r.linked = false
+			}
+		}
+	}
 	p.lists[w.key] = r
 	p.names[w.key] = r.name
 	return r.name
+}
+
+// shapeOf is the type and account of the item w would add under name.
+func (p *planner) shapeOf(w want, name string) (qbxml.ListShape, error) {
+	x, err := qbxml.MarshalRequest(w.build(name, ""))
+	if err != nil {
+		return qbxml.ListShape{}, err
+	}
+	return qbxml.ShapeOfAdd(x)
+}
+
+// itemClash says how the existing item called name differs from the one w
+// would add, or "" when there is none or it can be used (same type, same
+// account).
+func (p *planner) itemClash(w want, name string) string {
+	if w.ns != nsItems || w.build == nil {
+		return ""
+	}
+	it, ok := p.knownItems[strings.ToLower(name)]
+	if !ok {
+		return ""
+	}
+	want, err := p.shapeOf(w, name)
+	if err != nil {
+		return ""
+	}
+	return want.Differs(qbxml.ListShape{Type: it.Type, Account: it.Account})
 }
 
 func (p *planner) space(ns string) *nameSpace {

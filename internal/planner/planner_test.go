@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/money"
+	"github.com/shopqb/shopqb/internal/qbxml"
 	"github.com/shopqb/shopqb/internal/shopify"
 )
 
@@ -389,4 +390,83 @@ func TestResolveTxnRefs(t *testing.T) {
 	if !strings.Contains(out, "<TxnID>1A2B-1700000000</TxnID>") || strings.Contains(out, "useMacro") {
 		t.Fatalf("not resolved: %s", out)
 	}
+}
+
+// An item QuickBooks has under shopqb's name but of another type or on
+// another account is never linked: the plan adds its own under a distinct
+// name and books through that. One of the same type and account is linked.
+func TestKnownItemOfAnotherKindGetsADistinctName(t *testing.T) {
+	var in Input
+	var base *Plan
+	for _, c := range []string{"refund-shipping-only", "split-tender-with-change", "tax-inclusive"} {
+		in = goldenCase(t, c)
+		p, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if byKey(p, "item:shipping") != nil {
+			base = p
+			break
+		}
+	}
+	if base == nil {
+		t.Fatal("no golden case plans a shipping item")
+	}
+	ship := byKey(base, "item:shipping")
+	shape, err := qbxml.ShapeOfAdd(ship.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tax *shopqb.Posting
+	for _, p := range base.Postings {
+		if p.Kind == "ItemSalesTaxAdd" {
+			tax = p
+			break
+		}
+	}
+	in.Company.KnownItems = []KnownItem{{Name: ship.Name, Type: "ItemService", Account: "Construction Income:Labor Income"}}
+	if tax != nil {
+		in.Company.KnownItems = append(in.Company.KnownItems, KnownItem{Name: tax.Name, Type: "ItemSalesTaxGroup"})
+	}
+	plan, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byKey(plan, "item:shipping")
+	if got == nil || strings.EqualFold(got.Name, ship.Name) {
+		t.Fatalf("shipping item not added under a distinct name: %+v", got)
+	}
+	for _, p := range plan.Postings {
+		if strings.Contains(p.Request, "<FullName>"+ship.Name+"</FullName>") {
+			t.Errorf("%s books through the existing Service item: %s", p.Key, p.Request)
+		}
+	}
+	if tax == nil {
+		t.Log("the case plans no tax item")
+	} else {
+		if nt := byKey(plan, tax.Key); nt == nil || strings.EqualFold(nt.Name, tax.Name) {
+			t.Errorf("tax item linked to a tax group: %+v", nt)
+		}
+	}
+	if !strings.Contains(strings.Join(plan.Warnings, "\n"), "Service item") {
+		t.Errorf("no warning names the existing item: %v", plan.Warnings)
+	}
+	// The same type on the same account: linked, no Add.
+	in.Company.KnownItems = []KnownItem{{Name: ship.Name, Type: shape.Type, Account: shape.Account}}
+	plan, err = Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := byKey(plan, "item:shipping"); p != nil {
+		t.Errorf("a matching existing item was added again: %+v", p)
+	}
+}
+
+func byKey(p *Plan, key string) *shopqb.Posting {
+	for _, x := range p.Postings {
+		if x.Key == key {
+			return x
+		}
+	}
+	return nil
 }

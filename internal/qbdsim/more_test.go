@@ -54,7 +54,7 @@ func TestListKindsAndItemQuery(t *testing.T) {
 			t.Errorf("ItemQuery returned no %s: %v", want, kinds)
 		}
 	}
-	inv := send(t, c, `<ItemInventoryQueryRq><FullName>Mug</FullName></ItemInventoryQueryRq>`)[0].child("ItemInventoryRet")
+	inv := send(t, c, `<ItemInventoryQueryRq><FullName>Mug</FullName><OwnerID>0</OwnerID></ItemInventoryQueryRq>`)[0].child("ItemInventoryRet")
 	if inv.text("QuantityOnHand") != "10" || inv.text("AverageCost") != "4" || inv.text("ExternalGUID") != "{6B29FC40-CA47-1067-B31D-00DD010662DA}" {
 		t.Errorf("inventory item: %s", inv)
 	}

@@ -46,11 +46,13 @@ func (c *Company) ProcessRequest(request string) (string, error) {
 	}
 	rs := &node{Name: "QBXMLMsgsRs"}
 	newID, _ := msgs.attr("newMessageSetID")
-	if oldID, ok := msgs.attr("oldMessageSetID"); ok {
+	oldID, hasOld := msgs.attr("oldMessageSetID")
+	if hasOld {
 		// Error recovery: a message set QuickBooks processed is answered
 		// from its saved response and the new requests are not run; an
-		// unknown one gets messageSetStatusCode 600 ("no saved state") and
-		// the requests are processed normally.
+		// unknown one gets messageSetStatusCode 600 ("the oldMessageSetID
+		// does not match any stored IDs") and the requests are processed
+		// normally.
 		if saved, found := c.st.MsgSets[oldID]; found {
 			return strings.Replace(saved, "<QBXMLMsgsRs", `<QBXMLMsgsRs messageSetStatusCode="0"`, 1), nil
 		}
@@ -75,15 +77,47 @@ func (c *Company) ProcessRequest(request string) (string, error) {
 	if newID != "" {
 		rs.setAttr("newMessageSetID", newID)
 	}
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" ?>\n<QBXML>\n")
-	rs.write(&b, 1)
-	b.WriteString("</QBXML>\n")
-	resp := b.String()
+	resp := writeMsgsRs(rs)
 	if newID != "" {
 		c.rememberMessageSet(newID, resp)
 	}
 	return resp, nil
+}
+
+func writeMsgsRs(rs *node) string {
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" ?>\n<QBXML>\n")
+	rs.write(&b, 1)
+	b.WriteString("</QBXML>\n")
+	return b.String()
+}
+
+// ClearErrorRecovery drops every saved message-set answer, as the SDK's
+// ClearErrorRecovery does (and as a company file restored from a backup has
+// none): an oldMessageSetID asked afterwards gets status 600, and the
+// application must find out by queries what the lost set committed.
+func (c *Company) ClearErrorRecovery() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.MsgSets = map[string]string{}
+	c.st.MsgOrder = nil
+}
+
+// asksExternalGUID reports whether a query asked for ExternalGUIDs, which
+// QuickBooks leaves out of query answers otherwise: by naming it in
+// IncludeRetElement, or with OwnerID 0.
+func asksExternalGUID(rq *node) bool {
+	for _, k := range rq.children("IncludeRetElement") {
+		if strings.TrimSpace(k.Text) == "ExternalGUID" {
+			return true
+		}
+	}
+	for _, o := range rq.children("OwnerID") {
+		if strings.TrimSpace(o.Text) == "0" {
+			return true
+		}
+	}
+	return false
 }
 
 func versionSupported(v string) bool {
@@ -154,6 +188,11 @@ func (c *Company) processOne(rq *node) *node {
 	setStatus(rs, stOK, "Status OK")
 	if len(kids) == 0 && isQuery(name) {
 		setStatus(rs, stNoMatch, "A query request did not find a matching object in QuickBooks")
+	}
+	if isQuery(name) && !asksExternalGUID(rq) {
+		for _, k := range kids {
+			k.remove("ExternalGUID")
+		}
 	}
 	if only := rq.children("IncludeRetElement"); len(only) > 0 {
 		keep := map[string]bool{}

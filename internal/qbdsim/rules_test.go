@@ -183,15 +183,24 @@ func TestQueriesFiltersAndIterators(t *testing.T) {
 	setupShop(t, c)
 	ok(t, c, rqSale)
 	for _, q := range []string{
-		`<SalesReceiptQueryRq><RefNumber>#1001</RefNumber><IncludeLineItems>true</IncludeLineItems></SalesReceiptQueryRq>`,
-		`<SalesReceiptQueryRq><TxnDateRangeFilter><FromTxnDate>2026-11-19</FromTxnDate><ToTxnDate>2026-11-19</ToTxnDate></TxnDateRangeFilter><IncludeLineItems>true</IncludeLineItems></SalesReceiptQueryRq>`,
-		`<SalesReceiptQueryRq><ModifiedDateRangeFilter><FromModifiedDate>2026-11-20T00:00:00</FromModifiedDate></ModifiedDateRangeFilter><IncludeLineItems>true</IncludeLineItems></SalesReceiptQueryRq>`,
+		`<SalesReceiptQueryRq><RefNumber>#1001</RefNumber><IncludeLineItems>true</IncludeLineItems><OwnerID>0</OwnerID></SalesReceiptQueryRq>`,
+		`<SalesReceiptQueryRq><TxnDateRangeFilter><FromTxnDate>2026-11-19</FromTxnDate><ToTxnDate>2026-11-19</ToTxnDate></TxnDateRangeFilter><IncludeLineItems>true</IncludeLineItems><OwnerID>0</OwnerID></SalesReceiptQueryRq>`,
+		`<SalesReceiptQueryRq><ModifiedDateRangeFilter><FromModifiedDate>2026-11-20T00:00:00</FromModifiedDate></ModifiedDateRangeFilter><IncludeLineItems>true</IncludeLineItems><OwnerID>0</OwnerID></SalesReceiptQueryRq>`,
 	} {
 		rs := send(t, c, q)[0]
 		r := rs.child("SalesReceiptRet")
 		if r == nil || r.text("ExternalGUID") != "{11111111-2222-3333-4444-555555555555}" || len(r.children("SalesReceiptLineRet")) != 5 {
 			t.Errorf("query %s\ngave %s", q, rs)
 		}
+	}
+	// Without OwnerID 0 or IncludeRetElement naming it, QuickBooks leaves
+	// ExternalGUID out of query answers.
+	if r := send(t, c, `<SalesReceiptQueryRq><RefNumber>#1001</RefNumber></SalesReceiptQueryRq>`)[0].child("SalesReceiptRet"); r == nil || r.has("ExternalGUID") {
+		t.Errorf("ExternalGUID returned unasked: %s", r)
+	}
+	if r := send(t, c, `<SalesReceiptQueryRq><RefNumber>#1001</RefNumber><IncludeRetElement>TxnID</IncludeRetElement><IncludeRetElement>ExternalGUID</IncludeRetElement></SalesReceiptQueryRq>`)[0].child("SalesReceiptRet"); r == nil ||
+		r.text("ExternalGUID") != "{11111111-2222-3333-4444-555555555555}" || r.has("RefNumber") {
+		t.Errorf("IncludeRetElement ExternalGUID: %s", r)
 	}
 	rs = send(t, c, `<SalesReceiptQueryRq><TxnDateRangeFilter><FromTxnDate>2026-11-20</FromTxnDate></TxnDateRangeFilter></SalesReceiptQueryRq>`)[0]
 	if code, _ := rs.attr("statusCode"); code != "1" {
@@ -241,6 +250,12 @@ func TestErrorRecoveryAndOnError(t *testing.T) {
 	unknown, err := c.ProcessRequest(envelope("continueOnError", ` oldMessageSetID="{AAAAAAAA-0000-0000-0000-000000000009}"`))
 	if err != nil || !strings.Contains(unknown, `messageSetStatusCode="600"`) {
 		t.Errorf("unknown message set: %v %s", err, unknown)
+	}
+	// After ClearErrorRecovery (or a restored backup) the saved answer is gone.
+	c.ClearErrorRecovery()
+	gone, err := c.ProcessRequest(envelope("continueOnError", ` oldMessageSetID="{AAAAAAAA-0000-0000-0000-000000000001}"`))
+	if err != nil || !strings.Contains(gone, `messageSetStatusCode="600"`) || strings.Contains(gone, "CustomerAddRs") {
+		t.Errorf("cleared recovery state still answered: %v %s", err, gone)
 	}
 	stop, _ := c.ProcessRequest(envelope("stopOnError", "",
 		`<CustomerAddRq requestID="1"><CustomerAdd><Name>R1</Name></CustomerAdd></CustomerAddRq>`,

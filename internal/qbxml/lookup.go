@@ -7,27 +7,23 @@ import (
 	"strings"
 )
 
-// txnQueryTypes are the transaction types whose queries share the TxnQuery
-// shape (TxnFilter, IncludeLineItems, IncludeRetElement, OwnerID), keyed by
-// the Add that creates them.
+// txnQueryTypes are the transaction types shopqb posts, keyed by the Add
+// that creates them: their queries share the TxnQuery shape (TxnFilter,
+// IncludeLineItems, IncludeRetElement, OwnerID), and a lost response is
+// recovered by one.
 var txnQueryTypes = map[string]string{
-	"SalesReceiptAdd":        "SalesReceipt",
-	"InvoiceAdd":             "Invoice",
-	"CreditMemoAdd":          "CreditMemo",
-	"ReceivePaymentAdd":      "ReceivePayment",
-	"ARRefundCreditCardAdd":  "ARRefundCreditCard",
-	"JournalEntryAdd":        "JournalEntry",
-	"DepositAdd":             "Deposit",
-	"PurchaseOrderAdd":       "PurchaseOrder",
-	"ItemReceiptAdd":         "ItemReceipt",
-	"BillAdd":                "Bill",
-	"InventoryAdjustmentAdd": "InventoryAdjustment",
+	"SalesReceiptAdd":       "SalesReceipt",
+	"CreditMemoAdd":         "CreditMemo",
+	"ARRefundCreditCardAdd": "ARRefundCreditCard",
+	"JournalEntryAdd":       "JournalEntry",
+	"DepositAdd":            "Deposit",
+	"PurchaseOrderAdd":      "PurchaseOrder",
+	"ItemReceiptAdd":        "ItemReceipt",
 }
 
-// TxnTypeQuery queries one transaction type named at run time, e.g.
-// Type "Invoice" is written as InvoiceQueryRq. It covers the types in
-// txnQueryTypes, whose queries all accept this sequence; the typed queries
-// (SalesReceiptQuery, …) add the fields only some types have.
+// TxnTypeQuery queries one transaction type named at run time, e.g. Type
+// "ARRefundCreditCard" is written as ARRefundCreditCardQueryRq. It covers
+// the types in txnQueryTypes, whose queries all accept this sequence.
 type TxnTypeQuery struct {
 	Type string
 	Iteration
@@ -57,8 +53,9 @@ func (q TxnTypeQuery) validate() error {
 	return q.TxnFilter.validate()
 }
 
-// MarshalXML writes the query under its type's element name.
-func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+// MarshalXML writes the query under its type's element name, whatever
+// element the caller asked for.
+func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type body struct {
 		Iteration
 		TxnFilter
@@ -66,7 +63,7 @@ func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 		IncludeRetElement []string `xml:"IncludeRetElement,omitempty"`
 		OwnerID           []GUID   `xml:"OwnerID,omitempty"`
 	}
-	start = xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
+	start := xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
 	return e.EncodeElement(body{q.Iteration, q.TxnFilter, q.IncludeLineItems, q.IncludeRetElement, q.OwnerID}, start)
 }
 
@@ -75,13 +72,19 @@ func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // lost response: by exact RefNumber when there is one (any date, since the
 // bookkeeper may have re-dated it), otherwise by transaction date (deposits
 // have no RefNumber). The caller compares each returned ExternalGUID with the
-// posting's before deciding anything.
+// posting's before deciding anything, or the TxnKey where it is missing.
+//
+// QuickBooks returns a record's ExternalGUID in a query only when asked: the
+// query names it in IncludeRetElement (with the other fields the match needs,
+// since IncludeRetElement limits the answer to what it lists) and carries
+// OwnerID 0, as the 13.0 schema allows for every transaction query.
 func TxnQueryFor(kind, refNumber string, txnDate string) (Request, error) {
 	typ, ok := txnQueryTypes[kind]
 	if !ok {
 		return nil, fmt.Errorf("qbxml: no transaction query for %q", kind)
 	}
-	q := TxnTypeQuery{Type: typ, IncludeLineItems: Bool(false)}
+	q := TxnTypeQuery{Type: typ, IncludeLineItems: Bool(false),
+		IncludeRetElement: txnLookupElements(typ), OwnerID: []GUID{"0"}}
 	refNumber = strings.TrimSpace(refNumber)
 	switch {
 	case refNumber != "" && typ != "Deposit":
@@ -106,7 +109,7 @@ func ListQueryFor(kind, fullName string) (Request, error) {
 	}
 	byName := ListFilter{FullName: []string{fullName}}
 	switch kind {
-	case "CustomerAdd", "CustomerMod":
+	case "CustomerAdd":
 		return CustomerQuery{ListFilter: byName}, nil
 	case "VendorAdd":
 		return VendorQuery{ListFilter: byName}, nil

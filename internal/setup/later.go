@@ -107,6 +107,10 @@ func (s *Service) scheduleAfterError(ctx context.Context, shop *shopqb.Shop, hhm
 		return nil, nil, err
 	}
 	v.Manual, v.Time, v.Passed = false, hhmm, false
+	if hhmm == "" {
+		// An empty field is no "time" to quote back.
+		return v, []FieldError{{Field: "time", Msg: msg("setup.schedule.time_required")}}, nil
+	}
 	return v, []FieldError{{Field: "time", Msg: msg("setup.schedule.bad_time", "Time", hhmm)}}, nil
 }
 

@@ -38,9 +38,25 @@ func mappingCategories(gateways []string, current shopqb.Mapping) []shopqb.Categ
 
 func categoryLabel(c shopqb.Category) Message {
 	if gw, ok := c.IsClearing(); ok {
-		return msg("setup.category.clearing", "Gateway", gw)
+		return msg("setup.category.clearing", "Gateway", GatewayName(gw))
 	}
 	return msg("setup.category." + string(c))
+}
+
+// GatewayName is a payment gateway as a merchant knows it: Shopify's
+// gateway ids ("shopify_payments") are names for programs.
+func GatewayName(gw string) string {
+	switch gw {
+	case "shopify_payments":
+		return "Shopify Payments"
+	case "paypal":
+		return "PayPal"
+	}
+	words := strings.Fields(strings.ReplaceAll(gw, "_", " "))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 // accountIndex finds the company's accounts by full name, case-insensitively as QuickBooks does.

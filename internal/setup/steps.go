@@ -237,8 +237,13 @@ func taxChecks(pre *syncengine.Preflight, startDate string) []Check {
 	if !on.Passed {
 		on.Fix = msgp("setup.tax.fix.on")
 	}
+	// With sales tax off QuickBooks names no most common item: the labels
+	// then say what is checked without an empty "( : %)".
 	zero := Check{ID: "default_item_zero", Label: msg("setup.tax.check.zero", "Item", pre.DefaultTax, "Rate", pre.DefaultRate),
 		Passed: pre.SalesTaxOn && pre.DefaultTax != "" && zeroRate(pre.DefaultRate)}
+	if pre.DefaultTax == "" {
+		zero.Label = msg("setup.tax.check.zero_no_item")
+	}
 	if !zero.Passed {
 		if pre.DefaultTax == "" {
 			zero.Fix = msgp("setup.tax.fix.no_item")
@@ -248,8 +253,14 @@ func taxChecks(pre *syncengine.Preflight, startDate string) []Check {
 	}
 	agency := Check{ID: "tax_agency", Label: msg("setup.tax.check.agency", "Item", pre.DefaultTax, "Agency", pre.TaxAgency),
 		Passed: pre.DefaultTax != "" && pre.TaxAgency != ""}
+	if pre.DefaultTax == "" {
+		agency.Label = msg("setup.tax.check.agency_no_item")
+	}
 	if !agency.Passed {
 		agency.Fix = msgp("setup.tax.fix.agency", "Item", pre.DefaultTax)
+		if pre.DefaultTax == "" {
+			agency.Fix = msgp("setup.tax.fix.agency_no_item")
+		}
 	}
 	checks := []Check{on, zero, agency}
 	if pre.ClosingDate != "" {

@@ -70,8 +70,12 @@ type Options struct {
 	// start date or a reset; without one those acts fail with
 	// shopqb.EUnavailable.
 	Pipeline Pipeline
-	Log      *slog.Logger
-	Now      func() time.Time
+	// EnqueueSync asks for a sync of the shop (the app enqueues its job):
+	// a retry re-checks documents that failed in planning through it.
+	// Without one such a retry fails with shopqb.EUnavailable.
+	EnqueueSync func(ctx context.Context, shopID int64) error
+	Log         *slog.Logger
+	Now         func() time.Time
 }
 
 // Service is shop administration (shopqb.ShopAdmin). Its methods take the shop's id (the
@@ -80,6 +84,7 @@ type Service struct {
 	store    Store
 	box      *secret.Box
 	pipeline Pipeline
+	enqueue  func(ctx context.Context, shopID int64) error
 	log      *slog.Logger
 	now      func() time.Time
 }
@@ -94,7 +99,7 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: o.Store, box: o.Box, pipeline: o.Pipeline, log: o.Log, now: o.Now}
+	return &Service{store: o.Store, box: o.Box, pipeline: o.Pipeline, enqueue: o.EnqueueSync, log: o.Log, now: o.Now}
 }
 
 // audit records an act. The act already happened, so a failure to record it

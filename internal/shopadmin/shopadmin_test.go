@@ -340,7 +340,7 @@ func TestRetry(t *testing.T) {
 	if got[0].State != shopqb.Planned || got[0].Attempts != 0 {
 		t.Errorf("retried posting %+v", got[0])
 	}
-	if n, err := r.svc.RetryFailed(ctx, one.ID, "cli"); err != nil || n != 1 {
+	if n, err := r.svc.RetryFailed(ctx, one.ID, "cli"); err != nil || n != (shopqb.Retried{Queued: 1}) {
 		t.Errorf("retry failed: %d, %v", n, err)
 	}
 	if c, _ := r.db.CountPostings(ctx, two.ID); c[shopqb.Failed] != 2 {
@@ -348,5 +348,64 @@ func TestRetry(t *testing.T) {
 	}
 	if a := actions(t, r.db, one.ID); !strings.HasSuffix(a, "web:retry_posting cli:retry_failed") {
 		t.Errorf("audit %s", a)
+	}
+}
+
+// TestRetryRechecksDocumentFailures: a posting whose Shopify document did
+// not add up has no request; a retry leaves it failed with its reason,
+// asks for one sync of the shop to plan its document again, and counts it
+// apart from the postings queued again.
+func TestRetryRechecksDocumentFailures(t *testing.T) {
+	r := newRig(t)
+	var synced []int64
+	r.svc = shopadmin.New(shopadmin.Options{Store: r.db, Pipeline: r.pipe, Now: func() time.Time { return r.now },
+		EnqueueSync: func(_ context.Context, shopID int64) error { synced = append(synced, shopID); return nil }})
+	ctx := context.Background()
+	s := startable(t, r, "docs.myshopify.com")
+	ps := []*shopqb.Posting{
+		{Key: "order:1:sale", Kind: "SalesReceiptAdd", Request: "<SalesReceiptAdd/>", PlanHash: "h"},
+		{Key: "order:2:sale", Kind: "SalesReceiptAdd", State: shopqb.Failed, ErrorClass: shopqb.ErrorClassDocument,
+			ErrorCode: "unbookable", ErrorMessage: "does not add up", PlanHash: "f2"},
+		{Key: "refund:3", Kind: "CreditMemoAdd", State: shopqb.Failed, ErrorClass: shopqb.ErrorClassDocument,
+			ErrorCode: "unbookable", ErrorMessage: "does not add up", PlanHash: "f3"},
+	}
+	if _, _, err := r.db.UpsertPostings(ctx, s.ID, ps); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := r.db.ListPostings(ctx, shopqb.PostingFilter{ShopID: s.ID, KeyLike: "order:1:%"})
+	stored[0].State, stored[0].Attempts, stored[0].ErrorMessage = shopqb.Failed, 8, "invalid reference"
+	if err := r.db.UpdatePostings(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.svc.RetryFailed(ctx, s.ID, "cli")
+	if err != nil || got != (shopqb.Retried{Queued: 1, Rechecked: 2}) {
+		t.Fatalf("retry: %+v, %v", got, err)
+	}
+	if got.String() != "1 postings queued again; 2 documents re-checked against Shopify" {
+		t.Errorf("message %q", got.String())
+	}
+	if len(synced) != 1 || synced[0] != s.ID {
+		t.Errorf("syncs asked for %v, want one of shop %d", synced, s.ID)
+	}
+	for _, key := range []string{"order:2:sale", "refund:3"} {
+		p, err := r.db.PostingByKey(ctx, s.ID, key)
+		if err != nil || p.State != shopqb.Failed || p.ErrorMessage != "does not add up" {
+			t.Errorf("%s after the retry: %+v, %v", key, p, err)
+		}
+	}
+	if p, _ := r.db.PostingByKey(ctx, s.ID, "order:1:sale"); p.State != shopqb.Planned {
+		t.Errorf("the refused posting was not queued again: %s", p.State)
+	}
+	// One posting: the same, and no sync without a way to ask for one.
+	doc, _ := r.db.PostingByKey(ctx, s.ID, "refund:3")
+	if err := r.svc.RetryPosting(ctx, s.ID, doc.ID, "web"); err != nil || len(synced) != 2 {
+		t.Fatalf("retry one document: %v, syncs %v", err, synced)
+	}
+	if p, _ := r.db.PostingByKey(ctx, s.ID, "refund:3"); p.State != shopqb.Failed {
+		t.Errorf("retrying one document queued it: %s", p.State)
+	}
+	nosync := shopadmin.New(shopadmin.Options{Store: r.db, Pipeline: r.pipe})
+	if _, err := nosync.RetryFailed(ctx, s.ID, "cli"); shopqb.ErrorCode(err) != shopqb.EUnavailable {
+		t.Errorf("retry without a way to sync: %v", err)
 	}
 }

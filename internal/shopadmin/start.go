@@ -104,25 +104,58 @@ func (s *Service) Reset(ctx context.Context, shopID int64, actor string) (int, e
 }
 
 // RetryFailed puts every failed posting back in the queue with a fresh
-// attempt count, for after the merchant fixed the cause, and returns how many.
-func (s *Service) RetryFailed(ctx context.Context, shopID int64, actor string) (int, error) {
-	n := 0
+// attempt count, for after the merchant fixed the cause. A posting whose
+// Shopify document did not add up (shopqb.ErrorClassDocument) has no
+// request to send: it stays failed, with its reason, and one sync of the
+// shop is enqueued, which plans its document again from Shopify's figures
+// (booking it if they now add up).
+func (s *Service) RetryFailed(ctx context.Context, shopID int64, actor string) (shopqb.Retried, error) {
+	var r shopqb.Retried
+	var after int64
 	for {
-		ps, err := s.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, Limit: 500})
+		ps, err := s.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, States: []shopqb.PostingState{shopqb.Failed}, AfterID: after, Limit: 500})
 		if err != nil {
-			return n, fmt.Errorf("list failed postings: %w", err)
+			return r, fmt.Errorf("list failed postings: %w", err)
 		}
 		if len(ps) == 0 {
 			break
 		}
-		s.requeue(ps)
-		if err := s.store.UpdatePostings(ctx, ps); err != nil {
-			return n, fmt.Errorf("queue failed postings again: %w", err)
+		after = ps[len(ps)-1].ID
+		var queue []*shopqb.Posting
+		for _, p := range ps {
+			if p.ErrorClass == shopqb.ErrorClassDocument {
+				r.Rechecked++
+			} else {
+				queue = append(queue, p)
+			}
 		}
-		n += len(ps)
+		if len(queue) == 0 {
+			continue
+		}
+		s.requeue(queue)
+		if err := s.store.UpdatePostings(ctx, queue); err != nil {
+			return r, fmt.Errorf("queue failed postings again: %w", err)
+		}
+		r.Queued += len(queue)
 	}
-	s.audit(ctx, shopID, actor, "retry_failed", fmt.Sprintf("%d postings", n))
-	return n, nil
+	if r.Rechecked > 0 {
+		if err := s.recheck(ctx, shopID); err != nil {
+			return r, err
+		}
+	}
+	s.audit(ctx, shopID, actor, "retry_failed", r.String())
+	return r, nil
+}
+
+// recheck enqueues the sync that plans failed documents again.
+func (s *Service) recheck(ctx context.Context, shopID int64) error {
+	if s.enqueue == nil {
+		return shopqb.Errorf(shopqb.EUnavailable, "this server cannot ask for a sync, so documents that did not add up are checked again at the next scheduled sync")
+	}
+	if err := s.enqueue(ctx, shopID); err != nil {
+		return fmt.Errorf("ask for a sync to check failed documents again: %w", err)
+	}
+	return nil
 }
 
 // RetryPosting puts one failed posting of the shop back in the queue. A
@@ -139,6 +172,14 @@ func (s *Service) RetryPosting(ctx context.Context, shopID, postingID int64, act
 	p := ps[0]
 	if p.State != shopqb.Failed {
 		return shopqb.Errorf(shopqb.EConflict, "posting %d (%s) is %s, not failed: nothing to retry", p.ID, p.Key, p.State)
+	}
+	if p.ErrorClass == shopqb.ErrorClassDocument {
+		// No request to send: re-check its document (RetryFailed).
+		if err := s.recheck(ctx, shopID); err != nil {
+			return err
+		}
+		s.audit(ctx, shopID, actor, "retry_posting", p.Key+" (re-checked against Shopify)")
+		return nil
 	}
 	s.requeue(ps)
 	if err := s.store.UpdatePostings(ctx, ps); err != nil {

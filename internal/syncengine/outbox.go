@@ -22,14 +22,18 @@ import (
 func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session) (string, error) {
 	ms := qbxml.MsgSet{OnError: qbxml.ContinueOnError, Version: st.Version}
 	now := e.now()
-	if !st.Preflighted && e.preflightDue(ctx, shop.ID) {
-		reqs, err := preflightRequest()
-		if err != nil {
-			return "", err
+	if !st.Preflighted {
+		// Decided once per session, whether sent or not due: percentDone
+		// may report 100 only once no preflight is still to come.
+		st.Preflighted = true
+		if e.preflightDue(ctx, shop.ID) {
+			reqs, err := preflightRequest()
+			if err != nil {
+				return "", err
+			}
+			st.InFlight = &inFlight{Kind: "preflight", SentAt: now}
+			return ms.Build(reqs)
 		}
-		st.Preflighted = true // not due this session
-		st.InFlight = &inFlight{Kind: "preflight", SentAt: now}
-		return ms.Build(reqs)
 	}
 	// In doubt: ask before anything is sent again.
 	doubt, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
@@ -49,9 +53,16 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 		return e.lookupRequest(ms, st, "recover", doubt, now)
 	}
 	msid := newMessageSetID()
-	claimed, err := e.store.ClaimReady(ctx, shop.ID, now, max(st.Batch, 1), msid)
+	claimed, err := e.claimSuspects(ctx, shop.ID, st, msid)
 	if err != nil {
-		return "", fmt.Errorf("claim postings: %w", err)
+		return "", err
+	}
+	isolating := len(claimed) > 0
+	if len(claimed) == 0 {
+		claimed, err = e.store.ClaimReady(ctx, shop.ID, now, max(st.Batch, 1), msid)
+		if err != nil {
+			return "", fmt.Errorf("claim postings: %w", err)
+		}
 	}
 	if len(claimed) == 0 {
 		return "", nil
@@ -77,7 +88,7 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 		_ = e.store.UpdatePostings(ctx, claimed)
 		return "", err
 	}
-	st.InFlight = &inFlight{Kind: "post", MessageSetID: msid, Postings: ids, SentAt: now}
+	st.InFlight = &inFlight{Kind: "post", MessageSetID: msid, Postings: ids, SentAt: now, Isolating: isolating}
 	return x, nil
 }
 
@@ -92,11 +103,51 @@ func setToRecover(doubt []*shopqb.Posting, st *session) string {
 	return ""
 }
 
+// claimSuspects takes the next group of postings from a rejected message set
+// (see requestFailed) that are still waiting, marking them sent as
+// ClaimReady does. They were claimed once already, so their dependencies are
+// done; a session is the shop's only sender, so nobody else claims them.
+func (e *Engine) claimSuspects(ctx context.Context, shopID int64, st *session, msid string) ([]*shopqb.Posting, error) {
+	for len(st.Suspects) > 0 {
+		group := st.Suspects[0]
+		st.Suspects = st.Suspects[1:]
+		ps, err := e.store.PostingsByID(ctx, shopID, group)
+		if err != nil {
+			return nil, fmt.Errorf("load postings of a rejected set: %w", err)
+		}
+		var claimed []*shopqb.Posting
+		for _, p := range ps {
+			if p.State != shopqb.Planned {
+				continue
+			}
+			p.State, p.MessageSetID = shopqb.Sent, msid
+			p.Attempts++
+			claimed = append(claimed, p)
+		}
+		if len(claimed) == 0 {
+			continue
+		}
+		if err := e.store.UpdatePostings(ctx, claimed); err != nil {
+			return nil, fmt.Errorf("claim postings of a rejected set: %w", err)
+		}
+		return claimed, nil
+	}
+	return nil, nil
+}
+
+// recoveryRefused are the messageSetStatusCode values with which QuickBooks
+// says it has no stored answer for an oldMessageSetID (Intuit's error
+// recovery sample): 600 no saved state for that ID, 9001 checksum mismatch,
+// 9002 no stored response, 9004 an ID longer than 24 characters, 9005 the
+// response could not be stored. Any other answer carrying responses is the
+// stored answer (0, no code at all, and warnings inside the responses).
+var recoveryRefused = map[int]bool{600: true, 9001: true, 9002: true, 9004: true, 9005: true}
+
 // applyRecoveredSet applies QuickBooks' stored answer to a lost message set
-// as if it had arrived in time. An unknown set (a non-zero message-set
-// status) changes nothing: the postings are looked up one by one next.
+// as if it had arrived in time. When QuickBooks has none, nothing changes:
+// the postings are looked up one by one next.
 func (e *Engine) applyRecoveredSet(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, rs *qbxml.MsgsRs) error {
-	if !rs.HasMessageSetStatus || rs.MessageSetStatusCode != 0 || len(rs.Responses) == 0 {
+	if len(rs.Responses) == 0 || (rs.HasMessageSetStatus && recoveryRefused[rs.MessageSetStatusCode]) {
 		return nil
 	}
 	now := e.now()
@@ -328,18 +379,19 @@ func (e *Engine) applyLookups(ctx context.Context, shop *shopqb.Shop, st *sessio
 			changed = append(changed, p)
 			continue
 		}
-		var match *qbxml.Ret
-		for i := range r.Rets {
-			ret := &r.Rets[i]
-			if isListKind(p.Kind) {
-				if strings.EqualFold(firstNonEmpty(ret.FullName, ret.Name), p.Name) {
-					match = ret
-				}
-			} else if sameGUID(ret.ExternalGUID, p.ExternalGUID) {
-				match = ret
-			}
+		match := findPosting(p, r.Rets)
+		var mismatch string
+		if match != nil && isListKind(p.Kind) {
+			mismatch = listMismatch(p, match)
 		}
 		switch {
+		case mismatch != "":
+			// Same name, another kind of record: linking would book this
+			// category through someone else's item and account.
+			p.State = shopqb.Failed
+			p.ErrorCode, p.ErrorClass = "3100", string(qbxml.MerchantFix)
+			p.ErrorMessage = mismatch
+			st.Failed++
 		case match != nil:
 			p.State = shopqb.Done
 			p.QBID = firstNonEmpty(match.TxnID, match.ListID)
@@ -361,6 +413,58 @@ func (e *Engine) applyLookups(ctx context.Context, shop *shopqb.Shop, st *sessio
 	return e.store.UpdatePostings(ctx, changed)
 }
 
+// findPosting picks, among the records a lookup returned, the one the
+// posting created: a list record by name; a transaction by its ExternalGUID
+// when QuickBooks returned one, else by reference number, date, customer or
+// vendor and amount (TxnKey). A transaction carrying another ExternalGUID is
+// never taken for ours, whatever its figures.
+func findPosting(p *shopqb.Posting, rets []qbxml.Ret) *qbxml.Ret {
+	var want *qbxml.TxnKey
+	for i := range rets {
+		ret := &rets[i]
+		if isListKind(p.Kind) {
+			if strings.EqualFold(firstNonEmpty(ret.FullName, ret.Name), p.Name) {
+				return ret
+			}
+			continue
+		}
+		if ret.ExternalGUID != "" && p.ExternalGUID != "" {
+			if sameGUID(ret.ExternalGUID, p.ExternalGUID) {
+				return ret
+			}
+			continue
+		}
+		if want == nil {
+			k, err := qbxml.TxnKeyOfAdd(p.Request)
+			if err != nil {
+				return nil
+			}
+			want = &k
+		}
+		if want.SameTxn(qbxml.TxnKeyOfRet(ret)) {
+			return ret
+		}
+	}
+	return nil
+}
+
+// listMismatch explains, in words the merchant can act on, why an existing
+// record with the posting's name cannot stand in for it; "" when it can.
+func listMismatch(p *shopqb.Posting, have *qbxml.Ret) string {
+	want, err := qbxml.ShapeOfAdd(p.Request)
+	if err != nil {
+		return ""
+	}
+	got := qbxml.ShapeOfRet(have)
+	d := want.Differs(got)
+	if d == "" {
+		return ""
+	}
+	return fmt.Sprintf("QuickBooks already has %q, but %s. shopqb needs %s and will not book through the existing one. "+
+		"In QuickBooks, rename the existing %q (for example to %q) or change it to match, then retry this posting; shopqb then adds its own.",
+		p.Name, d, want.Describe(), p.Name, p.Name+" (old)")
+}
+
 func sameGUID(a, b string) bool {
 	norm := func(s string) string { return strings.ToUpper(strings.Trim(strings.TrimSpace(s), "{}")) }
 	return a != "" && norm(a) == norm(b)
@@ -378,7 +482,8 @@ func firstNonEmpty(ss ...string) string {
 // requestFailed handles a set QuickBooks could not process at all (an
 // HRESULT instead of a response): nothing in it was committed.
 // It reports whether the session should go on: it does while a set rejected
-// as unreadable is being split up to find the bad request.
+// as unreadable is being split up to find the bad request, and after that
+// request failed alone.
 func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, hresult, message string) (string, bool) {
 	c := classifyHRESULT(hresult)
 	msg := fmt.Sprintf("QuickBooks could not process the request (%s %s): %s %s", hresult, strings.TrimSpace(message), c.Message, c.Fix)
@@ -404,8 +509,6 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 				case len(fl.Postings) > 1:
 					p.State = shopqb.Planned
 					p.Attempts--
-					st.Batch = 1
-					st.Isolate = true
 				default:
 					p.State = shopqb.Failed
 					st.Failed++
@@ -414,10 +517,19 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 				changed = append(changed, p)
 			}
 			_ = e.store.UpdatePostings(ctx, changed)
+			if c.Kind == qbxml.Permanent && len(fl.Postings) > 1 {
+				// Bisect: each half goes alone next; a rejected half is
+				// split again, until the bad request is alone and fails.
+				// Sets that are accepted go back to full batches.
+				h := (len(fl.Postings) + 1) / 2
+				st.Suspects = append([][]int64{fl.Postings[:h], fl.Postings[h:]}, st.Suspects...)
+			}
 		}
 	}
 	e.log.Warn("QuickBooks request failed", "shop", shop.Domain, "hresult", hresult, "message", message)
-	return msg, c.Kind == qbxml.Permanent && fl.Kind == "post" && len(fl.Postings) > 1
+	// A rejected set is being isolated (or its bad request has just failed
+	// alone): the session goes on with the rest.
+	return msg, c.Kind == qbxml.Permanent && fl.Kind == "post"
 }
 
 func (e *Engine) setInDoubt(ctx context.Context, shopID int64, ids []int64) {

@@ -51,6 +51,10 @@ type Preflight struct {
 	// KnownNames are existing list names (customers, vendors, items), so the
 	// planner links rather than duplicates.
 	KnownNames []string `json:"knownNames"`
+	// KnownItems are the existing items with their type and account, so the
+	// planner links only to an item that books where shopqb's would, and
+	// picks another name when a same-name item is of another kind.
+	KnownItems []KnownItem `json:"knownItems,omitempty"`
 	// Problems stop the start; each says what to do in QuickBooks.
 	Problems []string `json:"problems"`
 }
@@ -61,6 +65,14 @@ type AccountInfo struct {
 	Type     string `json:"type"`
 	// Inactive accounts exist (their name is taken) but cannot be posted to.
 	Inactive bool `json:"inactive,omitempty"`
+}
+
+// KnownItem is an existing item: its full name, type ("ItemService",
+// "ItemSalesTaxGroup", …) and the account it books to, when it has one.
+type KnownItem struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Account string `json:"account,omitempty"`
 }
 
 // TaxItemInfo is one sales-tax item.
@@ -123,7 +135,16 @@ func (e *Engine) acceptHCP(ctx context.Context, shop *shopqb.Shop, st *session, 
 			e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedVersion, Supported: host.SupportedVersions}, false)
 			return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", strings.Join(host.SupportedVersions, ", "), qbxml.DefaultVersion)
 		}
+	} else if in.MajorVersion > 0 && !versionAtLeast(in.MajorVersion, in.MinorVersion, qbxml.DefaultVersion) {
+		// No HCP to read (a later call of a session whose first was lost):
+		// the Web Connector's own report of the request processor's level
+		// decides.
+		have := fmt.Sprintf("%d.%d", in.MajorVersion, in.MinorVersion)
+		e.recordConnection(ctx, shop.ID, Connection{State: ConnRefused, Reason: RefusedVersion, Supported: []string{have}}, false)
+		return fmt.Errorf("this QuickBooks supports qbXML %s, but shopqb needs %s (QuickBooks 2014 or later). Update QuickBooks Desktop", have, qbxml.DefaultVersion)
 	}
+	// Only a QuickBooks that passed every check above is bound to the shop:
+	// a refused one must not claim the shop for its company file.
 	if shop.CompanyFile == "" && file != "" {
 		shop.CompanyFile = file
 		if err := e.store.UpdateShop(ctx, shop); err != nil {
@@ -157,7 +178,8 @@ func preflightRequest() ([]qbxml.Raw, error) {
 		qbxml.ItemSalesTaxQuery{IncludeRetElement: []string{"Name", "TaxRate", "TaxVendorRef"}},
 		qbxml.CustomerQuery{IncludeRetElement: []string{"FullName"}},
 		qbxml.VendorQuery{IncludeRetElement: []string{"Name"}},
-		qbxml.ItemQuery{IncludeRetElement: []string{"FullName"}},
+		// Each item's type (its Ret element) and account, not its name only.
+		qbxml.ItemQuery{IncludeRetElement: append([]string{"FullName"}, qbxml.ItemAccountElements...)},
 	}
 	out := make([]qbxml.Raw, len(reqs))
 	for i, r := range reqs {
@@ -214,13 +236,17 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 			}
 		case "ItemQueryRs":
 			p.Items = len(r.Rets)
-			for _, ret := range r.Rets {
+			for i := range r.Rets {
+				ret := &r.Rets[i]
 				p.KnownNames = append(p.KnownNames, ret.FullName)
+				shape := qbxml.ShapeOfRet(ret)
+				p.KnownItems = append(p.KnownItems, KnownItem{Name: ret.FullName, Type: shape.Type, Account: shape.Account})
 			}
 		}
 	}
 	sort.Slice(p.Accounts, func(i, j int) bool { return p.Accounts[i].FullName < p.Accounts[j].FullName })
 	sort.Strings(p.KnownNames)
+	sort.Slice(p.KnownItems, func(i, j int) bool { return p.KnownItems[i].Name < p.KnownItems[j].Name })
 	if !host.HasPreferences {
 		p.Problems = append(p.Problems, "QuickBooks did not report its preferences; run the Web Connector again.")
 	} else {
@@ -254,6 +280,13 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	e.recordConnection(ctx, shop.ID, Connection{State: ConnConnected}, false)
 	e.log.Info("preflight", "shop", shop.Domain, "product", p.Product, "edition", p.Edition, "problems", len(p.Problems))
 	return nil
+}
+
+// versionAtLeast reports whether major.minor is at least v ("13.0").
+func versionAtLeast(major, minor int, v string) bool {
+	var wMaj, wMin int
+	fmt.Sscanf(v, "%d.%d", &wMaj, &wMin)
+	return major > wMaj || (major == wMaj && minor >= wMin)
 }
 
 func zeroRate(r string) bool {

@@ -32,12 +32,15 @@ type session struct {
 	Retried    int    `json:"retried"`
 	Recovered  int    `json:"recovered"`
 	LastError  string `json:"lastError,omitempty"`
-	// Isolate is set after QuickBooks rejected a whole set as unreadable:
-	// postings then go one per set so the bad one is found.
-	Isolate bool `json:"isolate,omitempty"`
+	// Suspects are groups of postings from a set QuickBooks rejected as
+	// unreadable (one bad request spoils the set), sent one group per set
+	// before anything else: halving them finds the bad request in a few
+	// round trips, and the session then returns to full batches.
+	Suspects [][]int64 `json:"suspects,omitempty"`
 	// TriedSets are lost message sets already asked about this session.
 	TriedSets []string `json:"triedSets,omitempty"`
-	// Preflighted is set once this session has refreshed the preflight.
+	// Preflighted is set once this session has sent the preflight or found
+	// it not due.
 	Preflighted   bool      `json:"preflighted"`
 	PreflightedAt time.Time `json:"preflightedAt"`
 }
@@ -48,7 +51,9 @@ type inFlight struct {
 	MessageSetID string           `json:"messageSetId,omitempty"`
 	Postings     []int64          `json:"postings,omitempty"`
 	Queries      map[string]int64 `json:"queries,omitempty"` // requestID → posting ID
-	SentAt       time.Time        `json:"sentAt"`
+	// Isolating marks a set of suspects from a rejected set.
+	Isolating bool      `json:"isolating,omitempty"`
+	SentAt    time.Time `json:"sentAt"`
 }
 
 // ServerVersion implements qbwc.Service.
@@ -305,7 +310,7 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 		_ = e.saveSession(ctx, t, st)
 		return -1, nil
 	}
-	e.adaptBatch(st, e.now().Sub(fl.SentAt))
+	e.adaptBatch(st, fl, e.now().Sub(fl.SentAt))
 	if in.HResult != "" || strings.TrimSpace(in.Response) == "" {
 		// QuickBooks did not process the set (request processor error): nothing
 		// was committed, so the postings go back to planned with a backoff.
@@ -327,6 +332,10 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 		e.log.Error("apply QuickBooks response", "shop", shop.Domain, "err", err)
 		return -1, nil
 	}
+	// QuickBooks answered and the answer was recorded: an error from an
+	// earlier set (a rejected set since isolated, a busy QuickBooks) is
+	// over. Each posting keeps its own error for the dashboard.
+	st.LastError = ""
 	pct, err := e.percentDone(ctx, shop, st)
 	if err != nil {
 		return -1, err
@@ -369,12 +378,13 @@ func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session
 }
 
 // adaptBatch keeps a round trip near the target: halve on a slow QuickBooks,
-// grow by half on a fast one. While a rejected set is being isolated, sets
-// stay at one posting for the rest of the session.
-func (e *Engine) adaptBatch(st *session, took time.Duration) {
+// grow by half on a fast one. A set isolating a rejected request is small
+// by design and says nothing of QuickBooks' speed.
+func (e *Engine) adaptBatch(st *session, fl *inFlight, took time.Duration) {
+	if fl.Isolating {
+		return
+	}
 	switch {
-	case st.Isolate:
-		st.Batch = 1
 	case took > e.TargetRoundTrip && st.Batch > 1:
 		st.Batch /= 2
 	case took < e.TargetRoundTrip/4 && st.Batch < e.MaxBatch:

@@ -141,10 +141,6 @@ func (h *handler) showDashboard(q *req, status int, edit func(*pageData)) {
 	}
 	pg.View = v
 	pg.Extra["Flash"] = h.flashOf(q)
-	if v.Progress.Phase != dashboard.PhaseIdle && q.mode == modeStandalone {
-		// Without scripts the running sync's card is brought up to date by a reload.
-		pg.Refresh = 5
-	}
 	today := time.Now()
 	if z, err := time.LoadLocation(pg.TimeZone); err == nil {
 		today = today.In(z)

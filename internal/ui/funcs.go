@@ -175,9 +175,11 @@ func templateFuncs(l *localizer) template.FuncMap {
 // categoryLabel names a mapping category in the reader's language.
 func categoryLabel(l *localizer, c shopqb.Category) string {
 	if gw, ok := strings.CutPrefix(string(c), "clearing:"); ok {
-		// Known gateways by name; any other by Shopify's own id.
+		// Known gateways by name; any other by its id made readable.
 		if l.cat.has(l.lang, "ui.gateway."+gw) {
 			gw = l.T("ui.gateway." + gw)
+		} else {
+			gw = setup.GatewayName(gw)
 		}
 		return l.T("ui.category.clearing", "Gateway", gw)
 	}

@@ -259,8 +259,6 @@ type pageData struct {
 	// Nav is the navigation between the pages after the start.
 	Nav  []navItem
 	CSRF string
-	// Refresh reloads a waiting page every N seconds when JavaScript is off (standalone).
-	Refresh int
 	// Currency formats money in messages, TimeZone shows times (the shop's, when the page's view names them).
 	Currency, TimeZone string
 

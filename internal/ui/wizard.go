@@ -172,16 +172,6 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 		}
 	case *setup.ScheduleView:
 		pg.TimeZone = v.TimeZone
-	case *setup.ConnectView:
-		// Without scripts the wait reloads the page; never while it shows
-		// the new token, which a reload would lose for good.
-		if v.State != setup.ConnConnected && pg.Extra["Token"] == nil {
-			pg.Refresh = 5
-		}
-	case *setup.TaxView:
-		if v.RecheckRequestedAt != nil {
-			pg.Refresh = 5
-		}
 	case *setup.ReviewView:
 		// A started shop's home is its dashboard, when this server has one.
 		if v.Started != nil && h.cfg.Books != nil {
@@ -191,9 +181,6 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 			pg.Currency, pg.TimeZone = v.Shop.Currency, v.Shop.TimeZone
 			pg.AdminURL = adminURL(v.Shop.Domain)
 		}
-	}
-	if pg.Mode == modeEmbedded {
-		pg.Refresh = 0
 	}
 	h.render(q.w, q.r, status, pg, "step:"+string(pg.Step))
 }

@@ -83,7 +83,7 @@ func (s *server) apiRetry(w http.ResponseWriter, r *http.Request) {
 		s.serviceError(w, r, "queue the failed postings again", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"queued": n})
+	writeJSON(w, http.StatusOK, n)
 }
 
 type runView struct {

@@ -31,10 +31,13 @@
   }
 
   // poll refreshes a live region from its endpoint every 2 seconds until the
-  // answer says the wait is over (data-poll-done).
+  // answer says the wait is over (data-poll-done), or for as long as the
+  // page is open when the region says data-poll-keep (a new token was just
+  // made: the state shown is about to change).
   function poll(region) {
     var url = region.getAttribute("data-poll");
-    if (!url || region.querySelector("[data-poll-done]")) return;
+    var keep = region.hasAttribute("data-poll-keep");
+    if (!url || (!keep && region.querySelector("[data-poll-done]"))) return;
     var t = setInterval(function () {
       fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
@@ -42,7 +45,7 @@
           if (html === null) return;
           if (region.innerHTML.trim() !== html.trim()) region.innerHTML = html;
           announce(region);
-          if (region.querySelector("[data-poll-done]")) clearInterval(t);
+          if (!keep && region.querySelector("[data-poll-done]")) clearInterval(t);
         })
         .catch(function () {});
     }, 2000);
