@@ -507,7 +507,7 @@ func (l *fakeLogin) Require(next http.Handler) http.Handler {
 			}
 		}
 		p := &webauth.Principal{Mode: webauth.Standalone, Actor: "user:kim@example.com", UserID: 7, CSRF: fakeCSRF,
-			Locale: r.Header.Get("X-Test-Locale")}
+			Locale: r.Header.Get("X-Test-Locale"), Operator: r.Header.Get("X-Test-Operator") == "1"}
 		next.ServeHTTP(w, r.WithContext(webauth.WithPrincipal(r.Context(), p)))
 	})
 }

@@ -28,7 +28,7 @@ type choice struct {
 type fact struct{ Label, Value string }
 
 func templateFuncs(l *localizer) template.FuncMap {
-	return template.FuncMap{
+	fm := template.FuncMap{
 		"T":   l.T,
 		"Msg": l.Msg,
 		"Money": func(c money.Cents) string {
@@ -169,6 +169,10 @@ func templateFuncs(l *localizer) template.FuncMap {
 			return rows
 		},
 	}
+	for k, v := range booksFuncs(l) {
+		fm[k] = v
+	}
+	return fm
 }
 
 // categoryLabel names a mapping category in the reader's language.

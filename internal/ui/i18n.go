@@ -156,6 +156,10 @@ func (l *localizer) translate(id string, args map[string]any) string {
 		l.cat.missed.Store(l.lang+" "+id, true)
 	}
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && count != nil {
+		// A message with a Count but a single form (no "one"): its one form is its other.
+		s, err = l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	}
 	if err != nil || s == "" {
 		return id
 	}
