@@ -164,6 +164,22 @@ func seedCustomers(t *testing.T, a *App, shopID int64, annState shopqb.PostingSt
 	if _, _, err := a.Store.UpsertPostings(ctx, shopID, ps); err != nil {
 		t.Fatal(err)
 	}
+	// QuickBooks' answers, as the outbox keeps them for the support view.
+	answers := map[int64]string{}
+	for key, answer := range map[string]string{
+		"customer:7": `<CustomerAddRs statusCode="0"><CustomerRet><ListID>80000001-1700000000</ListID><Name>Ann Lee</Name><FullName>Ann Lee</FullName><Email>ann@example.com</Email></CustomerRet></CustomerAddRs>`,
+		"order:1001": `<SalesReceiptAddRs statusCode="0"><SalesReceiptRet><TxnID>1A-1700000001</TxnID><CustomerRef><FullName>Ann Lee</FullName></CustomerRef><BillAddress><Addr1>1 Main St</Addr1></BillAddress><TotalAmount>54.10</TotalAmount></SalesReceiptRet></SalesReceiptAddRs>`,
+		"customer:8": `<CustomerAddRs statusCode="0"><CustomerRet><Name>Bob Ray</Name></CustomerRet></CustomerAddRs>`,
+	} {
+		p, err := a.Store.PostingByKey(ctx, shopID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers[p.ID] = answer
+	}
+	if err := a.Store.PutPostingResponses(ctx, shopID, answers, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.Store.PutKV(ctx, shopID, kvPlannerNames, []byte(`{"customer:7":"Ann Lee","customer:8":"Bob Ray","item:MUG-B":"MUG-B"}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +207,16 @@ func readShopState(t *testing.T, a *App, shopID int64) shopState {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	answers, err := a.Store.PostingResponses(ctx, shopID, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range ps {
-		st.Postings = append(st.Postings, fmt.Sprintf("%s %s %s %s %s", p.Key, p.State, p.QBID, p.Name, p.Request))
+		st.Postings = append(st.Postings, fmt.Sprintf("%s %s %s %s %s %s", p.Key, p.State, p.QBID, p.Name, p.Request, answers[p.ID]))
 	}
 	st.KV = map[string]string{}
 	for _, k := range []string{kvPlannerNames, privacy.KVUninstalledAt, privacy.KVComplianceExportPrefix + "7"} {
@@ -340,6 +364,22 @@ func TestCustomerRedactErasesShopqbsCopiesOnly(t *testing.T) {
 	if got := postingByKey(t, a, shopA.ID, "customer:8").Request; got != bobCustomerAdd {
 		t.Fatalf("Bob's customer posting changed: %s", got)
 	}
+	// QuickBooks' answers to Ann's postings lose her data; Bob's stay.
+	answerOf := func(key string) string {
+		t.Helper()
+		p := postingByKey(t, a, shopA.ID, key)
+		got, err := a.Store.PostingResponses(ctx, shopA.ID, []int64{p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[p.ID]
+	}
+	for _, key := range []string{"customer:7", "order:1001"} {
+		assertNone(t, key+" answer", answerOf(key), "Ann", "Lee", "ann@example.com", "Main St")
+	}
+	assertAll(t, "customer:7 answer", answerOf("customer:7"), "<Name>Redacted customer 7</Name>", "<ListID>80000001-1700000000</ListID>")
+	assertAll(t, "order:1001 answer", answerOf("order:1001"), "<FullName>Redacted customer 7</FullName>", "<TotalAmount>54.10</TotalAmount>")
+	assertAll(t, "customer:8 answer", answerOf("customer:8"), "<Name>Bob Ray</Name>")
 	names, _ := a.Store.KV(ctx, shopA.ID, kvPlannerNames)
 	if !strings.Contains(string(names), `"customer:7":"Ann Lee"`) {
 		t.Fatalf("the name map must keep the name QuickBooks holds: %s", names)

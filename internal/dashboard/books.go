@@ -122,8 +122,11 @@ type PostingView struct {
 	Ledger    []LedgerRow
 	// FindIt tells how to find it in QuickBooks (there is no deep link).
 	FindIt *Message
-	// Request is the qbXML sent (support view only; redacted like every posting's text).
-	Request string
+	// Request is the qbXML sent and Response QuickBooks' answer (its
+	// response element, cut at 16 KiB), in the support view only; both are
+	// redacted like every posting's text.
+	Request  string
+	Response string
 }
 
 // LedgerRow is one debit or credit of a posting.

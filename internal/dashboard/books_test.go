@@ -205,7 +205,8 @@ func TestBooksAfterADemoSync(t *testing.T) {
 					for _, l := range p.Ledger {
 						sum += l.Debit - l.Credit
 					}
-					if p.State != shopqb.Done || p.TxnID == "" || p.RefNumber == "" || len(p.Ledger) < 2 || sum != 0 || !strings.Contains(p.Request, p.Kind[:len(p.Kind)-3]) {
+					if p.State != shopqb.Done || p.TxnID == "" || p.RefNumber == "" || len(p.Ledger) < 2 || sum != 0 || !strings.Contains(p.Request, p.Kind[:len(p.Kind)-3]) ||
+						!strings.HasPrefix(p.Response, "<"+p.Kind+"Rs ") || !strings.Contains(p.Response, "<TxnID>"+p.TxnID+"</TxnID>") {
 						t.Errorf("%s %s: state %s TxnID %q Ref %q ledger %+v (sum %s)", refunded.Name, p.Key, p.State, p.TxnID, p.RefNumber, p.Ledger, sum)
 					}
 				}
@@ -214,6 +215,12 @@ func TestBooksAfterADemoSync(t *testing.T) {
 				pv, err := books.Payout(ctx, shop.ID, ov.Payouts[0].GID, false)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if pv.Deposit != nil && (pv.Deposit.Request != "" || pv.Deposit.Response != "") {
+					t.Error("qbXML shown outside the support view")
+				}
+				if sv, err := books.Payout(ctx, shop.ID, ov.Payouts[0].GID, true); err != nil || sv.Deposit == nil || !strings.Contains(sv.Deposit.Response, "<DepositRet>") {
+					t.Errorf("support view of the deposit: %+v %v", sv, err)
 				}
 				if pv.Difference != 0 || pv.Deposit == nil || pv.Deposit.State != shopqb.Done {
 					t.Errorf("payout %s: difference %s", pv.ID, pv.Difference)

@@ -36,13 +36,18 @@ func (s *Service) Dashboard(ctx context.Context, shopID int64) (*DashboardView, 
 		}
 	}
 	v.Schedule, v.NextSync = s.schedule(shop)
-	p, err := s.progress(ctx, shopID, runs)
+	var since time.Time
+	if len(runs) > 0 {
+		since = runs[0].StartedAt
+	}
+	counts, doneSince, err := s.cfg.Store.PostingCounts(ctx, shopID, since)
 	if err != nil {
 		return nil, err
 	}
-	v.Progress = *p
-	if v.Counts, err = s.cfg.Store.CountPostingsIn(ctx, shopID, shopqb.Planned, shopqb.Sent, shopqb.Done, shopqb.Failed, shopqb.InDoubt); err != nil {
-		return nil, err
+	v.Progress = *progressOf(runs, counts, doneSince)
+	v.Counts = map[shopqb.PostingState]int{}
+	for _, st := range []shopqb.PostingState{shopqb.Planned, shopqb.Sent, shopqb.Done, shopqb.Failed, shopqb.InDoubt} {
+		v.Counts[st] = counts[st]
 	}
 	if v.Failures, err = s.failureGroups(ctx, shop); err != nil {
 		return nil, err
@@ -161,24 +166,33 @@ func (s *Service) Progress(ctx context.Context, shopID int64) (*ProgressView, er
 // is when it became done, so "done since the run began" counts what the
 // Web Connector finished of the batch.
 func (s *Service) progress(ctx context.Context, shopID int64, runs []*shopqb.SyncRun) (*ProgressView, error) {
-	v := &ProgressView{Phase: PhaseIdle}
 	open, err := s.cfg.Store.CountPostingsIn(ctx, shopID, shopqb.Planned, shopqb.Sent, shopqb.Failed, shopqb.InDoubt)
 	if err != nil {
 		return nil, err
 	}
-	v.Failed, v.InDoubt = open[shopqb.Failed], open[shopqb.InDoubt]
-	waiting := open[shopqb.Planned] + open[shopqb.Sent] + open[shopqb.InDoubt]
+	done := 0
 	if len(runs) > 0 {
-		r := runs[0]
-		v.RunID, v.Since = r.ID, r.StartedAt
-		if v.Done, err = s.cfg.Store.CountDoneSince(ctx, shopID, r.StartedAt); err != nil {
+		if done, err = s.cfg.Store.CountDoneSince(ctx, shopID, runs[0].StartedAt); err != nil {
 			return nil, err
 		}
+	}
+	return progressOf(runs, open, done), nil
+}
+
+// progressOf is the card from the counts per state and the postings done
+// since the newest run began.
+func progressOf(runs []*shopqb.SyncRun, counts map[shopqb.PostingState]int, doneSince int) *ProgressView {
+	v := &ProgressView{Phase: PhaseIdle}
+	v.Failed, v.InDoubt = counts[shopqb.Failed], counts[shopqb.InDoubt]
+	waiting := counts[shopqb.Planned] + counts[shopqb.Sent] + counts[shopqb.InDoubt]
+	if len(runs) > 0 {
+		r := runs[0]
+		v.RunID, v.Since, v.Done = r.ID, r.StartedAt, doneSince
 		if r.Status == shopqb.RunRunning {
 			v.Phase, v.Indeterminate = PhaseReading, true
 			v.Planned = v.Done + waiting + v.Failed
 			v.Status = msg("books.progress.reading", "Done", v.Done)
-			return v, nil
+			return v
 		}
 	}
 	v.Planned = v.Done + waiting + v.Failed
@@ -196,7 +210,7 @@ func (s *Service) progress(ctx context.Context, shopID int64, runs []*shopqb.Syn
 	default:
 		v.Status = msg("books.progress.idle")
 	}
-	return v, nil
+	return v
 }
 
 // failureGroups groups failed postings by cause with the classified text.
@@ -322,6 +336,12 @@ func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*sho
 	if err != nil {
 		return nil, err
 	}
+	var answers map[int64]string
+	if support {
+		if answers, err = s.cfg.Store.PostingResponses(ctx, shop.ID, ids); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]PostingView, len(ps))
 	for i, p := range ps {
 		v := PostingView{ID: p.ID, Key: p.Key, Kind: p.Kind, Label: kindLabel(p.Kind), State: p.State, RefNumber: p.RefNumber,
@@ -342,7 +362,7 @@ func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*sho
 			v.FindIt = msgp("books.findit", "Ref", p.RefNumber)
 		}
 		if support {
-			v.Request = p.Request
+			v.Request, v.Response = p.Request, answers[p.ID]
 		}
 		out[i] = v
 	}

@@ -20,6 +20,7 @@ type Store interface {
 	ShopsPage(ctx context.Context, search string, afterID int64, limit int) ([]*shopqb.Shop, error)
 	CountPostingsIn(ctx context.Context, shopID int64, states ...shopqb.PostingState) (map[shopqb.PostingState]int, error)
 	CountDoneSince(ctx context.Context, shopID int64, since time.Time) (int, error)
+	PostingCounts(ctx context.Context, shopID int64, since time.Time) (map[shopqb.PostingState]int, int, error)
 	FailureCauses(ctx context.Context, shopID int64) ([]store.FailureCause, error)
 	FailedWithCause(ctx context.Context, shopID int64, code, class, kind string, afterID int64, limit int) ([]*shopqb.Posting, error)
 	ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error)

@@ -398,6 +398,18 @@ func (svc *Service) CustomerRedact(ctx context.Context, shopID int64, payload []
 	if err != nil {
 		return fail(err)
 	}
+	// QuickBooks' answers to those postings are evidence only, never sent:
+	// the customer's name goes from them whatever QuickBooks holds.
+	answers, err := svc.store.RedactPostingResponses(ctx, shopID, func(key string, _ shopqb.PostingState, response string) (string, error) {
+		if !scope.postingKey(key) {
+			return response, nil
+		}
+		return qbxmlRedaction{customerName: qbName, newName: newName, rename: true}.apply(response)
+	})
+	if err != nil {
+		return fail(err)
+	}
+	postings += answers
 
 	if !inQuickBooks && qbName != "" && names[scope.customerKey] != "" {
 		// Re-planning must not bring the name back into a posting to come.
@@ -855,10 +867,10 @@ func (r qbxmlRedaction) replacement(path []string, text string) (string, bool) {
 	if !r.rename {
 		return "", false
 	}
-	if el == "Name" && (parent == "CustomerAdd" || parent == "CustomerMod") {
+	if el == "Name" && (parent == "CustomerAdd" || parent == "CustomerMod" || parent == "CustomerRet") {
 		return r.newName, text != r.newName
 	}
-	if el == "FullName" && parent == "CustomerRef" && r.customerName != "" && text == r.customerName {
+	if el == "FullName" && (parent == "CustomerRef" || parent == "CustomerRet") && r.customerName != "" && text == r.customerName {
 		return r.newName, true
 	}
 	return "", false

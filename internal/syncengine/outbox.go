@@ -270,6 +270,7 @@ func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *se
 	}
 	now := e.now()
 	var changed []*shopqb.Posting
+	answers := map[int64]*qbxml.Node{}
 	for _, id := range fl.Postings {
 		p := byID[id]
 		if p == nil || p.State != shopqb.Sent {
@@ -284,10 +285,12 @@ func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *se
 		}
 		e.applyOne(ctx, shop.ID, p, r, now, st)
 		changed = append(changed, p)
+		answers[id] = r.Node
 	}
 	if err := e.store.UpdatePostings(ctx, changed); err != nil {
 		return fmt.Errorf("record results of set %s: %w", fl.MessageSetID, err)
 	}
+	e.keepResponses(ctx, shop.ID, answers)
 	return nil
 }
 

@@ -1,0 +1,47 @@
+package qbxml
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// XML writes n back as XML (elements, attributes in name order, text; no
+// indentation) in at most about max bytes: once the budget is spent, the
+// children left out are counted in a comment, so the result is always
+// well-formed and says what it lacks. It is how a response element is kept
+// as evidence without keeping all of a large one.
+func (n *Node) XML(max int) string {
+	var b strings.Builder
+	n.write(&b, max)
+	return b.String()
+}
+
+func (n *Node) write(b *strings.Builder, max int) {
+	b.WriteString("<" + n.Name)
+	names := make([]string, 0, len(n.Attrs))
+	for k := range n.Attrs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		b.WriteString(" " + k + `="` + escapeXML(n.Attrs[k]) + `"`)
+	}
+	if n.Text == "" && len(n.Children) == 0 {
+		b.WriteString("/>")
+		return
+	}
+	b.WriteString(">" + escapeXML(n.Text))
+	for i, c := range n.Children {
+		if b.Len() >= max {
+			fmt.Fprintf(b, "<!-- %d more elements not kept -->", len(n.Children)-i)
+			break
+		}
+		c.write(b, max)
+	}
+	b.WriteString("</" + n.Name + ">")
+}
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+
+func escapeXML(s string) string { return xmlEscaper.Replace(s) }
