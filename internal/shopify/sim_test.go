@@ -388,3 +388,49 @@ func TestBulkAndPagedReadsBuildIdenticalSnapshots(t *testing.T) {
 		t.Errorf("bulk path made %d requests, want at most %d", bulkRequests, limit)
 	}
 }
+
+// An incremental read of K changed orders is one bulk operation: a run, a
+// few status polls and the download, plus a batch request per five refunds
+// and per two edited orders among them — never a request per order.
+func TestIncrementalBulkReadRequests(t *testing.T) {
+	sim, url := startSim(t, shopifysim.Options{Seed: 4, Orders: 600, Days: 5, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	mark := time.Now().UTC().Add(time.Second).Truncate(time.Second)
+	var changed []string
+	for _, o := range sim.Data().Orders {
+		if len(o.Refunds) == 0 && len(changed) < 500 {
+			changed = append(changed, o.ID)
+		}
+	}
+	time.Sleep(time.Until(mark))
+	for _, id := range changed {
+		if err := sim.UpdateOrder(id, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := sim.Stats().Requests
+	n := 0
+	err := c.BulkOrders(ctx, shopify.OrdersQuery{UpdatedSince: mark}, 10*time.Millisecond, func(*shopify.Order) error { n++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := 0
+	for _, o := range sim.Data().Orders {
+		if !o.UpdatedAt.Before(mark) {
+			for _, a := range o.Agreements {
+				if a.Reason == "ORDER_EDIT" {
+					edited++
+					break
+				}
+			}
+		}
+	}
+	got := sim.Stats().Requests - before
+	limit := 4 + len(changed)/250 + (edited+1)/2
+	t.Logf("K = %d changed orders (%d edited): %d requests (limit %d)", n, edited, got, limit)
+	if n != len(changed) || got > limit {
+		t.Fatalf("read %d of %d changed orders in %d requests, want at most %d", n, len(changed), got, limit)
+	}
+}
