@@ -50,6 +50,9 @@ type Config struct {
 	QBXMLTrace   func(shopID int64, xml string)
 	// ShopifyHTTP is the client used for the Admin API (tests, the simulator).
 	ShopifyHTTP *http.Client
+	// ShopifyClock replaces the wall clock the Admin API client paces itself
+	// by (the benchmark's modelled clock); nil is the wall clock.
+	ShopifyClock shopify.Clock
 	// ShopifyClientID and ShopifyClientSecret are this deployment's Shopify
 	// app: every shop whose ShopifyAuth is "oauth" uses it, and merchants
 	// install it at /shopify/install. Empty: OAuth is off.
@@ -297,7 +300,7 @@ func (a *App) shopifySource(ctx context.Context, shop *shopqb.Shop) (ingest.Sour
 	}
 	c, err := shopify.NewClient(shopify.ClientConfig{
 		ShopDomain: shop.Domain, BaseURL: shop.ShopifyURL,
-		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP,
+		Token: ts, Log: a.log, Trace: a.cfg.ShopifyTrace, HTTP: a.cfg.ShopifyHTTP, Clock: a.cfg.ShopifyClock,
 	})
 	if err != nil {
 		return nil, err
@@ -312,17 +315,15 @@ type shopifySource struct {
 	shop *shopqb.Shop
 }
 
-// backfillWindow is the read window from which orders are read with a bulk
-// operation instead of pages: a back-fill costs about one request per order
-// in bulk against two or three paged (lines and agreements follow each page).
-const backfillWindow = 7 * 24 * time.Hour
-
+// Orders reads every window, a back-fill or an incremental sync, with one
+// bulk operation: its requests do not grow with the orders (a run, a few
+// status polls, the download), where pages cannot: a page's requested cost
+// is capped at 1,000 points, and an order with its lines, transactions and
+// shipping costs about 400, so a page could hold two or three orders.
+// What the bulk file cannot carry follows in batches (shopify.BulkOrders).
 func (s shopifySource) Orders(ctx context.Context, from, to time.Time, fn func(*shopify.Order) error) error {
 	q := shopify.OrdersQuery{UpdatedSince: from, UpdatedUntil: to}
-	if to.Sub(from) > backfillWindow {
-		return s.c.BulkOrders(ctx, q, time.Second, fn)
-	}
-	return s.c.Orders(ctx, q, fn)
+	return s.c.BulkOrders(ctx, q, time.Second, fn)
 }
 
 func (s shopifySource) Order(ctx context.Context, gid string) (*shopify.Order, error) {

@@ -9,9 +9,8 @@ import (
 )
 
 // Books returns the service behind the pages after the start (issue 11)
-// over this App's store, shop administration and engine. Re-syncing a date
-// range waits for the reading pipeline to offer a windowed sync
-// (dashboard.RangeSyncer); until then Resync answers EUnavailable.
+// over this App's store, shop administration and engine; the reading
+// pipeline re-syncs a date range (dashboard.RangeSyncer).
 func (a *App) Books() (*dashboard.Service, error) {
 	return dashboard.New(dashboard.Config{
 		Store:      a.Store,
@@ -25,6 +24,7 @@ func (a *App) Books() (*dashboard.Service, error) {
 			return ingest.CompanyOf(pre), nil
 		},
 		EnqueueSync: a.EnqueueSync,
+		Ranges:      a.Ingest,
 		Now:         a.cfg.Now,
 	})
 }

@@ -6,19 +6,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
 	"github.com/shopqb/shopqb/internal/shopadmin"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/shopifysim"
 )
 
 // runBench measures shopqb end to end. The simulators run as child processes
@@ -34,6 +40,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	db := fs.String("database", "", "database (default: a temporary SQLite file)")
 	shared := fs.String("shared-dir", "", "folder with the Shopify schemas")
 	jsonOut := fs.Bool("json", false, "print the figures as JSON")
+	bucketSize := fs.Float64("shopify-bucket", 2000, "Shopify cost bucket size in points (default: the Standard plan's)")
+	restoreRate := fs.Float64("shopify-restore", 100, "Shopify cost bucket restore rate in points a second (default: the Standard plan's)")
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of shopqb's ingest and posting to this file")
+	heapProfile := fs.String("heap-profile", "", "write a heap profile taken when shopqb's heap was largest to this file")
+	shopifyLatency := fs.Duration("shopify-request-latency", 0, "modelled Shopify time per GraphQL request, added to the modelled Shopify time (0: only waits are modelled)")
 	if err := fs.parse(args, false); err != nil {
 		return err
 	}
@@ -59,7 +70,8 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	simCtx, stopSim := context.WithCancel(ctx)
 	defer stopSim()
 	sim := exec.CommandContext(simCtx, exe, "sim", "shopify", "--listen", "127.0.0.1:"+port, "--orders", strconv.Itoa(*orders),
-		"--days", strconv.Itoa(*days), "--seed", strconv.Itoa(*seed), "--token", token, "--unlimited", "--shared-dir", dir)
+		"--days", strconv.Itoa(*days), "--seed", strconv.Itoa(*seed), "--token", token, "--shared-dir", dir,
+		"--bucket-size", strconv.FormatFloat(*bucketSize, 'f', -1, 64), "--restore-rate", strconv.FormatFloat(*restoreRate, 'f', -1, 64))
 	sim.Stderr = m.Stderr
 	simOut, _ := sim.StdoutPipe()
 	if err := sim.Start(); err != nil {
@@ -75,8 +87,14 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	// The simulator builds a bulk operation's file inside the mutation
 	// (real Shopify answers at once and builds it in the background); at
 	// 100,000 orders that takes longer than the client's usual 60 s.
+	// shopqb paces itself by Shopify's cost bucket on a modelled clock: a
+	// wait is added to the clock, not slept, and the simulator's bucket
+	// refills over the same modelled time (the clock rides on each request),
+	// so a back-fill that would spend an hour waiting on a real Standard
+	// store reports that hour without taking it.
+	clock := &modelledClock{}
 	a, err := app.Open(ctx, app.Config{DatabaseURL: dbURL, Listen: "127.0.0.1:0", KeyFile: filepath.Join(tmp, "key"),
-		ShopifyHTTP: &http.Client{Timeout: 15 * time.Minute}})
+		ShopifyHTTP: &http.Client{Timeout: 15 * time.Minute, Transport: clock.transport(http.DefaultTransport)}, ShopifyClock: clock})
 	if err != nil {
 		return err
 	}
@@ -111,6 +129,22 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	}
 	// The start reads and plans the whole shop once (its dry check of the list
 	// limits) and the first sync plans from what it read: both are the ingest.
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *heapProfile != "" {
+		stop := watchHeap(*heapProfile)
+		defer stop()
+	}
+	cpu0 := cpuSeconds()
 	t0 := time.Now()
 	if err := a.Admin.Start(ctx, shop.ID, "bench"); err != nil {
 		return err
@@ -131,6 +165,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	posting := time.Since(t1)
+	cpu := cpuSeconds() - cpu0
+	simStats, err := shopifyStats("http://127.0.0.1:"+port, token)
+	if err != nil {
+		return err
+	}
 	counts, err := a.Store.CountPostings(ctx, shop.ID)
 	if err != nil {
 		return err
@@ -142,7 +181,18 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		IngestAndPlanSeconds: ingest.Seconds(), PostingSeconds: posting.Seconds(), TotalSeconds: total.Seconds(),
 		OrdersPerSecond: float64(*orders) / total.Seconds(), Sessions: post.Sessions, RoundTrips: post.RoundTrips,
 		PeakRSSMiB: peakRSSMiB(), ModelledQuickBooksSeconds: float64(post.ModelledMillis) / 1000,
+		CPUSeconds: cpu, ShopifyRequests: simStats.Requests, ShopifyBulkOperations: simStats.BulkOperations,
+		ShopifyPoints: simStats.ActualPoints, ShopifyRequestedPoints: simStats.RequestedPoints,
+		ShopifyRefused: simStats.Throttled + simStats.OverMaxCost, ShopifyBucket: *bucketSize, ShopifyRestoreRate: *restoreRate,
 	}
+	if cpu > 0 {
+		res.OrdersPerCPUSecond = float64(*orders) / cpu
+	}
+	w := clock.waits()
+	res.ShopifyThrottledSeconds = (w[shopify.WaitBucket] + w[shopify.WaitRetry]).Seconds()
+	res.ShopifyBulkWaitSeconds = w[shopify.WaitBulkPoll].Seconds()
+	res.ShopifyHTTPSeconds = clock.httpTime().Seconds()
+	res.ModelledShopifySeconds = res.ShopifyThrottledSeconds + res.ShopifyBulkWaitSeconds + float64(simStats.Requests)*shopifyLatency.Seconds()
 	if post.RoundTrips > 0 {
 		res.PostingsPerRoundTrip = float64(post.Requests) / float64(post.RoundTrips)
 	}
@@ -160,7 +210,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stdout, "orders %d (read %d), postings %d (done %d, failed %d)\n", res.Orders, res.OrdersRead, res.Postings, res.PostingsDone, res.PostingsFailed)
 	fmt.Fprintf(m.Stdout, "ingest+plan (start check and first sync) %.1fs, posting %.1fs, total %.1fs: %.1f orders/s end to end\n", res.IngestAndPlanSeconds, res.PostingSeconds, res.TotalSeconds, res.OrdersPerSecond)
 	fmt.Fprintf(m.Stdout, "web connector: %d sessions, %d round trips, %.1f postings per round trip\n", res.Sessions, res.RoundTrips, res.PostingsPerRoundTrip)
-	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB)\n", res.PeakRSSMiB, res.HeapSysMiB)
+	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB); CPU %.1fs (user+system): %.0f orders per CPU-second\n", res.PeakRSSMiB, res.HeapSysMiB, res.CPUSeconds, res.OrdersPerCPUSecond)
+	fmt.Fprintf(m.Stdout, "shopify (bucket %.0f, restore %.0f/s): %d GraphQL requests (%d bulk operations), %d points spent (%d requested), %d refused for cost\n",
+		res.ShopifyBucket, res.ShopifyRestoreRate, res.ShopifyRequests, res.ShopifyBulkOperations, res.ShopifyPoints, res.ShopifyRequestedPoints, res.ShopifyRefused)
+	fmt.Fprintf(m.Stdout, "shopify modelled time %.1fs: throttled %.1fs, bulk polling %.1fs (HTTP to the simulator took %.1fs)\n",
+		res.ModelledShopifySeconds, res.ShopifyThrottledSeconds, res.ShopifyBulkWaitSeconds, res.ShopifyHTTPSeconds)
 	if res.ModelledQuickBooksSeconds > 0 {
 		fmt.Fprintf(m.Stdout, "QuickBooks modelled time %.1fs; posting took %.1fs: overhead ratio %.2f\n", res.ModelledQuickBooksSeconds, res.PostingSeconds, res.OverheadRatio)
 	}
@@ -184,6 +238,137 @@ type benchResult struct {
 	HeapSysMiB                float64 `json:"heapSysMiB"`
 	ModelledQuickBooksSeconds float64 `json:"modelledQuickBooksSeconds"`
 	OverheadRatio             float64 `json:"overheadRatio"`
+	CPUSeconds                float64 `json:"cpuSeconds"`
+	OrdersPerCPUSecond        float64 `json:"ordersPerCpuSecond"`
+	ShopifyBucket             float64 `json:"shopifyBucket"`
+	ShopifyRestoreRate        float64 `json:"shopifyRestoreRate"`
+	ShopifyRequests           int     `json:"shopifyRequests"`
+	ShopifyBulkOperations     int     `json:"shopifyBulkOperations"`
+	ShopifyPoints             int     `json:"shopifyPoints"`
+	ShopifyRequestedPoints    int     `json:"shopifyRequestedPoints"`
+	ShopifyRefused            int     `json:"shopifyRefused"`
+	ShopifyThrottledSeconds   float64 `json:"shopifyThrottledSeconds"`
+	ShopifyBulkWaitSeconds    float64 `json:"shopifyBulkWaitSeconds"`
+	ShopifyHTTPSeconds        float64 `json:"shopifyHttpSeconds"`
+	ModelledShopifySeconds    float64 `json:"modelledShopifySeconds"`
+}
+
+// modelledClock is the Shopify client's clock in a benchmark: Sleep adds to
+// an offset instead of sleeping, and every request carries the offset to
+// the simulator (shopifysim.ModelledWaitHeader), whose bucket refills over
+// it, so pacing is exercised for real and refusals would still show.
+type modelledClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+	by     map[string]time.Duration
+	http   time.Duration
+}
+
+func (c *modelledClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *modelledClock) Sleep(ctx context.Context, d time.Duration, why string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.by == nil {
+		c.by = map[string]time.Duration{}
+	}
+	c.offset += d
+	c.by[why] += d
+	return ctx.Err()
+}
+
+func (c *modelledClock) waits() map[string]time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.by)
+}
+
+func (c *modelledClock) httpTime() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.http
+}
+
+func (c *modelledClock) transport(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		c.mu.Lock()
+		off := c.offset
+		c.mu.Unlock()
+		r = r.Clone(r.Context())
+		r.Header.Set(shopifysim.ModelledWaitHeader, strconv.FormatInt(int64(off), 10))
+		start := time.Now()
+		res, err := next.RoundTrip(r)
+		c.mu.Lock()
+		c.http += time.Since(start)
+		c.mu.Unlock()
+		return res, err
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// shopifyStats reads the simulator's traffic counters.
+func shopifyStats(base, token string) (shopifysim.Stats, error) {
+	var st shopifysim.Stats
+	req, err := http.NewRequest(http.MethodGet, base+"/sim/stats", nil)
+	if err != nil {
+		return st, err
+	}
+	req.Header.Set("X-Shopify-Access-Token", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return st, fmt.Errorf("Shopify simulator stats: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return st, fmt.Errorf("Shopify simulator stats: HTTP %d", res.StatusCode)
+	}
+	return st, json.NewDecoder(res.Body).Decode(&st)
+}
+
+// watchHeap samples the heap and writes a profile each time it grows by a
+// tenth past its largest so far, so the file ends as the profile at the peak.
+func watchHeap(path string) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		var peak uint64
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak+peak/10 {
+				peak = ms.HeapInuse
+				if f, err := os.Create(path); err == nil {
+					_ = pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// cpuSeconds is this process's CPU time so far, user plus system. The
+// simulators are child processes and not counted.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
 }
 
 func freePort() (string, error) {

@@ -46,7 +46,9 @@ func runSimShopify(ctx context.Context, m *Main, args []string) error {
 	stockyKey := fs.String("stocky-key", "", "Stocky API key the v2 endpoints accept")
 	stockyRetired := fs.Bool("stocky-retired", false, "answer the Stocky endpoints as the retired API does")
 	plus := fs.Bool("plus", false, "Shopify Plus rate limits (1,000 points a second) instead of Standard (100)")
-	unlimited := fs.Bool("unlimited", false, "no rate limit at all (benchmarks)")
+	unlimited := fs.Bool("unlimited", false, "no rate limit at all")
+	bucketSize := fs.Float64("bucket-size", 0, "cost bucket size in points (default: Standard plan's 2,000, or Plus's 20,000 with --plus)")
+	restoreRate := fs.Float64("restore-rate", 0, "cost bucket restore rate in points a second (default: Standard's 100, or Plus's 1,000)")
 	shared := fs.String("shared-dir", "", "folder with the Shopify schemas (default ../shared or $SHOPQB_SHARED_DIR)")
 	if err := fs.parse(args, false); err != nil {
 		return err
@@ -72,7 +74,7 @@ func runSimShopify(ctx context.Context, m *Main, args []string) error {
 		SchemaDir: filepath.Join(dir, "shopify"), Shop: shopifysim.Shop{Domain: *domain, Name: "Simulated Store", Currency: "USD", Timezone: zone},
 		Seed: int64(*seed), Orders: *orders, Days: *days, Start: start, FixturesDir: *fixtures,
 		AccessToken: *token, ClientID: *clientID, ClientSecret: *clientSecret, WebhookURL: *webhookURL,
-		StockyAPIKey: *stockyKey, StockyRetired: *stockyRetired, Bucket: bucket(*plus, *unlimited),
+		StockyAPIKey: *stockyKey, StockyRetired: *stockyRetired, Bucket: bucket(*plus, *unlimited, *bucketSize, *restoreRate),
 	})
 	if err != nil {
 		return err
@@ -261,13 +263,21 @@ type simQBDSummary struct {
 	ModelledMillis   int64  `json:"modelledMillis"`
 }
 
-// bucket picks the simulated store's rate limit.
-func bucket(plus, unlimited bool) shopifysim.BucketOptions {
+// bucket picks the simulated store's rate limit: a plan's published
+// figures, with the size and rate given overriding them.
+func bucket(plus, unlimited bool, size, rate float64) shopifysim.BucketOptions {
+	var b shopifysim.BucketOptions
 	switch {
 	case unlimited:
 		return shopifysim.BucketOptions{MaximumAvailable: 1e12, RestoreRate: 1e12}
 	case plus:
-		return shopifysim.BucketOptions{MaximumAvailable: 20000, RestoreRate: 1000}
+		b = shopifysim.BucketOptions{MaximumAvailable: 20000, RestoreRate: 1000}
 	}
-	return shopifysim.BucketOptions{}
+	if size > 0 {
+		b.MaximumAvailable = size
+	}
+	if rate > 0 {
+		b.RestoreRate = rate
+	}
+	return b
 }

@@ -86,6 +86,16 @@ func bigShop(b *testing.B, backend string, n int) (*dashboard.Service, *shopqb.S
 			b.Fatal(err)
 		}
 	}
+	// Shopify's figures as the commit step stores them (ingest.expectedFigures).
+	figs := &store.ExpectedFigures{ReplaceAll: true, Sources: plan.Expected.Sources}
+	for src, cells := range plan.Expected.BySource {
+		for c, a := range cells {
+			figs.Rows = append(figs.Rows, store.ExpectedRow{Source: src, Day: c.Day, Category: c.Category, Refund: c.Refund, Amount: a})
+		}
+	}
+	if _, err := db.CommitPlan(ctx, shop.ID, store.PlanCommit{Expected: figs, KV: map[string][]byte{store.KVExpectedComplete: []byte("1")}}); err != nil {
+		b.Fatal(err)
+	}
 	q := "UPDATE postings SET state = 'done', qbid = 'TXN-' || CAST(id AS TEXT), updated_at = ? WHERE shop_id = ?"
 	if db.Dialect() == store.Postgres {
 		q = "UPDATE postings SET state = 'done', qbid = 'TXN-' || CAST(id AS TEXT), updated_at = $1 WHERE shop_id = $2"

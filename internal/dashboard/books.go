@@ -269,10 +269,15 @@ type PayoutMatch struct {
 type SeriesPoint struct {
 	// Sales is net sales income (sales less refunds, credit positive), Tax
 	// the sales tax collected less refunded, Deposits what reached the bank.
-	Day                                 string
-	SalesShopify, SalesQuickBooks       money.Cents
-	TaxShopify, TaxQuickBooks           money.Cents
-	DepositsShopify, DepositsQuickBooks money.Cents
+	// GrossSales and Refunds split Sales: the sales income the day's sales
+	// (and order edits) booked, and what its refunds gave back (positive);
+	// Sales = GrossSales - Refunds.
+	Day                                     string
+	SalesShopify, SalesQuickBooks           money.Cents
+	GrossSalesShopify, GrossSalesQuickBooks money.Cents
+	RefundsShopify, RefundsQuickBooks       money.Cents
+	TaxShopify, TaxQuickBooks               money.Cents
+	DepositsShopify, DepositsQuickBooks     money.Cents
 }
 
 // ReconView is the reconciliation of a range of days.
@@ -301,9 +306,10 @@ const (
 type ResyncView struct {
 	From, To   string
 	OrdersRead int
-	// New counts postings added (what QuickBooks lacked); Existing the ones already planned or posted.
-	New, Updated int
-	Status       Message
+	// New counts postings added (what QuickBooks lacked), Updated planned
+	// ones whose content changed, Unchanged those planned again as they were.
+	New, Updated, Unchanged int
+	Status                  Message
 }
 
 // SettingsView is the settings page after the start.

@@ -12,7 +12,9 @@ import (
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/app"
+	"github.com/shopqb/shopqb/internal/dashboard"
 	"github.com/shopqb/shopqb/internal/demo"
+	"github.com/shopqb/shopqb/internal/ingest"
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -66,6 +68,58 @@ func TestBooksAfterADemoSync(t *testing.T) {
 					}
 				}
 				t.Fatalf("%d differences", rec.Differences)
+			}
+			// The chart's split: sales and refunds agree per day, and the
+			// demo has refunds to show.
+			var refunds money.Cents
+			for _, p := range rec.Series {
+				if p.GrossSalesShopify != p.GrossSalesQuickBooks || p.RefundsShopify != p.RefundsQuickBooks ||
+					p.SalesShopify != p.GrossSalesShopify-p.RefundsShopify {
+					t.Errorf("series %s: sales %s/%s refunds %s/%s net %s", p.Day, p.GrossSalesShopify, p.GrossSalesQuickBooks,
+						p.RefundsShopify, p.RefundsQuickBooks, p.SalesShopify)
+				}
+				refunds += p.RefundsShopify
+			}
+			if refunds <= 0 {
+				t.Errorf("no refunds in the series (%s)", refunds)
+			}
+			// The figures the sync stored are those a plan of the range gives.
+			pre, err := a.Engine.LoadPreflight(ctx, shop.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			company := ingest.CompanyOf(pre)
+			fromT, _ := time.ParseInLocation("2006-01-02", from, loc)
+			toT, _ := time.ParseInLocation("2006-01-02", to, loc)
+			planned, err := dashboard.Expected(ctx, a.Store, shop, company, fromT, toT.AddDate(0, 0, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := a.Store.ExpectedByDay(ctx, shop.ID, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]map[shopqb.Category]money.Cents{}
+			for _, r := range stored {
+				if got[r.Day] == nil {
+					got[r.Day] = map[shopqb.Category]money.Cents{}
+				}
+				got[r.Day][r.Category] += r.Amount
+			}
+			for day, cats := range planned.ByDay {
+				for c, amt := range cats {
+					if got[day][c] != amt {
+						t.Errorf("stored %s %s: %s, planned %s", day, c, got[day][c], amt)
+					}
+					delete(got[day], c)
+				}
+			}
+			for day, cats := range got {
+				for c, amt := range cats {
+					if amt != 0 {
+						t.Errorf("stored %s %s: %s, planned nothing", day, c, amt)
+					}
+				}
 			}
 			// Per account, the done postings' ledger equals the simulated
 			// company's balance and Shopify's figure equals the report's.

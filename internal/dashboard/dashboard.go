@@ -60,7 +60,7 @@ func (s *Service) Dashboard(ctx context.Context, shopID int64) (*DashboardView, 
 	if shop.StartedAt != nil {
 		today := s.cfg.Now().In(s.location(shop))
 		from := today.AddDate(0, 0, -13).Format("2006-01-02")
-		rec, err := s.Reconciliation(ctx, shopID, from, today.Format("2006-01-02"))
+		rec, err := s.reconciliation(ctx, shopID, from, today.Format("2006-01-02"), false)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +89,7 @@ func booksCheck(rec *ReconView) []DayCheck {
 
 func runView(r *shopqb.SyncRun) RunView {
 	return RunView{ID: r.ID, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Status: r.Status,
-		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts["orders_read"], Planned: r.Counts["postings_inserted"], Error: r.Error}
+		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts["orders_read"], Planned: r.Counts["postings_new"], Error: r.Error}
 }
 
 // connection is the health strip's Web Connector block: amber after twice

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -15,6 +16,7 @@ import (
 	"github.com/shopqb/shopqb/internal/money"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 // days yields every YYYY-MM-DD from..to inclusive.
@@ -130,8 +132,81 @@ func Expected(ctx context.Context, st Store, shop *shopqb.Shop, company planner.
 	return plan.Expected, nil
 }
 
+// figures are one side's sums of a range: per day and category, the whole
+// and the part refunds book.
+type figures struct {
+	all, refunds map[string]map[shopqb.Category]money.Cents
+}
+
+func newFigures() figures {
+	return figures{all: map[string]map[shopqb.Category]money.Cents{}, refunds: map[string]map[shopqb.Category]money.Cents{}}
+}
+
+func (f figures) add(day string, c shopqb.Category, refund bool, a money.Cents) {
+	put := func(m map[string]map[shopqb.Category]money.Cents) {
+		if m[day] == nil {
+			m[day] = map[shopqb.Category]money.Cents{}
+		}
+		m[day][c] += a
+	}
+	put(f.all)
+	if refund {
+		put(f.refunds)
+	}
+}
+
+// shopifyFigures is Shopify's side of from..to: the figures the commit step
+// stored (one indexed sum) once every source of the shop is stored, else
+// (a shop planned before they were, until its next sync) Shopify's figures
+// planned again from the snapshots.
+func (s *Service) shopifyFigures(ctx context.Context, shop *shopqb.Shop, from, to string, f, t time.Time) (figures, error) {
+	out := newFigures()
+	complete, err := s.cfg.Store.KV(ctx, shop.ID, store.KVExpectedComplete)
+	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
+		return out, err
+	}
+	if len(complete) > 0 {
+		rows, err := s.cfg.Store.ExpectedByDay(ctx, shop.ID, from, to)
+		if err != nil {
+			return out, err
+		}
+		for _, r := range rows {
+			out.add(r.Day, r.Category, r.Refund, r.Amount)
+		}
+		return out, nil
+	}
+	company, err := s.cfg.Company(ctx, shop.ID)
+	if err != nil {
+		return out, err
+	}
+	exp, err := Expected(ctx, s.cfg.Store, shop, company, f, t)
+	if err != nil {
+		return out, err
+	}
+	for day, cats := range exp.ByDay {
+		for c, a := range cats {
+			out.add(day, c, false, a)
+		}
+	}
+	for day, cats := range exp.Refunds {
+		for c, a := range cats {
+			if out.refunds[day] == nil {
+				out.refunds[day] = map[shopqb.Category]money.Cents{}
+			}
+			out.refunds[day][c] += a
+		}
+	}
+	return out, nil
+}
+
 // Reconciliation implements Books.
 func (s *Service) Reconciliation(ctx context.Context, shopID int64, from, to string) (*ReconView, error) {
+	return s.reconciliation(ctx, shopID, from, to, true)
+}
+
+// reconciliation compares the days; withPayouts adds the payouts' matches
+// (the dashboard's books check needs only the days).
+func (s *Service) reconciliation(ctx context.Context, shopID int64, from, to string, withPayouts bool) (*ReconView, error) {
 	shop, err := s.shop(ctx, shopID)
 	if err != nil {
 		return nil, err
@@ -140,11 +215,7 @@ func (s *Service) Reconciliation(ctx context.Context, shopID int64, from, to str
 	if err != nil {
 		return nil, err
 	}
-	company, err := s.cfg.Company(ctx, shopID)
-	if err != nil {
-		return nil, err
-	}
-	exp, err := Expected(ctx, s.cfg.Store, shop, company, f, t)
+	exp, err := s.shopifyFigures(ctx, shop, from, to, f, t)
 	if err != nil {
 		return nil, err
 	}
@@ -152,31 +223,26 @@ func (s *Service) Reconciliation(ctx context.Context, shopID int64, from, to str
 	if err != nil {
 		return nil, err
 	}
-	qb := map[string]map[shopqb.Category]money.Cents{}
+	qb := newFigures()
 	for _, d := range posted {
-		if qb[d.Day] == nil {
-			qb[d.Day] = map[shopqb.Category]money.Cents{}
-		}
-		qb[d.Day][d.Category] += d.Amount
+		qb.add(d.Day, d.Category, d.Refund, d.Amount)
 	}
 	v := &ReconView{From: from, To: to}
 	byCat := map[shopqb.Category]*ReconRow{}
-	series := map[string]*SeriesPoint{}
 	for day := range days(from, to) {
-		sp := &SeriesPoint{Day: day}
-		series[day] = sp
+		sp := SeriesPoint{Day: day}
 		cats := map[shopqb.Category]bool{}
-		for c := range exp.ByDay[day] {
+		for c := range exp.all[day] {
 			cats[c] = true
 		}
-		for c := range qb[day] {
+		for c := range qb.all[day] {
 			cats[c] = true
 		}
 		for _, c := range sortedCats(cats) {
 			if c == "accounts_receivable" {
 				continue // passes through credit memos and their refunds; nets to zero and no mapping names it
 			}
-			r := ReconRow{Day: day, Category: c, Account: shop.Settings.Mapping.Account(c), Shopify: exp.ByDay[day][c], QuickBooks: qb[day][c]}
+			r := ReconRow{Day: day, Category: c, Account: shop.Settings.Mapping.Account(c), Shopify: exp.all[day][c], QuickBooks: qb.all[day][c]}
 			r.Difference = r.QuickBooks - r.Shopify
 			if r.Shopify == 0 && r.QuickBooks == 0 {
 				continue
@@ -196,12 +262,15 @@ func (s *Service) Reconciliation(ctx context.Context, shopID int64, from, to str
 			switch c {
 			case shopqb.SalesIncome:
 				sp.SalesShopify, sp.SalesQuickBooks = -r.Shopify, -r.QuickBooks
+				sp.RefundsShopify, sp.RefundsQuickBooks = exp.refunds[day][c], qb.refunds[day][c]
+				sp.GrossSalesShopify, sp.GrossSalesQuickBooks = sp.SalesShopify+sp.RefundsShopify, sp.SalesQuickBooks+sp.RefundsQuickBooks
 			case shopqb.SalesTaxPayable:
 				sp.TaxShopify, sp.TaxQuickBooks = -r.Shopify, -r.QuickBooks
 			case shopqb.Bank:
 				sp.DepositsShopify, sp.DepositsQuickBooks = r.Shopify, r.QuickBooks
 			}
 		}
+		v.Series = append(v.Series, sp)
 	}
 	cats := map[shopqb.Category]bool{}
 	for c := range byCat {
@@ -210,11 +279,10 @@ func (s *Service) Reconciliation(ctx context.Context, shopID int64, from, to str
 	for _, c := range sortedCats(cats) {
 		v.ByCategory = append(v.ByCategory, *byCat[c])
 	}
-	for day := range days(from, to) {
-		v.Series = append(v.Series, *series[day])
-	}
-	if v.Payouts, err = s.payoutMatches(ctx, shop, f, t); err != nil {
-		return nil, err
+	if withPayouts {
+		if v.Payouts, err = s.payoutMatches(ctx, shop, f, t); err != nil {
+			return nil, err
+		}
 	}
 	if v.Differences > 0 {
 		v.Note = msgp("books.recon.differences", "Count", v.Differences)
@@ -244,10 +312,21 @@ func (s *Service) payoutMatches(ctx context.Context, shop *shopqb.Shop, from, to
 	var out []PayoutMatch
 	var keys []string
 	for _, sn := range snaps {
-		var p shopify.Payout
-		if err := json.Unmarshal(sn.Body, &p); err != nil {
+		// Only the payout's head: its balance transactions (hundreds a day
+		// on a big shop) are not needed to match it.
+		var head struct {
+			ID               string        `json:"id"`
+			LegacyResourceID string        `json:"legacyResourceId"`
+			Status           string        `json:"status"`
+			IssuedAt         time.Time     `json:"issuedAt"`
+			TransactionType  string        `json:"transactionType"`
+			Net              shopify.Money `json:"net"`
+		}
+		if err := json.Unmarshal(sn.Body, &head); err != nil {
 			return nil, fmt.Errorf("payout snapshot %s: %w", sn.GID, err)
 		}
+		p := shopify.Payout{ID: head.ID, LegacyResourceID: head.LegacyResourceID, Status: head.Status, IssuedAt: head.IssuedAt,
+			TransactionType: head.TransactionType, Net: head.Net}
 		if p.Status != "PAID" {
 			continue
 		}
@@ -319,10 +398,12 @@ func (s *Service) ReconciliationCSV(ctx context.Context, shopID int64, from, to,
 			write(p.PayoutID, p.IssuedAt, p.Net.String(), p.Deposit.String(), string(p.DepositState), p.Difference.String())
 		}
 	case TableSeries:
-		write("day", "sales_shopify", "sales_quickbooks", "tax_shopify", "tax_quickbooks", "deposits_shopify", "deposits_quickbooks")
+		write("day", "sales_shopify", "sales_quickbooks", "tax_shopify", "tax_quickbooks", "deposits_shopify", "deposits_quickbooks",
+			"gross_sales_shopify", "gross_sales_quickbooks", "refunds_shopify", "refunds_quickbooks")
 		for _, p := range v.Series {
 			write(p.Day, p.SalesShopify.String(), p.SalesQuickBooks.String(), p.TaxShopify.String(), p.TaxQuickBooks.String(),
-				p.DepositsShopify.String(), p.DepositsQuickBooks.String())
+				p.DepositsShopify.String(), p.DepositsQuickBooks.String(), p.GrossSalesShopify.String(), p.GrossSalesQuickBooks.String(),
+				p.RefundsShopify.String(), p.RefundsQuickBooks.String())
 		}
 	default:
 		return shopqb.Errorf(shopqb.EInvalid, "no table %q: one of %s", table, strings.Join([]string{TableDays, TableCategories, TablePayouts, TableSeries}, ", "))

@@ -32,6 +32,9 @@ type Store interface {
 	PostingsByKeys(ctx context.Context, shopID int64, keys []string) ([]*shopqb.Posting, error)
 	PostingLedgers(ctx context.Context, shopID int64, ids []int64) (map[int64][]shopqb.LedgerLine, error)
 	DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]store.DayLedger, error)
+	ExpectedByDay(ctx context.Context, shopID int64, from, to string) ([]store.DayFigure, error)
+	PostingResponses(ctx context.Context, shopID int64, ids []int64) (map[int64]string, error)
+	KV(ctx context.Context, shopID int64, key string) ([]byte, error)
 	Audit(ctx context.Context, shopID int64, limit int) ([]shopqb.AuditEntry, error)
 }
 

@@ -31,7 +31,8 @@ func (s *Service) Resync(ctx context.Context, shopID int64, actor, from, to stri
 	if err != nil {
 		return nil, err
 	}
-	v := &ResyncView{From: from, To: to, OrdersRead: run.Counts["orders_read"], New: run.Counts["postings_inserted"], Updated: run.Counts["postings_updated"]}
+	v := &ResyncView{From: from, To: to, OrdersRead: run.Counts["orders_read"], New: run.Counts["postings_new"], Updated: run.Counts["postings_updated"]}
+	v.Unchanged = max(run.Counts["postings_planned"]-v.New-v.Updated, 0)
 	if v.New == 0 {
 		v.Status = msg("books.resync.nothing", "Orders", v.OrdersRead)
 	} else {

@@ -37,12 +37,17 @@ type Options struct {
 	InventoryMode shopqb.Mode
 	VendorsMode   shopqb.Mode
 	Edition       string // pro, premier, enterprise
-	FixturesDir   string
-	DatabaseURL   string
-	ReportFile    string
-	TraceDir      string
-	Serve         bool
-	Faults        qbdsim.Faults
+	// StartDay, when above zero, starts the books on that day of the
+	// generated window (day 0 is the first day of orders), so sales before
+	// it are not booked but their refunds on and after it are. Zero starts
+	// two weeks before the first order, so every purchase order is booked.
+	StartDay    int
+	FixturesDir string
+	DatabaseURL string
+	ReportFile  string
+	TraceDir    string
+	Serve       bool
+	Faults      qbdsim.Faults
 	// SharedDir holds the Shopify schemas (the simulator validates against
 	// them) and the qbXML XSDs (every request is checked with xmllint when
 	// Validate is on).
@@ -130,6 +135,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	// Two weeks before the first order, so the purchase orders placed to
 	// stock the shop are booked too.
 	settings.StartDate = start.AddDate(0, 0, -14).Format("2006-01-02")
+	if o.StartDay > 0 {
+		settings.StartDate = start.AddDate(0, 0, o.StartDay).Format("2006-01-02")
+	}
 	settings.SalesMode, settings.CustomersMode, settings.InventoryMode, settings.VendorsMode = o.SalesMode, o.CustomersMode, o.InventoryMode, o.VendorsMode
 	reg, err := a.Admin.Register(ctx, shopadmin.Registration{Domain: demoDomain, Name: "Demo Store", TimeZone: loc.String(), Currency: "USD",
 		ShopifyAuth: shopqb.AuthStatic, ShopifyURL: shopifyURL, ShopifyToken: shopToken, Settings: &settings}, demoActor)

@@ -80,6 +80,14 @@ type ShopifyView struct {
 	Payouts    int         `json:"payouts"`
 	TotalPrice money.Cents `json:"totalPrice"`
 	Tax        money.Cents `json:"tax"`
+	// Tips is Σ totalTipReceivedSet; TipLines the tip line items carrying
+	// it and TipsRefunded the refund lines giving a tip back.
+	Tips         money.Cents `json:"tips"`
+	TipLines     int         `json:"tipLines"`
+	TipsRefunded int         `json:"tipsRefunded"`
+	// RefundsOfEarlierSales are refunds on or after the start date of
+	// orders processed before it: booked at the refund, the sale not.
+	RefundsOfEarlierSales int `json:"refundsOfEarlierSales"`
 }
 
 // QuickBooksView is what the preflight found.
@@ -215,6 +223,8 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	totals := sim.Totals()
 	rep.Shopify.Orders, rep.Shopify.Refunds, rep.Shopify.Payouts = totals.Orders, totals.Refunds, len(totals.PayoutNets)
 	rep.Shopify.TotalPrice, rep.Shopify.Tax = totals.TotalPrice, totals.Tax
+	rep.Shopify.Tips, rep.Shopify.TipLines, rep.Shopify.TipsRefunded = totals.Tips, totals.TipLines, totals.TipRefunds
+	rep.Shopify.RefundsOfEarlierSales = refundsOfEarlierSales(sim.Data(), shop)
 	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 100); err == nil {
 		// The start's dry check reads the shop once; syncs after it read
 		// what changed since (with an overlap), so the sum counts re-reads.
@@ -313,6 +323,36 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 		rep.Reconciliation = append(rep.Reconciliation, row)
 	}
 	return nil
+}
+
+// refundsOfEarlierSales counts the refunds, on or after the shop's start
+// date, of orders processed before it (test orders left out).
+func refundsOfEarlierSales(d *shopifysim.Data, shop *shopqb.Shop) int {
+	start := shop.Settings.StartDate
+	if start == "" {
+		return 0
+	}
+	loc, err := time.LoadLocation(shop.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	day := func(t time.Time) string { return t.In(loc).Format(time.DateOnly) }
+	n := 0
+	for _, o := range d.Orders {
+		if o.Test || day(o.ProcessedAt) >= start {
+			continue
+		}
+		for _, r := range o.Refunds {
+			at := r.CreatedAt
+			if r.ProcessedAt != nil {
+				at = *r.ProcessedAt
+			}
+			if day(at) >= start {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // fillAdjustments lists the adjusting transactions with what they moved and
@@ -462,9 +502,9 @@ func plannerInput(ctx context.Context, a *app.App, shop *shopqb.Shop) (planner.I
 		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return err
 		}
-		if shop.Settings.StartDate == "" || o.ProcessedAt.Format("2006-01-02") >= shop.Settings.StartDate {
-			in.Orders = append(in.Orders, o)
-		}
+		// Every order: the planner books the refunds and edits, on or
+		// after the start date, of orders processed before it.
+		in.Orders = append(in.Orders, o)
 		return nil
 	})
 	if err != nil {
@@ -504,6 +544,8 @@ func printSummary(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "  faults: %s\n", o.Faults)
 	}
 	fmt.Fprintf(w, "\nShopify         %d orders read (%d orders, %d refunds, %d payouts in the shop)\n", r.Shopify.OrdersRead, r.Shopify.Orders, r.Shopify.Refunds, r.Shopify.Payouts)
+	fmt.Fprintf(w, "                tips %s on %d tip lines, %d refunded; %d refunds of sales before the start date\n",
+		r.Shopify.Tips, r.Shopify.TipLines, r.Shopify.TipsRefunded, r.Shopify.RefundsOfEarlierSales)
 	fmt.Fprintf(w, "Postings        %d planned: %d done, %d failed, %d in doubt, %d waiting\n", r.Postings.Total, r.Postings.Done, r.Postings.Failed, r.Postings.InDoubt, r.Postings.Planned+r.Postings.Sent)
 	per := 0.0
 	if r.WebConnector.RoundTrips > 0 {

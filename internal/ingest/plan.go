@@ -47,7 +47,15 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 			}
 			kv = map[string][]byte{kvNames: raw}
 		}
-		if err := s.commit(ctx, p, plan, kv); err != nil {
+		if i == 0 && p.firstPlan && !p.dry {
+			if kv == nil {
+				kv = map[string][]byte{}
+			}
+			if _, set := kv[store.KVExpectedComplete]; !set {
+				kv[store.KVExpectedComplete] = nil // until the last commit has stored every source
+			}
+		}
+		if err := s.commit(ctx, p, plan, kv, i == 0); err != nil {
 			return err
 		}
 	}
@@ -60,8 +68,9 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 // day), every order with a sale or a refund on a day a chosen order
 // touches — repeated until no new day comes in — since such a posting is
 // planned from the whole day and a plan of part of it would replace it with
-// part of its amount. On the first plan it is every order. Orders processed
-// before the start date are never planned.
+// part of its amount. On the first plan it is every order. An order processed
+// before the start date is planned only for what happened to it on or after
+// the start (a refund, an edit): the planner books those and not the sale.
 func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 	wholeDays := p.plansWholeDays()
 	start := p.shop.Settings.StartDate
@@ -80,11 +89,12 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 		} else if !p.changed[s.GID] && !wholeDays && !p.firstPlan {
 			return nil
 		}
-		if start != "" && p.day(o.ProcessedAt) < start {
+		days := p.bookingDays(o, start)
+		if len(days) == 0 {
 			return nil
 		}
 		gids = append(gids, s.GID)
-		daysOf = append(daysOf, p.bookingDays(o))
+		daysOf = append(daysOf, days)
 		return nil
 	})
 	if err != nil || p.firstPlan || !wholeDays {
@@ -158,19 +168,26 @@ type orderDays struct {
 // planner books an edit on the day it happened.
 const orderEdit = "ORDER_EDIT"
 
-// bookingDays are the shop-local dates of an order's sale, refunds and edits.
-func (p *pass) bookingDays(o orderDays) []string {
-	days := []string{p.day(o.ProcessedAt)}
+// bookingDays are the shop-local dates, on or after the start date, of an
+// order's sale, refunds and edits; none when nothing of it is booked.
+func (p *pass) bookingDays(o orderDays, start string) []string {
+	var days []string
+	add := func(t time.Time) {
+		if d := p.day(t); start == "" || d >= start {
+			days = append(days, d)
+		}
+	}
+	add(o.ProcessedAt)
 	for _, r := range o.Refunds {
 		at := r.CreatedAt
 		if r.ProcessedAt != nil {
 			at = *r.ProcessedAt
 		}
-		days = append(days, p.day(at))
+		add(at)
 	}
 	for _, a := range o.Agreements {
 		if a.Reason == orderEdit {
-			days = append(days, p.day(a.HappenedAt))
+			add(a.HappenedAt)
 		}
 	}
 	return days
@@ -249,13 +266,15 @@ func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*p
 
 // commit writes one chunk: for the dry check only its state (the
 // watermarks); otherwise its postings and state in one transaction.
-func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte) error {
+func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte, first bool) error {
 	c := store.PlanCommit{KV: kv}
 	if !p.dry {
 		c.Postings, c.RelinkArchived = plan.Postings, p.relink
 		c.Withdraw, c.Cleared = plan.Withdrawn, plan.Cleared
+		c.Expected = expectedFigures(plan.Expected, first && p.firstPlan)
 	}
-	if len(c.Postings) == 0 && len(c.KV) == 0 && len(c.Withdraw) == 0 && len(c.Cleared) == 0 {
+	if len(c.Postings) == 0 && len(c.KV) == 0 && len(c.Withdraw) == 0 && len(c.Cleared) == 0 &&
+		(c.Expected == nil || len(c.Expected.Sources) == 0) {
 		return nil
 	}
 	res, err := s.store.CommitPlan(ctx, p.shop.ID, c)

@@ -89,6 +89,15 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 	if p.firstPlan, err = kvUnset(ctx, st, p.shop.ID, kvPlannedOnce); err != nil {
 		return err
 	}
+	// A shop whose expected figures were never all stored (planned before
+	// they were, or by a plan of the whole shop that died part-way) is
+	// planned whole once more: planning is idempotent, so only the figures
+	// are new.
+	noFigures, err := kvUnset(ctx, st, p.shop.ID, store.KVExpectedComplete)
+	if err != nil {
+		return err
+	}
+	p.firstPlan = p.firstPlan || noFigures
 	unreset, err := kvUnset(ctx, st, p.shop.ID, kvReset)
 	if err != nil {
 		return err
@@ -177,6 +186,9 @@ func (p *pass) finalState() (map[string][]byte, error) {
 	kv[kvNames] = names
 	if p.movesWatermarks {
 		kv[kvPlannedOnce] = []byte("1")
+	}
+	if p.firstPlan {
+		kv[store.KVExpectedComplete] = []byte("1")
 	}
 	kv[kvHeldDays] = p.heldKV()
 	return kv, nil

@@ -145,12 +145,46 @@ type Totals struct {
 	// reconciliation compares one day of Shopify with that day's postings.
 	// Only Expected fills it.
 	ByDay map[string]map[shopqb.Category]money.Cents
+	// Refunds is the part of ByDay that refunds book (their lines, their
+	// tax, the money paid back), so a chart can show a day's sales and
+	// refunds apart; ByDay includes it. Only Expected fills it.
+	Refunds map[string]map[shopqb.Category]money.Cents
+	// BySource splits ByDay by what books it: an order's or a payout's GID,
+	// a purchase order's key ("po:…", its receipts) or a day's cost of
+	// goods journal ("cogs:YYYY-MM-DD"). Sources lists every source the
+	// plan accounted for, with figures or without, so a caller storing
+	// BySource per source replaces each of them whole (a source absent from
+	// BySource books nothing). The reconciliation sums the stored figures
+	// of a range instead of planning it again. Only Expected fills them.
+	BySource map[string]map[Cell]money.Cents
+	Sources  []string
 
-	day string // the day add books to (on)
+	day    string // the day add books to (on)
+	source string // the source add books to (of)
+	refund bool   // add books a refund's figure (refunding)
+}
+
+// Cell is one figure of a source: a day, a category, and whether a refund books it.
+type Cell struct {
+	Day      string
+	Category shopqb.Category
+	Refund   bool
 }
 
 func newTotals() Totals {
 	return Totals{ByCategory: map[shopqb.Category]money.Cents{}, ByTaxItem: map[string]money.Cents{}}
+}
+
+// of returns t booking to source as well (the maps are shared).
+func (t Totals) of(source string) Totals {
+	t.source = source
+	return t
+}
+
+// refunding returns t booking a refund's figures.
+func (t Totals) refunding() Totals {
+	t.refund = true
+	return t
 }
 
 // on returns t booking to day as well (the maps are shared).
@@ -174,5 +208,21 @@ func (t Totals) add(c shopqb.Category, amt money.Cents) {
 			t.ByDay[t.day] = m
 		}
 		m[c] += amt
+		if t.refund && t.Refunds != nil {
+			r := t.Refunds[t.day]
+			if r == nil {
+				r = map[shopqb.Category]money.Cents{}
+				t.Refunds[t.day] = r
+			}
+			r[c] += amt
+		}
+		if t.source != "" && t.BySource != nil {
+			m := t.BySource[t.source]
+			if m == nil {
+				m = map[Cell]money.Cents{}
+				t.BySource[t.source] = m
+			}
+			m[Cell{Day: t.day, Category: c, Refund: t.refund}] += amt
+		}
 	}
 }

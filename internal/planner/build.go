@@ -41,6 +41,8 @@ type planner struct {
 	editRefunds    map[string]bool
 	// waitingRefunds are edit refunds of edits not booked yet (planEdit).
 	waitingRefunds map[string]bool
+	// tips are each order's tip line items (tips.go).
+	tips map[string]map[string]bool
 	// failures are documents that did not add up (drift.go); heldBack the
 	// days whose summaries wait (dayOpen); cleared the documents booked in
 	// a summary; drifted and withdrawn are adjust's results.
@@ -127,7 +129,8 @@ func newPlanner(in Input) (*planner, error) {
 		func(a, b *shopify.PurchaseOrder) bool { return a.UpdatedAt.After(b.UpdatedAt) })
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
-		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{}}
+		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
+		tips: map[string]map[string]bool{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
 	}
@@ -294,6 +297,9 @@ func (p *planner) docDeps(d *txnDoc) []string {
 	}
 	for _, l := range d.je {
 		keys = append(keys, p.accountDep(l.category))
+	}
+	if d.kind == kindItemReceipt {
+		keys = append(keys, p.accountDep(shopqb.AccountsPayable))
 	}
 	keys = append(keys, d.deps...)
 	return p.liveDeps(keys)

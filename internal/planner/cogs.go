@@ -68,6 +68,20 @@ func (p *planner) planCOGS() error {
 				}
 			}
 		}
+		if p.beforeStart(o) && !o.Test {
+			// The sale's cost is in the books kept before the start; what
+			// an edit on or after it added leaves stock on the edit's day.
+			for _, e := range p.edits[o.ID] {
+				if e.early || e.waiting {
+					continue
+				}
+				for _, a := range e.added {
+					if a.line != nil {
+						byDate[p.date(e.ag.HappenedAt)] += cost(o, a.line, a.qty)
+					}
+				}
+			}
+		}
 		if o.Test {
 			continue
 		}

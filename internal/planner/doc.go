@@ -17,7 +17,13 @@
 //   - discounts: each discount allocation, line or shipping, is a negative
 //     line on the discount item, debiting the discounts account;
 //   - shipping: originalPriceSet on the Shipping other-charge item → shipping
-//     income; tips: totalTipReceivedSet on the Tips item → tips payable;
+//     income;
+//   - tips → tips payable, once, never sales or tax (tips.go): a tip is a
+//     line item in the 2026-10 schema (TipSale.lineItem), told apart by the
+//     agreements' TipSale, else by the schema's marks (no variant, untaxed,
+//     not fulfillable, outside subtotalLineItemsQuantity, together equal to
+//     totalTipReceivedSet); an order whose tip is on no line books
+//     totalTipReceivedSet on the Tips item;
 //   - gift cards sold (isGiftCard lines): the Gift Card item → gift-card liability;
 //   - tax: one line per Shopify tax line (title + rate) on that jurisdiction's
 //     sales-tax item with Shopify's exact amount → sales tax payable; the
@@ -34,7 +40,9 @@
 //     line depositing to its own clearing account.
 //
 // Orders not yet fully paid, test orders and orders before the start date are
-// not booked (the first with a warning).
+// not booked (the first with a warning). What happens on or after the start
+// date to an order processed before it is booked: its refunds that moved
+// money (against the sale's accounts, dated at the refund) and its edits.
 //
 // # Refunds (refunds.go)
 //
@@ -46,7 +54,8 @@
 // (amount positive when more was refunded than calculated) on a Refund
 // Adjustment item; refunded tax spread over the jurisdictions that charged
 // it; cash paid back rounded (totalCashRoundingAdjustment.refundSet) puts
-// the difference on cash over/short. Money paid back to a gift card or store credit is a negative line on
+// the difference on cash over/short; a refunded tip line gives back tips
+// payable. Money paid back to a gift card or store credit is a negative line on
 // the liability; real money is one ARRefundCreditCard per gateway from its
 // clearing account, applied to the credit memo. The refund names the memo as
 // <TxnID useMacro="TxnID:<memo key>"/>; the sync engine fills in the memo's

@@ -27,14 +27,20 @@ type orderEdit struct {
 	// removed are the units the edit took off, for summary-mode cost of
 	// goods: unfulfilled units only can be removed, so they never left stock.
 	removed []removedUnits
+	// added are the units the edit put on, for the cost of goods of an
+	// edit of an order sold before the start date (planCOGS).
+	added []removedUnits
 	// refunds are the ids of the refunds without lines that paid it back;
 	// waiting is set when an edit that took away has not been paid back in
 	// full yet: it is booked, with its refunds, once it has.
 	refunds map[string]bool
 	waiting bool
+	// early is set on an edit before the start date of an order processed
+	// before it: neither is booked (planLateEdits).
+	early bool
 }
 
-// removedUnits is a quantity an order edit took off a line.
+// removedUnits is a quantity an order edit took off (or put on) a line.
 type removedUnits struct {
 	line *shopify.LineItem
 	qty  int
@@ -118,6 +124,9 @@ func (p *planner) orderEdits(o *shopify.Order) ([]orderEdit, map[string]bool, er
 			}
 			if !removes(s) {
 				e.charges = append(e.charges, e.ps.lines[from:]...)
+				if s.LineType == "PRODUCT" && qty > 0 {
+					e.added = append(e.added, removedUnits{line: lines[s.LineItem.ID], qty: qty})
+				}
 				continue
 			}
 			if s.LineType == "PRODUCT" && qty < 0 {

@@ -16,10 +16,15 @@ import (
 func (p *planner) expected() Totals {
 	t := newTotals()
 	t.ByDay = map[string]map[shopqb.Category]money.Cents{}
+	t.Refunds, t.BySource = map[string]map[shopqb.Category]money.Cents{}, map[string]map[Cell]money.Cents{}
+	t.Sources = p.expectedSources()
 	for _, o := range sortOrders(p.in.Orders) {
+		t := t.of(o.ID)
 		if p.booked[o.ID] {
 			p.expectSale(t.on(p.date(o.ProcessedAt)), o)
 			p.expectRemovals(t, o)
+		} else if p.beforeStart(o) && !o.Test {
+			p.expectLateEdits(t, o)
 		}
 		if o.Test {
 			continue
@@ -39,7 +44,7 @@ func (p *planner) expected() Totals {
 		}
 		if anyRefund && o.TotalCashRoundingAdjustment != nil {
 			// What cash refunds were rounded by is over/short.
-			t.on(lastRefund).add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
+			t.on(lastRefund).refunding().add(shopqb.CashOverShort, o.TotalCashRoundingAdjustment.RefundSet.ShopMoney.Amount)
 		}
 	}
 	for i := range p.in.Payouts {
@@ -47,7 +52,7 @@ func (p *planner) expected() Totals {
 		if po.Status != "PAID" || (p.set.StartDate != "" && p.date(po.IssuedAt) < p.set.StartDate) {
 			continue
 		}
-		t := t.on(p.date(po.IssuedAt))
+		t := t.of(po.ID).on(p.date(po.IssuedAt))
 		t.add(shopqb.Bank, payoutNet(po))
 		for _, bt := range po.BalanceTransactions {
 			if bt.Type == "TRANSFER" || bt.Type == "PAYOUT" || bt.Test {
@@ -59,7 +64,7 @@ func (p *planner) expected() Totals {
 		}
 	}
 	for _, d := range p.docs {
-		t := t.on(d.date)
+		t := t.of(docSource(d)).on(d.date)
 		switch d.kind {
 		case kindJournalEntry:
 			if len(d.key) > 5 && d.key[:5] == "cogs:" {
@@ -177,11 +182,63 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 	}
 }
 
-func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
+// expectLateEdits is what the edits on or after the start date of an order
+// processed before it change, from the edits' own sales in Shopify's ledger
+// and the money Shopify took or paid back after each: the sale itself is not
+// in these books, so each edit counts in full, additions and removals alike.
+func (p *planner) expectLateEdits(t Totals, o *shopify.Order) {
 	lines := map[string]*shopify.LineItem{}
 	for i := range o.LineItems {
 		lines[o.LineItems[i].ID] = &o.LineItems[i]
 	}
+	for _, e := range p.edits[o.ID] {
+		if e.early || e.waiting {
+			continue
+		}
+		for _, s := range e.ag.Sales {
+			total, tax := s.TotalAmount.ShopMoney.Amount, s.TotalTaxAmount.ShopMoney.Amount
+			cat := shopqb.SalesIncome
+			switch s.LineType {
+			case "SHIPPING":
+				cat = shopqb.ShippingIncome
+			case "TIP":
+				cat = shopqb.TipsPayable
+			case "PRODUCT", "GIFT_CARD":
+				if s.LineItem != nil && lines[s.LineItem.ID] != nil && lines[s.LineItem.ID].IsGiftCard {
+					cat = shopqb.GiftCardLiability
+				}
+			}
+			t.add(cat, -(total - tax))
+			t.add(shopqb.SalesTaxPayable, -tax)
+			for _, st := range s.Taxes {
+				if name := p.names["taxitem:"+st.TaxLine.Title+":"+st.TaxLine.Rate]; name != "" {
+					t.ByTaxItem[name] -= st.Amount.ShopMoney.Amount
+				}
+			}
+		}
+		for g, a := range e.salePay {
+			t.add(p.moneyCategory(g), a)
+		}
+		for _, r := range o.Refunds {
+			if !e.refunds[r.ID] {
+				continue
+			}
+			for _, tx := range r.Transactions {
+				if movesMoney(tx) && tx.Kind == "REFUND" {
+					t.add(p.moneyCategory(tx.Gateway), -tx.AmountSet.ShopMoney.Amount.Abs())
+				}
+			}
+		}
+	}
+}
+
+func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
+	t = t.refunding()
+	lines := map[string]*shopify.LineItem{}
+	for i := range o.LineItems {
+		lines[o.LineItems[i].ID] = &o.LineItems[i]
+	}
+	tips := p.tipLines(o)
 	var tax money.Cents
 	for _, rli := range r.RefundLineItems {
 		li := lines[rli.LineItem.ID]
@@ -193,9 +250,12 @@ func (p *planner) expectRefund(t Totals, o *shopify.Order, r *shopify.Refund) {
 		if li != nil {
 			p.expectRefundTax(t, o, lt, li.TaxLines)
 		}
-		if li != nil && li.IsGiftCard {
+		switch {
+		case li != nil && tips[li.ID]:
+			t.add(shopqb.TipsPayable, sub)
+		case li != nil && li.IsGiftCard:
 			t.add(shopqb.GiftCardLiability, sub)
-		} else {
+		default:
 			t.add(shopqb.SalesIncome, sub)
 		}
 	}
@@ -236,4 +296,47 @@ func (p *planner) expectRefundTax(t Totals, o *shopify.Order, tax money.Cents, f
 	for _, l := range lines {
 		t.ByTaxItem[l.taxItem] += l.amount
 	}
+}
+
+// docSource is the source (Totals.BySource) of a document's expected
+// figures: a receipt's is its purchase order, a cost of goods journal its own.
+func docSource(d *txnDoc) string {
+	if d.kind == kindItemReceipt && d.applyTo != "" {
+		return d.applyTo
+	}
+	return d.key
+}
+
+// expectedSources are the sources this plan accounts for whole (Totals.Sources):
+// every order, payout and purchase order of the input and, in summary
+// inventory mode, the cost of goods journal of every open day its orders book on.
+func (p *planner) expectedSources() []string {
+	var out []string
+	cogsDays := map[string]bool{}
+	for i := range p.in.Orders {
+		o := &p.in.Orders[i]
+		out = append(out, o.ID)
+		if p.set.InventoryMode != shopqb.Summary {
+			continue
+		}
+		cogsDays[p.date(o.ProcessedAt)] = true
+		for j := range o.Refunds {
+			cogsDays[p.date(refundTime(&o.Refunds[j]))] = true
+		}
+		for _, ag := range o.Agreements {
+			cogsDays[p.date(ag.HappenedAt)] = true
+		}
+	}
+	for _, d := range sortedKeys(cogsDays) {
+		if p.dayOpen(d) {
+			out = append(out, "cogs:"+d)
+		}
+	}
+	for i := range p.in.Payouts {
+		out = append(out, p.in.Payouts[i].ID)
+	}
+	for i := range p.in.PurchaseOrders {
+		out = append(out, "po:"+numericID(p.in.PurchaseOrders[i].ID))
+	}
+	return out
 }

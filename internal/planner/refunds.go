@@ -24,6 +24,7 @@ func (p *planner) refundParts(o *shopify.Order, r *shopify.Refund) (*parts, erro
 	for i := range o.LineItems {
 		lines[o.LineItems[i].ID] = &o.LineItems[i]
 	}
+	tips := p.tipLines(o)
 	var shipTax []shopify.TaxLine
 	for _, sl := range o.ShippingLines {
 		shipTax = append(shipTax, sl.TaxLines...)
@@ -34,6 +35,17 @@ func (p *planner) refundParts(o *shopify.Order, r *shopify.Refund) (*parts, erro
 			return nil, fmt.Errorf("order %s refund %s: refunded line %s is not on the order", o.Name, r.ID, rli.LineItem.ID)
 		}
 		sub, tax := rli.SubtotalSet.ShopMoney.Amount, rli.TotalTaxSet.ShopMoney.Amount
+		if tips[li.ID] {
+			// A refunded tip gives back the tips liability it was booked to.
+			if tax != 0 {
+				return nil, fmt.Errorf("order %s refund %s: the refunded tip %s carries %s of tax, but a tip is never taxed",
+					o.Name, numericID(r.ID), cleanText(li.Name), tax)
+			}
+			if sub != 0 {
+				ps.lines = append(ps.lines, docLine{item: p.fixedItem(itemTip), desc: "Refunded tip", amount: sub, category: shopqb.TipsPayable})
+			}
+			continue
+		}
 		net := sub
 		if incl {
 			net -= tax

@@ -264,8 +264,17 @@ func (p *planner) saleCharges(o *shopify.Order) (*parts, error) {
 	ps := newParts()
 	var got orderTotals
 	incl := o.TaxesIncluded
+	tips := p.tipLines(o)
 	for _, li := range o.LineItems {
 		gross := li.OriginalTotalSet.ShopMoney.Amount
+		if tips[li.ID] {
+			// A tip line is owed to staff: tips payable, no sales, no tax.
+			if gross != 0 {
+				ps.lines = append(ps.lines, docLine{item: p.fixedItem(itemTip), desc: "Tip", amount: gross, category: shopqb.TipsPayable})
+			}
+			got.tips += gross
+			continue
+		}
 		var disc money.Cents
 		for _, a := range li.DiscountAllocations {
 			disc += a.AllocatedAmountSet.ShopMoney.Amount
@@ -311,7 +320,8 @@ func (p *planner) saleCharges(o *shopify.Order) (*parts, error) {
 		got.shipping += gross
 		got.discounts += disc
 	}
-	if tip := o.TotalTipReceivedSet.ShopMoney.Amount; tip != 0 {
+	if tip := o.TotalTipReceivedSet.ShopMoney.Amount; tip != 0 && len(tips) == 0 {
+		// The tip is not carried on a line: book it from the order's total.
 		ps.lines = append(ps.lines, docLine{item: p.fixedItem(itemTip), desc: "Tip", amount: tip, category: shopqb.TipsPayable})
 		got.tips = tip
 	}
@@ -329,6 +339,10 @@ func (p *planner) saleCharges(o *shopify.Order) (*parts, error) {
 	}
 	got.charged = ps.sum()
 	if err := checkOrderTotals(o, got); err != nil {
+		if tip := o.TotalTipReceivedSet.ShopMoney.Amount; len(tips) == 0 && tip != 0 && got.charged-o.TotalPriceSet.ShopMoney.Amount == tip {
+			return nil, fmt.Errorf("%w; the difference is the tip (%s): a line item seems to carry it as well as the order's tip total, "+
+				"but no line can be told apart as the tip (no TipSale names one, and no untaxed line without a product that never ships comes to it)", err, tip)
+		}
 		return nil, err
 	}
 	return ps, nil

@@ -16,7 +16,7 @@ func (p *planner) bookable(o *shopify.Order) bool {
 	if o.Test {
 		return false
 	}
-	if p.set.StartDate != "" && p.date(o.ProcessedAt) < p.set.StartDate {
+	if p.beforeStart(o) {
 		return false
 	}
 	pay := salePayments(o)
@@ -44,6 +44,42 @@ func (p *planner) bookable(o *shopify.Order) bool {
 	return true
 }
 
+// beforeStart says whether an order was processed before the start date: its
+// sale is not booked, but its refunds and edits on or after the start are.
+func (p *planner) beforeStart(o *shopify.Order) bool {
+	return p.set.StartDate != "" && p.date(o.ProcessedAt) < p.set.StartDate
+}
+
+// planLateEdits books the edits, on or after the start date, of an order
+// processed before it: each is the same adjustment as an edit of a booked
+// order (what it added or took away, and the money for it), dated when it
+// happened. Edits before the start are in the books the merchant kept before
+// shopqb, with the sale.
+// An edit that does not add up fails alone, like any other.
+func (p *planner) planLateEdits(o *shopify.Order, edits []orderEdit) {
+	for i := range edits {
+		e := &edits[i]
+		if p.date(e.ag.HappenedAt) < p.set.StartDate {
+			e.early = true
+			continue
+		}
+		if err := p.planEdit(o, e); err != nil {
+			p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(e.ag.ID), kindSalesReceipt,
+				p.date(e.ag.HappenedAt), "edit of order "+o.Name, err)
+		}
+	}
+}
+
+// lateEdit is the first edit on or after the start date of an order, if any.
+func (p *planner) lateEdit(o *shopify.Order) *shopify.SalesAgreement {
+	for i := range o.Agreements {
+		if ag := &o.Agreements[i]; ag.Reason == "ORDER_EDIT" && p.date(ag.HappenedAt) >= p.set.StartDate {
+			return ag
+		}
+	}
+	return nil
+}
+
 // planSales books every bookable order: one receipt per order in detail
 // sales mode, one per day × location in summary mode. An order that does not
 // add up fails alone (failDoc); the rest of the day is booked.
@@ -62,12 +98,24 @@ func (p *planner) planSales() error {
 		label := "order " + o.Name
 		edits, consumed, err := p.orderEdits(o)
 		if err != nil {
-			p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			if !p.beforeStart(o) {
+				p.failDoc(saleKey, kindSalesReceipt, p.date(o.ProcessedAt), label, err)
+			} else if ag := p.lateEdit(o); ag != nil {
+				// Only the edits on or after the start are booked: they fail.
+				p.failDoc("order:"+numericID(o.ID)+":adjust:"+numericID(ag.ID), kindSalesReceipt, p.date(ag.HappenedAt),
+					"edit of order "+o.Name, err)
+			}
 			continue
 		}
 		p.edits[o.ID] = edits
 		for id := range consumed {
 			p.editRefunds[id] = true
+		}
+		if p.beforeStart(o) {
+			// The sale is in the books already (it predates shopqb), but
+			// what happened to it on or after the start is not.
+			p.planLateEdits(o, edits)
+			continue
 		}
 		if !p.bookable(o) {
 			continue

@@ -133,15 +133,6 @@ func (c *Company) findByFullName(kinds []string, name string) *listRecord {
 	return nil
 }
 
-// resolveOpt resolves an optional reference child of n.
-func (c *Company) resolveOpt(n *node, refName, context string) (*listRecord, error) {
-	ref := n.child(refName)
-	if ref == nil {
-		return nil, nil
-	}
-	return c.resolve(ref, context)
-}
-
 // refNode is the Ret form of a reference: ListID then FullName.
 func refNode(name string, r *listRecord) *node {
 	if r == nil {

@@ -58,7 +58,7 @@ func shapeOf(typ string, n *Node) ListShape {
 // ShapeOfAdd reads the shape of the record an Add request (as a posting
 // stores it: "<ItemOtherChargeAddRq><ItemOtherChargeAdd>…") would create.
 func ShapeOfAdd(addRq string) (ListShape, error) {
-	add, err := addElement(addRq)
+	add, err := AddElement(addRq)
 	if err != nil {
 		return ListShape{}, err
 	}
@@ -110,8 +110,11 @@ func describeType(s ListShape) string {
 // Describe is the shape in words: `an Other Charge item on "Shipping Income"`.
 func (s ListShape) Describe() string { return describeType(s) }
 
-// addElement returns the …Add element inside a stored …AddRq request.
-func addElement(addRq string) (*Node, error) {
+// AddElement returns the …Add element inside a stored …AddRq request as a
+// Node tree, so a reader outside this package (the planner's golden ledger,
+// which books the rendered requests back) reads requests with the same
+// parser as responses instead of a second one.
+func AddElement(addRq string) (*Node, error) {
 	roots, err := parseTree(addRq)
 	if err != nil {
 		return nil, fmt.Errorf("qbxml: read request: %w", err)
@@ -148,28 +151,22 @@ type TxnKey struct {
 // txnRetFields are, per transaction type, where its Ret carries the entity
 // and the total, for the recovery query's IncludeRetElement and TxnKeyOfRet.
 var txnRetFields = map[string]struct{ entity, amount string }{
-	"SalesReceipt":        {"CustomerRef", "TotalAmount"},
-	"Invoice":             {"CustomerRef", "Subtotal"},
-	"CreditMemo":          {"CustomerRef", "TotalAmount"},
-	"ReceivePayment":      {"CustomerRef", "TotalAmount"},
-	"ARRefundCreditCard":  {"CustomerRef", "TotalAmount"},
-	"JournalEntry":        {"", ""},
-	"Deposit":             {"", "DepositTotal"},
-	"PurchaseOrder":       {"VendorRef", "TotalAmount"},
-	"ItemReceipt":         {"VendorRef", "TotalAmount"},
-	"Bill":                {"VendorRef", "AmountDue"},
-	"InventoryAdjustment": {"", ""},
+	"SalesReceipt":       {"CustomerRef", "TotalAmount"},
+	"CreditMemo":         {"CustomerRef", "TotalAmount"},
+	"ARRefundCreditCard": {"CustomerRef", "TotalAmount"},
+	"JournalEntry":       {"", ""},
+	"Deposit":            {"", "DepositTotal"},
+	"PurchaseOrder":      {"VendorRef", "TotalAmount"},
+	"ItemReceipt":        {"VendorRef", "TotalAmount"},
 }
 
 // lineAmountPaths are the line elements whose Amounts add up to a type's total.
 var lineAmountPaths = map[string][]string{
 	"SalesReceipt":       {"SalesReceiptLineAdd"},
-	"Invoice":            {"InvoiceLineAdd"},
 	"CreditMemo":         {"CreditMemoLineAdd"},
 	"Deposit":            {"DepositLineAdd"},
 	"PurchaseOrder":      {"PurchaseOrderLineAdd"},
 	"ItemReceipt":        {"ExpenseLineAdd", "ItemLineAdd"},
-	"Bill":               {"ExpenseLineAdd", "ItemLineAdd"},
 	"ARRefundCreditCard": {"RefundAppliedToTxnAdd"},
 }
 
@@ -178,7 +175,7 @@ var lineAmountPaths = map[string][]string{
 // nil when a line has none (a group, a subtotal, a payment deposited by TxnID)
 // rather than guessed.
 func TxnKeyOfAdd(addRq string) (TxnKey, error) {
-	add, err := addElement(addRq)
+	add, err := AddElement(addRq)
 	if err != nil {
 		return TxnKey{}, err
 	}
@@ -188,12 +185,7 @@ func TxnKeyOfAdd(addRq string) (TxnKey, error) {
 	if f.entity != "" {
 		k.Entity = add.Value(f.entity + "/FullName")
 	}
-	switch {
-	case typ == "ReceivePayment":
-		if a, err := money.Parse(add.Value("TotalAmount")); err == nil {
-			k.Amount = &a
-		}
-	case lineAmountPaths[typ] != nil:
+	if lineAmountPaths[typ] != nil {
 		var sum money.Cents
 		lines := 0
 		for _, name := range lineAmountPaths[typ] {

@@ -43,54 +43,6 @@ func (CustomerAdd) RequestName() string { return "CustomerAddRq" }
 
 func (c CustomerAdd) validate() error { return requireText("Name", c.Name) }
 
-// CustomerMod changes a customer (CustomerModRq). QuickBooks applies it only
-// when EditSequence is the one it holds now (status 3200 otherwise), which is
-// how concurrent edits in the QuickBooks UI are detected. Empty fields are left
-// unchanged: shopqb never clears a field the bookkeeper may have filled in.
-type CustomerMod struct {
-	XMLName                   xml.Name `xml:"CustomerMod"`
-	ListID                    string   `xml:"ListID" max:"36"`
-	EditSequence              string   `xml:"EditSequence" max:"16"`
-	Name                      string   `xml:"Name,omitempty" max:"41"`
-	IsActive                  *bool    `xml:"IsActive,omitempty"`
-	ClassRef                  *Ref     `xml:"ClassRef,omitempty"`
-	ParentRef                 *Ref     `xml:"ParentRef,omitempty"`
-	CompanyName               string   `xml:"CompanyName,omitempty" max:"41"`
-	Salutation                string   `xml:"Salutation,omitempty" max:"15"`
-	FirstName                 string   `xml:"FirstName,omitempty" max:"25"`
-	MiddleName                string   `xml:"MiddleName,omitempty" max:"5"`
-	LastName                  string   `xml:"LastName,omitempty" max:"25"`
-	JobTitle                  string   `xml:"JobTitle,omitempty" max:"41"`
-	BillAddress               *Address `xml:"BillAddress,omitempty"`
-	ShipAddress               *Address `xml:"ShipAddress,omitempty"`
-	PrintAs                   string   `xml:"PrintAs,omitempty" max:"41"`
-	Phone                     string   `xml:"Phone,omitempty" max:"21"`
-	Mobile                    string   `xml:"Mobile,omitempty" max:"21"`
-	AltPhone                  string   `xml:"AltPhone,omitempty" max:"21"`
-	Fax                       string   `xml:"Fax,omitempty" max:"21"`
-	Email                     string   `xml:"Email,omitempty" max:"1023"`
-	Cc                        string   `xml:"Cc,omitempty" max:"1023"`
-	Contact                   string   `xml:"Contact,omitempty" max:"41"`
-	CustomerTypeRef           *Ref     `xml:"CustomerTypeRef,omitempty"`
-	TermsRef                  *Ref     `xml:"TermsRef,omitempty"`
-	SalesTaxCodeRef           *Ref     `xml:"SalesTaxCodeRef,omitempty"`
-	ItemSalesTaxRef           *Ref     `xml:"ItemSalesTaxRef,omitempty"`
-	ResaleNumber              string   `xml:"ResaleNumber,omitempty" max:"15"`
-	AccountNumber             string   `xml:"AccountNumber,omitempty" max:"99"`
-	PreferredPaymentMethodRef *Ref     `xml:"PreferredPaymentMethodRef,omitempty"`
-	Notes                     string   `xml:"Notes,omitempty" max:"4095"`
-}
-
-// RequestName implements Request.
-func (CustomerMod) RequestName() string { return "CustomerModRq" }
-
-func (c CustomerMod) validate() error {
-	if err := requireText("ListID", c.ListID); err != nil {
-		return err
-	}
-	return requireText("EditSequence", c.EditSequence)
-}
-
 // VendorAdd creates a vendor (VendorAddRq): a supplier for purchase orders,
 // or the tax agency a sales-tax item pays.
 type VendorAdd struct {

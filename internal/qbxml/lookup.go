@@ -7,27 +7,23 @@ import (
 	"strings"
 )
 
-// txnQueryTypes are the transaction types whose queries share the TxnQuery
-// shape (TxnFilter, IncludeLineItems, IncludeRetElement, OwnerID), keyed by
-// the Add that creates them.
+// txnQueryTypes are the transaction types shopqb posts, keyed by the Add
+// that creates them: their queries share the TxnQuery shape (TxnFilter,
+// IncludeLineItems, IncludeRetElement, OwnerID), and a lost response is
+// recovered by one.
 var txnQueryTypes = map[string]string{
-	"SalesReceiptAdd":        "SalesReceipt",
-	"InvoiceAdd":             "Invoice",
-	"CreditMemoAdd":          "CreditMemo",
-	"ReceivePaymentAdd":      "ReceivePayment",
-	"ARRefundCreditCardAdd":  "ARRefundCreditCard",
-	"JournalEntryAdd":        "JournalEntry",
-	"DepositAdd":             "Deposit",
-	"PurchaseOrderAdd":       "PurchaseOrder",
-	"ItemReceiptAdd":         "ItemReceipt",
-	"BillAdd":                "Bill",
-	"InventoryAdjustmentAdd": "InventoryAdjustment",
+	"SalesReceiptAdd":       "SalesReceipt",
+	"CreditMemoAdd":         "CreditMemo",
+	"ARRefundCreditCardAdd": "ARRefundCreditCard",
+	"JournalEntryAdd":       "JournalEntry",
+	"DepositAdd":            "Deposit",
+	"PurchaseOrderAdd":      "PurchaseOrder",
+	"ItemReceiptAdd":        "ItemReceipt",
 }
 
-// TxnTypeQuery queries one transaction type named at run time, e.g.
-// Type "Invoice" is written as InvoiceQueryRq. It covers the types in
-// txnQueryTypes, whose queries all accept this sequence; the typed queries
-// (SalesReceiptQuery, …) add the fields only some types have.
+// TxnTypeQuery queries one transaction type named at run time, e.g. Type
+// "ARRefundCreditCard" is written as ARRefundCreditCardQueryRq. It covers
+// the types in txnQueryTypes, whose queries all accept this sequence.
 type TxnTypeQuery struct {
 	Type string
 	Iteration
@@ -57,8 +53,9 @@ func (q TxnTypeQuery) validate() error {
 	return q.TxnFilter.validate()
 }
 
-// MarshalXML writes the query under its type's element name.
-func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+// MarshalXML writes the query under its type's element name, whatever
+// element the caller asked for.
+func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type body struct {
 		Iteration
 		TxnFilter
@@ -66,7 +63,7 @@ func (q TxnTypeQuery) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 		IncludeRetElement []string `xml:"IncludeRetElement,omitempty"`
 		OwnerID           []GUID   `xml:"OwnerID,omitempty"`
 	}
-	start = xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
+	start := xml.StartElement{Name: xml.Name{Local: q.RequestName()}}
 	return e.EncodeElement(body{q.Iteration, q.TxnFilter, q.IncludeLineItems, q.IncludeRetElement, q.OwnerID}, start)
 }
 
@@ -112,7 +109,7 @@ func ListQueryFor(kind, fullName string) (Request, error) {
 	}
 	byName := ListFilter{FullName: []string{fullName}}
 	switch kind {
-	case "CustomerAdd", "CustomerMod":
+	case "CustomerAdd":
 		return CustomerQuery{ListFilter: byName}, nil
 	case "VendorAdd":
 		return VendorQuery{ListFilter: byName}, nil

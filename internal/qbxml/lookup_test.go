@@ -44,7 +44,7 @@ func TestLookupQueriesValidate(t *testing.T) {
 		q, err = TxnQueryFor(kind, "", "2026-11-20")
 		add(kind+"/date", q, err)
 	}
-	for _, kind := range []string{"CustomerAdd", "CustomerMod", "VendorAdd", "AccountAdd", "PaymentMethodAdd", "ClassAdd",
+	for _, kind := range []string{"CustomerAdd", "VendorAdd", "AccountAdd", "PaymentMethodAdd", "ClassAdd",
 		"ItemInventoryAdd", "ItemNonInventoryAdd", "ItemServiceAdd", "ItemOtherChargeAdd", "ItemDiscountAdd",
 		"ItemSalesTaxAdd", "ItemPaymentAdd"} {
 		q, err := ListQueryFor(kind, "Kim Minjun & Co")
@@ -80,11 +80,11 @@ func TestLookupRefusals(t *testing.T) {
 	if _, err := MarshalRequest(TxnTypeQuery{Type: "Payroll"}); err == nil {
 		t.Error("unknown transaction type accepted")
 	}
-	got, err := MarshalRequest(TxnTypeQuery{Type: "Bill", Iteration: Iteration{Iterator: IteratorStart}, TxnFilter: TxnFilter{MaxReturned: 3}})
+	got, err := MarshalRequest(TxnTypeQuery{Type: "ItemReceipt", Iteration: Iteration{Iterator: IteratorStart}, TxnFilter: TxnFilter{MaxReturned: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `<BillQueryRq iterator="Start"><MaxReturned>3</MaxReturned></BillQueryRq>`; got != want {
+	if want := `<ItemReceiptQueryRq iterator="Start"><MaxReturned>3</MaxReturned></ItemReceiptQueryRq>`; got != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 }

@@ -12,7 +12,7 @@ func TestBuildSetsRequestIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := MarshalRequest(PreferencesQuery{})
+	b, err := MarshalRequest(ClassQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestBuildSetsRequestIDs(t *testing.T) {
 	want := `<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<?qbxml version="13.0"?>` + "\n" +
 		`<QBXML><QBXMLMsgsRq onError="continueOnError" newMessageSetID="set &#34;1&#34; &amp; &lt;2&gt;">` +
 		`<CustomerQueryRq requestID="17" iterator="Start"><MaxReturned>10</MaxReturned></CustomerQueryRq>` +
-		`<PreferencesQueryRq requestID="a&#34;b"></PreferencesQueryRq></QBXMLMsgsRq></QBXML>`
+		`<ClassQueryRq requestID="a&#34;b"></ClassQueryRq></QBXMLMsgsRq></QBXML>`
 	if doc != want {
 		t.Fatalf("got\n%s\nwant\n%s", doc, want)
 	}
@@ -42,7 +42,7 @@ func TestBuildRecoveryOnlySetIsValid(t *testing.T) {
 }
 
 func TestBuildRefusesBadInput(t *testing.T) {
-	good, _ := MarshalRequest(PreferencesQuery{})
+	good, _ := MarshalRequest(ClassQuery{})
 	cases := []struct {
 		name string
 		set  MsgSet

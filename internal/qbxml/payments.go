@@ -6,53 +6,6 @@ import (
 	"fmt"
 )
 
-// AppliedToTxn applies part of a received payment to one open invoice.
-type AppliedToTxn struct {
-	TxnID              MacroTxnID `xml:"TxnID"`
-	PaymentAmount      *Amount    `xml:"PaymentAmount,omitempty"`
-	DiscountAmount     *Amount    `xml:"DiscountAmount,omitempty"`
-	DiscountAccountRef *Ref       `xml:"DiscountAccountRef,omitempty"`
-	DiscountClassRef   *Ref       `xml:"DiscountClassRef,omitempty"`
-}
-
-// ReceivePaymentAdd records a customer's payment of invoices
-// (ReceivePaymentAddRq). Set IsAutoApply, or list the invoices in AppliedTo.
-type ReceivePaymentAdd struct {
-	XMLName             xml.Name       `xml:"ReceivePaymentAdd"`
-	DefMacro            string         `xml:"defMacro,attr,omitempty"`
-	CustomerRef         *Ref           `xml:"CustomerRef"`
-	ARAccountRef        *Ref           `xml:"ARAccountRef,omitempty"`
-	TxnDate             Date           `xml:"TxnDate,omitempty"`
-	RefNumber           string         `xml:"RefNumber,omitempty" max:"20"`
-	TotalAmount         *Amount        `xml:"TotalAmount,omitempty"`
-	PaymentMethodRef    *Ref           `xml:"PaymentMethodRef,omitempty"`
-	Memo                string         `xml:"Memo,omitempty" max:"4095"`
-	DepositToAccountRef *Ref           `xml:"DepositToAccountRef,omitempty"`
-	ExternalGUID        GUID           `xml:"ExternalGUID,omitempty"`
-	IsAutoApply         *bool          `xml:"IsAutoApply,omitempty"`
-	AppliedTo           []AppliedToTxn `xml:"AppliedToTxnAdd"`
-}
-
-// RequestName implements Request.
-func (ReceivePaymentAdd) RequestName() string { return "ReceivePaymentAddRq" }
-
-func (p ReceivePaymentAdd) validate() error {
-	if err := requireRef("CustomerRef", p.CustomerRef); err != nil {
-		return err
-	}
-	if err := choice("payment application", true, map[string]bool{
-		"IsAutoApply": p.IsAutoApply != nil, "AppliedTo": len(p.AppliedTo) > 0,
-	}); err != nil {
-		return err
-	}
-	for i, a := range p.AppliedTo {
-		if !a.TxnID.set() {
-			return fmt.Errorf("AppliedTo %d: TxnID is required", i+1)
-		}
-	}
-	return nil
-}
-
 // RefundAppliedToTxn names the credit memo a refund pays out and how much.
 type RefundAppliedToTxn struct {
 	TxnID        MacroTxnID `xml:"TxnID"`

@@ -159,34 +159,3 @@ func (r ItemReceiptAdd) validate() error {
 	}
 	return validatePurchaseLines(r.ExpenseLines, r.ItemLines)
 }
-
-// BillAdd records a supplier's bill (BillAddRq) against Accounts Payable.
-type BillAdd struct {
-	XMLName       xml.Name      `xml:"BillAdd"`
-	DefMacro      string        `xml:"defMacro,attr,omitempty"`
-	VendorRef     *Ref          `xml:"VendorRef"`
-	VendorAddress *Address      `xml:"VendorAddress,omitempty"`
-	APAccountRef  *Ref          `xml:"APAccountRef,omitempty"`
-	TxnDate       Date          `xml:"TxnDate,omitempty"`
-	DueDate       Date          `xml:"DueDate,omitempty"`
-	RefNumber     string        `xml:"RefNumber,omitempty" max:"20"`
-	TermsRef      *Ref          `xml:"TermsRef,omitempty"`
-	Memo          string        `xml:"Memo,omitempty" max:"4095"`
-	ExternalGUID  GUID          `xml:"ExternalGUID,omitempty"`
-	LinkToTxnID   []string      `xml:"LinkToTxnID,omitempty" max:"36"`
-	ExpenseLines  []ExpenseLine `xml:"ExpenseLineAdd"`
-	ItemLines     []ItemLine    `xml:"ItemLineAdd"`
-}
-
-// RequestName implements Request.
-func (BillAdd) RequestName() string { return "BillAddRq" }
-
-func (b BillAdd) validate() error {
-	if err := requireRef("VendorRef", b.VendorRef); err != nil {
-		return err
-	}
-	if len(b.LinkToTxnID) > 0 && len(b.ExpenseLines)+len(b.ItemLines) == 0 {
-		return nil
-	}
-	return validatePurchaseLines(b.ExpenseLines, b.ItemLines)
-}

@@ -119,43 +119,6 @@ func validateMatch(m string) error {
 	return fmtUnknown("MatchCriterion", m)
 }
 
-// IncludeListMetaData asks HostQuery for each list's capacity.
-type IncludeListMetaData struct {
-	IncludeMaxCapacity bool `xml:"IncludeMaxCapacity"`
-}
-
-// HostQuery asks for the QuickBooks product, version, country and supported
-// qbXML versions (HostQueryRq).
-type HostQuery struct {
-	XMLName             xml.Name             `xml:"HostQueryRq"`
-	IncludeListMetaData *IncludeListMetaData `xml:"IncludeListMetaData,omitempty"`
-	IncludeRetElement   []string             `xml:"IncludeRetElement,omitempty" max:"50"`
-}
-
-// RequestName implements Request.
-func (HostQuery) RequestName() string { return "HostQueryRq" }
-
-// CompanyQuery asks for the company's name, address and file (CompanyQueryRq);
-// OwnerID "0" or shopqb's own GUID also returns its DataExt custom fields.
-type CompanyQuery struct {
-	XMLName           xml.Name `xml:"CompanyQueryRq"`
-	IncludeRetElement []string `xml:"IncludeRetElement,omitempty" max:"50"`
-	OwnerID           []GUID   `xml:"OwnerID,omitempty"`
-}
-
-// RequestName implements Request.
-func (CompanyQuery) RequestName() string { return "CompanyQueryRq" }
-
-// PreferencesQuery asks for the company preferences (PreferencesQueryRq):
-// sales tax, inventory, class tracking, multicurrency, closing date.
-type PreferencesQuery struct {
-	XMLName           xml.Name `xml:"PreferencesQueryRq"`
-	IncludeRetElement []string `xml:"IncludeRetElement,omitempty" max:"50"`
-}
-
-// RequestName implements Request.
-func (PreferencesQuery) RequestName() string { return "PreferencesQueryRq" }
-
 // AccountQuery reads the chart of accounts (AccountQueryRq), for mapping.
 // QuickBooks offers no iterator for accounts; the list is small.
 type AccountQuery struct {
@@ -183,19 +146,6 @@ func (q AccountQuery) validate() error {
 	}
 	return nil
 }
-
-// SalesTaxCodeQuery reads the sales-tax codes (SalesTaxCodeQueryRq), e.g. to
-// find the company's taxable and non-taxable codes.
-type SalesTaxCodeQuery struct {
-	XMLName xml.Name `xml:"SalesTaxCodeQueryRq"`
-	ListFilter
-	IncludeRetElement []string `xml:"IncludeRetElement,omitempty" max:"50"`
-}
-
-// RequestName implements Request.
-func (SalesTaxCodeQuery) RequestName() string { return "SalesTaxCodeQueryRq" }
-
-func (q SalesTaxCodeQuery) validate() error { return q.ListFilter.validate() }
 
 // ItemSalesTaxQuery reads sales-tax items (ItemSalesTaxQueryRq): the
 // preflight checks that the most common tax item is at 0 %.
@@ -254,31 +204,6 @@ type ClassQuery struct {
 func (ClassQuery) RequestName() string { return "ClassQueryRq" }
 
 func (q ClassQuery) validate() error { return q.ListFilter.validate() }
-
-// InventorySiteQuery reads inventory sites (InventorySiteQueryRq; Enterprise
-// Advanced Inventory only). Its filter has no MaxReturned.
-type InventorySiteQuery struct {
-	XMLName           xml.Name         `xml:"InventorySiteQueryRq"`
-	ListID            []string         `xml:"ListID,omitempty" max:"36"`
-	FullName          []string         `xml:"FullName,omitempty"`
-	ActiveStatus      string           `xml:"ActiveStatus,omitempty"`
-	FromModifiedDate  DateTime         `xml:"FromModifiedDate,omitempty"`
-	ToModifiedDate    DateTime         `xml:"ToModifiedDate,omitempty"`
-	NameFilter        *NameFilter      `xml:"NameFilter,omitempty"`
-	NameRangeFilter   *NameRangeFilter `xml:"NameRangeFilter,omitempty"`
-	IncludeRetElement []string         `xml:"IncludeRetElement,omitempty" max:"50"`
-}
-
-// RequestName implements Request.
-func (InventorySiteQuery) RequestName() string { return "InventorySiteQueryRq" }
-
-func (q InventorySiteQuery) validate() error {
-	return ListFilter{
-		ListID: q.ListID, FullName: q.FullName, ActiveStatus: q.ActiveStatus,
-		FromModifiedDate: q.FromModifiedDate, ToModifiedDate: q.ToModifiedDate,
-		NameFilter: q.NameFilter, NameRangeFilter: q.NameRangeFilter,
-	}.validate()
-}
 
 // CustomerQuery reads customers (CustomerQueryRq): counts for the list
 // limits, and finding an existing customer after status 3100.

@@ -101,49 +101,6 @@ func (s SalesReceiptAdd) validate() error {
 	return validateSalesLines(s.Lines, true)
 }
 
-// InvoiceAdd records a sale on account (InvoiceAddRq): B2B orders with
-// payment terms, paid later by ReceivePaymentAdd.
-type InvoiceAdd struct {
-	XMLName                 xml.Name    `xml:"InvoiceAdd"`
-	DefMacro                string      `xml:"defMacro,attr,omitempty"`
-	CustomerRef             *Ref        `xml:"CustomerRef"`
-	ClassRef                *Ref        `xml:"ClassRef,omitempty"`
-	ARAccountRef            *Ref        `xml:"ARAccountRef,omitempty"`
-	TemplateRef             *Ref        `xml:"TemplateRef,omitempty"`
-	TxnDate                 Date        `xml:"TxnDate,omitempty"`
-	RefNumber               string      `xml:"RefNumber,omitempty" max:"11"`
-	BillAddress             *Address    `xml:"BillAddress,omitempty"`
-	ShipAddress             *Address    `xml:"ShipAddress,omitempty"`
-	IsPending               *bool       `xml:"IsPending,omitempty"`
-	PONumber                string      `xml:"PONumber,omitempty" max:"25"`
-	TermsRef                *Ref        `xml:"TermsRef,omitempty"`
-	DueDate                 Date        `xml:"DueDate,omitempty"`
-	SalesRepRef             *Ref        `xml:"SalesRepRef,omitempty"`
-	FOB                     string      `xml:"FOB,omitempty" max:"13"`
-	ShipDate                Date        `xml:"ShipDate,omitempty"`
-	ShipMethodRef           *Ref        `xml:"ShipMethodRef,omitempty"`
-	ItemSalesTaxRef         *Ref        `xml:"ItemSalesTaxRef,omitempty"`
-	Memo                    string      `xml:"Memo,omitempty" max:"4095"`
-	CustomerMsgRef          *Ref        `xml:"CustomerMsgRef,omitempty"`
-	IsToBePrinted           *bool       `xml:"IsToBePrinted,omitempty"`
-	IsToBeEmailed           *bool       `xml:"IsToBeEmailed,omitempty"`
-	CustomerSalesTaxCodeRef *Ref        `xml:"CustomerSalesTaxCodeRef,omitempty"`
-	Other                   string      `xml:"Other,omitempty" max:"29"`
-	ExternalGUID            GUID        `xml:"ExternalGUID,omitempty"`
-	LinkToTxnID             []string    `xml:"LinkToTxnID,omitempty" max:"36"`
-	Lines                   []SalesLine `xml:"InvoiceLineAdd"`
-}
-
-// RequestName implements Request.
-func (InvoiceAdd) RequestName() string { return "InvoiceAddRq" }
-
-func (s InvoiceAdd) validate() error {
-	if err := requireRef("CustomerRef", s.CustomerRef); err != nil {
-		return err
-	}
-	return validateSalesLines(s.Lines, false)
-}
-
 // CreditMemoAdd records returned goods and refunded amounts (CreditMemoAddRq),
 // the first half of a Shopify refund; ARRefundCreditCardAdd pays it out.
 type CreditMemoAdd struct {

@@ -22,9 +22,6 @@ type Ref struct {
 // ByName refers to a list entry by its full name ("Parent:Child" for sub-entries).
 func ByName(fullName string) *Ref { return &Ref{FullName: fullName} }
 
-// ByID refers to a list entry by the ListID QuickBooks assigned to it.
-func ByID(listID string) *Ref { return &Ref{ListID: listID} }
-
 // Address is qbXML's AddressData group, used for bill-to, ship-to and vendor
 // addresses. Lengths are QuickBooks Desktop US limits.
 type Address struct {
@@ -167,9 +164,6 @@ type MacroTxnID struct {
 }
 
 func (m MacroTxnID) set() bool { return m.TxnID != "" || m.UseMacro != "" }
-
-// TxnIDOf refers to a transaction by its TxnID.
-func TxnIDOf(id string) MacroTxnID { return MacroTxnID{TxnID: id} }
 
 // TxnIDFromMacro refers to the transaction an earlier request in the same
 // message set defined with DefMacro: name is the part after "TxnID:".

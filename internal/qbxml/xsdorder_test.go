@@ -188,10 +188,15 @@ func checkOrder(ix *xsdIndex, path string, st reflect.Type, model xsdNode) []str
 func TestStructFieldsFollowSchemaOrder(t *testing.T) {
 	ix := loadXSD(t)
 	reqs := requestExamples()
-	for _, typ := range []string{"Invoice", "ReceivePayment", "ARRefundCreditCard", "PurchaseOrder", "Bill", "InventoryAdjustment"} {
+	for _, typ := range txnQueryTypes {
 		reqs["TxnTypeQuery/"+typ] = TxnTypeQuery{Type: typ}
 	}
 	for name, req := range reqs {
+		if q, ok := req.(TxnTypeQuery); ok && q.Type == "Deposit" {
+			// DepositQuery has no RefNumber filters: TxnTypeQuery.validate
+			// refuses them, and the example is validated by xmllint.
+			continue
+		}
 		st := reflect.TypeOf(req)
 		var model xsdNode
 		var ok bool

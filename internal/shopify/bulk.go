@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -145,7 +147,7 @@ func (c *Client) WaitBulk(ctx context.Context, id string, poll time.Duration) (*
 		case "FAILED", "CANCELED", "EXPIRED":
 			return nil, &BulkFailedError{Operation: *op}
 		}
-		if err := c.sleep(ctx, poll); err != nil {
+		if err := c.wait(ctx, poll, WaitBulkPoll); err != nil {
 			return nil, fmt.Errorf("waiting for bulk operation %s: %w", id, err)
 		}
 	}
@@ -170,35 +172,37 @@ func (c *Client) DownloadBulk(ctx context.Context, url string) (io.ReadCloser, e
 	return res.Body, nil
 }
 
+// bulkPartitions is how many spool files a bulk file is spread over by
+// parent id: a 100,000-order back-fill leaves each a few megabytes, and only
+// one is in memory at a time.
+const bulkPartitions = 256
+
 // RebuildBulk reads ungrouped bulk JSONL, where a child line carries
 // __parentId instead of sitting inside its parent, and calls fn with each
 // root object rebuilt in the shape of a normal GraphQL response: a child
 // goes into its parent's field named by childField(child's __typename), as
-// a list. Children can come before or after their parent and at any depth
-// (shopqb asks for ungrouped output, which Shopify produces fastest), so the
-// file is first spooled to disk with a small index of who is whose parent,
-// then each root is assembled and handed out in file order: memory holds one
-// order and the index, never the whole back-fill.
+// a list. Shopify nests connections at most two levels deep, so every
+// child's parent is a root; lines can come in any order. The join is on
+// disk: each line is spooled to one of bulkPartitions files chosen by its
+// root's id, then each file in turn is read and its roots assembled, so
+// memory holds one partition, never the whole back-fill or an index of it.
+// Roots come out grouped by partition, in file order within one.
 func RebuildBulk(r io.Reader, childField func(typename string) (string, error), fn func(root json.RawMessage) error) error {
-	spool, err := os.CreateTemp("", "shopqb-bulk-*.jsonl")
+	dir, err := os.MkdirTemp("", "shopqb-bulk-")
 	if err != nil {
 		return fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-
-	type lineRef struct {
-		off  int64
-		n    int
-		line int
-	}
-	var roots []lineRef
-	children := map[string][]lineRef{} // parent id → its child lines, in file order
-	ids := map[string]bool{}
-	w := bufio.NewWriter(spool)
+	defer os.RemoveAll(dir)
+	parts := make([]*spoolPart, bulkPartitions)
+	defer func() {
+		for _, p := range parts {
+			if p != nil {
+				p.f.Close()
+			}
+		}
+	}()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	var off int64
 	line := 0
 	for sc.Scan() {
 		line++
@@ -206,99 +210,288 @@ func RebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		if len(b) == 0 {
 			continue
 		}
-		var head struct {
-			ID     string `json:"id"`
-			Parent string `json:"__parentId"`
-		}
-		if err := json.Unmarshal(b, &head); err != nil {
+		head, err := scanTopLevel(b)
+		if err != nil {
 			return fmt.Errorf("bulk JSONL line %d: %w", line, err)
 		}
-		if _, err := w.Write(b); err != nil {
+		key, root := head.parent, false
+		if key == "" {
+			key, root = head.id, true
+			if key == "" {
+				return fmt.Errorf("bulk JSONL line %d: a root object without an id", line)
+			}
+		} else if head.typename == "" {
+			return fmt.Errorf("bulk JSONL line %d: a child object without __typename", line)
+		}
+		i := partitionOf(key)
+		if parts[i] == nil {
+			f, err := os.Create(fmt.Sprintf("%s/%03d", dir, i))
+			if err != nil {
+				return fmt.Errorf("bulk JSONL: spool: %w", err)
+			}
+			parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, 4096)}
+		}
+		if err := parts[i].write(key, head.typename, root, line, b); err != nil {
 			return fmt.Errorf("bulk JSONL: spool: %w", err)
 		}
-		ref := lineRef{off: off, n: len(b), line: line}
-		off += int64(len(b))
-		if head.ID != "" {
-			ids[head.ID] = true
-		}
-		if head.Parent != "" {
-			children[head.Parent] = append(children[head.Parent], ref)
-			continue
-		}
-		roots = append(roots, ref)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("bulk JSONL: %w", err)
 	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("bulk JSONL: spool: %w", err)
-	}
-	for parent, refs := range children {
-		if !ids[parent] {
-			return fmt.Errorf("bulk JSONL line %d: parent %s not in file", refs[0].line, parent)
+	for _, p := range parts {
+		if p == nil {
+			continue
 		}
-	}
-	read := func(ref lineRef) (map[string]any, error) {
-		buf := make([]byte, ref.n)
-		if _, err := spool.ReadAt(buf, ref.off); err != nil {
-			return nil, fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(buf))
-		dec.UseNumber()
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
-		}
-		delete(m, "__parentId")
-		return m, nil
-	}
-	// Shopify nests connections at most two levels deep; a deeper chain is a
-	// malformed file (or a loop of ids) and is refused, not recursed into.
-	const maxDepth = 8
-	var attach func(obj map[string]any, depth int) error
-	attach = func(obj map[string]any, depth int) error {
-		id, _ := obj["id"].(string)
-		if id == "" {
-			return nil
-		}
-		if depth > maxDepth {
-			return fmt.Errorf("bulk JSONL: objects nested more than %d deep under %s", maxDepth, id)
-		}
-		for _, ref := range children[id] {
-			ch, err := read(ref)
-			if err != nil {
-				return err
-			}
-			if err := attach(ch, depth+1); err != nil {
-				return err
-			}
-			tn, _ := ch["__typename"].(string)
-			field, err := childField(tn)
-			if err != nil {
-				return fmt.Errorf("bulk JSONL line %d: %w", ref.line, err)
-			}
-			list, _ := obj[field].([]any)
-			obj[field] = append(list, ch)
-		}
-		return nil
-	}
-	for _, ref := range roots {
-		root, err := read(ref)
-		if err != nil {
-			return err
-		}
-		if err := attach(root, 0); err != nil {
-			return err
-		}
-		b, err := json.Marshal(root)
-		if err != nil {
-			return err
-		}
-		if err := fn(b); err != nil {
+		if err := p.join(childField, fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func partitionOf(key string) int {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	return int(h % bulkPartitions)
+}
+
+// spoolPart is one partition file: records of
+// [key len][key][typename len][typename][root flag][line number][line len][line].
+type spoolPart struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+func (p *spoolPart) write(key, typename string, root bool, line int, b []byte) error {
+	var hdr [4]byte
+	put := func(s []byte) {
+		binary.LittleEndian.PutUint32(hdr[:], uint32(len(s)))
+		p.w.Write(hdr[:])
+		p.w.Write(s)
+	}
+	put([]byte(key))
+	put([]byte(typename))
+	flag := byte(0)
+	if root {
+		flag = 1
+	}
+	p.w.WriteByte(flag)
+	binary.LittleEndian.PutUint32(hdr[:], uint32(line))
+	p.w.Write(hdr[:])
+	put(b)
+	return nil
+}
+
+type spoolRecord struct {
+	key, typename string
+	root          bool
+	line          int
+	body          []byte
+}
+
+// join reads the partition back and hands out its roots with their
+// children spliced in.
+func (p *spoolPart) join(childField func(string) (string, error), fn func(json.RawMessage) error) error {
+	if err := p.w.Flush(); err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
+	}
+	buf, err := os.ReadFile(p.f.Name())
+	if err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
+	}
+	var recs []spoolRecord
+	for off := 0; off < len(buf); {
+		next := func() []byte {
+			n := int(binary.LittleEndian.Uint32(buf[off:]))
+			s := buf[off+4 : off+4+n]
+			off += 4 + n
+			return s
+		}
+		var r spoolRecord
+		r.key = string(next())
+		r.typename = string(next())
+		r.root = buf[off] == 1
+		r.line = int(binary.LittleEndian.Uint32(buf[off+1:]))
+		off += 5
+		r.body = next()
+		recs = append(recs, r)
+	}
+	children := map[string][]int{}
+	for i, r := range recs {
+		if !r.root {
+			children[r.key] = append(children[r.key], i)
+		}
+	}
+	roots := map[string]bool{}
+	var out []byte
+	for _, r := range recs {
+		if !r.root {
+			continue
+		}
+		roots[r.key] = true
+		out = append(out[:0], r.body[:len(r.body)-1]...) // drop the closing brace
+		var fields []string
+		byField := map[string][]int{}
+		for _, ci := range children[r.key] {
+			field, err := childField(recs[ci].typename)
+			if err != nil {
+				return fmt.Errorf("bulk JSONL line %d: %w", recs[ci].line, err)
+			}
+			if _, ok := byField[field]; !ok {
+				fields = append(fields, field)
+			}
+			byField[field] = append(byField[field], ci)
+		}
+		for _, field := range fields {
+			if len(out) > 1 {
+				out = append(out, ',')
+			}
+			out = strconv.AppendQuote(out, field)
+			out = append(out, ':', '[')
+			for k, ci := range byField[field] {
+				if k > 0 {
+					out = append(out, ',')
+				}
+				out = append(out, recs[ci].body...)
+			}
+			out = append(out, ']')
+		}
+		out = append(out, '}')
+		if err := fn(out); err != nil {
+			return err
+		}
+	}
+	for key, cs := range children {
+		if !roots[key] {
+			return fmt.Errorf("bulk JSONL line %d: parent %s is not a root object in the file (Shopify nests bulk connections two levels deep at most)", recs[cs[0]].line, key)
+		}
+	}
+	return nil
+}
+
+// topLevel is what the join needs of a JSONL line.
+type topLevel struct{ id, parent, typename string }
+
+// scanTopLevel reads the id, __parentId and __typename string members of a
+// JSON object without decoding the rest: the join touches every line of a
+// back-fill, and a full decode of each would dominate its cost.
+func scanTopLevel(b []byte) (topLevel, error) {
+	var t topLevel
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return t, errors.New("not a JSON object")
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return t, nil
+		}
+		if i >= len(b) || b[i] != '"' {
+			return t, errors.New("malformed object")
+		}
+		kEnd, err := stringEnd(b, i)
+		if err != nil {
+			return t, err
+		}
+		key := b[i+1 : kEnd-1]
+		i = skipSpace(b, kEnd)
+		if i >= len(b) || b[i] != ':' {
+			return t, errors.New("malformed object")
+		}
+		i = skipSpace(b, i+1)
+		vEnd, err := valueEnd(b, i)
+		if err != nil {
+			return t, err
+		}
+		if b[i] == '"' {
+			var dst *string
+			switch string(key) {
+			case "id":
+				dst = &t.id
+			case "__parentId":
+				dst = &t.parent
+			case "__typename":
+				dst = &t.typename
+			}
+			if dst != nil {
+				if err := json.Unmarshal(b[i:vEnd], dst); err != nil {
+					return t, err
+				}
+			}
+		}
+		i = skipSpace(b, vEnd)
+		if i < len(b) && b[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return t, nil
+		}
+		return t, errors.New("malformed object")
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string starting at b[i] == '"'.
+func stringEnd(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, errors.New("unterminated string")
+}
+
+// valueEnd returns the index just past the JSON value starting at b[i].
+func valueEnd(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errors.New("missing value")
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				e, err := stringEnd(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, errors.New("unterminated value")
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' {
+		j++
+	}
+	if j == i {
+		return 0, errors.New("missing value")
+	}
+	return j, nil
 }
 
 // orderChildField places BulkOrders child lines by their __typename.
@@ -310,13 +503,18 @@ func orderChildField(typename string) (string, error) {
 		return "shippingLines", nil
 	case strings.HasSuffix(typename, "Application") && strings.Contains(typename, "Discount"):
 		return "discountApplications", nil
+	case strings.HasSuffix(typename, "Agreement"):
+		return "agreements", nil
 	}
 	return "", fmt.Errorf("unexpected child type %q in orders bulk file", typename)
 }
 
 // BulkOrders back-fills every order updated in q with one bulk operation
-// (poll is the status polling interval), then fetches per order what the
-// bulk query cannot carry: refunds and the agreements ledger.
+// (poll is the status polling interval), then reads in batches what a bulk
+// query cannot carry (see BulkOrders.graphql): refunds in full, RefundsByID
+// five to a request, and the ledger of edited orders, OrderEditSales two to
+// a request. Orders without either are handed on as they are joined; the
+// others wait in a batch of at most a few orders.
 func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Duration, fn func(*Order) error) error {
 	doc, err := withFilter(BulkQueryOrders, UpdatedRange(q).searchQuery())
 	if err != nil {
@@ -338,41 +536,250 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 		return err
 	}
 	defer body.Close()
-	return RebuildBulk(body, orderChildField, func(root json.RawMessage) error {
-		o, err := c.completeBulkOrder(ctx, root)
-		if err != nil {
-			return err
+	b := &followUps{c: c, fn: fn}
+	err = RebuildBulk(body, orderChildField, func(root json.RawMessage) error {
+		// A rebuilt root holds no connection objects (every connection's
+		// nodes came as their own lines), so it decodes directly; the
+		// tax rates' numbers are kept as text by TaxLine.UnmarshalJSON.
+		var o Order
+		if err := json.Unmarshal(root, &o); err != nil {
+			return fmt.Errorf("decode bulk order: %w", err)
 		}
-		return fn(o)
+		return b.add(ctx, &o)
 	})
+	if err != nil {
+		return err
+	}
+	return b.flush(ctx)
 }
 
-// completeBulkOrder decodes a rebuilt bulk order and adds refunds and
-// agreements by follow-up queries.
-func (c *Client) completeBulkOrder(ctx context.Context, raw json.RawMessage) (*Order, error) {
-	var refs struct {
-		ID      string `json:"id"`
-		Refunds []struct {
-			ID string `json:"id"`
-		} `json:"refunds"`
+// followUps holds the few bulk orders waiting for their refunds or ledger.
+type followUps struct {
+	c       *Client
+	fn      func(*Order) error
+	waiting []*Order
+	refunds int
+	edits   int
+}
+
+func (b *followUps) add(ctx context.Context, o *Order) error {
+	edited := hasEdit(o)
+	if len(o.Refunds) == 0 && !edited {
+		settle(o)
+		return b.fn(o)
 	}
-	if err := json.Unmarshal(raw, &refs); err != nil {
-		return nil, fmt.Errorf("decode bulk order: %w", err)
+	if len(o.Refunds) >= headerRefunds {
+		return fmt.Errorf("order %s has %d or more refunds, more than shopqb reads per order; import it by hand", o.ID, headerRefunds)
 	}
-	var o Order
-	if err := decodeDocument(raw, &o); err != nil {
-		return nil, fmt.Errorf("decode bulk order %s: %w", refs.ID, err)
+	b.waiting = append(b.waiting, o)
+	b.refunds += len(o.Refunds)
+	if edited {
+		b.edits++
 	}
-	o.Refunds = nil
-	for _, r := range refs.Refunds {
-		ref, err := c.Refund(ctx, r.ID)
-		if err != nil {
-			return nil, fmt.Errorf("order %s: %w", o.ID, err)
+	if b.refunds >= OpRefundsByID.PageSize || b.edits >= OpOrderEditSales.PageSize {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+// flush reads the waiting orders' refunds and ledgers and hands them on.
+func (b *followUps) flush(ctx context.Context) error {
+	if len(b.waiting) == 0 {
+		return nil
+	}
+	var refundIDs, editIDs []string
+	for _, o := range b.waiting {
+		for _, r := range o.Refunds {
+			refundIDs = append(refundIDs, r.ID)
 		}
-		o.Refunds = append(o.Refunds, *ref)
+		if hasEdit(o) {
+			editIDs = append(editIDs, o.ID)
+		}
 	}
-	if err := c.agreements(ctx, &o); err != nil {
-		return nil, fmt.Errorf("order %s agreements: %w", o.ID, err)
+	refunds, err := b.c.RefundsByID(ctx, refundIDs)
+	if err != nil {
+		return err
 	}
-	return &o, nil
+	ledgers, err := b.c.editLedgers(ctx, editIDs)
+	if err != nil {
+		return err
+	}
+	for _, o := range b.waiting {
+		for i := range o.Refunds {
+			o.Refunds[i] = *refunds[o.Refunds[i].ID]
+		}
+		if ag, ok := ledgers[o.ID]; ok {
+			o.Agreements = ag
+		}
+		settle(o)
+		if err := b.fn(o); err != nil {
+			return err
+		}
+	}
+	b.waiting, b.refunds, b.edits = b.waiting[:0], 0, 0
+	return nil
+}
+
+// hasEdit reports whether the order has an ORDER_EDIT agreement.
+func hasEdit(o *Order) bool {
+	for _, a := range o.Agreements {
+		if a.Reason == reasonOrderEdit {
+			return true
+		}
+	}
+	return false
+}
+
+// reasonOrderEdit is the agreement reason whose sales shopqb books.
+const reasonOrderEdit = "ORDER_EDIT"
+
+// settle gives an order read by any path the same form: empty lists are
+// nil (a bulk file omits an empty connection; a page returns []), and only
+// edits keep their sales (keepEditSalesOnly).
+func settle(o *Order) {
+	if len(o.LineItems) == 0 {
+		o.LineItems = nil
+	}
+	if len(o.ShippingLines) == 0 {
+		o.ShippingLines = nil
+	}
+	if len(o.DiscountApplications) == 0 {
+		o.DiscountApplications = nil
+	}
+	if len(o.Transactions) == 0 {
+		o.Transactions = nil
+	}
+	if len(o.Refunds) == 0 {
+		o.Refunds = nil
+	}
+	if len(o.Agreements) == 0 {
+		o.Agreements = nil
+	}
+	keepEditSalesOnly(o)
+}
+
+// keepEditSalesOnly empties the sales of every agreement but the order's
+// edits. shopqb books an order, its refunds and returns from the order and
+// its refunds; only an edit is booked from its agreement's sales. Reading
+// the other sales would cost a request per order on a back-fill (bulk
+// queries cannot nest agreements > sales), so no path keeps them, and the
+// bulk and paged reads of one order give the same snapshot.
+func keepEditSalesOnly(o *Order) {
+	for i := range o.Agreements {
+		if o.Agreements[i].Reason != reasonOrderEdit {
+			o.Agreements[i].Sales = nil
+		}
+	}
+}
+
+// RefundsByID reads refunds complete, OpRefundsByID.PageSize to a request.
+// A refund with more lines, shipping lines, adjustments or transactions
+// than the batch's firsts continues by itself (counted by Shopify like any
+// request; rare: refunds have a few lines).
+func (c *Client) RefundsByID(ctx context.Context, ids []string) (map[string]*Refund, error) {
+	out := make(map[string]*Refund, len(ids))
+	for first := 0; first < len(ids); first += OpRefundsByID.PageSize {
+		batch := ids[first:min(first+OpRefundsByID.PageSize, len(ids))]
+		var data struct {
+			Nodes []json.RawMessage `json:"nodes"`
+		}
+		if err := c.Do(ctx, OpRefundsByID, map[string]any{"ids": batch}, &data); err != nil {
+			return nil, err
+		}
+		if len(data.Nodes) != len(batch) {
+			return nil, fmt.Errorf("shopify RefundsByID: %d refunds asked, %d answered", len(batch), len(data.Nodes))
+		}
+		for i, n := range data.Nodes {
+			id := batch[i]
+			if len(n) == 0 || string(n) == "null" {
+				return nil, fmt.Errorf("refund %s: not found", id)
+			}
+			var more struct {
+				RefundLineItems     rawConnection `json:"refundLineItems"`
+				RefundShippingLines rawConnection `json:"refundShippingLines"`
+				OrderAdjustments    rawConnection `json:"orderAdjustments"`
+				Transactions        rawConnection `json:"transactions"`
+			}
+			if err := json.Unmarshal(n, &more); err != nil {
+				return nil, fmt.Errorf("decode refund %s: %w", id, err)
+			}
+			if more.RefundShippingLines.PageInfo.HasNextPage || more.OrderAdjustments.PageInfo.HasNextPage || more.Transactions.PageInfo.HasNextPage {
+				r, err := c.Refund(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				out[id] = r
+				continue
+			}
+			var r Refund
+			if err := decodeDocument(n, &r); err != nil {
+				return nil, fmt.Errorf("decode refund %s: %w", id, err)
+			}
+			if more.RefundLineItems.PageInfo.HasNextPage {
+				err := c.paginateFrom(ctx, OpRefundLineItems, map[string]any{"id": id}, []string{"refund", "refundLineItems"}, more.RefundLineItems.PageInfo.EndCursor,
+					appendDecoded(&r.RefundLineItems))
+				if err != nil {
+					return nil, fmt.Errorf("refund %s lines: %w", id, err)
+				}
+			}
+			out[id] = &r
+		}
+	}
+	return out, nil
+}
+
+// editLedgers reads the agreements ledger, with sales, of edited orders,
+// OpOrderEditSales.PageSize to a request. A ledger longer than the batch's
+// firsts is read again by itself with OrderAgreements.
+func (c *Client) editLedgers(ctx context.Context, ids []string) (map[string][]SalesAgreement, error) {
+	out := make(map[string][]SalesAgreement, len(ids))
+	for first := 0; first < len(ids); first += OpOrderEditSales.PageSize {
+		batch := ids[first:min(first+OpOrderEditSales.PageSize, len(ids))]
+		var data struct {
+			Nodes []json.RawMessage `json:"nodes"`
+		}
+		if err := c.Do(ctx, OpOrderEditSales, map[string]any{"ids": batch}, &data); err != nil {
+			return nil, err
+		}
+		if len(data.Nodes) != len(batch) {
+			return nil, fmt.Errorf("shopify OrderEditSales: %d orders asked, %d answered", len(batch), len(data.Nodes))
+		}
+		for i, n := range data.Nodes {
+			id := batch[i]
+			var body struct {
+				Agreements struct {
+					Edges    []agreementEdge `json:"edges"`
+					PageInfo pageInfo        `json:"pageInfo"`
+				} `json:"agreements"`
+			}
+			if err := json.Unmarshal(n, &body); err != nil {
+				return nil, fmt.Errorf("decode order %s agreements: %w", id, err)
+			}
+			long := body.Agreements.PageInfo.HasNextPage
+			var ags []SalesAgreement
+			for _, e := range body.Agreements.Edges {
+				sales, err := connectionAt(e.Node, "sales")
+				if err != nil {
+					return nil, err
+				}
+				if sales != nil && sales.PageInfo.HasNextPage {
+					long = true
+				}
+				var a SalesAgreement
+				if err := decodeDocument(e.Node, &a); err != nil {
+					return nil, fmt.Errorf("decode agreement: %w", err)
+				}
+				ags = append(ags, a)
+			}
+			if long {
+				o := Order{ID: id}
+				if err := c.agreements(ctx, &o); err != nil {
+					return nil, fmt.Errorf("order %s agreements: %w", id, err)
+				}
+				ags = o.Agreements
+			}
+			out[id] = ags
+		}
+	}
+	return out, nil
 }

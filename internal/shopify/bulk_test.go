@@ -62,47 +62,37 @@ func connections(set ast.SelectionSet, level int) (count, depth int) {
 
 func TestRebuildBulkAttachesChildrenInAnyOrder(t *testing.T) {
 	jsonl := strings.Join([]string{
-		`{"__typename":"ProductSale","id":"gid://shopify/Sale/1","__parentId":"gid://shopify/SalesAgreement/1","lineType":"PRODUCT"}`,
-		`{"id":"gid://shopify/Order/1","name":"#1"}`,
-		`{"__typename":"LineItem","id":"gid://shopify/LineItem/1","__parentId":"gid://shopify/Order/1"}`,
 		`{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","__parentId":"gid://shopify/Order/1"}`,
+		`{"id":"gid://shopify/Order/1","name":"#1 \\\"}{","refunds":[{"id":"r","note":"a,b}"}]}`,
+		`{"__typename":"LineItem","id":"gid://shopify/LineItem/1","__parentId":"gid://shopify/Order/1"}`,
 		``,
 		`{"id":"gid://shopify/Order/2","name":"#2"}`,
 		`{"__typename":"LineItem","id":"gid://shopify/LineItem/2","__parentId":"gid://shopify/Order/1"}`,
 	}, "\n")
-	// Grandchildren (sales under agreements) prove depth does not matter.
-	field := func(tn string) (string, error) {
-		switch {
-		case tn == "LineItem":
-			return "lineItems", nil
-		case strings.HasSuffix(tn, "Agreement"):
-			return "agreements", nil
-		case strings.HasSuffix(tn, "Sale"):
-			return "sales", nil
-		}
-		return "", fmt.Errorf("unexpected %s", tn)
-	}
 	var roots []map[string]any
-	err := RebuildBulk(strings.NewReader(jsonl), field, func(r json.RawMessage) error {
+	err := RebuildBulk(strings.NewReader(jsonl), orderChildField, func(r json.RawMessage) error {
 		var m map[string]any
-		json.Unmarshal(r, &m)
+		if err := json.Unmarshal(r, &m); err != nil {
+			return fmt.Errorf("%w: %s", err, r)
+		}
 		roots = append(roots, m)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(roots) != 2 || roots[0]["name"] != "#1" {
+	byName := map[string]map[string]any{}
+	for _, r := range roots {
+		byName[r["id"].(string)] = r
+	}
+	one, two := byName["gid://shopify/Order/1"], byName["gid://shopify/Order/2"]
+	if len(roots) != 2 || one == nil || two == nil || one["name"] != `#1 \"}{` {
 		t.Fatalf("roots = %v", roots)
 	}
-	lines := roots[0]["lineItems"].([]any)
-	agreements := roots[0]["agreements"].([]any)
-	sales := agreements[0].(map[string]any)["sales"].([]any)
-	if len(lines) != 2 || len(sales) != 1 || roots[1]["lineItems"] != nil {
+	lines := one["lineItems"].([]any)
+	agreements := one["agreements"].([]any)
+	if len(lines) != 2 || len(agreements) != 1 || two["lineItems"] != nil || len(one["refunds"].([]any)) != 1 {
 		t.Fatalf("rebuilt = %v", roots)
-	}
-	if _, ok := lines[0].(map[string]any)["__parentId"]; ok {
-		t.Fatal("__parentId kept")
 	}
 	// An orphan or an unknown child type is an error, never silently dropped.
 	if err := RebuildBulk(strings.NewReader(`{"__typename":"LineItem","id":"x","__parentId":"gid://shopify/Order/9"}`), orderChildField, func(json.RawMessage) error { return nil }); err == nil {
@@ -110,6 +100,9 @@ func TestRebuildBulkAttachesChildrenInAnyOrder(t *testing.T) {
 	}
 	if err := RebuildBulk(strings.NewReader(`{"id":"o"}`+"\n"+`{"__typename":"Fulfillment","__parentId":"o"}`), orderChildField, func(json.RawMessage) error { return nil }); err == nil {
 		t.Fatal("unknown child type accepted")
+	}
+	if err := RebuildBulk(strings.NewReader(`{"id":"o","name":"x`), orderChildField, func(json.RawMessage) error { return nil }); err == nil {
+		t.Fatal("truncated line accepted")
 	}
 }
 
@@ -134,11 +127,12 @@ func TestBulkOrdersRunPollDownloadRebuild(t *testing.T) {
 	lm["__parentId"] = "gid://shopify/Order/1"
 	child, _ := json.Marshal(lm)
 	discount := `{"__typename":"DiscountCodeApplication","index":0,"allocationMethod":"ACROSS","targetSelection":"ALL","targetType":"LINE_ITEM","code":"FALL10","__parentId":"gid://shopify/Order/1"}`
+	agreement := `{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","happenedAt":"2026-11-01T10:00:00Z","reason":"ORDER","__parentId":"gid://shopify/Order/1"}`
 	mux.HandleFunc("/bulk/file.jsonl", func(w http.ResponseWriter, req *http.Request) {
 		if req.Header.Get("X-Shopify-Access-Token") != "" {
 			t.Error("token sent to the storage URL")
 		}
-		fmt.Fprintf(w, "%s\n%s\n%s\n", discount, root, child)
+		fmt.Fprintf(w, "%s\n%s\n%s\n%s\n", discount, root, child, agreement)
 	})
 	r.routes["BulkRun"] = func(v map[string]any) string {
 		q := v["query"].(string)
@@ -155,13 +149,13 @@ func TestBulkOrdersRunPollDownloadRebuild(t *testing.T) {
 		}
 		return `{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"COMPLETED","objectCount":"2","url":"` + srv.URL + `/bulk/file.jsonl"}}`
 	}
-	r.routes["Refund"] = func(map[string]any) string {
-		return `{"refund":{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
-"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[]},"orderAdjustments":{"nodes":[]},"transactions":{"nodes":[]}}}`
-	}
-	r.routes["OrderAgreements"] = func(map[string]any) string {
-		return `{"order":{"id":"x","agreements":{"edges":[{"cursor":"a1","node":{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","happenedAt":"2026-11-01T10:00:00Z","reason":"ORDER",
-"sales":{"nodes":[` + sale("gid://shopify/Sale/1") + `],"pageInfo":{"hasNextPage":false}}}}],"pageInfo":{"hasNextPage":false}}}}`
+	// What the bulk file cannot carry comes in batches by id, never per order.
+	r.routes["RefundsByID"] = func(v map[string]any) string {
+		if ids := v["ids"].([]any); len(ids) != 1 || ids[0] != "gid://shopify/Refund/5" {
+			t.Errorf("refund ids = %v", v["ids"])
+		}
+		return `{"nodes":[{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
+"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[],"pageInfo":{"hasNextPage":false}},"orderAdjustments":{"nodes":[],"pageInfo":{"hasNextPage":false}},"transactions":{"nodes":[],"pageInfo":{"hasNextPage":false}}}]}`
 	}
 	c, err := NewClient(ClientConfig{ShopDomain: "example.myshopify.com", BaseURL: srv.URL, Token: StaticToken("t")})
 	if err != nil {
@@ -206,12 +200,13 @@ func TestBulkFailureAndUserErrorsAreTyped(t *testing.T) {
 	}
 }
 
-// A file whose ids loop (a child naming an ancestor's id) is refused, not
-// recursed into forever.
-func TestRebuildBulkRefusesLoops(t *testing.T) {
-	jsonl := `{"id":"o","__typename":"Order"}` + "\n" + `{"id":"o","__typename":"LineItem","__parentId":"o"}`
+// Bulk connections nest two deep at most, so a child's parent is a root: a
+// child of a child (or a file whose ids loop) is refused, not recursed into.
+func TestRebuildBulkRefusesGrandchildren(t *testing.T) {
+	jsonl := `{"id":"o","__typename":"Order"}` + "\n" + `{"id":"l","__typename":"LineItem","__parentId":"o"}` + "\n" +
+		`{"id":"s","__typename":"LineItem","__parentId":"l"}`
 	err := RebuildBulk(strings.NewReader(jsonl), orderChildField, func(json.RawMessage) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "nested") {
+	if err == nil || !strings.Contains(err.Error(), "two levels") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -47,7 +47,26 @@ type ClientConfig struct {
 	// MaxAttempts bounds retries of one operation (throttling, 5xx, network
 	// errors). Defaults to 8.
 	MaxAttempts int
+	// Clock, when set, replaces the wall clock the client paces itself by
+	// (the benchmark's modelled clock, which adds waits instead of sleeping).
+	Clock Clock
 }
+
+// Clock is the time the client waits by.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits d or until ctx ends. why says what for: WaitBucket (the
+	// cost bucket is short), WaitRetry (throttled, a 5xx, a network error)
+	// or WaitBulkPoll (a bulk operation is running).
+	Sleep(ctx context.Context, d time.Duration, why string) error
+}
+
+// The reasons a client waits, as given to Clock.Sleep.
+const (
+	WaitBucket   = "bucket"
+	WaitRetry    = "retry"
+	WaitBulkPoll = "bulk poll"
+)
 
 // Client talks to one shop's Admin GraphQL API. It is safe for concurrent
 // use; all goroutines share the shop's cost bucket.
@@ -61,11 +80,19 @@ type Client struct {
 	mu        sync.Mutex
 	bucket    ThrottleStatus
 	bucketAt  time.Time
-	requested map[string]int // last requestedQueryCost per operation name
+	requested map[string]int // highest requestedQueryCost per operation name
 
 	// sleep and now are replaced in tests.
 	sleep func(ctx context.Context, d time.Duration) error
 	now   func() time.Time
+}
+
+// wait sleeps d for why, on the configured clock.
+func (c *Client) wait(ctx context.Context, d time.Duration, why string) error {
+	if c.cfg.Clock != nil {
+		return c.cfg.Clock.Sleep(ctx, d, why)
+	}
+	return c.sleep(ctx, d)
 }
 
 // ThrottleStatus is Shopify's report of the shop's cost bucket, taken from
@@ -102,6 +129,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		requested: map[string]int{},
 		sleep:     sleepContext,
 		now:       time.Now,
+	}
+	if cfg.Clock != nil {
+		c.now = cfg.Clock.Now
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 60 * time.Second}
@@ -188,7 +218,7 @@ func (c *Client) Do(ctx context.Context, op *Operation, vars map[string]any, out
 		if err := c.waitForBucket(ctx, op.Name); err != nil {
 			return fmt.Errorf("shopify %s: %w", op.Name, err)
 		}
-		resp, wait, err := c.send(ctx, url, body)
+		resp, wait, err := c.send(ctx, op.Name, url, body)
 		if err == nil {
 			err = c.handle(op, resp, out)
 			if err == nil {
@@ -220,7 +250,7 @@ func (c *Client) Do(ctx context.Context, op *Operation, vars map[string]any, out
 			wait = backoff(attempt)
 		}
 		c.log.Debug("shopify: retrying", "op", op.Name, "attempt", attempt+1, "wait", wait, "err", err)
-		if err := c.sleep(ctx, wait); err != nil {
+		if err := c.wait(ctx, wait, WaitRetry); err != nil {
 			return fmt.Errorf("shopify %s: %w (after %v)", op.Name, err, lastErr)
 		}
 	}
@@ -229,7 +259,7 @@ func (c *Client) Do(ctx context.Context, op *Operation, vars map[string]any, out
 
 // send makes one HTTP attempt. A non-nil error is a transport or HTTP-level
 // failure; wait is the server's hint (Retry-After) for when to try again.
-func (c *Client) send(ctx context.Context, url string, body []byte) (*gqlResponse, time.Duration, error) {
+func (c *Client) send(ctx context.Context, op, url string, body []byte) (*gqlResponse, time.Duration, error) {
 	tok, err := c.cfg.Token.Token(ctx)
 	if err != nil {
 		return nil, 0, &permanentError{fmt.Errorf("access token: %w", err)}
@@ -260,7 +290,7 @@ func (c *Client) send(ctx context.Context, url string, body []byte) (*gqlRespons
 		// gives a better wait than Retry-After.
 		var g gqlResponse
 		if json.Unmarshal(raw, &g) == nil && (len(g.Errors) > 0 || g.Extensions.Cost != nil) {
-			c.noteCost("", &g)
+			c.noteCost(op, &g)
 			if w, ok := throttleWait(&g); ok {
 				wait = w
 			}
@@ -312,24 +342,32 @@ func (c *Client) noteCost(op string, g *gqlResponse) {
 		c.bucket = *cost.ThrottleStatus
 		c.bucketAt = c.now()
 	}
-	if op != "" && cost.RequestedQueryCost > 0 {
+	// The most an operation has asked for: its variables (a batch of ids,
+	// a page size) can make the next request dearer than the last.
+	if op != "" && int(cost.RequestedQueryCost) > c.requested[op] {
 		c.requested[op] = int(cost.RequestedQueryCost)
 	}
 }
 
-// waitForBucket delays a request whose known cost the bucket cannot cover
-// yet, projecting the last reported level forward at the reported restore
-// rate. It only ever uses numbers Shopify reported; before the first
-// response it does not wait.
+// waitForBucket delays a request whose cost the bucket cannot cover yet,
+// projecting the last reported level forward at the reported restore rate.
+// The cost is the operation's last requestedQueryCost; for an operation not
+// yet sent it is Shopify's cap on any single query (1,000 points), so even a
+// first request is never refused for cost. It only ever uses numbers
+// Shopify reported; before the first response it does not wait.
 func (c *Client) waitForBucket(ctx context.Context, op string) error {
 	c.mu.Lock()
 	need := float64(c.requested[op])
 	b := c.bucket
 	at := c.bucketAt
 	c.mu.Unlock()
-	if need == 0 || b.RestoreRate <= 0 || at.IsZero() || need > b.MaximumAvailable {
+	if need == 0 {
+		need = maxQueryCost
+	}
+	if b.RestoreRate <= 0 || at.IsZero() {
 		return nil
 	}
+	need = min(need, b.MaximumAvailable)
 	elapsed := c.now().Sub(at).Seconds()
 	avail := min(b.MaximumAvailable, b.CurrentlyAvailable+elapsed*b.RestoreRate)
 	if avail >= need {
@@ -337,8 +375,11 @@ func (c *Client) waitForBucket(ctx context.Context, op string) error {
 	}
 	wait := time.Duration((need - avail) / b.RestoreRate * float64(time.Second))
 	c.log.Debug("shopify: waiting for cost bucket", "op", op, "need", need, "available", avail, "wait", wait)
-	return c.sleep(ctx, wait)
+	return c.wait(ctx, wait, WaitBucket)
 }
+
+// maxQueryCost is the most points Shopify lets any single query request.
+const maxQueryCost = 1000
 
 // throttleWait is how long until the bucket holds the requested cost:
 // (requested - currentlyAvailable) / restoreRate.

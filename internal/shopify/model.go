@@ -11,6 +11,9 @@ package shopify
 // replayed by pasting its GraphQL JSON.
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -124,29 +127,33 @@ type InventoryItem struct {
 
 // Order is a Shopify order, POS or online.
 type Order struct {
-	ID                          string                `json:"id"`
-	LegacyResourceID            string                `json:"legacyResourceId,omitempty"`
-	Name                        string                `json:"name"`
-	CreatedAt                   time.Time             `json:"createdAt"`
-	ProcessedAt                 time.Time             `json:"processedAt"`
-	UpdatedAt                   time.Time             `json:"updatedAt"`
-	CancelledAt                 *time.Time            `json:"cancelledAt,omitempty"`
-	CancelReason                string                `json:"cancelReason,omitempty"`
-	Test                        bool                  `json:"test"`
-	SourceName                  string                `json:"sourceName"`
-	SourceIdentifier            string                `json:"sourceIdentifier,omitempty"`
-	CurrencyCode                string                `json:"currencyCode"`
-	TaxesIncluded               bool                  `json:"taxesIncluded"`
-	DisplayFinancialStatus      string                `json:"displayFinancialStatus"`
-	RetailLocation              *Location             `json:"retailLocation,omitempty"`
-	Customer                    *Customer             `json:"customer,omitempty"`
-	PaymentGatewayNames         []string              `json:"paymentGatewayNames"`
-	SubtotalPriceSet            MoneyBag              `json:"subtotalPriceSet"`
-	TotalPriceSet               MoneyBag              `json:"totalPriceSet"`
-	TotalTaxSet                 MoneyBag              `json:"totalTaxSet"`
-	TotalDiscountsSet           MoneyBag              `json:"totalDiscountsSet"`
-	TotalShippingPriceSet       MoneyBag              `json:"totalShippingPriceSet"`
-	TotalTipReceivedSet         MoneyBag              `json:"totalTipReceivedSet"`
+	ID                     string     `json:"id"`
+	LegacyResourceID       string     `json:"legacyResourceId,omitempty"`
+	Name                   string     `json:"name"`
+	CreatedAt              time.Time  `json:"createdAt"`
+	ProcessedAt            time.Time  `json:"processedAt"`
+	UpdatedAt              time.Time  `json:"updatedAt"`
+	CancelledAt            *time.Time `json:"cancelledAt,omitempty"`
+	CancelReason           string     `json:"cancelReason,omitempty"`
+	Test                   bool       `json:"test"`
+	SourceName             string     `json:"sourceName"`
+	SourceIdentifier       string     `json:"sourceIdentifier,omitempty"`
+	CurrencyCode           string     `json:"currencyCode"`
+	TaxesIncluded          bool       `json:"taxesIncluded"`
+	DisplayFinancialStatus string     `json:"displayFinancialStatus"`
+	RetailLocation         *Location  `json:"retailLocation,omitempty"`
+	Customer               *Customer  `json:"customer,omitempty"`
+	PaymentGatewayNames    []string   `json:"paymentGatewayNames"`
+	SubtotalPriceSet       MoneyBag   `json:"subtotalPriceSet"`
+	TotalPriceSet          MoneyBag   `json:"totalPriceSet"`
+	TotalTaxSet            MoneyBag   `json:"totalTaxSet"`
+	TotalDiscountsSet      MoneyBag   `json:"totalDiscountsSet"`
+	TotalShippingPriceSet  MoneyBag   `json:"totalShippingPriceSet"`
+	TotalTipReceivedSet    MoneyBag   `json:"totalTipReceivedSet"`
+	// SubtotalLineItemsQuantity is the units of the lines that make up the
+	// subtotal: it leaves out tips and gift cards, which is how a tip line
+	// is told apart when an order carries no agreements. Nil when not read.
+	SubtotalLineItemsQuantity   *int                  `json:"subtotalLineItemsQuantity,omitempty"`
 	TotalReceivedSet            MoneyBag              `json:"totalReceivedSet"`
 	TotalRefundedSet            MoneyBag              `json:"totalRefundedSet"`
 	CurrentTotalPriceSet        MoneyBag              `json:"currentTotalPriceSet"`
@@ -178,25 +185,28 @@ type TaxLine struct {
 
 // LineItem is one line of an order.
 type LineItem struct {
-	ID                   string               `json:"id"`
-	Name                 string               `json:"name"`
-	Title                string               `json:"title"`
-	VariantTitle         string               `json:"variantTitle,omitempty"`
-	SKU                  string               `json:"sku,omitempty"`
-	Vendor               string               `json:"vendor,omitempty"`
-	Quantity             int                  `json:"quantity"`
-	CurrentQuantity      int                  `json:"currentQuantity"`
-	IsGiftCard           bool                 `json:"isGiftCard"`
-	Taxable              bool                 `json:"taxable"`
-	RequiresShipping     bool                 `json:"requiresShipping"`
-	OriginalUnitPriceSet MoneyBag             `json:"originalUnitPriceSet"`
-	OriginalTotalSet     MoneyBag             `json:"originalTotalSet"`
-	DiscountedTotalSet   MoneyBag             `json:"discountedTotalSet"`
-	TotalDiscountSet     MoneyBag             `json:"totalDiscountSet"`
-	DiscountAllocations  []DiscountAllocation `json:"discountAllocations"`
-	TaxLines             []TaxLine            `json:"taxLines"`
-	Variant              *ProductVariant      `json:"variant,omitempty"`
-	Product              *ProductRef          `json:"product,omitempty"`
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Title            string `json:"title"`
+	VariantTitle     string `json:"variantTitle,omitempty"`
+	SKU              string `json:"sku,omitempty"`
+	Vendor           string `json:"vendor,omitempty"`
+	Quantity         int    `json:"quantity"`
+	CurrentQuantity  int    `json:"currentQuantity"`
+	IsGiftCard       bool   `json:"isGiftCard"`
+	Taxable          bool   `json:"taxable"`
+	RequiresShipping bool   `json:"requiresShipping"`
+	// NonFulfillableQuantity is the units that cannot be fulfilled: refunded
+	// ones, and every unit of a tip. Nil when not read.
+	NonFulfillableQuantity *int                 `json:"nonFulfillableQuantity,omitempty"`
+	OriginalUnitPriceSet   MoneyBag             `json:"originalUnitPriceSet"`
+	OriginalTotalSet       MoneyBag             `json:"originalTotalSet"`
+	DiscountedTotalSet     MoneyBag             `json:"discountedTotalSet"`
+	TotalDiscountSet       MoneyBag             `json:"totalDiscountSet"`
+	DiscountAllocations    []DiscountAllocation `json:"discountAllocations"`
+	TaxLines               []TaxLine            `json:"taxLines"`
+	Variant                *ProductVariant      `json:"variant,omitempty"`
+	Product                *ProductRef          `json:"product,omitempty"`
 }
 
 // DiscountAllocation is the part of a discount application that landed on a line.
@@ -207,6 +217,11 @@ type DiscountAllocation struct {
 
 // DiscountApplicationRef identifies the application an allocation came from.
 type DiscountApplicationRef struct {
+	// Typename, Code and Title say which application it is, as Shopify
+	// serves the application itself here; shopqb reads the index only.
+	Typename         string `json:"__typename,omitempty"`
+	Code             string `json:"code,omitempty"`
+	Title            string `json:"title,omitempty"`
 	Index            int    `json:"index"`
 	TargetSelection  string `json:"targetSelection,omitempty"` // ALL | ENTITLED | EXPLICIT
 	TargetType       string `json:"targetType,omitempty"`      // LINE_ITEM | SHIPPING_LINE
@@ -421,4 +436,46 @@ type PurchaseReceipt struct {
 type PurchaseReceiptLine struct {
 	LineID   string `json:"lineId"`
 	Quantity int    `json:"quantity"`
+}
+
+// UnmarshalJSON takes rate and ratePercentage as Shopify sends them (JSON
+// numbers, type Float) or as a snapshot stores them (decimal text), keeping
+// the number's exact text either way: a rate never passes through a float.
+func (t *TaxLine) UnmarshalJSON(b []byte) error {
+	type plain TaxLine
+	var v struct {
+		plain
+		Rate           json.RawMessage `json:"rate"`
+		RatePercentage json.RawMessage `json:"ratePercentage"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*t = TaxLine(v.plain)
+	var err error
+	if t.Rate, err = decimalText(v.Rate); err != nil {
+		return fmt.Errorf("tax line rate: %w", err)
+	}
+	if t.RatePercentage, err = decimalText(v.RatePercentage); err != nil {
+		return fmt.Errorf("tax line ratePercentage: %w", err)
+	}
+	return nil
+}
+
+// decimalText is a JSON number's literal text, or a JSON string's value.
+func decimalText(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return "", nil
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", err
+	}
+	return n.String(), nil
 }

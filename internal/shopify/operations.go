@@ -52,6 +52,9 @@ var (
 	OpBulkStatus                = mustOperation("BulkStatus", "", 0)
 	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
 	OpProductVendors            = mustOperation("ProductVendors", "", 250)
+	// By-id batches: PageSize is the ids per request.
+	OpRefundsByID    = mustOperation("RefundsByID", "", 5)
+	OpOrderEditSales = mustOperation("OrderEditSales", "", 2)
 )
 
 // Operations lists every operation, for schema validation and the simulator.
@@ -61,7 +64,7 @@ func Operations() []*Operation {
 		OpOrderTransactions, OpRefund, OpRefundLineItems, OpOrderAgreements, OpOrderAgreementSales,
 		OpCustomers, OpProducts, OpProductVariants, OpPayouts, OpPayoutBalanceTransactions,
 		OpOrderDiscountApplications, OpPurchaseOrders, OpPurchaseOrderLineItems, OpBulkRun, OpBulkStatus,
-		OpSetupFacts, OpProductVendors,
+		OpSetupFacts, OpProductVendors, OpRefundsByID, OpOrderEditSales,
 	}
 }
 

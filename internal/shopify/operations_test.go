@@ -108,6 +108,9 @@ func fieldCost(t *testing.T, schema *ast.Schema, f *ast.Field, vars map[string]i
 		}
 	}
 	child := selectionCost(t, schema, f.SelectionSet, vars)
+	if a := f.Arguments.ForName("ids"); a != nil && typ.Elem != nil {
+		return vars["first"] * (1 + child) // nodes(ids:): PageSize ids, each its object
+	}
 	if strings.HasSuffix(named.Name, "Connection") {
 		// the connection object + pageInfo, then first × (edges/nodes contents)
 		return 2 + first*child

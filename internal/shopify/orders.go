@@ -111,6 +111,7 @@ func (c *Client) completeOrder(ctx context.Context, header json.RawMessage) (*Or
 	if err := c.agreements(ctx, &o); err != nil {
 		return nil, fmt.Errorf("order %s agreements: %w", id, err)
 	}
+	settle(&o)
 	return &o, nil
 }
 

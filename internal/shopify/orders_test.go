@@ -124,7 +124,7 @@ func TestOrdersPaginatesAndCompletesEachOrder(t *testing.T) {
 		}
 		return `{"order":{"id":"x","agreements":{"edges":[{"cursor":"a1","node":{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","happenedAt":"2026-11-01T10:00:00Z","reason":"ORDER",
 "sales":{"nodes":[` + sale("gid://shopify/Sale/1") + `],"pageInfo":{"hasNextPage":false}}}},
-{"cursor":"a2","node":{"__typename":"RefundAgreement","id":"gid://shopify/SalesAgreement/2","happenedAt":"2026-11-01T11:00:00Z","reason":"REFUND",
+{"cursor":"a2","node":{"__typename":"OrderEditAgreement","id":"gid://shopify/SalesAgreement/2","happenedAt":"2026-11-01T11:00:00Z","reason":"ORDER_EDIT",
 "sales":{"nodes":[` + sale("gid://shopify/Sale/2") + `],"pageInfo":{"hasNextPage":true,"endCursor":"s1"}}}}],"pageInfo":{"hasNextPage":false,"endCursor":"a2"}}}}`
 	}
 	r.routes["OrderAgreementSales"] = func(v map[string]any) string {
@@ -163,7 +163,8 @@ func TestOrdersPaginatesAndCompletesEachOrder(t *testing.T) {
 		o.Refunds[0].OrderAdjustments[0].AmountSet.ShopMoney.Amount != -100 {
 		t.Fatalf("refunds = %+v", o.Refunds)
 	}
-	if len(o.Agreements) != 2 || len(o.Agreements[1].Sales) != 2 || o.Agreements[1].Sales[1].ID != "gid://shopify/Sale/3" || o.Agreements[0].Sales[0].LineItem.SKU != "MUG-1" {
+	// Only the edit keeps its sales (keepEditSalesOnly).
+	if len(o.Agreements) != 2 || len(o.Agreements[1].Sales) != 2 || o.Agreements[1].Sales[1].ID != "gid://shopify/Sale/3" || o.Agreements[1].Sales[0].LineItem.SKU != "MUG-1" || o.Agreements[0].Sales != nil {
 		t.Fatalf("agreements = %+v", o.Agreements)
 	}
 	if len(got[1].LineItems) != 1 || len(got[1].Refunds) != 0 {

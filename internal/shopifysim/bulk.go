@@ -140,8 +140,10 @@ func (e *executor) runBulk(args map[string]any) any {
 	op := doc.Operations[0]
 	inner := &executor{sim: s, schema: e.schema, vars: map[string]any{}, tr: e.tr, now: e.now, bulk: true,
 		granted: e.granted, baseURL: e.baseURL, version: e.version}
-	count, depth := inner.connectionShape([]ast.SelectionSet{op.SelectionSet}, 0)
+	count, depth, inList := inner.connectionShape([]ast.SelectionSet{op.SelectionSet}, 0)
 	switch {
+	case inList:
+		return bulkUserError("Queries that contain a connection field within a list field are not currently supported.")
 	case count == 0:
 		return bulkUserError("Bulk queries must contain at least one connection.")
 	case count > bulkMaxConnections:
@@ -185,11 +187,19 @@ func (e *executor) runBulk(args map[string]any) any {
 		b.jsonl = bytes.Clone(w.buf.Bytes())
 	}
 	s.bulkOps = append(s.bulkOps, b)
+	s.stats.BulkOperations++
 	return map[string]any{"bulkOperation": bulkOpTree(b), "userErrors": []any{}}
 }
 
-// connectionShape counts connections and their deepest nesting.
-func (e *executor) connectionShape(sets []ast.SelectionSet, level int) (count, depth int) {
+// connectionShape counts connections and their deepest nesting, and
+// reports a connection selected inside a list field (refunds { refundLineItems }),
+// which Shopify refuses in bulk queries: a list's elements have no place
+// in the JSONL's parent chain.
+func (e *executor) connectionShape(sets []ast.SelectionSet, level int) (count, depth int, inList bool) {
+	return e.shapeOf(sets, level, false, false)
+}
+
+func (e *executor) shapeOf(sets []ast.SelectionSet, level int, underList, parentConn bool) (count, depth int, inList bool) {
 	for _, g := range e.collect("", sets) {
 		f := g.fields[0]
 		if f.Definition == nil {
@@ -199,17 +209,25 @@ func (e *executor) connectionShape(sets []ast.SelectionSet, level int) (count, d
 		if def == nil {
 			continue
 		}
-		next := level
-		if isConnection(def) {
+		next, list, conn := level, underList, false
+		switch {
+		case isConnection(def):
 			count++
-			next = level + 1
+			next, conn = level+1, true
 			depth = max(depth, next)
+			if underList {
+				inList = true
+			}
+			list = false
+		case f.Definition.Type.Elem != nil && !(parentConn && (f.Name == "edges" || f.Name == "nodes")):
+			list = true
 		}
-		c, d := e.connectionShape(subSets(g.fields), next)
+		c, d, l := e.shapeOf(subSets(g.fields), next, list, conn)
 		count += c
 		depth = max(depth, d)
+		inList = inList || l
 	}
-	return count, depth
+	return count, depth, inList
 }
 
 // bulkWriter writes a bulk operation's JSONL: one line per object, root

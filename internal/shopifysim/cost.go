@@ -65,6 +65,9 @@ func (e *executor) fieldCost(fields []*ast.Field) int {
 		return 2 + n*node
 	}
 	one := 1 + e.selectionCost(subSets(fields))
+	if ids, isIDs := args["ids"].([]any); isIDs && t.Elem != nil {
+		return len(ids) * one // nodes(ids:) costs each object asked for
+	}
 	if t.Elem != nil && ok {
 		return n * one
 	}

@@ -196,10 +196,82 @@ func (e *executor) selectObject(typeName string, src map[string]any, sets []ast.
 		if !ok {
 			v = derivedField(f.Name, src)
 		}
+		if referenceFields[typeName+"."+f.Name] {
+			v = e.resolveReference(v, e.schema.Types[fd.Type.Name()], g.fields)
+		}
+		if v == nil && fd.Type.NonNull && e.sim != nil && e.sim.onMadeUp != nil && src[madeUp] == nil {
+			e.sim.onMadeUp(typeName, f.Name)
+		}
 		if list, isList := v.([]any); isList && strings.HasPrefix(typeName, "__") {
 			v = withoutDeprecated(list, f.ArgumentMap(e.vars))
 		}
 		out.set(g.key, e.complete(fd.Type, v, g.fields, appendPath(path, g.key)))
+	}
+	return out
+}
+
+// referenceFields hold another object by reference: the model keeps a few
+// of its fields (a sale's or a refund line's lineItem keeps the line's id),
+// while Shopify serves the object itself. When a query asks for more than
+// the reference holds, resolveReference serves the object it names.
+var referenceFields = map[string]bool{
+	"ProductSale.lineItem": true, "TipSale.lineItem": true, "GiftCardSale.lineItem": true,
+	"RefundLineItem.lineItem": true, "LineItem.product": true, "LineItem.variant": true,
+	"ProductVariant.product": true, "InventoryItem.variant": true,
+}
+
+// resolveReference completes a reference with the object its id names (the
+// reference's own fields win, as they are the order's copy); a reference
+// that holds every non-null field asked for, or names nothing served, is
+// kept as is. Only a missing non-null field resolves it: resolving decodes
+// the order holding the object, too dear for every line an order read asks for.
+func (e *executor) resolveReference(v any, def *ast.Definition, fields []*ast.Field) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	id := str(plain(m["id"]))
+	full, ok := e.tr.byID[id]
+	if id == "" || !ok {
+		return v
+	}
+	missing := false
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch x := sel.(type) {
+			case *ast.Field:
+				if _, has := m[x.Name]; has || def == nil {
+					continue
+				}
+				if fd := def.Fields.ForName(x.Name); fd != nil && fd.Type.NonNull {
+					missing = true
+				}
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if x.Definition != nil {
+					walk(x.Definition.SelectionSet)
+				}
+			}
+		}
+	}
+	for _, f := range fields {
+		walk(f.SelectionSet)
+	}
+	if !missing {
+		return v
+	}
+	fm, ok := objectOf(full)
+	if !ok {
+		return v
+	}
+	out := make(map[string]any, len(fm)+len(m))
+	for k, x := range fm {
+		out[k] = x
+	}
+	for k, x := range m {
+		out[k] = x
 	}
 	return out
 }
@@ -332,8 +404,12 @@ func (e *executor) zero(t *ast.Type, fields []*ast.Field, path []any) any {
 	if isConnection(def) {
 		return e.connection(def, nil, fields, path)
 	}
-	return e.complete(&ast.Type{NamedType: t.NamedType}, map[string]any{}, fields, path)
+	return e.complete(&ast.Type{NamedType: t.NamedType}, map[string]any{madeUp: true}, fields, path)
 }
+
+// madeUp marks an object zero made up: its own fields are made up with it
+// (Sim.onMadeUp hears of the field holding it, not of each of its fields).
+const madeUp = "\x00madeUp"
 
 func isConnection(def *ast.Definition) bool {
 	return def.Kind == ast.Object && len(def.Name) > len("Connection") &&

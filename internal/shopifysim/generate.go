@@ -204,7 +204,7 @@ func (g *orderGen) newOrder(i int, at time.Time, channel string) (shopify.Order,
 	if !online && !zero && !cancel && g.chance(15) {
 		retotal(&o)
 		tip := mulDivRound(o.SubtotalPriceSet.ShopMoney.Amount, int64(15+r.IntN(3)*5)*10_000, ppmDenominator)
-		o.TotalTipReceivedSet = bag(tip, g.cur)
+		g.addTip(&o, tip)
 	}
 	retotal(&o)
 
@@ -278,6 +278,25 @@ func (g *orderGen) afterlife(o *shopify.Order, c orderTraits, at time.Time) {
 // tipOf is the tip the order received.
 func tipOf(o *shopify.Order) money.Cents { return o.TotalTipReceivedSet.ShopMoney.Amount }
 
+// addTip adds a tip the way Shopify POS records one: a line item of its own
+// (TipSale.lineItem is non-null in the schema) with no product or variant,
+// untaxed, nothing to ship and never fulfillable, left out of the subtotal
+// and of subtotalLineItemsQuantity, and counted in totalTipReceivedSet.
+func (g *orderGen) addTip(o *shopify.Order, tip money.Cents) {
+	one := 1
+	o.LineItems = append(o.LineItems, shopify.LineItem{ID: g.ids.gid("LineItem"), Name: "Tip", Title: "Tip",
+		Quantity: 1, CurrentQuantity: 1, NonFulfillableQuantity: &one,
+		OriginalUnitPriceSet: bag(tip, g.cur), OriginalTotalSet: bag(tip, g.cur), DiscountedTotalSet: bag(tip, g.cur),
+		TotalDiscountSet: bag(0, g.cur), DiscountAllocations: []shopify.DiscountAllocation{}, TaxLines: []shopify.TaxLine{}})
+	retotal(o)
+}
+
+// isTipLine says whether a generated line is a tip (addTip): the generator's
+// products always have a variant, a tip never does.
+func isTipLine(li shopify.LineItem) bool {
+	return li.Variant == nil && li.Product == nil && !li.IsGiftCard && li.Title == "Tip"
+}
+
 func (g *orderGen) addLine(o *shopify.Order, p shopify.Product, v shopify.ProductVariant, qty int, online bool, rates []Jurisdiction) {
 	unit := v.Price
 	name := p.Title
@@ -311,7 +330,7 @@ func (g *orderGen) lineDiscount(o *shopify.Order, idx int, ppm int64) {
 
 func allocation(amt money.Cents, app shopify.DiscountApplication, cur string) shopify.DiscountAllocation {
 	return shopify.DiscountAllocation{AllocatedAmountSet: bag(amt, cur), DiscountApplication: shopify.DiscountApplicationRef{
-		Index: app.Index, TargetSelection: app.TargetSelection, TargetType: app.TargetType, AllocationMethod: app.AllocationMethod}}
+		Typename: app.Typename, Code: app.Code, Title: app.Title, Index: app.Index, TargetSelection: app.TargetSelection, TargetType: app.TargetType, AllocationMethod: app.AllocationMethod}}
 }
 
 // orderDiscount spreads a percentage (ppm) or a fixed amount over every
@@ -321,6 +340,7 @@ func (g *orderGen) orderDiscount(o *shopify.Order, kind, label string, ppm int64
 	app := shopify.DiscountApplication{Typename: kind + "DiscountApplication", Index: len(o.DiscountApplications),
 		AllocationMethod: "ACROSS", TargetSelection: "ALL", TargetType: "LINE_ITEM"}
 	if kind == "DiscountCode" {
+		app.Typename = "DiscountCodeApplication" // the schema's name, not "DiscountCodeDiscountApplication"
 		app.Code = label
 	} else {
 		app.Title = label
@@ -481,6 +501,9 @@ func (g *orderGen) agreeOrder(o *shopify.Order) {
 	a := shopify.SalesAgreement{Typename: "OrderAgreement", ID: g.ids.gid("OrderAgreement"), HappenedAt: o.ProcessedAt,
 		Reason: "ORDER", Sales: []shopify.Sale{}}
 	for i := range o.LineItems {
+		if isTipLine(o.LineItems[i]) {
+			continue
+		}
 		a.Sales = append(a.Sales, g.lineSale(o, &o.LineItems[i], "ORDER"))
 	}
 	for _, sl := range o.ShippingLines {
@@ -491,8 +514,10 @@ func (g *orderGen) agreeOrder(o *shopify.Order) {
 		}
 		a.Sales = append(a.Sales, g.sale("ShippingLineSale", "ORDER", "SHIPPING", 1, amt, tax, 0, sl.TaxLines, nil))
 	}
-	if tip := tipOf(o); tip > 0 {
-		a.Sales = append(a.Sales, g.sale("TipSale", "ORDER", "TIP", 1, tip, 0, 0, nil, nil))
+	for i := range o.LineItems {
+		if li := &o.LineItems[i]; isTipLine(*li) {
+			a.Sales = append(a.Sales, g.sale("TipSale", "ORDER", "TIP", li.Quantity, lineBase(*li), 0, 0, nil, li))
+		}
 	}
 	o.Agreements = append(o.Agreements, a)
 }
@@ -526,7 +551,7 @@ func (g *orderGen) edit(o *shopify.Order, when time.Time, rates []Jurisdiction, 
 func (g *orderGen) removeEdit(o *shopify.Order, when time.Time, loc *shopify.Location) {
 	idx := -1
 	for i, li := range o.LineItems {
-		if !li.IsGiftCard && li.CurrentQuantity > 0 {
+		if !li.IsGiftCard && !isTipLine(li) && li.CurrentQuantity > 0 {
 			idx = i
 			break
 		}
@@ -555,6 +580,14 @@ func (g *orderGen) randomRefund(o *shopify.Order, when time.Time, loc *shopify.L
 	full := g.chance(35)
 	for i, li := range o.LineItems {
 		if li.IsGiftCard || li.CurrentQuantity == 0 {
+			continue
+		}
+		if isTipLine(li) {
+			// A tip goes back with a full refund and, now and then, on its own
+			// terms with a partial one (returns take a tipLineId).
+			if full || g.chance(40) {
+				lines = append(lines, refundLine{idx: i, qty: li.CurrentQuantity, restock: "NO_RESTOCK"})
+			}
 			continue
 		}
 		q := li.CurrentQuantity
@@ -627,7 +660,10 @@ func (g *orderGen) refund(o *shopify.Order, when time.Time, lines []refundLine, 
 		}
 		rli := shopify.RefundLineItem{LineItem: shopify.LineItemRef{ID: li.ID, SKU: li.SKU}, Quantity: rl.qty,
 			PriceSet: bag(base/money.Cents(li.Quantity), g.cur), SubtotalSet: bag(sub, g.cur), TotalTaxSet: bag(tax, g.cur),
-			RestockType: rl.restock, Restocked: rl.restock != "NO_RESTOCK" && !li.IsGiftCard}
+			RestockType: rl.restock, Restocked: rl.restock != "NO_RESTOCK" && !li.IsGiftCard && !isTipLine(*li)}
+		if isTipLine(*li) {
+			rli.RestockType = "NO_RESTOCK"
+		}
 		if rli.Restocked {
 			rli.Location = loc
 			if loc == nil {
@@ -643,8 +679,11 @@ func (g *orderGen) refund(o *shopify.Order, when time.Time, lines []refundLine, 
 		}
 		total += amt
 		typ, lt := "ProductSale", "PRODUCT"
-		if li.IsGiftCard {
+		switch {
+		case li.IsGiftCard:
 			typ, lt = "GiftCardSale", "GIFT_CARD"
+		case isTipLine(*li):
+			typ, lt = "TipSale", "TIP"
 		}
 		agr.Sales = append(agr.Sales, g.sale(typ, "RETURN", lt, -rl.qty, -amt, -tax, -disc, taxes, li))
 	}

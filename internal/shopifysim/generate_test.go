@@ -49,10 +49,34 @@ func checkOrder(t *testing.T, o shopify.Order, seen features) {
 	}
 	type tk struct{ title, rate string }
 	taxSum := map[tk]money.Cents{}
-	var subtotal, discounts, shipping money.Cents
+	var subtotal, discounts, shipping, tipLines money.Cents
+	subtotalQty := 0
+	tipIDs := map[string]bool{}
 	for _, li := range o.LineItems {
 		if li.OriginalTotalSet.ShopMoney.Amount != li.OriginalUnitPriceSet.ShopMoney.Amount*money.Cents(li.Quantity) {
 			fail("line %s original total %s ≠ unit × quantity", li.ID, li.OriginalTotalSet.ShopMoney.Amount)
+		}
+		if li.NonFulfillableQuantity == nil {
+			fail("line %s has no nonFulfillableQuantity", li.ID)
+			continue
+		}
+		if li.Variant == nil {
+			// A tip, as the schema describes one: a line of its own that is
+			// never fulfillable, untaxed, undiscounted, outside the subtotal.
+			if *li.NonFulfillableQuantity != li.Quantity || li.Taxable || li.RequiresShipping || len(li.TaxLines) > 0 || len(li.DiscountAllocations) > 0 {
+				fail("tip line %s: nonFulfillable %d of %d, taxable %v, shipping %v, %d tax lines, %d discounts", li.ID,
+					*li.NonFulfillableQuantity, li.Quantity, li.Taxable, li.RequiresShipping, len(li.TaxLines), len(li.DiscountAllocations))
+			}
+			tipLines += li.OriginalTotalSet.ShopMoney.Amount
+			tipIDs[li.ID] = true
+			seen["tip line"]++
+			continue
+		}
+		if *li.NonFulfillableQuantity != li.Quantity-li.CurrentQuantity {
+			fail("line %s nonFulfillable %d, quantity %d, current %d", li.ID, *li.NonFulfillableQuantity, li.Quantity, li.CurrentQuantity)
+		}
+		if !li.IsGiftCard {
+			subtotalQty += li.Quantity
 		}
 		var alloc, lineLevel money.Cents
 		for _, a := range li.DiscountAllocations {
@@ -124,6 +148,19 @@ func checkOrder(t *testing.T, o shopify.Order, seen features) {
 		}
 	}
 	tip := o.TotalTipReceivedSet.ShopMoney.Amount
+	if tip != tipLines {
+		fail("totalTipReceived %s, tip lines %s", tip, tipLines)
+	}
+	if o.SubtotalLineItemsQuantity == nil || *o.SubtotalLineItemsQuantity != subtotalQty {
+		fail("subtotalLineItemsQuantity %v, want %d (tips and gift cards left out)", o.SubtotalLineItemsQuantity, subtotalQty)
+	}
+	for _, a := range o.Agreements {
+		for _, s := range a.Sales {
+			if s.Typename == "TipSale" && (s.LineItem == nil || !tipIDs[s.LineItem.ID] || s.LineType != "TIP") {
+				fail("agreement %s: TipSale %s does not name a tip line (lineItem %v)", a.ID, s.ID, s.LineItem)
+			}
+		}
+	}
 	total := subtotal + shipping + tip
 	if !o.TaxesIncluded {
 		total += tax
@@ -235,6 +272,12 @@ func checkOrder(t *testing.T, o shopify.Order, seen features) {
 			}
 			refundedQty[rl.LineItem.ID] += rl.Quantity
 			seen["restock "+rl.RestockType]++
+			if tipIDs[rl.LineItem.ID] {
+				seen["tip refunded"]++
+				if rl.Restocked || rl.TotalTaxSet.ShopMoney.Amount != 0 {
+					fail("refund %s: tip line restocked or taxed", r.ID)
+				}
+			}
 		}
 		for _, sl := range r.RefundShippingLines {
 			sum += sl.SubtotalAmountSet.ShopMoney.Amount
@@ -391,7 +434,7 @@ func TestGeneratorInvariantsOverSeeds(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"discount ACROSS", "discount EACH", "gift card sold", "long sku", "3+ jurisdictions",
-		"shipping", "taxes included", "tip", "zero total", "gateway shopify_payments", "gateway cash", "gateway gift_card",
+		"shipping", "taxes included", "tip", "tip line", "tip refunded", "zero total", "gateway shopify_payments", "gateway cash", "gateway gift_card",
 		"gateway shopify_store_credit", "cash rounding", "change", "split tender", "restock RETURN", "restock NO_RESTOCK",
 		"restock CANCEL", "refunded shipping", "order adjustment", "refund", "full refund", "partial refund", "cancelled",
 		"agreement ORDER", "agreement ORDER_EDIT", "agreement REFUND", "edit removes", "korean customer"} {

@@ -88,6 +88,7 @@ func (s *Sim) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("X-Shopify-API-Version", version)
+	s.noteModelledWait(r)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	var req graphqlRequest
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && ct == "application/graphql" {
@@ -147,18 +148,22 @@ func (s *Sim) execute(schema *ast.Schema, version string, req graphqlRequest, ba
 		e.granted[sc] = true
 	}
 	requested := e.requestedCost(op)
+	s.stats.Requests++
+	bnow := s.bucketNow()
 	if requested > maxQueryCost {
+		s.stats.OverMaxCost++
 		return http.StatusOK, map[string]any{
 			"errors": []gqlError{{Message: fmt.Sprintf("Query cost is %d, which exceeds the single query max cost limit (%d). "+
 				"Request fewer items per connection or use a bulk operation.", requested, maxQueryCost),
 				Extensions: map[string]any{"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": maxQueryCost}}},
-			"extensions": costExtension(requested, nil, s.bucket.status(now)),
+			"extensions": costExtension(requested, nil, s.bucket.status(bnow)),
 		}
 	}
-	if !s.bucket.take(requested, now) {
+	if !s.bucket.take(requested, bnow) {
+		s.stats.Throttled++
 		return http.StatusOK, map[string]any{
 			"errors":     []gqlError{{Message: "Throttled", Extensions: map[string]any{"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}},
-			"extensions": costExtension(requested, nil, s.bucket.status(now)),
+			"extensions": costExtension(requested, nil, s.bucket.status(bnow)),
 		}
 	}
 	data := e.run(op)
@@ -167,7 +172,9 @@ func (s *Sim) execute(schema *ast.Schema, version string, req graphqlRequest, ba
 		actual = min(e.actual, requested)
 	}
 	s.bucket.refund(requested - actual)
-	resp := map[string]any{"data": data, "extensions": costExtension(requested, actual, s.bucket.status(now))}
+	s.stats.RequestedPoints += requested
+	s.stats.ActualPoints += actual
+	resp := map[string]any{"data": data, "extensions": costExtension(requested, actual, s.bucket.status(bnow))}
 	if len(e.errs) > 0 {
 		resp["errors"] = e.errs
 	}

@@ -2,7 +2,6 @@ package shopifysim
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/shopqb/shopqb/internal/money"
@@ -60,27 +59,6 @@ func ppmPercent(ppm int64) string {
 	s := fmt.Sprintf("%d.%04d", ppm/10_000, ppm%10_000)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
-}
-
-// parseRatePPM reads a TaxLine.rate ("0.0625") back into millionths.
-func parseRatePPM(rate string) (int64, error) {
-	whole, frac, _ := strings.Cut(rate, ".")
-	if len(frac) > 6 {
-		if strings.Trim(frac[6:], "0") != "" {
-			return 0, fmt.Errorf("tax rate %q has more than six decimals", rate)
-		}
-		frac = frac[:6]
-	}
-	frac += strings.Repeat("0", 6-len(frac))
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("tax rate %q: %w", rate, err)
-	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("tax rate %q: %w", rate, err)
-	}
-	return w*ppmDenominator + f, nil
 }
 
 func bag(c money.Cents, currency string) shopify.MoneyBag {
@@ -146,7 +124,35 @@ func retotal(o *shopify.Order) {
 			agg[k].PriceSet = bag(agg[k].PriceSet.ShopMoney.Amount+tl.PriceSet.ShopMoney.Amount, cur)
 		}
 	}
+	var tips money.Cents
+	tipLines := false
+	subtotalQty := 0
+	for i := range o.LineItems {
+		li := &o.LineItems[i]
+		if isTipLine(*li) {
+			// A tip is not part of the subtotal (subtotalPriceSet and
+			// subtotalLineItemsQuantity leave it out) and is never fulfillable.
+			tips += lineBase(*li)
+			tipLines = true
+			nf := li.Quantity
+			li.NonFulfillableQuantity = &nf
+			continue
+		}
+		if !li.IsGiftCard {
+			subtotalQty += li.Quantity
+		}
+		// Refunded and removed units can no longer be fulfilled.
+		nf := li.Quantity - li.CurrentQuantity
+		li.NonFulfillableQuantity = &nf
+	}
+	o.SubtotalLineItemsQuantity = &subtotalQty
+	if tipLines {
+		o.TotalTipReceivedSet = bag(tips, cur)
+	}
 	for _, li := range o.LineItems {
+		if isTipLine(li) {
+			continue
+		}
 		subtotal += lineBase(li)
 		for _, a := range li.DiscountAllocations {
 			discounts += a.AllocatedAmountSet.ShopMoney.Amount

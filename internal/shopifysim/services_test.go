@@ -96,6 +96,8 @@ func TestBulkOperationJSONL(t *testing.T) {
 		`{ products { edges { node { variants { edges { node { id } } } } } } }`:                              "",
 		`{ orders { edges { node { agreements { edges { node { sales { edges { node { id } } } } } } } } } }`: "nesting depth",
 		`{ orders { edges { node { nope } } } }`:                                                              "Invalid bulk query",
+		`{ orders { edges { node { refunds { refundLineItems { edges { node { quantity } } } } } } } }`:       "within a list field",
+		`{ orders { edges { node { refunds { id totalRefundedSet { shopMoney { amount } } } } } } }`:          "",
 	} {
 		r = ts.gql(t, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message } } }`, map[string]any{"q": q})
 		mustNoErrors(t, r)

@@ -91,6 +91,12 @@ type Sim struct {
 	webhooks []Delivery
 	pending  []pendingWebhook
 	nextID   int64
+	// onMadeUp, when set (tests), hears of every non-null field the
+	// executor had to make a zero value up for, as the data held none.
+	onMadeUp func(typeName, field string)
+
+	stats        Stats
+	modelledWait time.Duration
 }
 
 // New builds the data (generated, then fixtures applied) and the handler state.
@@ -178,6 +184,7 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/oauth/authorize", s.serveAuthorize)
 	mux.HandleFunc("POST /admin/oauth/access_token", s.serveAccessToken)
 	mux.HandleFunc("GET /bulk/{file}", s.serveBulkFile)
+	mux.HandleFunc("GET /sim/stats", s.serveStats)
 	mux.HandleFunc("GET /api/v2/{resource}", s.serveStocky)
 	mux.HandleFunc("GET /api/v2/{resource}/{id}", s.serveStocky)
 	return mux

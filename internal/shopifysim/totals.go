@@ -19,13 +19,15 @@ type Totals struct {
 	Cancelled int
 	Refunds   int // refund documents
 
-	GrossSales    money.Cents // Σ originalTotal of non-gift-card lines
+	GrossSales    money.Cents // Σ originalTotal of lines other than gift cards and tips
 	Discounts     money.Cents // Σ totalDiscountsSet
 	Subtotal      money.Cents // Σ subtotalPriceSet
 	Tax           money.Cents // Σ totalTaxSet
 	TaxByLine     map[TaxKey]money.Cents
 	Shipping      money.Cents // Σ totalShippingPriceSet
 	Tips          money.Cents // Σ totalTipReceivedSet
+	TipLines      int         // tip line items (the way POS carries a tip)
+	TipRefunds    int         // refund lines that give a tip back
 	GiftCardsSold money.Cents // Σ discounted totals of isGiftCard lines
 	TotalPrice    money.Cents // Σ totalPriceSet
 
@@ -57,10 +59,25 @@ func ComputeTotals(data *Data) Totals {
 			t.Cancelled++
 		}
 		t.Refunds += len(o.Refunds)
+		tips := map[string]bool{}
+		for _, li := range o.LineItems {
+			tips[li.ID] = isTipLine(li)
+		}
+		for _, r := range o.Refunds {
+			for _, rl := range r.RefundLineItems {
+				if tips[rl.LineItem.ID] {
+					t.TipRefunds++
+				}
+			}
+		}
 		for _, li := range o.LineItems {
 			if li.IsGiftCard {
 				t.GiftCardsSold += lineBase(li)
 				continue
+			}
+			if isTipLine(li) {
+				t.TipLines++
+				continue // a tip is not a sale (Tips holds it)
 			}
 			t.GrossSales += li.OriginalTotalSet.ShopMoney.Amount
 		}

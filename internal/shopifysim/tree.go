@@ -87,6 +87,10 @@ func buildTrees(d *Data, now time.Time) (*trees, error) {
 		if vs, ok := pm["variants"].([]any); ok {
 			for _, v := range vs {
 				vm := v.(map[string]any)
+				if _, ok := vm["product"]; !ok {
+					// ProductVariant.product is non-null: the variant's product.
+					vm["product"] = map[string]any{"id": pm["id"], "title": pm["title"], "productType": pm["productType"], "vendor": pm["vendor"]}
+				}
 				t.variants = append(t.variants, index(vm))
 				if item, ok := vm["inventoryItem"].(map[string]any); ok {
 					item["variant"] = map[string]any{"id": vm["id"], "sku": vm["sku"], "displayName": vm["displayName"]}
@@ -275,7 +279,9 @@ func orderDerived(o shopify.Order) map[string]any {
 		"discountCodes":            codes,
 		"app":                      app,
 		"closed":                   false,
-		"number":                   json.Number(strings.TrimPrefix(o.Name, "#")),
+		// Non-null in the schema: zero where cash was not rounded.
+		"totalCashRoundingAdjustment": map[string]any{"paymentSet": mb(0), "refundSet": mb(0)},
+		"number":                      json.Number(strings.TrimPrefix(o.Name, "#")),
 	}
 	if _, err := strconv.Atoi(strings.TrimPrefix(o.Name, "#")); err != nil {
 		delete(m, "number")

@@ -128,6 +128,11 @@ type API interface {
 	// for done, planned and failed postings (never sent or in-doubt ones)
 	// and archived postings; it returns how many changed.
 	RedactPostings(ctx context.Context, shopID int64, redact func(*shopqb.Posting) error) (int, error)
+	// PutPostingResponses keeps QuickBooks' answer to postings (by id) for
+	// the support view; RedactPostingResponses rewrites them like the requests.
+	PutPostingResponses(ctx context.Context, shopID int64, responses map[int64]string, at time.Time) error
+	PostingResponses(ctx context.Context, shopID int64, ids []int64) (map[int64]string, error)
+	RedactPostingResponses(ctx context.Context, shopID int64, redact func(key string, state shopqb.PostingState, response string) (string, error)) (int, error)
 	DeleteSecret(ctx context.Context, shopID int64, name string) error // absent is not an error
 	DeleteKV(ctx context.Context, shopID int64, key string) error      // absent is not an error
 	// DeleteShopData erases every row of the shop and leaves a tombstone.

@@ -42,15 +42,15 @@ func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, writte
 			return fmt.Errorf("clear posting ledgers: %w", err)
 		}
 	}
-	const per = 5
+	const per = 6
 	var rows []any
 	flush := func() error {
 		if len(rows) == 0 {
 			return nil
 		}
 		n := len(rows) / per
-		q := "INSERT INTO posting_ledger (posting_id, shop_id, txn_date, category, amount) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
+		q := "INSERT INTO posting_ledger (posting_id, shop_id, txn_date, category, flow, amount) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
 		if _, err := db.exec(ctx, tx, q, rows...); err != nil {
 			return fmt.Errorf("record posting ledgers: %w", err)
 		}
@@ -68,7 +68,7 @@ func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, writte
 				continue
 			}
 			seen[l.Category] = true
-			rows = append(rows, id, shopID, p.TxnDate, string(l.Category), int64(l.Amount))
+			rows = append(rows, id, shopID, p.TxnDate, string(l.Category), ledgerFlow(p.Key), int64(l.Amount))
 			if len(rows) >= per*upsertRows {
 				if err := flush(); err != nil {
 					return err
@@ -84,21 +84,27 @@ func (db *DB) PostingLedgers(ctx context.Context, shopID int64, ids []int64) (ma
 	out := map[int64][]shopqb.LedgerLine{}
 	for first := 0; first < len(ids); first += upsertRows {
 		chunk := ids[first:min(first+upsertRows, len(ids))]
-		args := []any{shopID}
+		args := make([]any, 0, len(chunk))
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := db.query(ctx, db.sql, `SELECT posting_id, category, amount FROM posting_ledger
-			WHERE shop_id = ? AND posting_id IN (`+placeholders(len(chunk))+`) ORDER BY posting_id, category`, args...)
+		// By posting id alone, the primary key: with shop_id in the WHERE
+		// clause a database may read the shop's whole ledger by
+		// posting_ledger_day instead. The shop is checked on each row.
+		rows, err := db.query(ctx, db.sql, `SELECT posting_id, shop_id, category, amount FROM posting_ledger
+			WHERE posting_id IN (`+placeholders(len(chunk))+`) ORDER BY posting_id, category`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
 		}
 		for rows.Next() {
-			var id, amt int64
+			var id, shop, amt int64
 			var cat string
-			if err := rows.Scan(&id, &cat, &amt); err != nil {
+			if err := rows.Scan(&id, &shop, &cat, &amt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("posting ledgers of shop %d: %w", shopID, err)
+			}
+			if shop != shopID {
+				continue
 			}
 			out[id] = append(out[id], shopqb.LedgerLine{Category: shopqb.Category(cat), Amount: money.Cents(amt)})
 		}
@@ -114,30 +120,120 @@ func (db *DB) PostingLedgers(ctx context.Context, shopID int64, ids []int64) (ma
 type DayLedger struct {
 	Day      string
 	Category shopqb.Category
-	Amount   money.Cents
+	// Refund: the sum of refunds' postings (a refund's credit memo and
+	// payment back, a day's refund summary), apart from the rest.
+	Refund bool
+	Amount money.Cents
 }
 
-// DoneLedgerByDay sums the ledger of the shop's done postings per day and
-// category, for days from..to (YYYY-MM-DD, inclusive), in day and category order.
+// ledgerFlow is the flow of a posting's ledger by its key: refunds'
+// documents are "refund:…" (detail: the credit memo and its payment back)
+// and "summary:refunds:…" (a day's refunds). Migration 0010 applied the same
+// rule to the ledgers stored before it.
+func ledgerFlow(key string) string {
+	if strings.HasPrefix(key, "refund:") || strings.HasPrefix(key, "summary:refunds:") {
+		return FlowRefund
+	}
+	return ""
+}
+
+// notDoneAtMost is how many postings of a range may wait before
+// DoneLedgerByDay joins every ledger row to its posting instead of
+// subtracting theirs from the range's whole ledger.
+var notDoneAtMost = 2000
+
+// DoneLedgerByDay sums the ledger of the shop's done postings per day,
+// category and flow, for days from..to (YYYY-MM-DD, inclusive), in day,
+// category and flow order. It is the whole ledger of the days, summed from
+// the index alone, less the ledgers of the postings not done, which are few
+// once the Web Connector has caught up; while more wait, each row is joined
+// to its posting.
 func (db *DB) DoneLedgerByDay(ctx context.Context, shopID int64, from, to string) ([]DayLedger, error) {
-	rows, err := db.query(ctx, db.sql, `SELECT l.txn_date, l.category, SUM(l.amount) FROM posting_ledger l
+	waiting, err := db.notDoneIn(ctx, shopID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT txn_date, category, flow, SUM(amount) FROM posting_ledger
+		WHERE shop_id = ? AND txn_date >= ? AND txn_date <= ? GROUP BY txn_date, category, flow`
+	if len(waiting) > notDoneAtMost {
+		waiting = nil
+		q = `SELECT l.txn_date, l.category, l.flow, SUM(l.amount) FROM posting_ledger l
 		JOIN postings p ON p.id = l.posting_id
 		WHERE l.shop_id = ? AND l.txn_date >= ? AND l.txn_date <= ? AND p.state = 'done'
-		GROUP BY l.txn_date, l.category ORDER BY l.txn_date, l.category`, shopID, from, to)
+		GROUP BY l.txn_date, l.category, l.flow`
+	}
+	type cell struct{ day, category, flow string }
+	sums := map[cell]int64{}
+	scan := func(rows *sql.Rows, sign int64) error {
+		defer rows.Close()
+		for rows.Next() {
+			var c cell
+			var amt int64
+			if err := rows.Scan(&c.day, &c.category, &c.flow, &amt); err != nil {
+				return err
+			}
+			sums[c] += sign * amt
+		}
+		return rows.Err()
+	}
+	rows, err := db.query(ctx, db.sql, q, shopID, from, to)
+	if err == nil {
+		err = scan(rows, 1)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger of shop %d from %s to %s: %w", shopID, from, to, err)
 	}
-	defer rows.Close()
-	var out []DayLedger
-	for rows.Next() {
-		var d DayLedger
-		var cat string
-		var amt int64
-		if err := rows.Scan(&d.Day, &cat, &amt); err != nil {
+	for first := 0; first < len(waiting); first += upsertRows {
+		chunk := waiting[first:min(first+upsertRows, len(waiting))]
+		args := make([]any, 0, len(chunk))
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := db.query(ctx, db.sql, "SELECT txn_date, category, flow, amount FROM posting_ledger WHERE posting_id IN ("+
+			placeholders(len(chunk))+")", args...)
+		if err == nil {
+			err = scan(rows, -1)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("ledger of shop %d: %w", shopID, err)
 		}
-		d.Category, d.Amount = shopqb.Category(cat), money.Cents(amt)
-		out = append(out, d)
+	}
+	out := make([]DayLedger, 0, len(sums))
+	for c, amt := range sums {
+		if amt != 0 {
+			out = append(out, DayLedger{Day: c.day, Category: shopqb.Category(c.category), Refund: c.flow == FlowRefund, Amount: money.Cents(amt)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		if a.Category != b.Category {
+			return a.Category < b.Category
+		}
+		return !a.Refund && b.Refund
+	})
+	return out, nil
+}
+
+// notDoneIn lists the shop's postings not done dated from..to, at most
+// notDoneAtMost+1 of them (index postings_state_day).
+func (db *DB) notDoneIn(ctx context.Context, shopID int64, from, to string) ([]int64, error) {
+	rows, err := db.query(ctx, db.sql, `SELECT id FROM postings WHERE shop_id = ? AND state IN (?, ?, ?, ?)
+		AND txn_date >= ? AND txn_date <= ? LIMIT ?`, shopID, string(shopqb.Planned), string(shopqb.Sent), string(shopqb.Failed),
+		string(shopqb.InDoubt), from, to, notDoneAtMost+1)
+	if err != nil {
+		return nil, fmt.Errorf("postings of shop %d waiting from %s to %s: %w", shopID, from, to, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
 	}
 	return out, rows.Err()
 }

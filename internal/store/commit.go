@@ -31,6 +31,9 @@ type PlanCommit struct {
 	// Cleared are keys of documents whose planning failure no longer stands
 	// (ClearDocumentFailures).
 	Cleared []string
+	// Expected are Shopify's expected figures of the plan's sources,
+	// stored with the postings so the reconciliation never plans again.
+	Expected *ExpectedFigures
 }
 
 // CommitResult counts what CommitPlan changed.
@@ -50,7 +53,8 @@ const relinkKeys = 500
 // outbox: it upserts them (UpsertPostingsReport's rules: drift recorded,
 // never applied), re-links those an admin reset archived, withdraws the
 // adjustments no longer needed, clears document failures that no longer
-// stand, and writes the key/values, all in one transaction. If it
+// stand, replaces the expected figures of the plan's sources, and writes the
+// key/values, all in one transaction. If it
 // fails nothing of it is stored (the postings' ID fields may already be
 // set, and must not be relied on).
 func (db *DB) CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error) {
@@ -75,6 +79,11 @@ func (db *DB) CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (Commi
 		}
 		if res.Cleared, err = db.ClearDocumentFailures(txCtx, shopID, c.Cleared); err != nil {
 			return err
+		}
+		if c.Expected != nil {
+			if err := db.writeExpected(ctx, tx, shopID, c.Expected); err != nil {
+				return err
+			}
 		}
 		for key, value := range c.KV {
 			if err := db.putKV(ctx, tx, shopID, key, value); err != nil {

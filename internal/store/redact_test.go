@@ -239,6 +239,12 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	sale.TxnDate, sale.Ledger = "2026-01-02", []shopqb.LedgerLine{{Category: shopqb.UndepositedFunds, Amount: 100}, {Category: shopqb.SalesIncome, Amount: -100}}
 	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), sale})
 	must(err)
+	_, err = db.CommitPlan(ctx, shopID, store.PlanCommit{Expected: &store.ExpectedFigures{Sources: []string{"gid://shopify/Order/1"},
+		Rows: []store.ExpectedRow{{Source: "gid://shopify/Order/1", Day: "2026-01-02", Category: shopqb.SalesIncome, Amount: -100}}}})
+	must(err)
+	saved, err := db.PostingByKey(ctx, shopID, "order:1")
+	must(err)
+	must(db.PutPostingResponses(ctx, shopID, map[int64]string{saved.ID: "<SalesReceiptRet><TxnID>1-1</TxnID></SalesReceiptRet>"}, now))
 	// A posting QuickBooks holds, planned again with other content: drift.
 	done := posting("summary:sales:2026-01-01:online", "SalesReceiptAdd")
 	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{done})

@@ -1,0 +1,8 @@
+package store
+
+// SetNotDoneAtMost lets a test take DoneLedgerByDay's joined path.
+func SetNotDoneAtMost(n int) (restore func()) {
+	old := notDoneAtMost
+	notDoneAtMost = n
+	return func() { notDoneAtMost = old }
+}
