@@ -17,7 +17,9 @@ type waitAdmin struct {
 func (a *waitAdmin) Shop(context.Context, int64) (*shopqb.Shop, error) {
 	return &shopqb.Shop{ID: 1, Domain: "wait.myshopify.com", QBWCUser: "wait", TimeZone: "UTC"}, nil
 }
-func (a *waitAdmin) AppTokenCreatedAt(context.Context, int64) (*time.Time, error) { return a.tokenAt, nil }
+func (a *waitAdmin) AppTokenCreatedAt(context.Context, int64) (*time.Time, error) {
+	return a.tokenAt, nil
+}
 
 type waitQB struct{ QuickBooks }
 

@@ -59,10 +59,10 @@ type fakeWizard struct {
 
 	startProblems bool
 	// helpDue: step 2 has waited long enough for its checklist.
-	helpDue bool
-	started       *time.Time
-	startedBy     string
-	startDate     string
+	helpDue   bool
+	started   *time.Time
+	startedBy string
+	startDate string
 }
 
 var errFakeAlreadyStarted = errors.New("already started")
