@@ -102,6 +102,9 @@ type state struct {
 	MappingSaved  bool `json:"mappingSaved,omitempty"`
 	ScheduleSaved bool `json:"scheduleSaved,omitempty"`
 	ModesSaved    bool `json:"modesSaved,omitempty"`
+	// ConnectShownAt is when step 2 was first shown waiting for the Web
+	// Connector (the wait's help is timed from it).
+	ConnectShownAt *time.Time `json:"connectShownAt,omitempty"`
 	// Gateways last seen in Shopify, for the mapping rows when Shopify is not read.
 	Gateways []string `json:"gateways,omitempty"`
 	// NativeReadable: the last Shopify read showed the purchase-order scope granted.

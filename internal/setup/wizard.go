@@ -142,7 +142,17 @@ type ConnectView struct {
 	Product, Edition, QBXMLVersion, CompanyName, CompanyFile string
 	// Facts about the edition (list limit, inventory on, multi-currency, closing date).
 	Facts []Message
+	// WaitingSince is when this wait began (State == ConnWaiting): the later
+	// of the page's first showing and the current token's making. HelpDue
+	// is true once that is HelpAfter ago: the "Nothing yet?" checklist is
+	// for a wait that went on, not for the first seconds of one.
+	WaitingSince *time.Time
+	HelpDue      bool
 }
+
+// HelpAfter is how long step 2 waits for the Web Connector before it
+// offers its checklist of what to look at.
+const HelpAfter = 3 * time.Minute
 
 // TaxView is step 3: sales tax, read from QuickBooks.
 type TaxView struct {

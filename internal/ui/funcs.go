@@ -120,6 +120,7 @@ func templateFuncs(l *localizer) template.FuncMap {
 			}
 			return opts
 		},
+		"helpMinutes": func() int { return int(setup.HelpAfter / time.Minute) },
 		"accountTypes": func(types []string) string {
 			names := make([]string, len(types))
 			for i, t := range types {

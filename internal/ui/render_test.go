@@ -164,7 +164,7 @@ func variants() []variant {
 		{name: "purchasing", step: setup.StepPurchasing, status: 200, want: []string{`name="stocky_key"`, `name="stocky_export"`}},
 		{name: "purchasing_no_scope", step: setup.StepPurchasing, state: func(f *fakeWizard) { f.nativeScope = false }, status: 200},
 		{name: "purchasing_stocky_retired", step: setup.StepPurchasing, state: func(f *fakeWizard) { f.stockyRetired = true },
-			form: url.Values{"action": {"stocky"}, "stocky_key": {"any-key"}}, status: 422, want: []string{`id="stocky-status"`, `href="#f-stocky-key"`}},
+			form: url.Values{"action": {"stocky"}, "stocky_key": {"any-key"}}, status: 422, want: []string{`href="#f-stocky-key"`}, wantStandalone: []string{`id="f-stocky-key-error"`}, lacks: []string{`id="stocky-status"`}},
 		{name: "purchasing_key_ok", step: setup.StepPurchasing, form: url.Values{"action": {"stocky"}, "stocky_key": {"good-key"}}, status: 200, want: []string{`id="stocky-status"`}},
 		{name: "review", step: setup.StepReview, status: 200, want: []string{`name="start_date"`}},
 		{name: "review_problems", step: setup.StepReview, state: func(f *fakeWizard) { f.startProblems = true },
@@ -487,4 +487,27 @@ func mustSub(t *testing.T, fsys fs.FS, dir string) fs.FS {
 		t.Fatal(err)
 	}
 	return sub
+}
+
+// TestConnectHelpAfterAWait: step 2's "Nothing yet?" checklist is not there
+// at the start of a wait, only once setup says it went on (HelpDue); before,
+// the page says when it will come. Both ways in, both languages.
+func TestConnectHelpAfterAWait(t *testing.T) {
+	heading := map[string]string{"en": "Nothing yet?", "ko": ""}
+	for _, lang := range []string{"en", "ko"} {
+		for _, mode := range []string{modeStandalone, modeEmbedded} {
+			a := newTestApp(t)
+			l := a.h.cat.localizer(lang, "")
+			heading[lang] = l.T("ui.connect.nothing_yet")
+			later := l.T("ui.connect.help_later", "Minutes", 3)
+			page := render(t, a, mode, lang, variant{step: setup.StepConnect, status: 200})
+			if strings.Contains(page, heading[lang]) || !strings.Contains(page, later) {
+				t.Errorf("%s %s: the checklist shows at once, or the page does not say when it comes", mode, lang)
+			}
+			page = render(t, a, mode, lang, variant{step: setup.StepConnect, state: func(f *fakeWizard) { f.helpDue = true }, status: 200})
+			if !strings.Contains(page, heading[lang]) || strings.Contains(page, later) {
+				t.Errorf("%s %s: no checklist after the wait", mode, lang)
+			}
+		}
+	}
 }
