@@ -3,7 +3,6 @@ package shopqb
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -39,23 +38,6 @@ type Registered struct {
 	Shop     *Shop
 	AppToken string
 }
-
-// StartRefusedError lists what stops the start, each with what to do. Its
-// code is ERefused.
-type StartRefusedError struct {
-	Problems []string
-	// Err is the failure of the start's trial run, when that is the reason.
-	Err error
-}
-
-func (e *StartRefusedError) Error() string {
-	return "cannot start yet:\n  - " + strings.Join(e.Problems, "\n  - ")
-}
-
-func (e *StartRefusedError) Unwrap() error { return e.Err }
-
-// ErrorCode makes a refused start ERefused whatever its cause.
-func (e *StartRefusedError) ErrorCode() string { return ERefused }
 
 // ShopAdmin is shop administration: every act that changes a shop's set-up.
 // shopID is a shop the caller may act on (the door decided that); actor

@@ -77,26 +77,39 @@ func (s *Shop) Validate() error {
 
 // Validate checks the modes and the schedule. A start date and a mapping
 // are only required at the start (the shop administration's start check).
+// Its error is the first of Problems.
 func (s Settings) Validate() error {
+	if ps := s.Problems(); len(ps) > 0 {
+		return &Error{Code: EInvalid, Message: ps[0].Text}
+	}
+	return nil
+}
+
+// Problems lists what is wrong with the modes, the start date and the
+// schedule, each as the start problem it is.
+func (s Settings) Problems() []StartProblem {
+	var out []StartProblem
 	for _, m := range []struct {
 		name string
 		mode Mode
 	}{{"sales", s.SalesMode}, {"customers", s.CustomersMode}, {"inventory", s.InventoryMode}, {"vendors", s.VendorsMode}} {
 		if !m.mode.Valid() {
-			return Errorf(EInvalid, "%s mode %q: choose detail or summary", m.name, m.mode)
+			out = append(out, NewStartProblem(ProblemBadMode, AreaModes,
+				fmt.Sprintf("%s mode %q: choose detail or summary", m.name, m.mode), "Mode", m.name, "Value", string(m.mode)))
 		}
 	}
 	if s.StartDate != "" {
 		if _, err := time.Parse("2006-01-02", s.StartDate); err != nil {
-			return Errorf(EInvalid, "start date %q: use YYYY-MM-DD", s.StartDate)
+			out = append(out, NewStartProblem(ProblemBadStartDate, AreaStartDate,
+				fmt.Sprintf("start date %q: use YYYY-MM-DD", s.StartDate), "Date", s.StartDate))
 		}
 	}
 	if s.Schedule != "" && s.Schedule != "manual" {
 		if _, _, err := ParseDailySchedule(s.Schedule); err != nil {
-			return err
+			out = append(out, NewStartProblem(ProblemBadSchedule, AreaSchedule, err.Error(), "Schedule", s.Schedule))
 		}
 	}
-	return nil
+	return out
 }
 
 // ParseDailySchedule reads a "daily HH:MM" schedule (24-hour, shop time).

@@ -331,7 +331,7 @@ func (s shopifySource) Order(ctx context.Context, gid string) (*shopify.Order, e
 }
 
 func (s shopifySource) Payouts(ctx context.Context, from, to time.Time, fn func(*shopify.Payout) error) error {
-	return s.c.Payouts(ctx, shopify.PayoutsQuery{IssuedSince: from, IssuedUntil: to}, fn)
+	return s.c.Payouts(ctx, shopify.PayoutsQuery{IssuedSince: from, IssuedUntil: to}, time.Second, fn)
 }
 
 func (s shopifySource) Variants(ctx context.Context, fn func(*shopify.ProductVariant) error) error {

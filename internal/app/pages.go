@@ -16,7 +16,11 @@ func (a *App) pages() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("setup wizard: %w", err)
 	}
-	cfg := ui.Config{Wizard: wiz, Log: a.log, PublicURL: a.URL}
+	books, err := a.Books()
+	if err != nil {
+		return nil, fmt.Errorf("books: %w", err)
+	}
+	cfg := ui.Config{Wizard: wiz, Books: books, Log: a.log, PublicURL: a.URL}
 	if a.Standalone != nil {
 		cfg.Standalone = a.Standalone
 	}

@@ -175,7 +175,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the Web Connector never completed the preflight: %w", err)
 	}
-	rep.QuickBooks = QuickBooksView{Product: pre.Product, Edition: pre.Edition, QBXMLVersion: pre.QBXMLVersion, CompanyFile: pre.CompanyFile, Problems: pre.Problems}
+	rep.QuickBooks = QuickBooksView{Product: pre.Product, Edition: pre.Edition, QBXMLVersion: pre.QBXMLVersion, CompanyFile: pre.CompanyFile, Problems: shopqb.StartProblemTexts(pre.Problems)}
 	if err := a.Admin.Start(ctx, shop.ID, demoActor); err != nil {
 		return nil, err
 	}

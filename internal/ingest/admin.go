@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 
+	"github.com/shopqb/shopqb"
+
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
@@ -11,12 +13,22 @@ import (
 
 // PreflightProblems returns what the Web Connector's first visit found that
 // stops the start; shopqb.ErrNotFound before that visit.
-func (s *Service) PreflightProblems(ctx context.Context, shopID int64) ([]string, error) {
+func (s *Service) PreflightProblems(ctx context.Context, shopID int64) ([]shopqb.StartProblem, error) {
 	pre, err := syncengine.LoadPreflight(ctx, s.store, shopID)
 	if err != nil {
 		return nil, err
 	}
 	return pre.Problems, nil
+}
+
+// Accounts returns the company's accounts the Web Connector's last
+// preflight read; shopqb.ErrNotFound before its first visit.
+func (s *Service) Accounts(ctx context.Context, shopID int64) ([]shopqb.Account, error) {
+	pre, err := syncengine.LoadPreflight(ctx, s.store, shopID)
+	if err != nil {
+		return nil, err
+	}
+	return pre.Accounts, nil
 }
 
 // TrialRun is the start's dry check (CheckStart). A pipeline without a

@@ -298,6 +298,9 @@ func (p *planner) docDeps(d *txnDoc) []string {
 	for _, l := range d.je {
 		keys = append(keys, p.accountDep(l.category))
 	}
+	if d.kind == kindItemReceipt {
+		keys = append(keys, p.accountDep(shopqb.AccountsPayable))
+	}
 	keys = append(keys, d.deps...)
 	return p.liveDeps(keys)
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopqb/shopqb"
@@ -35,22 +36,31 @@ func (p *planner) checkListLimits() error {
 		return nil
 	}
 	if n := p.in.Company.ExistingNames + newNames; n > listLimit {
-		hint := "switch customers and vendors to summary mode, or move the company file to QuickBooks Enterprise"
+		code, hint := shopqb.ProblemTooManyNames, "switch customers and vendors to summary mode, or move the company file to QuickBooks Enterprise"
 		if p.set.CustomersMode == shopqb.Summary && p.set.VendorsMode == shopqb.Summary {
-			hint = "remove unused names in QuickBooks, or move the company file to QuickBooks Enterprise"
+			code, hint = shopqb.ProblemTooManyNamesInSummary, "remove unused names in QuickBooks, or move the company file to QuickBooks Enterprise"
 		}
-		return fmt.Errorf("plan refused: QuickBooks %s holds at most %d names; the file has %d and this plan would add %d (%d in all): %s",
-			editionLabel(p.in.Company.Edition), listLimit, p.in.Company.ExistingNames, newNames, n, hint)
+		return listLimitProblem(code, "names", p.in.Company.Edition, p.in.Company.ExistingNames, newNames, hint)
 	}
 	if n := p.in.Company.ExistingItems + newItems; n > listLimit {
-		hint := "switch inventory to summary mode (one item per product type), or move the company file to QuickBooks Enterprise"
+		code, hint := shopqb.ProblemTooManyItems, "switch inventory to summary mode (one item per product type), or move the company file to QuickBooks Enterprise"
 		if p.set.InventoryMode == shopqb.Summary {
-			hint = "remove unused items in QuickBooks, or move the company file to QuickBooks Enterprise"
+			code, hint = shopqb.ProblemTooManyItemsInSummary, "remove unused items in QuickBooks, or move the company file to QuickBooks Enterprise"
 		}
-		return fmt.Errorf("plan refused: QuickBooks %s holds at most %d items; the file has %d and this plan would add %d (%d in all): %s",
-			editionLabel(p.in.Company.Edition), listLimit, p.in.Company.ExistingItems, newItems, n, hint)
+		return listLimitProblem(code, "items", p.in.Company.Edition, p.in.Company.ExistingItems, newItems, hint)
 	}
 	return nil
+}
+
+// listLimitProblem is the refusal as a start problem (its code tells the
+// setup pages which fix to word), readable as it is for a sync's log.
+func listLimitProblem(code, what, edition string, existing, adding int, hint string) error {
+	total := existing + adding
+	text := fmt.Sprintf("plan refused: QuickBooks %s holds at most %d %s; the file has %d and this plan would add %d (%d in all): %s",
+		editionLabel(edition), listLimit, what, existing, adding, total, hint)
+	return &shopqb.StartProblemError{Problem: shopqb.NewStartProblem(code, shopqb.AreaModes, text,
+		"Edition", editionLabel(edition), "Limit", strconv.Itoa(listLimit), "Existing", strconv.Itoa(existing),
+		"Adding", strconv.Itoa(adding), "Total", strconv.Itoa(total))}
 }
 
 func editionLabel(e string) string {

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbxml"
 )
 
@@ -55,7 +56,11 @@ func (p *planner) render(d *txnDoc, guid qbxml.GUID) qbxml.Request {
 		}
 		return add
 	case kindItemReceipt:
-		add := qbxml.ItemReceiptAdd{VendorRef: n(d.vendor), TxnDate: qbxml.Date(d.date), RefNumber: d.ref, Memo: d.memo, ExternalGUID: guid}
+		// The payable goes to the mapped account: without APAccountRef
+		// QuickBooks would use its default A/P account while shopqb's
+		// ledger and reconciliation say the mapped one.
+		add := qbxml.ItemReceiptAdd{VendorRef: n(d.vendor), APAccountRef: nameRef(p.m.Account(shopqb.AccountsPayable)),
+			TxnDate: qbxml.Date(d.date), RefNumber: d.ref, Memo: d.memo, ExternalGUID: guid}
 		for _, l := range d.lines {
 			line := qbxml.ItemLine{ItemRef: n(l.item), Desc: l.desc, Quantity: qty(l.qty), Cost: qbxml.Price(l.rate), Amount: qbxml.Amt(l.amount)}
 			if l.poLine > 0 {

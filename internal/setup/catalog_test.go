@@ -72,6 +72,9 @@ func messageIDs(t *testing.T) []string {
 	for code := range hresultTexts {
 		seen[hresultMessage(code).ID] = true
 	}
+	for _, code := range shopqb.StartProblemCodes() {
+		seen[problemMessage(shopqb.StartProblem{Code: code}).ID] = true
+	}
 	for _, n := range modeNames {
 		seen["setup.modes.explain."+n] = true
 		if n != "sales" {
@@ -127,4 +130,36 @@ func slicesCompact(s []string) []string {
 		}
 	}
 	return out
+}
+
+// TestStartProblemsWordedAndPlaced: every start problem is worded from its
+// code in both languages (checked above) with its arguments, and goes to the
+// step of its area, not one guessed from its English text.
+func TestStartProblemsWordedAndPlaced(t *testing.T) {
+	steps := map[shopqb.StartArea]Step{
+		shopqb.AreaQuickBooks: StepConnect, shopqb.AreaSalesTax: StepTax, shopqb.AreaMapping: StepMapping,
+		shopqb.AreaSchedule: StepSchedule, shopqb.AreaModes: StepModes, shopqb.AreaStartDate: StepReview, shopqb.AreaShopify: StepReview,
+	}
+	for a, want := range steps {
+		if got := stepOfArea(a); got != want {
+			t.Errorf("area %s goes to step %s, want %s", a, got, want)
+		}
+	}
+	// A text that names sales tax but is about the mapping goes by its area.
+	p := shopqb.NewStartProblem(shopqb.ProblemWrongAccountType, shopqb.AreaMapping, "sales tax payable is mapped to …",
+		"Category", string(shopqb.TipsPayable), "Account", "Sales", "Type", "Income", "Allowed", "OtherCurrentLiability", "Total", "14600")
+	if stepOfArea(p.Area) != StepMapping {
+		t.Error("a mapping problem is not sent to the mapping step")
+	}
+	m := problemMessage(p)
+	if m.ID != "setup.start_problem.wrong_account_type" || m.Args["Type"] != AccountType("Income") || m.Args["Account"] != "Sales" ||
+		m.Args["Total"] != 14600 || m.Args["Category"].(Message).ID != categoryLabel(shopqb.TipsPayable).ID {
+		t.Errorf("message %+v", m)
+	}
+	if a, ok := m.Args["Allowed"].(AccountTypes); !ok || len(a) != 1 || a[0] != "OtherCurrentLiability" {
+		t.Errorf("allowed types %#v", m.Args["Allowed"])
+	}
+	if m := problemMessage(shopqb.StartProblem{Code: "from_the_future", Text: "x"}); m.ID != "setup.start_problem.other" || m.Args["Text"] != "x" {
+		t.Errorf("an unknown code: %+v", m)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -424,29 +425,60 @@ func (s *Service) Start(ctx context.Context, shopID int64, actor, startDate stri
 	case errors.As(err, &refused):
 		out := make([]Problem, 0, len(refused.Problems))
 		for _, p := range refused.Problems {
-			out = append(out, Problem{Step: stepOfProblem(p), Msg: msg("setup.review.problem", "Text", p)})
+			out = append(out, Problem{Step: stepOfArea(p.Area), Msg: problemMessage(p)})
 		}
 		return out, nil
 	}
 	return nil, err
 }
 
-// stepOfProblem names the step whose page fixes a start problem.
-func stepOfProblem(p string) Step {
-	l := strings.ToLower(p)
-	switch {
-	case strings.Contains(l, "sales tax"):
+// stepOfArea names the step whose page fixes a start problem of the area.
+func stepOfArea(a shopqb.StartArea) Step {
+	switch a {
+	case shopqb.AreaSalesTax:
 		return StepTax
-	case strings.Contains(l, "map "), strings.Contains(l, "account"):
+	case shopqb.AreaMapping:
 		return StepMapping
-	case strings.Contains(l, "mode"), strings.Contains(l, "14,500"), strings.Contains(l, "14500"), strings.Contains(l, "list"):
-		return StepModes
-	case strings.Contains(l, "schedule"):
+	case shopqb.AreaSchedule:
 		return StepSchedule
-	case strings.Contains(l, "start date"):
-		return StepReview
-	case strings.Contains(l, "purchase order"), strings.Contains(l, "stocky"):
-		return StepPurchasing
+	case shopqb.AreaModes:
+		return StepModes
+	case shopqb.AreaQuickBooks:
+		return StepConnect
 	}
-	return StepConnect
+	// The start date, reading Shopify and anything new: this page.
+	return StepReview
+}
+
+// problemMessage words a start problem from the catalog by its code
+// (setup.start_problem.<code>). Arguments that are whole numbers become
+// ints, so they are formatted for the reader's locale (14,500); account
+// types and categories are passed typed, so the page names them in the
+// reader's language.
+func problemMessage(p shopqb.StartProblem) Message {
+	m := Message{ID: "setup.start_problem." + p.Code, Args: map[string]any{"Text": p.Text}}
+	known := false
+	for _, c := range shopqb.StartProblemCodes() {
+		known = known || c == p.Code
+	}
+	if !known {
+		m.ID = "setup.start_problem." + shopqb.ProblemOther
+	}
+	for k, v := range p.Args {
+		switch k {
+		case "Type":
+			m.Args[k] = AccountType(v)
+		case "Allowed":
+			m.Args[k] = AccountTypes(strings.Split(v, ", "))
+		case "Category":
+			m.Args[k] = categoryLabel(shopqb.Category(v))
+		default:
+			if n, err := strconv.Atoi(v); err == nil {
+				m.Args[k] = n
+			} else {
+				m.Args[k] = v
+			}
+		}
+	}
+	return m
 }

@@ -99,6 +99,10 @@ func (s *Service) mappingRows(shop *shopqb.Shop, pre *syncengine.Preflight, gate
 				row.Options = append(row.Options, AccountOption{FullName: sel, Type: shopqb.NewAccountType(c), Create: true})
 			}
 		}
+		if a, exists := idx[strings.ToLower(row.Selected)]; exists && (a.Inactive || !shopqb.AccountTypeAllowed(c, a.Type)) {
+			row.Options = append(row.Options, AccountOption{FullName: a.FullName, Type: a.Type, Unsuitable: true})
+			row.Selected = a.FullName
+		}
 		row.Error = checkChoice(c, row.Selected, idx, pre != nil)
 		rows = append(rows, row)
 	}
@@ -141,12 +145,12 @@ func checkChoice(c shopqb.Category, name string, idx map[string]syncengine.Accou
 		return nil // shopqb creates it with an allowed type
 	}
 	if !shopqb.AccountTypeAllowed(c, a.Type) {
-		allowed := strings.Join(shopqb.AllowedAccountTypes(c), ", ")
 		switch c {
 		case shopqb.GiftCardLiability, shopqb.StoreCreditLiability, shopqb.TipsPayable, shopqb.SalesTaxPayable:
-			return msgp("setup.mapping.wrong_type.liability", "Category", string(c), "Account", a.FullName, "Type", a.Type)
+			return msgp("setup.mapping.wrong_type.liability", "Category", categoryLabel(c), "Account", a.FullName, "Type", AccountType(a.Type))
 		}
-		return msgp("setup.mapping.wrong_type", "Category", string(c), "Account", a.FullName, "Type", a.Type, "Allowed", allowed)
+		return msgp("setup.mapping.wrong_type", "Category", categoryLabel(c), "Account", a.FullName, "Type", AccountType(a.Type),
+			"Allowed", AccountTypes(shopqb.AllowedAccountTypes(c)))
 	}
 	if a.Inactive {
 		return msgp("setup.mapping.inactive", "Account", a.FullName)

@@ -102,6 +102,9 @@ type state struct {
 	MappingSaved  bool `json:"mappingSaved,omitempty"`
 	ScheduleSaved bool `json:"scheduleSaved,omitempty"`
 	ModesSaved    bool `json:"modesSaved,omitempty"`
+	// ConnectShownAt is when step 2 was first shown waiting for the Web
+	// Connector (the wait's help is timed from it).
+	ConnectShownAt *time.Time `json:"connectShownAt,omitempty"`
 	// Gateways last seen in Shopify, for the mapping rows when Shopify is not read.
 	Gateways []string `json:"gateways,omitempty"`
 	// NativeReadable: the last Shopify read showed the purchase-order scope granted.
@@ -204,10 +207,15 @@ func (s *Service) Progress(ctx context.Context, shopID int64) (*Progress, error)
 		StepPurchasing: st.PurchasingSkipped || st.StockyOK || st.Imported > 0 || st.NativeReadable,
 		StepReview:     shop.StartedAt != nil,
 	}
+	// A step after the first unpassed one is to do, whatever its own check
+	// says: the list reads top to bottom, so a ✓ below an open step reads
+	// as done when the merchant has not been there (and what it checks may
+	// still change with the steps before it, such as the accounts a new
+	// connection brings). Its check runs again when the merchant reaches it.
 	p := &Progress{Current: StepReview, Started: shop.StartedAt}
 	blocked := false
 	for _, step := range Steps {
-		p.Steps = append(p.Steps, StepStatus{Step: step, Passed: passed[step], Reachable: !blocked})
+		p.Steps = append(p.Steps, StepStatus{Step: step, Passed: passed[step] && !blocked, Reachable: !blocked})
 		if !passed[step] && !blocked {
 			p.Current = step
 			blocked = true

@@ -127,6 +127,9 @@ func (s *Service) Connect(ctx context.Context, shopID int64) (*ConnectView, erro
 	switch v.State {
 	case ConnWaiting:
 		v.Status = msg("setup.connect.waiting")
+		if err := s.timeWait(ctx, shopID, v); err != nil {
+			return nil, err
+		}
 	case ConnBadPassword:
 		v.Status = msg("setup.connect.bad_password")
 	case ConnReached:
@@ -150,6 +153,30 @@ func (s *Service) Connect(ctx context.Context, shopID int64) (*ConnectView, erro
 		v.Status = msg("setup.connect.waiting")
 	}
 	return v, nil
+}
+
+// timeWait dates the wait for the Web Connector: from the first time the
+// page showed it, or from the current token when that is newer (a new token
+// starts a new wait: the Web Connector needs the new password first).
+func (s *Service) timeWait(ctx context.Context, shopID int64, v *ConnectView) error {
+	st, err := s.load(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	if st.ConnectShownAt == nil {
+		st.ConnectShownAt = &now
+		if err := s.save(ctx, shopID, st); err != nil {
+			return err
+		}
+	}
+	since := *st.ConnectShownAt
+	if t := v.TokenCreatedAt; t != nil && t.After(since) {
+		since = *t
+	}
+	v.WaitingSince = &since
+	v.HelpDue = now.Sub(since) >= HelpAfter
+	return nil
 }
 
 // editionFacts are the connected company's facts that matter to the sync.

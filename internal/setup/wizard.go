@@ -43,6 +43,13 @@ type Message struct {
 	Args map[string]any
 }
 
+// AccountType is a qbXML account type ("OtherCurrentLiability") as a
+// message argument: the page names it in the reader's language.
+type AccountType string
+
+// AccountTypes are account types as one argument, named and joined by the page.
+type AccountTypes []string
+
 // FieldError ties a Message to one form field (by its form name).
 type FieldError struct {
 	Field string
@@ -63,7 +70,9 @@ type Check struct {
 // StepStatus is a step's place in the wizard for the step list.
 type StepStatus struct {
 	Step Step
-	// Passed is true when the server verified the step (not when it was visited).
+	// Passed is true when the server verified the step (not when it was
+	// visited) and every step before it passed: a step after an open one
+	// is to do.
 	Passed bool
 	// Reachable is false while an earlier step blocks this one.
 	Reachable bool
@@ -133,7 +142,17 @@ type ConnectView struct {
 	Product, Edition, QBXMLVersion, CompanyName, CompanyFile string
 	// Facts about the edition (list limit, inventory on, multi-currency, closing date).
 	Facts []Message
+	// WaitingSince is when this wait began (State == ConnWaiting): the later
+	// of the page's first showing and the current token's making. HelpDue
+	// is true once that is HelpAfter ago: the "Nothing yet?" checklist is
+	// for a wait that went on, not for the first seconds of one.
+	WaitingSince *time.Time
+	HelpDue      bool
 }
+
+// HelpAfter is how long step 2 waits for the Web Connector before it
+// offers its checklist of what to look at.
+const HelpAfter = 3 * time.Minute
 
 // TaxView is step 3: sales tax, read from QuickBooks.
 type TaxView struct {
@@ -152,6 +171,10 @@ type AccountOption struct {
 	Type     string // qbXML AccountType
 	// Create is true for an account not in the company that shopqb will create.
 	Create bool
+	// Unsuitable is the merchant's choice that cannot hold the category (of
+	// a wrong type, or inactive): listed so the choice stays visible beside
+	// its error instead of the select falling back to "Choose an account…".
+	Unsuitable bool
 }
 
 // MappingRow is one Shopify category with its account choice.

@@ -46,7 +46,10 @@ type Pipeline interface {
 	// PreflightProblems returns what QuickBooks' first Web Connector visit
 	// found that stops the start (each with its fix); shopqb.ErrNotFound
 	// before that visit.
-	PreflightProblems(ctx context.Context, shopID int64) ([]string, error)
+	PreflightProblems(ctx context.Context, shopID int64) ([]shopqb.StartProblem, error)
+	// Accounts are the company's accounts as that visit read them, so a
+	// mapping is checked against them; shopqb.ErrNotFound before it.
+	Accounts(ctx context.Context, shopID int64) ([]shopqb.Account, error)
 	// TrialRun reads and plans the whole shop once without posting. An
 	// error is why the start must wait, e.g. a plan that would take a
 	// Pro or Premier file past its 14,500 names, with the counts.

@@ -2,8 +2,10 @@ package shopadmin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/shopqb/shopqb"
 )
@@ -24,6 +26,17 @@ func (s *Service) UpdateSettings(ctx context.Context, shopID int64, actor string
 	}
 	if err := next.Validate(); err != nil {
 		return err
+	}
+	// A changed mapping is checked against the company's accounts here, so
+	// the API and the command line refuse what the wizard refuses. Mappings
+	// left as they were are checked again at the start, not here: an
+	// account retyped in QuickBooks since must not block saving a schedule.
+	accounts, err := s.accounts(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	if ps := mappingProblems(next.Mapping, accounts, mappingDiff(cur.Mapping, next.Mapping)); len(ps) > 0 {
+		return &shopqb.Error{Code: shopqb.EInvalid, Message: "mapping: " + strings.Join(shopqb.StartProblemTexts(ps), "; ")}
 	}
 	if next.StartDate != cur.StartDate {
 		if s.pipeline == nil {
@@ -62,4 +75,56 @@ func mappingDiff(a, b shopqb.Mapping) []shopqb.Category {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// accounts are the company's accounts as the Web Connector's last visit
+// read them; nil before the first visit, when there is nothing to check a
+// mapping against.
+func (s *Service) accounts(ctx context.Context, shopID int64) (map[string]shopqb.Account, error) {
+	if s.pipeline == nil {
+		return nil, nil
+	}
+	as, err := s.pipeline.Accounts(ctx, shopID)
+	if errors.Is(err, shopqb.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the company's accounts: %w", err)
+	}
+	return shopqb.AccountIndex(as), nil
+}
+
+// mappingProblems checks the mapping of cats against the company's accounts.
+func mappingProblems(m shopqb.Mapping, accounts map[string]shopqb.Account, cats []shopqb.Category) []shopqb.StartProblem {
+	if accounts == nil {
+		return nil
+	}
+	var out []shopqb.StartProblem
+	for _, c := range cats {
+		if p := shopqb.MappingProblem(c, m[c], accounts); p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out
+}
+
+// mappedCategories are the categories m maps, in the order the merchant is
+// asked about them, then the clearing accounts.
+func mappedCategories(m shopqb.Mapping) []shopqb.Category {
+	var cats []shopqb.Category
+	seen := map[shopqb.Category]bool{}
+	for _, c := range shopqb.Categories() {
+		seen[c] = true
+		if m[c] != "" {
+			cats = append(cats, c)
+		}
+	}
+	var rest []shopqb.Category
+	for c := range m {
+		if !seen[c] {
+			rest = append(rest, c)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
+	return append(cats, rest...)
 }

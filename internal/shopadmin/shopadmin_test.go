@@ -3,6 +3,7 @@ package shopadmin_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,8 @@ import (
 
 // pipeline records what administration asked of it.
 type pipeline struct {
-	problems []string
+	problems []shopqb.StartProblem
+	accounts []shopqb.Account
 	noPre    bool
 	trial    error
 	trials   int
@@ -24,11 +26,17 @@ type pipeline struct {
 	restarts int
 }
 
-func (p *pipeline) PreflightProblems(context.Context, int64) ([]string, error) {
+func (p *pipeline) PreflightProblems(context.Context, int64) ([]shopqb.StartProblem, error) {
 	if p.noPre {
 		return nil, shopqb.ErrNotFound
 	}
 	return p.problems, nil
+}
+func (p *pipeline) Accounts(context.Context, int64) ([]shopqb.Account, error) {
+	if p.noPre {
+		return nil, shopqb.ErrNotFound
+	}
+	return p.accounts, nil
 }
 func (p *pipeline) TrialRun(context.Context, int64) error { p.trials++; return p.trial }
 func (p *pipeline) Rewind(context.Context, int64) error   { p.rewinds++; return nil }
@@ -239,8 +247,20 @@ func TestStartAndSettings(t *testing.T) {
 	err := r.svc.Start(ctx, s.ID, "test")
 	var refused *shopadmin.StartRefusedError
 	if !errors.As(err, &refused) || shopqb.ErrorCode(err) != shopqb.ERefused || len(refused.Problems) != 3 ||
-		refused.Problems[0] != shopadmin.NoPreflight || !strings.Contains(err.Error(), "start date") || !strings.Contains(err.Error(), "bank") {
+		refused.Problems[0].Text != shopadmin.NoPreflight || !strings.Contains(err.Error(), "start date") || !strings.Contains(err.Error(), "bank") {
 		t.Fatalf("start: %v", err)
+	}
+	// Each problem carries its code, arguments and area, for the doors that translate.
+	want := []shopqb.StartProblem{
+		{Code: shopqb.ProblemNoPreflight, Area: shopqb.AreaQuickBooks},
+		{Code: shopqb.ProblemNoStartDate, Area: shopqb.AreaStartDate},
+		{Code: shopqb.ProblemUnmapped, Area: shopqb.AreaMapping, Args: map[string]string{"Category": string(shopqb.Bank)}},
+	}
+	for i, w := range want {
+		g := refused.Problems[i]
+		if g.Code != w.Code || g.Area != w.Area || len(g.Args) != len(w.Args) || g.Args["Category"] != w.Args["Category"] || g.Text == "" {
+			t.Errorf("problem %d: %+v, want %+v", i, g, w)
+		}
 	}
 	if r.pipe.trials != 0 {
 		t.Error("the trial ran although the settings were incomplete")
@@ -253,12 +273,23 @@ func TestStartAndSettings(t *testing.T) {
 	if r.pipe.rewinds != 1 {
 		t.Errorf("a new start date rewound %d times, want 1", r.pipe.rewinds)
 	}
-	r.pipe.noPre, r.pipe.problems = false, []string{"turn on sales tax"}
-	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || refused.Problems[0] != "turn on sales tax" {
+	taxOff := shopqb.NewStartProblem(shopqb.ProblemSalesTaxOff, shopqb.AreaSalesTax, "turn on sales tax")
+	r.pipe.noPre, r.pipe.problems = false, []shopqb.StartProblem{taxOff}
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || refused.Problems[0].Code != shopqb.ProblemSalesTaxOff ||
+		refused.Problems[0].Area != shopqb.AreaSalesTax || !strings.Contains(err.Error(), "turn on sales tax") {
 		t.Fatalf("start with a preflight problem: %v", err)
 	}
+	// The planner's refusal past the list limit keeps its code through the trial run.
+	r.pipe.problems = nil
+	over := shopqb.NewStartProblem(shopqb.ProblemTooManyNames, shopqb.AreaModes, "plan refused: 14,600 names", "Total", "14600")
+	r.pipe.trial = fmt.Errorf("plan: %w", &shopqb.StartProblemError{Problem: over})
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || len(refused.Problems) != 1 ||
+		refused.Problems[0].Code != shopqb.ProblemTooManyNames || refused.Problems[0].Area != shopqb.AreaModes || refused.Problems[0].Args["Total"] != "14600" {
+		t.Fatalf("start refused past the list limit: %v", err)
+	}
 	r.pipe.problems, r.pipe.trial = nil, errors.New("14500 names: choose summary customers")
-	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || !strings.Contains(err.Error(), "14500") || !errors.Is(err, r.pipe.trial) {
+	if err := r.svc.Start(ctx, s.ID, "test"); !errors.As(err, &refused) || !strings.Contains(err.Error(), "14500") || !errors.Is(err, r.pipe.trial) ||
+		refused.Problems[0].Code != shopqb.ProblemTrialRun {
 		t.Fatalf("start refused by the trial: %v", err)
 	}
 	if got, _ := r.db.ShopByID(ctx, s.ID); got.StartedAt != nil {
@@ -407,5 +438,69 @@ func TestRetryRechecksDocumentFailures(t *testing.T) {
 	nosync := shopadmin.New(shopadmin.Options{Store: r.db, Pipeline: r.pipe})
 	if _, err := nosync.RetryFailed(ctx, s.ID, "cli"); shopqb.ErrorCode(err) != shopqb.EUnavailable {
 		t.Errorf("retry without a way to sync: %v", err)
+	}
+}
+
+// TestMappingCheckedAgainstTheCompany: once the preflight knows the
+// company's accounts, a changed mapping of a wrong type is refused for every
+// door (the API and the CLI call UpdateSettings as the wizard does), and the
+// start refuses one that was saved before QuickBooks answered.
+func TestMappingCheckedAgainstTheCompany(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	s := r.register(t, "typed.myshopify.com").Shop
+	next := s.Settings
+	next.StartDate = "2026-11-01"
+	next.Mapping = shopqb.DefaultMapping()
+	next.Mapping[shopqb.GiftCardLiability] = "Sales"
+
+	// Before the first visit there is nothing to check against: saved.
+	r.pipe.noPre = true
+	if err := r.svc.UpdateSettings(ctx, s.ID, "api", next); err != nil {
+		t.Fatalf("before the preflight: %v", err)
+	}
+	r.pipe.noPre = false
+	r.pipe.accounts = []shopqb.Account{{FullName: "Sales", Type: "Income"}, {FullName: "Old Checking", Type: "Bank", Inactive: true}}
+	err := r.svc.Start(ctx, s.ID, "api")
+	var refused *shopadmin.StartRefusedError
+	if !errors.As(err, &refused) || len(refused.Problems) != 1 || refused.Problems[0].Code != shopqb.ProblemWrongAccountType ||
+		refused.Problems[0].Area != shopqb.AreaMapping || refused.Problems[0].Args["Type"] != "Income" ||
+		refused.Problems[0].Args["Category"] != string(shopqb.GiftCardLiability) || !strings.Contains(err.Error(), `"Sales" (type Income)`) {
+		t.Fatalf("start with a wrong-type mapping: %v", err)
+	}
+	if r.pipe.trials != 0 {
+		t.Error("the trial ran with a wrong-type mapping")
+	}
+
+	// A change to another wrong type, or to an inactive account, is refused and not saved.
+	for cat, acct := range map[shopqb.Category]string{shopqb.TipsPayable: "sales", shopqb.Bank: "Old Checking"} {
+		bad := next
+		bad.Mapping = shopqb.Mapping{}
+		for c, a := range next.Mapping {
+			bad.Mapping[c] = a
+		}
+		bad.Mapping[cat] = acct
+		err := r.svc.UpdateSettings(ctx, s.ID, "api", bad)
+		if shopqb.ErrorCode(err) != shopqb.EInvalid || !strings.Contains(err.Error(), string(cat)) {
+			t.Errorf("%s → %s: %v", cat, acct, err)
+		}
+		if got, _ := r.db.ShopByID(ctx, s.ID); got.Settings.Mapping[cat] == acct {
+			t.Errorf("%s → %s was saved", cat, acct)
+		}
+	}
+	// An unchanged wrong mapping does not block another change (the start catches it).
+	other := next
+	other.Schedule = "daily 02:30"
+	if err := r.svc.UpdateSettings(ctx, s.ID, "api", other); err != nil {
+		t.Errorf("schedule with an old wrong mapping: %v", err)
+	}
+	// A right type, or an account shopqb will create, is saved.
+	good := other
+	good.Mapping = shopqb.DefaultMapping()
+	if err := r.svc.UpdateSettings(ctx, s.ID, "api", good); err != nil {
+		t.Fatalf("default mapping: %v", err)
+	}
+	if err := r.svc.Start(ctx, s.ID, "api"); err != nil {
+		t.Fatalf("start: %v", err)
 	}
 }

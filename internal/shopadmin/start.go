@@ -14,13 +14,6 @@ type StartRefusedError = shopqb.StartRefusedError
 // NoPreflight is the problem of a start before the Web Connector's first visit.
 const NoPreflight = shopqb.NoPreflight
 
-// requiredCategories must be mapped before the start.
-var requiredCategories = []shopqb.Category{
-	shopqb.SalesIncome, shopqb.ShippingIncome, shopqb.Discounts, shopqb.TipsPayable, shopqb.GiftCardLiability,
-	shopqb.StoreCreditLiability, shopqb.Bank, shopqb.ProcessingFees, shopqb.Chargebacks, shopqb.PayoutAdjustments,
-	shopqb.CashOverShort, shopqb.COGS, shopqb.InventoryAsset, shopqb.AccountsPayable, shopqb.UndepositedFunds,
-}
-
 // Start is the one-time start: it checks the settings and QuickBooks'
 // preflight, reads and plans the shop once without posting (a plan
 // QuickBooks could not hold is refused now, while the modes can still
@@ -39,31 +32,41 @@ func (s *Service) Start(ctx context.Context, shopID int64, actor string) error {
 	if s.pipeline == nil {
 		return errNoPipeline
 	}
-	var problems []string
+	var problems []shopqb.StartProblem
 	pre, err := s.pipeline.PreflightProblems(ctx, shopID)
 	switch {
 	case errors.Is(err, shopqb.ErrNotFound):
-		problems = append(problems, NoPreflight)
+		problems = append(problems, shopqb.NoPreflightProblem())
 	case err != nil:
 		return fmt.Errorf("read the preflight of %s: %w", shop.Domain, err)
 	}
 	problems = append(problems, pre...)
-	if err := shop.Settings.Validate(); err != nil {
-		problems = append(problems, err.Error())
-	}
+	problems = append(problems, shop.Settings.Problems()...)
 	if shop.Settings.StartDate == "" {
-		problems = append(problems, "choose a start date: orders processed before it are not booked")
+		problems = append(problems, shopqb.NewStartProblem(shopqb.ProblemNoStartDate, shopqb.AreaStartDate,
+			"choose a start date: orders processed before it are not booked"))
 	}
-	for _, c := range requiredCategories {
+	accounts, err := s.accounts(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	for _, c := range shopqb.RequiredCategories() {
 		if shop.Settings.Mapping.Account(c) == "" {
-			problems = append(problems, fmt.Sprintf("map %s to a QuickBooks account", c))
+			problems = append(problems, shopqb.NewStartProblem(shopqb.ProblemUnmapped, shopqb.AreaMapping,
+				fmt.Sprintf("map %s to a QuickBooks account", c), "Category", string(c)))
 		}
 	}
+	problems = append(problems, mappingProblems(shop.Settings.Mapping, accounts, mappedCategories(shop.Settings.Mapping))...)
 	if len(problems) > 0 {
 		return &StartRefusedError{Problems: problems}
 	}
 	if err := s.pipeline.TrialRun(ctx, shopID); err != nil {
-		return &StartRefusedError{Problems: []string{err.Error()}, Err: err}
+		var one *shopqb.StartProblemError
+		if errors.As(err, &one) {
+			return &StartRefusedError{Problems: []shopqb.StartProblem{one.Problem}, Err: err}
+		}
+		return &StartRefusedError{Problems: []shopqb.StartProblem{shopqb.NewStartProblem(shopqb.ProblemTrialRun, shopqb.AreaShopify,
+			err.Error(), "Reason", err.Error())}, Err: err}
 	}
 	now := s.now()
 	shop.StartedAt = &now

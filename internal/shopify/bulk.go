@@ -20,11 +20,14 @@ import (
 // bulkOperationRunQuery. They are not Operations (no variables, no cost cap)
 // but are validated against the schema the same way.
 var (
-	BulkQueryOrders = mustOperation("BulkOrders", "", 0)
+	BulkQueryOrders              = mustOperation("BulkOrders", "", 0)
+	BulkQueryBalanceTransactions = mustOperation("BulkBalanceTransactions", "", 0)
 )
 
 // BulkQueries lists the bulk query documents, for schema validation.
-func BulkQueries() []*Operation { return []*Operation{BulkQueryOrders} }
+func BulkQueries() []*Operation {
+	return []*Operation{BulkQueryOrders, BulkQueryBalanceTransactions}
+}
 
 // bulkFilterMarker is the string literal in a bulk query replaced by the
 // real search filter.
@@ -188,28 +191,12 @@ const bulkPartitions = 256
 // memory holds one partition, never the whole back-fill or an index of it.
 // Roots come out grouped by partition, in file order within one.
 func RebuildBulk(r io.Reader, childField func(typename string) (string, error), fn func(root json.RawMessage) error) error {
-	dir, err := os.MkdirTemp("", "shopqb-bulk-")
+	sp, err := newSpool()
 	if err != nil {
-		return fmt.Errorf("bulk JSONL: spool: %w", err)
+		return err
 	}
-	defer os.RemoveAll(dir)
-	parts := make([]*spoolPart, bulkPartitions)
-	defer func() {
-		for _, p := range parts {
-			if p != nil {
-				p.f.Close()
-			}
-		}
-	}()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
+	defer sp.close()
+	err = eachLine(r, func(line int, b []byte) error {
 		head, err := scanTopLevel(b)
 		if err != nil {
 			return fmt.Errorf("bulk JSONL line %d: %w", line, err)
@@ -223,27 +210,94 @@ func RebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		} else if head.typename == "" {
 			return fmt.Errorf("bulk JSONL line %d: a child object without __typename", line)
 		}
-		i := partitionOf(key)
-		if parts[i] == nil {
-			f, err := os.Create(fmt.Sprintf("%s/%03d", dir, i))
-			if err != nil {
-				return fmt.Errorf("bulk JSONL: spool: %w", err)
-			}
-			parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, 4096)}
-		}
-		if err := parts[i].write(key, head.typename, root, line, b); err != nil {
-			return fmt.Errorf("bulk JSONL: spool: %w", err)
-		}
+		return sp.add(key, head.typename, root, line, b)
+	})
+	if err != nil {
+		return err
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("bulk JSONL: %w", err)
-	}
-	for _, p := range parts {
+	for _, p := range sp.parts {
 		if p == nil {
 			continue
 		}
 		if err := p.join(childField, fn); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// eachLine calls fn with every non-empty line of a JSONL stream.
+func eachLine(r io.Reader, fn func(line int, b []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if err := fn(line, b); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("bulk JSONL: %w", err)
+	}
+	return nil
+}
+
+// spool is a bulk file spread over bulkPartitions files on disk by a key.
+type spool struct {
+	dir   string
+	parts []*spoolPart
+}
+
+func newSpool() (*spool, error) {
+	dir, err := os.MkdirTemp("", "shopqb-bulk-")
+	if err != nil {
+		return nil, fmt.Errorf("bulk JSONL: spool: %w", err)
+	}
+	return &spool{dir: dir, parts: make([]*spoolPart, bulkPartitions)}, nil
+}
+
+func (sp *spool) close() {
+	for _, p := range sp.parts {
+		if p != nil {
+			p.f.Close()
+		}
+	}
+	os.RemoveAll(sp.dir)
+}
+
+// add writes one line under key.
+func (sp *spool) add(key, typename string, root bool, line int, b []byte) error {
+	i := partitionOf(key)
+	if sp.parts[i] == nil {
+		f, err := os.Create(fmt.Sprintf("%s/%03d", sp.dir, i))
+		if err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		sp.parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, 4096)}
+	}
+	return sp.parts[i].write(key, typename, root, line, b)
+}
+
+// each calls fn with every line spooled under key, in file order.
+func (sp *spool) each(key string, fn func([]byte) error) error {
+	p := sp.parts[partitionOf(key)]
+	if p == nil {
+		return nil
+	}
+	recs, err := p.records()
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if r.key == key {
+			if err := fn(r.body); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -285,22 +339,14 @@ func (p *spoolPart) write(key, typename string, root bool, line int, b []byte) e
 	return nil
 }
 
-type spoolRecord struct {
-	key, typename string
-	root          bool
-	line          int
-	body          []byte
-}
-
-// join reads the partition back and hands out its roots with their
-// children spliced in.
-func (p *spoolPart) join(childField func(string) (string, error), fn func(json.RawMessage) error) error {
+// records reads the partition back.
+func (p *spoolPart) records() ([]spoolRecord, error) {
 	if err := p.w.Flush(); err != nil {
-		return fmt.Errorf("bulk JSONL: spool: %w", err)
+		return nil, fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
 	buf, err := os.ReadFile(p.f.Name())
 	if err != nil {
-		return fmt.Errorf("bulk JSONL: spool: %w", err)
+		return nil, fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
 	var recs []spoolRecord
 	for off := 0; off < len(buf); {
@@ -318,6 +364,23 @@ func (p *spoolPart) join(childField func(string) (string, error), fn func(json.R
 		off += 5
 		r.body = next()
 		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+type spoolRecord struct {
+	key, typename string
+	root          bool
+	line          int
+	body          []byte
+}
+
+// join reads the partition back and hands out its roots with their
+// children spliced in.
+func (p *spoolPart) join(childField func(string) (string, error), fn func(json.RawMessage) error) error {
+	recs, err := p.records()
+	if err != nil {
+		return err
 	}
 	children := map[string][]int{}
 	for i, r := range recs {
@@ -520,19 +583,8 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 	if err != nil {
 		return err
 	}
-	started, err := c.StartBulkQuery(ctx, doc)
-	if err != nil {
-		return err
-	}
-	done, err := c.WaitBulk(ctx, started.ID, poll)
-	if err != nil {
-		return err
-	}
-	if done.URL == "" {
-		return nil // Shopify gives no file when nothing matched
-	}
-	body, err := c.DownloadBulk(ctx, done.URL)
-	if err != nil {
+	body, err := c.runBulk(ctx, doc, poll)
+	if err != nil || body == nil {
 		return err
 	}
 	defer body.Close()
@@ -551,6 +603,23 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 		return err
 	}
 	return b.flush(ctx)
+}
+
+// runBulk starts a bulk query, waits for it and opens its file; nil when
+// nothing matched (Shopify gives no file then).
+func (c *Client) runBulk(ctx context.Context, doc string, poll time.Duration) (io.ReadCloser, error) {
+	started, err := c.StartBulkQuery(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	done, err := c.WaitBulk(ctx, started.ID, poll)
+	if err != nil {
+		return nil, err
+	}
+	if done.URL == "" {
+		return nil, nil
+	}
+	return c.DownloadBulk(ctx, done.URL)
 }
 
 // followUps holds the few bulk orders waiting for their refunds or ledger.

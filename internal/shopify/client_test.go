@@ -240,7 +240,7 @@ func TestAccessDeniedIsPermanentAndNamesScope(t *testing.T) {
 	f.script(fakeReply{body: `{"data":{"shopifyPaymentsAccount":null},"errors":[{"message":"Access denied for shopifyPaymentsAccount field.","path":["shopifyPaymentsAccount"],
 	"extensions":{"code":"ACCESS_DENIED","documentation":"https://shopify.dev/api/usage/access-scopes","requiredAccess":"` + "`read_shopify_payments_accounts`" + ` access scope."}}]}`})
 	c, slept := testClient(t, f)
-	err := c.Payouts(context.Background(), PayoutsQuery{}, func(*Payout) error { return nil })
+	err := c.Payouts(context.Background(), PayoutsQuery{}, time.Millisecond, func(*Payout) error { return nil })
 	var ad *AccessDeniedError
 	if !errors.As(err, &ad) {
 		t.Fatalf("err = %v", err)

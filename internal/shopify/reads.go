@@ -130,33 +130,121 @@ func (q PayoutsQuery) searchQuery() string {
 }
 
 // Payouts calls fn for every Shopify Payments payout in q with its balance
-// transactions (found with payments_transfer_id:<payout legacy id>). A shop
-// without Shopify Payments has no account: no payouts, no error. Payouts
-// have no webhook, so this is polled.
-func (c *Client) Payouts(ctx context.Context, q PayoutsQuery, fn func(*Payout) error) error {
+// transactions. A shop without Shopify Payments has no account: no payouts,
+// no error. Payouts have no webhook, so this is polled. Payouts are few
+// (about one a day) and paged; their balance transactions grow with the
+// orders, so they are read with one bulk operation per payoutBatch
+// payouts and grouped by payout on disk (poll is the bulk status interval).
+func (c *Client) Payouts(ctx context.Context, q PayoutsQuery, poll time.Duration, fn func(*Payout) error) error {
+	var batch []*Payout
+	err := c.eachPayout(ctx, q, func(p *Payout) error {
+		batch = append(batch, p)
+		if len(batch) < payoutBatch {
+			return nil
+		}
+		err := c.bulkBalanceTransactions(ctx, batch, poll, fn)
+		batch = batch[:0]
+		return err
+	})
+	if err != nil || len(batch) == 0 {
+		return err
+	}
+	return c.bulkBalanceTransactions(ctx, batch, poll, fn)
+}
+
+// payoutBatch is how many payouts one balance-transaction bulk query
+// covers: its filter names each (payments_transfer_id terms).
+const payoutBatch = 50
+
+// PayoutsPaged is Payouts reading each payout's balance transactions page
+// by page (fifty to a request); the bulk read must give the same payouts.
+func (c *Client) PayoutsPaged(ctx context.Context, q PayoutsQuery, fn func(*Payout) error) error {
+	return c.eachPayout(ctx, q, func(p *Payout) error {
+		vars := map[string]any{"query": "payments_transfer_id:" + payoutNumber(p)}
+		err := c.paginate(ctx, OpPayoutBalanceTransactions, vars, []string{"shopifyPaymentsAccount", "balanceTransactions"}, appendDecoded(&p.BalanceTransactions))
+		if err != nil {
+			return fmt.Errorf("payout %s balance transactions: %w", p.ID, err)
+		}
+		return fn(p)
+	})
+}
+
+// eachPayout pages the payouts in q, without their balance transactions.
+func (c *Client) eachPayout(ctx context.Context, q PayoutsQuery, fn func(*Payout) error) error {
 	return c.paginate(ctx, OpPayouts, queryVars(q.searchQuery()), []string{"shopifyPaymentsAccount", "payouts"}, func(n json.RawMessage) error {
 		var p Payout
 		if err := decodeDocument(n, &p); err != nil {
 			return fmt.Errorf("decode payout: %w", err)
 		}
-		legacy := p.LegacyResourceID
-		if legacy == "" {
-			legacy = gidNumber(p.ID)
+		return fn(&p)
+	})
+}
+
+func payoutNumber(p *Payout) string {
+	if p.LegacyResourceID != "" {
+		return p.LegacyResourceID
+	}
+	return gidNumber(p.ID)
+}
+
+// bulkBalanceTransactions reads the balance transactions of batch with one
+// bulk operation, spools them to disk partitioned by payout, and hands each
+// payout on with its own, in the order the file lists them.
+func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, poll time.Duration, fn func(*Payout) error) error {
+	terms := make([]string, len(batch))
+	for i, p := range batch {
+		terms[i] = "payments_transfer_id:" + payoutNumber(p)
+	}
+	doc, err := withFilter(BulkQueryBalanceTransactions, strings.Join(terms, " OR "))
+	if err != nil {
+		return err
+	}
+	body, err := c.runBulk(ctx, doc, poll)
+	if err != nil {
+		return err
+	}
+	sp, err := newSpool()
+	if err != nil {
+		return err
+	}
+	defer sp.close()
+	if body != nil {
+		err := eachLine(body, func(line int, b []byte) error {
+			var head struct {
+				AssociatedPayout *struct {
+					ID string `json:"id"`
+				} `json:"associatedPayout"`
+			}
+			if err := json.Unmarshal(b, &head); err != nil {
+				return fmt.Errorf("bulk JSONL line %d: %w", line, err)
+			}
+			if head.AssociatedPayout == nil || head.AssociatedPayout.ID == "" {
+				return nil // not paid out yet: no payout of this batch
+			}
+			return sp.add(head.AssociatedPayout.ID, "", true, line, b)
+		})
+		body.Close()
+		if err != nil {
+			return err
 		}
-		vars := map[string]any{"query": "payments_transfer_id:" + legacy}
-		err := c.paginate(ctx, OpPayoutBalanceTransactions, vars, []string{"shopifyPaymentsAccount", "balanceTransactions"}, func(bn json.RawMessage) error {
+	}
+	for _, p := range batch {
+		err := sp.each(p.ID, func(b []byte) error {
 			var bt BalanceTransaction
-			if err := decodeDocument(bn, &bt); err != nil {
-				return fmt.Errorf("decode balance transaction: %w", err)
+			if err := json.Unmarshal(b, &bt); err != nil {
+				return fmt.Errorf("payout %s balance transaction: %w", p.ID, err)
 			}
 			p.BalanceTransactions = append(p.BalanceTransactions, bt)
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("payout %s balance transactions: %w", p.ID, err)
+			return err
 		}
-		return fn(&p)
-	})
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // gidNumber returns the numeric tail of gid://shopify/Type/123.

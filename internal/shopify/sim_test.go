@@ -100,7 +100,7 @@ func TestSimulatorReadsEverything(t *testing.T) {
 	for i := range data.Payouts {
 		payoutByID[data.Payouts[i].ID] = &data.Payouts[i]
 	}
-	if err := c.Payouts(ctx, shopify.PayoutsQuery{}, func(p *shopify.Payout) error {
+	if err := c.Payouts(ctx, shopify.PayoutsQuery{}, 10*time.Millisecond, func(p *shopify.Payout) error {
 		payouts++
 		want := payoutByID[p.ID]
 		if want == nil || len(p.BalanceTransactions) != len(want.BalanceTransactions) || p.Net.Amount != want.Net.Amount {
@@ -145,7 +145,7 @@ func TestSimulatorReadsEverything(t *testing.T) {
 func TestSimulatorAccessDeniedNamesScope(t *testing.T) {
 	_, url := startSim(t, shopifysim.Options{Seed: 1, Orders: 2, Scopes: []string{"read_orders", "read_products"}})
 	c := simClient(t, url, "shpat_sim")
-	err := c.Payouts(context.Background(), shopify.PayoutsQuery{}, func(*shopify.Payout) error { return nil })
+	err := c.Payouts(context.Background(), shopify.PayoutsQuery{}, 10*time.Millisecond, func(*shopify.Payout) error { return nil })
 	var ad *shopify.AccessDeniedError
 	if !errors.As(err, &ad) || len(ad.RequiredAccess) == 0 {
 		t.Fatalf("err = %v", err)
@@ -386,5 +386,100 @@ func TestBulkAndPagedReadsBuildIdenticalSnapshots(t *testing.T) {
 	t.Logf("%d orders, %d refunds, %d edited: bulk path %d requests (limit %d)", len(bulk), refunds, edits, bulkRequests, limit)
 	if bulkRequests > limit {
 		t.Errorf("bulk path made %d requests, want at most %d", bulkRequests, limit)
+	}
+}
+
+// An incremental read of K changed orders is one bulk operation: a run, a
+// few status polls and the download, plus a batch request per five refunds
+// and per two edited orders among them — never a request per order.
+func TestIncrementalBulkReadRequests(t *testing.T) {
+	sim, url := startSim(t, shopifysim.Options{Seed: 4, Orders: 600, Days: 5, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	mark := time.Now().UTC().Add(time.Second).Truncate(time.Second)
+	var changed []string
+	for _, o := range sim.Data().Orders {
+		if len(o.Refunds) == 0 && len(changed) < 500 {
+			changed = append(changed, o.ID)
+		}
+	}
+	time.Sleep(time.Until(mark))
+	for _, id := range changed {
+		if err := sim.UpdateOrder(id, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := sim.Stats().Requests
+	n := 0
+	err := c.BulkOrders(ctx, shopify.OrdersQuery{UpdatedSince: mark}, 10*time.Millisecond, func(*shopify.Order) error { n++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := 0
+	for _, o := range sim.Data().Orders {
+		if !o.UpdatedAt.Before(mark) {
+			for _, a := range o.Agreements {
+				if a.Reason == "ORDER_EDIT" {
+					edited++
+					break
+				}
+			}
+		}
+	}
+	got := sim.Stats().Requests - before
+	limit := 4 + len(changed)/250 + (edited+1)/2
+	t.Logf("K = %d changed orders (%d edited): %d requests (limit %d)", n, edited, got, limit)
+	if n != len(changed) || got > limit {
+		t.Fatalf("read %d of %d changed orders in %d requests, want at most %d", n, len(changed), got, limit)
+	}
+}
+
+// Balance transactions come from one bulk operation per fifty payouts,
+// grouped by payout on disk; the paged read must give the same payouts.
+func TestBulkAndPagedPayoutsMatch(t *testing.T) {
+	sim, url := startSim(t, shopifysim.Options{Seed: 9, Orders: 300, Days: 6, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	c := simClient(t, url, "shpat_sim")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	read := func(bulk bool) []string {
+		var out []string
+		fn := func(p *shopify.Payout) error {
+			b, err := json.Marshal(p)
+			out = append(out, string(b))
+			return err
+		}
+		var err error
+		if bulk {
+			err = c.Payouts(ctx, shopify.PayoutsQuery{}, 10*time.Millisecond, fn)
+		} else {
+			err = c.PayoutsPaged(ctx, shopify.PayoutsQuery{}, fn)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := sim.Stats().Requests
+	bulk := read(true)
+	bulkRequests := sim.Stats().Requests - before
+	before = sim.Stats().Requests
+	paged := read(false)
+	pagedRequests := sim.Stats().Requests - before
+	txns := 0
+	for _, p := range sim.Data().Payouts {
+		txns += len(p.BalanceTransactions)
+	}
+	if len(bulk) == 0 || txns == 0 || len(bulk) != len(paged) {
+		t.Fatalf("bulk %d payouts, paged %d, %d balance transactions", len(bulk), len(paged), txns)
+	}
+	for i := range paged {
+		if bulk[i] != paged[i] {
+			t.Errorf("payout %d differs:\nbulk  %.300s\npaged %.300s", i, bulk[i], paged[i])
+		}
+	}
+	t.Logf("%d payouts, %d balance transactions: bulk %d requests, paged %d", len(bulk), txns, bulkRequests, pagedRequests)
+	if bulkRequests > 4+len(bulk)/50 {
+		t.Errorf("bulk payouts took %d requests", bulkRequests)
 	}
 }

@@ -56,16 +56,11 @@ type Preflight struct {
 	// picks another name when a same-name item is of another kind.
 	KnownItems []KnownItem `json:"knownItems,omitempty"`
 	// Problems stop the start; each says what to do in QuickBooks.
-	Problems []string `json:"problems"`
+	Problems []shopqb.StartProblem `json:"problems"`
 }
 
 // AccountInfo is one account of the chart of accounts.
-type AccountInfo struct {
-	FullName string `json:"fullName"`
-	Type     string `json:"type"`
-	// Inactive accounts exist (their name is taken) but cannot be posted to.
-	Inactive bool `json:"inactive,omitempty"`
-}
+type AccountInfo = shopqb.Account
 
 // KnownItem is an existing item: its full name, type ("ItemService",
 // "ItemSalesTaxGroup", …) and the account it books to, when it has one.
@@ -211,7 +206,8 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	}
 	for _, r := range rs.Responses {
 		if r.StatusCode != 0 && r.StatusCode != 1 { // 1 = no match, an empty list
-			p.Problems = append(p.Problems, fmt.Sprintf("%s failed: %s", r.Name, r.Class()))
+			p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemQueryFailed, shopqb.AreaQuickBooks,
+				fmt.Sprintf("%s failed: %s", r.Name, r.Class()), "Request", r.Name, "Status", r.Class().Code, "Message", r.Class().Message))
 			continue
 		}
 		switch r.Name {
@@ -248,13 +244,16 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 	sort.Strings(p.KnownNames)
 	sort.Slice(p.KnownItems, func(i, j int) bool { return p.KnownItems[i].Name < p.KnownItems[j].Name })
 	if !host.HasPreferences {
-		p.Problems = append(p.Problems, "QuickBooks did not report its preferences; run the Web Connector again.")
+		p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemNoPreferences, shopqb.AreaQuickBooks,
+			"QuickBooks did not report its preferences; run the Web Connector again."))
 	} else {
 		if !p.SalesTaxOn {
-			p.Problems = append(p.Problems, "Sales tax is off. In QuickBooks: Edit › Preferences › Sales Tax › Company Preferences › \"Do you charge sales tax?\" = Yes.")
+			p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemSalesTaxOff, shopqb.AreaSalesTax,
+				"Sales tax is off. In QuickBooks: Edit › Preferences › Sales Tax › Company Preferences › \"Do you charge sales tax?\" = Yes."))
 		}
 		if p.DefaultTax == "" {
-			p.Problems = append(p.Problems, "No most-common sales tax item is set. Create a sales tax item at 0.0% and choose it as \"Your most common sales tax item\" in Edit › Preferences › Sales Tax.")
+			p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemNoTaxItem, shopqb.AreaSalesTax,
+				"No most-common sales tax item is set. Create a sales tax item at 0.0% and choose it as \"Your most common sales tax item\" in Edit › Preferences › Sales Tax."))
 		} else {
 			for _, ti := range p.TaxItems {
 				if strings.EqualFold(ti.Name, p.DefaultTax) {
@@ -262,11 +261,14 @@ func (e *Engine) recordPreflight(ctx context.Context, shop *shopqb.Shop, st *ses
 				}
 			}
 			if !zeroRate(p.DefaultRate) {
-				p.Problems = append(p.Problems, fmt.Sprintf("The most common sales tax item %q is at %s%%, not 0%%. Shopify already computed the tax; set that item's rate to 0.0%% (or choose a 0%% item in Edit › Preferences › Sales Tax) so QuickBooks does not add tax again.", p.DefaultTax, p.DefaultRate))
+				p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemTaxItemNotZero, shopqb.AreaSalesTax,
+					fmt.Sprintf("The most common sales tax item %q is at %s%%, not 0%%. Shopify already computed the tax; set that item's rate to 0.0%% (or choose a 0%% item in Edit › Preferences › Sales Tax) so QuickBooks does not add tax again.", p.DefaultTax, p.DefaultRate),
+					"Item", p.DefaultTax, "Rate", p.DefaultRate))
 			}
 		}
 		if p.MultiCurrency {
-			p.Problems = append(p.Problems, "Multi-currency is on; shopqb books in the home currency only and has not been verified with multi-currency files.")
+			p.Problems = append(p.Problems, shopqb.NewStartProblem(shopqb.ProblemMultiCurrency, shopqb.AreaQuickBooks,
+				"Multi-currency is on; shopqb books in the home currency only and has not been verified with multi-currency files."))
 		}
 	}
 	raw, _ := json.Marshal(p)

@@ -173,7 +173,7 @@ func walkWizard(t *testing.T, b *uitest.Browser, lang string) {
 	w.do("stocky key", chromedp.SendKeys(chromedp.ID("f-stocky-key"), "some-key"))
 	w.submit(`#stocky button[type=submit]`)
 	w.wantFocusOnSummary()
-	w.do("retired", chromedp.WaitVisible(chromedp.ID("stocky-status")))
+	w.do("retired", chromedp.WaitVisible(chromedp.ID("f-stocky-key-error")))
 	w.page("18-purchasing-retired")
 	w.submit(`#skip button[type=submit]`)
 

@@ -52,6 +52,9 @@ func (h *handler) shopList(w http.ResponseWriter, r *http.Request) {
 		row := shopRow{ShopRef: e, Href: fmt.Sprintf("/console/shops/%d/setup/", e.ID)}
 		if prog, err := h.cfg.Wizard.Progress(r.Context(), e.ID); err == nil {
 			row.Started = prog.Started != nil
+			if row.Started && h.cfg.Books != nil {
+				row.Href = fmt.Sprintf("/console/shops/%d/", e.ID)
+			}
 			row.StepName = prog.Current
 			row.StepNum = stepIndex(prog.Current) + 1
 		} else {

@@ -58,9 +58,11 @@ type fakeWizard struct {
 	skipped       bool
 
 	startProblems bool
-	started       *time.Time
-	startedBy     string
-	startDate     string
+	// helpDue: step 2 has waited long enough for its checklist.
+	helpDue   bool
+	started   *time.Time
+	startedBy string
+	startDate string
 }
 
 var errFakeAlreadyStarted = errors.New("already started")
@@ -161,6 +163,9 @@ func (f *fakeWizard) Connect(ctx context.Context, shopID int64) (*setup.ConnectV
 	if f.state != setup.ConnWaiting {
 		t := f.now
 		v.StateAt = &t
+	} else {
+		since := f.now.Add(-time.Minute)
+		v.WaitingSince, v.HelpDue = &since, f.helpDue
 	}
 	if f.state == setup.ConnConnected {
 		v.Product, v.Edition, v.QBXMLVersion = "QuickBooks Desktop Premier 2024", "Premier (US)", "13.0"
@@ -507,7 +512,7 @@ func (l *fakeLogin) Require(next http.Handler) http.Handler {
 			}
 		}
 		p := &webauth.Principal{Mode: webauth.Standalone, Actor: "user:kim@example.com", UserID: 7, CSRF: fakeCSRF,
-			Locale: r.Header.Get("X-Test-Locale")}
+			Locale: r.Header.Get("X-Test-Locale"), Operator: r.Header.Get("X-Test-Operator") == "1"}
 		next.ServeHTTP(w, r.WithContext(webauth.WithPrincipal(r.Context(), p)))
 	})
 }

@@ -28,7 +28,7 @@ type choice struct {
 type fact struct{ Label, Value string }
 
 func templateFuncs(l *localizer) template.FuncMap {
-	return template.FuncMap{
+	fm := template.FuncMap{
 		"T":   l.T,
 		"Msg": l.Msg,
 		"Money": func(c money.Cents) string {
@@ -110,13 +110,17 @@ func templateFuncs(l *localizer) template.FuncMap {
 			opts := []option{{Value: "", Label: l.T("ui.mapping.choose"), Selected: row.Selected == ""}}
 			for _, o := range row.Options {
 				label := l.T("ui.mapping.option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
-				if o.Create {
+				switch {
+				case o.Create:
 					label = l.T("ui.mapping.create_option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
+				case o.Unsuitable:
+					label = l.T("ui.mapping.unsuitable_option", "Name", o.FullName, "Type", l.T("ui.acct."+o.Type))
 				}
 				opts = append(opts, option{Value: o.FullName, Label: label, Selected: o.FullName == row.Selected})
 			}
 			return opts
 		},
+		"helpMinutes": func() int { return int(setup.HelpAfter / time.Minute) },
 		"accountTypes": func(types []string) string {
 			names := make([]string, len(types))
 			for i, t := range types {
@@ -166,6 +170,10 @@ func templateFuncs(l *localizer) template.FuncMap {
 			return rows
 		},
 	}
+	for k, v := range booksFuncs(l) {
+		fm[k] = v
+	}
+	return fm
 }
 
 // categoryLabel names a mapping category in the reader's language.

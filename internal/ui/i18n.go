@@ -156,6 +156,10 @@ func (l *localizer) translate(id string, args map[string]any) string {
 		l.cat.missed.Store(l.lang+" "+id, true)
 	}
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && count != nil {
+		// A message with a Count but a single form (no "one"): its one form is its other.
+		s, err = l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	}
 	if err != nil || s == "" {
 		return id
 	}
@@ -180,10 +184,29 @@ func (l *localizer) format(v any) string {
 			return ""
 		}
 		return l.dateOrTime(*v)
+	case setup.AccountType:
+		return l.accountType(string(v))
+	case setup.AccountTypes:
+		names := make([]string, len(v))
+		for i, t := range v {
+			names[i] = l.accountType(t)
+		}
+		return strings.Join(names, ", ")
+	case setup.Message, *setup.Message:
+		return l.Msg(v)
 	case fmt.Stringer:
 		return v.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// accountType names a qbXML account type in the language; one the catalog
+// does not know keeps its qbXML name.
+func (l *localizer) accountType(t string) string {
+	if l.cat.has(l.lang, "ui.acct."+t) {
+		return l.T("ui.acct." + t)
+	}
+	return t
 }
 
 // Money formats an amount in the shop's currency with the language's

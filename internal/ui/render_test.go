@@ -41,15 +41,18 @@ func testLocales(t testing.TB) fs.FS {
 }
 
 type testApp struct {
-	h   *handler
-	srv http.Handler
-	wiz *fakeWizard
+	h     *handler
+	srv   http.Handler
+	wiz   *fakeWizard
+	books *fakeBooks
+	// operator makes the standalone user an operator (the operator view, the qbXML).
+	operator bool
 }
 
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
-	wiz := newFakeWizard()
-	h, err := newHandler(Config{Wizard: wiz, Standalone: &fakeLogin{}, Embedded: fakeEmbedded, APIKey: "test-client-id", Locales: testLocales(t)})
+	wiz, books := newFakeWizard(), newFakeBooks()
+	h, err := newHandler(Config{Wizard: wiz, Books: books, Standalone: &fakeLogin{}, Embedded: fakeEmbedded, APIKey: "test-client-id", Locales: testLocales(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func newTestApp(t testing.TB) *testApp {
 		}
 		return shopID == 1, nil
 	}
-	return &testApp{h: h, srv: h.routes(), wiz: wiz}
+	return &testApp{h: h, srv: h.routes(), wiz: wiz, books: books}
 }
 
 // do sends a request as the logged-in user (standalone) or the session token's shop (embedded).
@@ -82,6 +85,9 @@ func (a *testApp) do(mode, lang, method, path string, form url.Values) *httptest
 	}
 	r.Header.Set("Accept-Language", lang)
 	r.AddCookie(&http.Cookie{Name: "fake_session", Value: "ok"})
+	if a.operator {
+		r.Header.Set("X-Test-Operator", "1")
+	}
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, r)
 	return rec
@@ -158,7 +164,7 @@ func variants() []variant {
 		{name: "purchasing", step: setup.StepPurchasing, status: 200, want: []string{`name="stocky_key"`, `name="stocky_export"`}},
 		{name: "purchasing_no_scope", step: setup.StepPurchasing, state: func(f *fakeWizard) { f.nativeScope = false }, status: 200},
 		{name: "purchasing_stocky_retired", step: setup.StepPurchasing, state: func(f *fakeWizard) { f.stockyRetired = true },
-			form: url.Values{"action": {"stocky"}, "stocky_key": {"any-key"}}, status: 422, want: []string{`id="stocky-status"`, `href="#f-stocky-key"`}},
+			form: url.Values{"action": {"stocky"}, "stocky_key": {"any-key"}}, status: 422, want: []string{`href="#f-stocky-key"`}, wantStandalone: []string{`id="f-stocky-key-error"`}, lacks: []string{`id="stocky-status"`}},
 		{name: "purchasing_key_ok", step: setup.StepPurchasing, form: url.Values{"action": {"stocky"}, "stocky_key": {"good-key"}}, status: 200, want: []string{`id="stocky-status"`}},
 		{name: "review", step: setup.StepReview, status: 200, want: []string{`name="start_date"`}},
 		{name: "review_problems", step: setup.StepReview, state: func(f *fakeWizard) { f.startProblems = true },
@@ -290,7 +296,7 @@ func fieldNames(page string) []string {
 
 func isField(t tag) bool {
 	switch t.name {
-	case "input", "select", "textarea", "s-text-field", "s-password-field", "s-date-field", "s-select", "s-choice-list", "s-checkbox", "s-drop-zone", "s-email-field", "s-number-field", "s-text-area":
+	case "input", "select", "textarea", "s-search-field", "s-text-field", "s-password-field", "s-date-field", "s-select", "s-choice-list", "s-checkbox", "s-drop-zone", "s-email-field", "s-number-field", "s-text-area":
 		return true
 	}
 	return false
@@ -304,6 +310,10 @@ s-badge s-banner s-empty-state s-progress s-spinner s-tooltip s-popover s-modal
 s-text-field s-text-area s-email-field s-password-field s-number-field s-money-field s-url-field s-search-field s-date-field s-date-picker s-color-field s-color-picker s-select s-option s-option-group s-checkbox s-choice s-choice-list s-switch s-drop-zone
 s-table s-table-header-row s-table-header s-table-body s-table-row s-table-cell
 s-avatar s-icon s-image s-thumbnail s-chip s-number`)
+
+// appBridgeTags are the elements App Bridge itself defines (not Polaris's
+// manifest): the admin's navigation menu of the app.
+var appBridgeTags = []string{"s-app-nav"}
 
 func checkPage(t *testing.T, mode, lang, page string) {
 	t.Helper()
@@ -323,7 +333,7 @@ func checkPage(t *testing.T, mode, lang, page string) {
 	switch mode {
 	case modeEmbedded:
 		allowed := map[string]bool{}
-		for _, n := range polarisTags {
+		for _, n := range append(polarisTags, appBridgeTags...) {
 			allowed[n] = true
 		}
 		for _, tg := range all {
@@ -477,4 +487,27 @@ func mustSub(t *testing.T, fsys fs.FS, dir string) fs.FS {
 		t.Fatal(err)
 	}
 	return sub
+}
+
+// TestConnectHelpAfterAWait: step 2's "Nothing yet?" checklist is not there
+// at the start of a wait, only once setup says it went on (HelpDue); before,
+// the page says when it will come. Both ways in, both languages.
+func TestConnectHelpAfterAWait(t *testing.T) {
+	heading := map[string]string{"en": "Nothing yet?", "ko": ""}
+	for _, lang := range []string{"en", "ko"} {
+		for _, mode := range []string{modeStandalone, modeEmbedded} {
+			a := newTestApp(t)
+			l := a.h.cat.localizer(lang, "")
+			heading[lang] = l.T("ui.connect.nothing_yet")
+			later := l.T("ui.connect.help_later", "Minutes", 3)
+			page := render(t, a, mode, lang, variant{step: setup.StepConnect, status: 200})
+			if strings.Contains(page, heading[lang]) || !strings.Contains(page, later) {
+				t.Errorf("%s %s: the checklist shows at once, or the page does not say when it comes", mode, lang)
+			}
+			page = render(t, a, mode, lang, variant{step: setup.StepConnect, state: func(f *fakeWizard) { f.helpDue = true }, status: 200})
+			if !strings.Contains(page, heading[lang]) || strings.Contains(page, later) {
+				t.Errorf("%s %s: no checklist after the wait", mode, lang)
+			}
+		}
+	}
 }

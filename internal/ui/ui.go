@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/dashboard"
 	"github.com/shopqb/shopqb/internal/setup"
 	"github.com/shopqb/shopqb/internal/webauth"
 )
@@ -42,6 +43,9 @@ var localeFS embed.FS
 type Config struct {
 	// Wizard is the setup wizard's use cases (setup.Service).
 	Wizard setup.Wizard
+	// Books is the use cases after the start (dashboard.Service); nil: a
+	// started shop's home stays its read-only review.
+	Books dashboard.Books
 	// Standalone is the self-hosted login; nil: /console/ is not served.
 	Standalone StandaloneAuth
 	// Embedded authenticates requests from the Shopify admin (session
@@ -156,7 +160,11 @@ func (h *handler) routes() http.Handler {
 		in := http.NewServeMux()
 		in.HandleFunc("GET /console/{$}", h.shopList)
 		in.HandleFunc("POST /console/logout", h.logout)
-		in.HandleFunc("GET /console/shops/{id}/{$}", h.std(h.setupHome))
+		in.HandleFunc("GET /console/shops/{id}/{$}", h.std(h.shopHome))
+		in.HandleFunc("GET /console/operator", h.operator)
+		for _, rt := range h.booksRoutes() {
+			in.HandleFunc(rt.method+" /console/shops/{id}"+rt.path, h.std(rt.fn))
+		}
 		in.HandleFunc("GET /console/shops/{id}/setup/{$}", h.std(h.setupHome))
 		in.HandleFunc("GET /console/shops/{id}/setup/{step}", h.std(h.stepGet))
 		in.HandleFunc("POST /console/shops/{id}/setup/{step}", h.std(h.stepPost))
@@ -167,7 +175,10 @@ func (h *handler) routes() http.Handler {
 	if emb := h.cfg.Embedded; emb != nil {
 		mux.Handle("GET /app/static/", serveStatic("/app/static"))
 		in := http.NewServeMux()
-		in.HandleFunc("GET /app/{$}", h.emb(h.setupHome))
+		in.HandleFunc("GET /app/{$}", h.emb(h.shopHome))
+		for _, rt := range h.booksRoutes() {
+			in.HandleFunc(rt.method+" /app"+rt.path, h.emb(rt.fn))
+		}
 		in.HandleFunc("GET /app/setup/{$}", h.emb(h.setupHome))
 		in.HandleFunc("GET /app/setup/{step}", h.emb(h.stepGet))
 		in.HandleFunc("POST /app/setup/{step}", h.emb(h.stepPost))
@@ -243,7 +254,11 @@ type pageData struct {
 	// Static is the URL prefix of the embedded assets.
 	Static, APIKey, AdminURL string
 	LoggedIn                 bool
-	CSRF                     string
+	// Operator shows the operator view's link (standalone operators).
+	Operator bool
+	// Nav is the navigation between the pages after the start.
+	Nav  []navItem
+	CSRF string
 	// Currency formats money in messages, TimeZone shows times (the shop's, when the page's view names them).
 	Currency, TimeZone string
 
@@ -277,6 +292,7 @@ func (h *handler) newPage(mode, lang string, p *webauth.Principal, title string)
 	if p != nil {
 		pg.CSRF = p.CSRF
 		pg.LoggedIn = p.Mode == webauth.Standalone
+		pg.Operator = p.Operator && p.Mode == webauth.Standalone
 	}
 	return pg
 }

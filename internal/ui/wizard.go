@@ -173,6 +173,10 @@ func (h *handler) showStep(q *req, pg *pageData, status int) {
 	case *setup.ScheduleView:
 		pg.TimeZone = v.TimeZone
 	case *setup.ReviewView:
+		// A started shop's home is its dashboard, when this server has one.
+		if v.Started != nil && h.cfg.Books != nil {
+			pg.Extra["Dashboard"] = true
+		}
 		if v.Shop != nil {
 			pg.Currency, pg.TimeZone = v.Shop.Currency, v.Shop.TimeZone
 			pg.AdminURL = adminURL(v.Shop.Domain)

@@ -52,6 +52,8 @@ type apiError struct {
 	Error string `json:"error"`
 	// Problems lists what stops the start, one fix each.
 	Problems []string `json:"problems,omitempty"`
+	// Details are the same problems with their codes, arguments and areas.
+	Details []shopqb.StartProblem `json:"details,omitempty"`
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

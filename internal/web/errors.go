@@ -41,7 +41,7 @@ func (s *server) serviceError(w http.ResponseWriter, r *http.Request, what strin
 	}
 	var refused *shopqb.StartRefusedError
 	if errors.As(err, &refused) {
-		writeJSON(w, status, apiError{Error: "cannot start yet", Problems: refused.Problems})
+		writeJSON(w, status, apiError{Error: "cannot start yet", Problems: refused.Texts(), Details: refused.Problems})
 		return
 	}
 	writeError(w, status, shopqb.ErrorMessage(err))

@@ -252,7 +252,10 @@ func (f *fixture) putPreflight(shopID int64, problems ...string) {
 	pre := syncengine.Preflight{
 		CheckedAt: "2026-11-26T10:00:00Z", Product: "QuickBooks Desktop Pro 2024", Edition: "Pro", Country: "US",
 		QBXMLVersion: "13.0", SalesTaxOn: true, DefaultTax: "State Tax", DefaultRate: "6.25", Inventory: true,
-		ListLimit: 14500, Problems: problems,
+		ListLimit: 14500,
+	}
+	for _, p := range problems {
+		pre.Problems = append(pre.Problems, shopqb.NewStartProblem(shopqb.ProblemOther, shopqb.AreaQuickBooks, p))
 	}
 	raw, err := json.Marshal(pre)
 	if err != nil {

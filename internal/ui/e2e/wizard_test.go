@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,11 @@ func (w *walker) wizard() {
 	if v := uitest.Eval[string](t, w.ctx, `document.getElementById("f-qbwc-url").value`); v != s.app.URL+"/qbwc" {
 		t.Errorf("the Web Connector address field holds %q", v)
 	}
+	// Behind the open step 2 nothing is marked done, though step 7's own
+	// check (Shopify's purchase orders readable) holds already.
+	if done := uitest.Eval[int](t, w.ctx, `document.querySelectorAll("li.step-done").length`); done != 1 {
+		t.Errorf("on step 2, %d steps are marked done, want 1 (step 1)", done)
+	}
 	w.page("connect-waiting")
 	w.submit(`#token button[type=submit]`)
 	token := uitest.Eval[string](t, w.ctx, `document.getElementById("f-app-token").value`)
@@ -317,9 +323,13 @@ func (w *walker) wizard() {
 	w.do("choose Sales for gift cards", js(`(() => { const s = document.querySelector("`+sel+`");
 	  const o = document.createElement("option"); o.value = "Sales"; o.textContent = "Sales"; s.appendChild(o); s.value = "Sales"; return true; })()`))
 	w.submit("#next")
-	wrong := w.T("setup.mapping.wrong_type.liability", "Type", "Income", "Account", "Sales")
+	wrong := w.T("setup.mapping.wrong_type.liability", "Type", w.T("ui.acct.Income"), "Account", "Sales")
 	w.wantSummary(wrong)
 	w.see(sel+"-error", wrong)
+	// The refused choice stays selected beside its error.
+	if v := uitest.Eval[string](t, w.ctx, `document.querySelector("`+sel+`").value`); v != "Sales" {
+		t.Errorf("after the refusal the select shows %q, not the merchant's choice", v)
+	}
 	w.page("mapping-wrong-type")
 	w.do("choose the liability", chromedp.SetValue(chromedp.CSS(sel), "Gift Card Liability"))
 	w.submit("#next")
@@ -382,7 +392,13 @@ func (w *walker) wizard() {
 	w.title("ui.step.purchasing.title")
 	w.do("stocky key", chromedp.SendKeys(chromedp.ID("f-stocky-key"), "stocky-e2e"))
 	w.submit(`#stocky button[type=submit]`)
-	w.see("#stocky-status", w.T("setup.purchasing.stocky_retired"))
+	retired := w.T("setup.purchasing.stocky_retired")
+	w.wantSummary(retired)
+	w.see("#f-stocky-key-error", retired)
+	// Once inline and once in the summary's link: no banner saying it a third time.
+	if n := uitest.Eval[int](t, w.ctx, `document.querySelector("main").innerText.split(`+strconv.Quote(retired)+`).length - 1`); n != 2 {
+		t.Errorf("the retired-Stocky message shows %d times, want 2 (summary link, field)", n)
+	}
 	w.page("purchasing-retired")
 	if w.lang == "en" {
 		w.do("choose the export", chromedp.SetUploadFiles(chromedp.ID("f-stocky-export"), []string{stockyExport(t)}))

@@ -21,6 +21,15 @@
     }
   }
 
+  // announce copies a polled region's [data-announce] text into the live
+  // region it names (data-announce-to) when it changed: the region itself is
+  // not live, so a progress bar updated every 2 s is announced once per step.
+  function announce(region) {
+    var to = document.getElementById(region.getAttribute("data-announce-to") || "");
+    var src = region.querySelector("[data-announce]");
+    if (to && src && to.textContent !== src.textContent) to.textContent = src.textContent;
+  }
+
   // poll refreshes a live region from its endpoint every 2 seconds until the
   // answer says the wait is over (data-poll-done), or for as long as the
   // page is open when the region says data-poll-keep (a new token was just
@@ -35,6 +44,7 @@
         .then(function (html) {
           if (html === null) return;
           if (region.innerHTML.trim() !== html.trim()) region.innerHTML = html;
+          announce(region);
           if (!keep && region.querySelector("[data-poll-done]")) clearInterval(t);
         })
         .catch(function () {});
