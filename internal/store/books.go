@@ -502,63 +502,58 @@ func (db *DB) LinkedFrom(ctx context.Context, shopID int64, gid string) ([]strin
 
 // LatestSnapshots returns the newest version of each of gids (unknown ones are absent).
 func (db *DB) LatestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error) {
-	var out []*shopqb.Snapshot
-	for first := 0; first < len(gids); first += upsertRows {
-		chunk := gids[first:min(first+upsertRows, len(gids))]
-		args := []any{shopID}
-		for _, g := range chunk {
-			args = append(args, g)
-		}
-		rows, err := db.query(ctx, db.sql, `SELECT `+snapshotColumns+` FROM snapshot_index i
+	out, err := queryInChunks(ctx, db, shopID, gids, func(in string) string {
+		return `SELECT ` + snapshotColumns + ` FROM snapshot_index i
 			JOIN snapshots s ON s.shop_id = i.shop_id AND s.gid = i.gid AND s.updated_at = i.updated_at
-			WHERE i.shop_id = ? AND i.gid IN (`+placeholders(len(chunk))+`) ORDER BY s.gid`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
-		}
-		for rows.Next() {
-			s, err := scanSnapshot(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
-			}
-			out = append(out, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+			WHERE i.shop_id = ? AND i.gid IN (` + in + `) ORDER BY s.gid`
+	}, scanSnapshot)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
 	}
 	return out, nil
 }
 
 // PostingsByKeys returns the shop's postings with these keys, in id order.
 func (db *DB) PostingsByKeys(ctx context.Context, shopID int64, keys []string) ([]*shopqb.Posting, error) {
-	var out []*shopqb.Posting
+	out, err := queryInChunks(ctx, db, shopID, keys, func(in string) string {
+		return "SELECT " + postingColumns + " FROM postings WHERE shop_id = ? AND posting_key IN (" + in + ")"
+	}, scanPosting)
+	if err != nil {
+		return nil, fmt.Errorf("postings of shop %d by key: %w", shopID, err)
+	}
+	sortPostingsByID(out)
+	return out, nil
+}
+
+// queryInChunks runs a shop's "… IN (…)" query over keys in chunks the
+// databases accept (upsertRows at a time) and scans every row with scan.
+// query gets the placeholders of one chunk.
+func queryInChunks[T any](ctx context.Context, db *DB, shopID int64, keys []string, query func(in string) string,
+	scan func(rowScanner) (T, error)) ([]T, error) {
+	var out []T
 	for first := 0; first < len(keys); first += upsertRows {
 		chunk := keys[first:min(first+upsertRows, len(keys))]
 		args := []any{shopID}
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		rows, err := db.query(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key IN ("+
-			placeholders(len(chunk))+")", args...)
+		rows, err := db.query(ctx, db.sql, query(placeholders(len(chunk))), args...)
 		if err != nil {
-			return nil, fmt.Errorf("postings of shop %d by key: %w", shopID, err)
+			return nil, err
 		}
 		for rows.Next() {
-			p, err := scanPosting(rows)
+			v, err := scan(rows)
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("postings of shop %d by key: %w", shopID, err)
+				return nil, err
 			}
-			out = append(out, p)
+			out = append(out, v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
-	sortPostingsByID(out)
 	return out, nil
 }
 
