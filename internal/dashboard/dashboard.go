@@ -93,8 +93,13 @@ func booksCheck(rec *ReconView) []DayCheck {
 }
 
 func runView(r *shopqb.SyncRun) RunView {
+	planned := r.Counts[shopqb.CountPostingsNew]
+	if r.Status == shopqb.RunChecked {
+		planned = r.Counts[shopqb.CountPostingsPlanned] // a trial adds nothing; it shows what it would add
+	}
 	return RunView{ID: r.ID, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Status: r.Status,
-		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts["orders_read"], Planned: r.Counts["postings_new"], Error: r.Error}
+		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts[shopqb.CountOrdersRead] + r.Counts[shopqb.CountOrdersFromCheck],
+		Planned: planned, Error: r.Error}
 }
 
 // connection is the health strip's Web Connector block: amber after twice
@@ -236,6 +241,11 @@ func (s *Service) failureGroups(ctx context.Context, shop *shopqb.Shop) ([]Failu
 		}
 		if len(sample) > 0 && sample[0].ErrorMessage != "" {
 			g.Evidence = sample[0].ErrorMessage
+		}
+		if account, ok := missingAccount(c.Code, g.Evidence); ok {
+			if err := s.explainMissingAccount(ctx, shop, &g, account); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, g)
 	}

@@ -260,6 +260,16 @@ func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*p
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
 	p.run.Counts["orders_planned"] += len(orders)
+	if p.fromCheck {
+		// The first real sync plans the orders the start's trial read
+		// (stored, not read again from Shopify): they are this run's
+		// orders all the same, and the history says so.
+		for i := range orders {
+			if !p.changed[orders[i].ID] {
+				p.run.Counts[shopqb.CountOrdersFromCheck]++
+			}
+		}
+	}
 	p.run.Counts["postings_planned"] += len(plan.Postings)
 	return plan, nil
 }
