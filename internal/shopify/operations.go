@@ -156,3 +156,30 @@ func mustOperation(name, version string, pageSize int) *Operation {
 	}
 	return &Operation{Name: name, Query: strings.Join(parts, "\n\n") + "\n", APIVersion: version, PageSize: pageSize}
 }
+
+// FollowUp names what a by-id read is for, so the requests a bulk back-fill
+// cannot avoid can be counted apart from the bulk operation's own.
+type FollowUp int
+
+const (
+	NotFollowUp FollowUp = iota
+	// FollowUpRefunds: refunds' lines, shipping, adjustments and
+	// transactions (connections inside the Order.refunds list, which a
+	// bulk query may not select).
+	FollowUpRefunds
+	// FollowUpEdits: the sales of ORDER_EDIT agreements (orders >
+	// agreements > sales nests deeper than a bulk query allows).
+	FollowUpEdits
+)
+
+// FollowUpOf classifies an operation by name: the batched reads and their
+// continuations for one long object.
+func FollowUpOf(operation string) FollowUp {
+	switch operation {
+	case OpRefundsByID.Name, OpRefund.Name, OpRefundLineItems.Name:
+		return FollowUpRefunds
+	case OpOrderEditSales.Name, OpOrderAgreements.Name, OpOrderAgreementSales.Name:
+		return FollowUpEdits
+	}
+	return NotFollowUp
+}
