@@ -53,8 +53,8 @@ var (
 	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
 	OpProductVendors            = mustOperation("ProductVendors", "", 250)
 	// By-id batches: PageSize is the ids per request.
-	OpRefundsByID    = mustOperation("RefundsByID", "", 5)
-	OpOrderEditSales = mustOperation("OrderEditSales", "", 2)
+	OpRefundsByID    = mustOperation("RefundsByID", "", 16)
+	OpOrderEditSales = mustOperation("OrderEditSales", "", 16)
 )
 
 // Operations lists every operation, for schema validation and the simulator.
