@@ -51,14 +51,12 @@ type SyncRun struct {
 // orders the run read from Shopify; CountOrdersFromCheck the orders the
 // first real sync after the start took over from the start's trial read
 // (stored then, planned now); the two together are the run's orders.
-// CountPostingsNew are the postings it added to the outbox, and
-// CountPostingsPlanned every posting it planned (on a trial, which adds
-// nothing, what it would have added).
+// CountPostingsNew are the postings it added to the outbox (none on a
+// trial, which posts nothing).
 const (
 	CountOrdersRead      = "orders_read"
 	CountOrdersFromCheck = "orders_from_check"
 	CountPostingsNew     = "postings_new"
-	CountPostingsPlanned = "postings_planned"
 )
 
 // Snapshot is one version of one Shopify object, as Shopify sent it.

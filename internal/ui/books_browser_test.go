@@ -55,6 +55,7 @@ func newBooksWorld(t *testing.T, orders int, beforeStart func(*qbdsim.Company)) 
 	today := time.Now().In(loc)
 	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -6)
 	token := "shpat_books_ui"
+	began := time.Now()
 	sim, err := shopifysim.New(shopifysim.Options{
 		SchemaDir: filepath.Join(testenv.SharedDir(t), "shopify"),
 		Shop:      shopifysim.Shop{Domain: booksDomain, Name: "Books UI Store", Currency: "USD", Timezone: loc.String()},
@@ -64,6 +65,7 @@ func newBooksWorld(t *testing.T, orders int, beforeStart func(*qbdsim.Company)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("Shopify simulator with %d orders: %s", orders, time.Since(began).Round(time.Millisecond))
 	shopifySrv := httptest.NewServer(sim.Handler())
 	t.Cleanup(shopifySrv.Close)
 	dir := t.TempDir()
@@ -107,13 +109,16 @@ func newBooksWorld(t *testing.T, orders int, beforeStart func(*qbdsim.Company)) 
 	w.stop = func() { cancel(); wg.Wait() }
 	t.Cleanup(w.stop)
 
+	t.Logf("shopqb up and the shop registered: %s", time.Since(began).Round(time.Millisecond))
 	w.waitFor("the preflight", 2*time.Minute, func() bool { _, err := a.Engine.LoadPreflight(ctx, reg.Shop.ID); return err == nil })
+	t.Logf("preflight done: %s", time.Since(began).Round(time.Millisecond))
 	if beforeStart != nil {
 		beforeStart(company)
 	}
 	if err := a.Admin.Start(ctx, reg.Shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("started (the trial read and plan): %s", time.Since(began).Round(time.Millisecond))
 	if w.shop, err = a.Store.ShopByID(ctx, reg.Shop.ID); err != nil {
 		t.Fatal(err)
 	}
