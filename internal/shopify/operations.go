@@ -59,7 +59,7 @@ var (
 	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
 	OpProductVendors            = mustOperation("ProductVendors", "", 250)
 	// By-id batches: PageSize is the ids per request.
-	OpRefundsByID    = mustOperation("RefundsByID", "", 16)
+	OpRefundsByID    = mustOperation("RefundsByID", "", 17)
 	OpOrderEditSales = mustOperation("OrderEditSales", "", 16)
 )
 
