@@ -114,12 +114,10 @@ func (p *pass) countCommit(plan *planner.Plan, res store.CommitResult) {
 		log.Info("changes to posted transactions booked as adjustments", "shop", domain, "count", plan.Adjusted)
 	}
 	run.Counts["adjustments_withdrawn"] += res.Withdrawn
-	if plan.Failed > 0 {
-		run.Counts["documents_failed"] += plan.Failed
-		for _, ps := range plan.Postings {
-			if ps.State == shopqb.Failed {
-				log.Warn("document not booked", "shop", domain, "key", ps.Key, "reason", ps.ErrorMessage)
-			}
+	for _, ps := range plan.Postings {
+		if ps.State == shopqb.Failed && p.firstReport("failed:"+ps.Key) {
+			run.Counts["documents_failed"]++
+			log.Warn("document not booked", "shop", domain, "key", ps.Key, "reason", ps.ErrorMessage)
 		}
 	}
 	if len(p.heldNow) > 0 {

@@ -66,6 +66,9 @@ type Service struct {
 	LeaseTTL time.Duration
 	// LeaseRetry is how often a run waiting for another's lease asks again.
 	LeaseRetry time.Duration
+	// planChunk, when set (tests), replaces planChunk: about how many
+	// orders one planner call sees.
+	planChunk int
 }
 
 // Options configure New.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/shopqb/shopqb"
@@ -13,33 +15,44 @@ import (
 	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
-// planChunk is how many orders one planner call sees in detail mode.
+// planChunk is about how many orders one planner call sees: a back-fill of
+// 100,000 orders never holds them all decoded, nor the planner's working
+// state of all of them, at once. When postings sum a day the calls are cut
+// between days instead (see batchDays), so a call holds at least one whole day.
 const planChunk = 500
 
-// planAndCommit chooses the orders to plan, plans them in chunks and
-// commits each chunk. Each commit holds the chunk's postings and the name
+// planBatch is one planner call: its orders (GIDs, in GID order) and, when
+// postings sum a day, the days whose summaries it plans (planner.Input.Days).
+// fresh counts its orders no earlier batch of the run planned.
+type planBatch struct {
+	gids  []string
+	days  map[string]bool
+	fresh int
+}
+
+// planAndCommit chooses the orders to plan, plans them in batches and
+// commits each batch. Each commit holds the batch's postings and the name
 // map they use; the last also moves the watermarks, so a run that dies
 // part-way leaves consistent postings and names and is read again.
 func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	if err := p.storeStash(ctx); err != nil { // planning reads the snapshots back
 		return err
 	}
-	todo, err := p.chooseOrders(ctx)
+	batches, err := p.chooseOrders(ctx)
 	if err != nil {
 		return fmt.Errorf("load snapshots: %w", err)
 	}
-	chunks := p.chunk(todo)
-	for i, ids := range chunks {
-		orders, err := p.loadOrders(ctx, ids)
+	for i, b := range batches {
+		orders, err := p.loadOrders(ctx, b.gids)
 		if err != nil {
 			return err
 		}
-		plan, err := p.plan(ctx, orders, i == 0)
+		plan, err := p.plan(ctx, orders, b, i == 0)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
 		var kv map[string][]byte
-		if i == len(chunks)-1 {
+		if i == len(batches)-1 {
 			if kv, err = p.finalState(); err != nil {
 				return err
 			}
@@ -65,16 +78,17 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	return nil
 }
 
-// chooseOrders lists the stored orders to plan, in GID order: the orders
-// this run read and, when the shop books a posting per day (summary sales:
-// a receipt per day and location; summary inventory: a COGS journal per
-// day), every order with a sale or a refund on a day a chosen order
-// touches — repeated until no new day comes in — since such a posting is
-// planned from the whole day and a plan of part of it would replace it with
-// part of its amount. On the first plan it is every order. An order processed
-// before the start date is planned only for what happened to it on or after
-// the start (a refund, an edit): the planner books those and not the sale.
-func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
+// chooseOrders lists the stored orders to plan, in GID order, cut into
+// planner calls: the orders this run read and, when the shop books a
+// posting per day (summary sales: a receipt per day and location; summary
+// inventory: a COGS journal per day), every order with a sale or a refund on
+// a day a chosen order touches — repeated until no new day comes in — since
+// such a posting is planned from the whole day and a plan of part of it
+// would replace it with part of its amount. On the first plan it is every
+// order. An order processed before the start date is planned only for what
+// happened to it on or after the start (a refund, an edit): the planner
+// books those and not the sale.
+func (p *pass) chooseOrders(ctx context.Context) ([]planBatch, error) {
 	wholeDays := p.plansWholeDays()
 	start := p.shop.Settings.StartDate
 	var gids []string
@@ -97,27 +111,97 @@ func (p *pass) chooseOrders(ctx context.Context) ([]string, error) {
 			return nil
 		}
 		gids = append(gids, s.GID)
-		daysOf = append(daysOf, days)
+		if wholeDays {
+			daysOf = append(daysOf, days)
+		}
 		return nil
 	})
-	if err != nil || p.firstPlan || !wholeDays {
-		return gids, err
+	if err != nil {
+		return nil, err
 	}
-	chosen, days := p.closeOverDays(gids, daysOf)
-	p.planDays = days
-	var todo []string
-	for i, gid := range gids {
-		if chosen[i] {
-			todo = append(todo, gid)
+	if !wholeDays {
+		return p.chunk(gids), nil
+	}
+	chosen := make([]bool, len(gids))
+	if p.firstPlan {
+		for i := range chosen {
+			chosen[i] = true
+		}
+	} else {
+		chosen = p.closeOverDays(gids, daysOf)
+	}
+	batches := batchDays(gids, daysOf, chosen, p.days, p.chunkSize())
+	if !p.firstPlan {
+		p.planDays = map[string]bool{}
+		for _, b := range batches {
+			maps.Copy(p.planDays, b.days)
 		}
 	}
-	return todo, nil
+	return batches, nil
+}
+
+// batchDays cuts the chosen orders into planner calls of whole days: each
+// call plans the summaries of its days (planBatch.days) from every chosen
+// order booking on one of them, so an order booking on days of two calls
+// (sold on one, refunded on another) is in both, and each call books its
+// days' part of it; what it books outside its days (its own documents,
+// names, expected figures) is the same in both, so the second commit
+// changes nothing. Days are taken in date order, as many to a call as keep
+// it at about size orders, and at least one: a day bigger than size is one
+// call. extra are days planned even if no chosen order books on them.
+func batchDays(gids []string, daysOf [][]string, chosen []bool, extra map[string]bool, size int) []planBatch {
+	ordersOn := map[string][]int{}
+	for i, days := range daysOf {
+		if !chosen[i] {
+			continue
+		}
+		for _, d := range days {
+			if on := ordersOn[d]; len(on) == 0 || on[len(on)-1] != i {
+				ordersOn[d] = append(on, i)
+			}
+		}
+	}
+	for d := range extra {
+		if _, ok := ordersOn[d]; !ok {
+			ordersOn[d] = nil
+		}
+	}
+	days := slices.Sorted(maps.Keys(ordersOn))
+	planned := make([]bool, len(gids))
+	var out []planBatch
+	for first := 0; first < len(days); {
+		b := planBatch{days: map[string]bool{}}
+		in := map[int]bool{}
+		last := first
+		for ; last < len(days); last++ {
+			on := ordersOn[days[last]]
+			if last > first && len(in)+len(on) > size {
+				break
+			}
+			b.days[days[last]] = true
+			for _, i := range on {
+				in[i] = true
+			}
+		}
+		for _, i := range slices.Sorted(maps.Keys(in)) {
+			b.gids = append(b.gids, gids[i])
+			if !planned[i] {
+				planned[i] = true
+				b.fresh++
+			}
+		}
+		out = append(out, b)
+		first = last
+	}
+	if len(out) == 0 {
+		out = append(out, planBatch{days: map[string]bool{}}) // payouts and purchase orders still plan
+	}
+	return out
 }
 
 // closeOverDays marks the orders to plan: those read, and every order
-// booking on a day a marked order books on (or on a day of p.days). It
-// returns the days so closed over: the marked orders are all of theirs.
-func (p *pass) closeOverDays(gids []string, daysOf [][]string) ([]bool, map[string]bool) {
+// booking on a day a marked order books on (or on a day of p.days).
+func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
 	ordersOn := map[string][]int{}
 	for i, days := range daysOf {
 		for _, d := range days {
@@ -150,7 +234,7 @@ func (p *pass) closeOverDays(gids []string, daysOf [][]string) ([]bool, map[stri
 			}
 		}
 	}
-	return chosen, done
+	return chosen
 }
 
 // orderDays is what chooseOrders decodes of an order: the dates it books on.
@@ -202,24 +286,28 @@ func (p *pass) plansWholeDays() bool {
 	return set.SalesMode == shopqb.Summary || set.InventoryMode == shopqb.Summary
 }
 
-// chunk splits the orders into planner calls: planChunk at a time when
-// every posting is one order's, so a back-fill of 100,000 orders never holds
-// them all in memory; all at once when postings sum a day (plansWholeDays),
-// because the planner sums a day from the orders of its call. There is
-// always at least one chunk, which carries payouts and purchase orders.
-func (p *pass) chunk(todo []string) [][]string {
-	size := len(todo)
-	if !p.plansWholeDays() && size > planChunk {
-		size = planChunk
+// chunk splits orders none of whose postings sums a day into planner calls
+// of chunkSize. There is always at least one call, which carries payouts
+// and purchase orders.
+func (p *pass) chunk(todo []string) []planBatch {
+	size := p.chunkSize()
+	if len(todo) == 0 {
+		return []planBatch{{}}
 	}
-	if size == 0 {
-		return [][]string{nil}
-	}
-	var out [][]string
+	var out []planBatch
 	for first := 0; first < len(todo); first += size {
-		out = append(out, todo[first:min(first+size, len(todo))])
+		ids := todo[first:min(first+size, len(todo))]
+		out = append(out, planBatch{gids: ids, fresh: len(ids)})
 	}
 	return out
+}
+
+// chunkSize is planChunk unless a test set the Service's own.
+func (p *pass) chunkSize() int {
+	if p.svc.planChunk > 0 {
+		return p.svc.planChunk
+	}
+	return planChunk
 }
 
 // loadOrders decodes the newest snapshot of each order, in the order of
@@ -251,9 +339,9 @@ func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, e
 // already holds (buildAgainstBooks: a change to a posted transaction is
 // booked as an adjustment), and carries its new names and list sizes into
 // the next chunk. Day summaries not yet due are held back (planner.Input.Now).
-func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*planner.Plan, error) {
+func (p *pass) plan(ctx context.Context, orders []shopify.Order, b planBatch, first bool) (*planner.Plan, error) {
 	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Variants: p.variants, Names: p.names,
-		Days: p.planDays, Now: p.now}
+		Days: b.days, Now: p.now}
 	if first {
 		in.Payouts, in.PurchaseOrders = p.payouts, p.purchaseOrders
 	}
@@ -270,7 +358,7 @@ func (p *pass) plan(ctx context.Context, orders []shopify.Order, first bool) (*p
 	p.names = plan.Names
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
-	p.run.Counts["orders_planned"] += len(orders)
+	p.run.Counts["orders_planned"] += b.fresh
 	p.run.Counts["postings_planned"] += len(plan.Postings)
 	return plan, nil
 }
@@ -298,11 +386,27 @@ func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv ma
 	p.run.Counts["postings_new"] += res.Inserted
 	p.run.Counts["postings_updated"] += res.Updated
 	p.countCommit(plan, res)
-	p.run.Counts["warnings"] += len(plan.Warnings)
 	for _, w := range plan.Warnings {
-		s.log.Warn("plan warning", "shop", p.shop.Domain, "warning", w)
+		if p.firstReport("warning:" + w) {
+			p.run.Counts["warnings"]++
+			s.log.Warn("plan warning", "shop", p.shop.Domain, "warning", w)
+		}
 	}
 	return nil
+}
+
+// firstReport says whether what (a warning, a failed document) is reported
+// for the first time in this run: an order booking on days of two planner
+// calls is planned in both (batchDays), and is counted and logged once.
+func (p *pass) firstReport(what string) bool {
+	if p.reported[what] {
+		return false
+	}
+	if p.reported == nil {
+		p.reported = map[string]bool{}
+	}
+	p.reported[what] = true
+	return true
 }
 
 // CompanyOf turns the preflight into what the planner needs.

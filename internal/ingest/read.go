@@ -48,9 +48,9 @@ func (s *Service) readWindow(ctx context.Context, p *pass) error {
 	return nil
 }
 
-// keepOrder stashes an order's snapshot (the caller stores the stash) and marks it, and the dates it, its
-// refunds and its edits touch, for planning. Every order read is planned again, not
-// only new versions: if an earlier run stored the snapshot and then failed
+// keepOrder stashes an order's snapshot (the caller stores the stash) and
+// marks it, and the dates it, its refunds and its edits touch, for
+// planning. Every order read is planned again, not only new versions: if an earlier run stored the snapshot and then failed
 // before committing its plan, the watermark did not move and this is its
 // second chance. Planning is idempotent (same key, same hash: nothing changes).
 func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {

@@ -66,6 +66,9 @@ type pass struct {
 	heldBefore, heldNow map[string]bool
 	// recheck: the document failures whose orders are planned again.
 	recheck *recheck
+	// reported are the warnings and failed documents this run counted and
+	// logged (firstReport).
+	reported map[string]bool
 	// movesWatermarks: this run read whole windows, so its last commit moves
 	// the watermarks to now; a webhook's run read one order and does not.
 	movesWatermarks bool
