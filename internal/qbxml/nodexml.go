@@ -63,4 +63,3 @@ func writeEscaped(b *strings.Builder, s string) {
 }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-
