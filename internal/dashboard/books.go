@@ -109,10 +109,13 @@ type Cause struct{ Code, Class, Kind string }
 
 // PostingView is one posting as the pages show it.
 type PostingView struct {
-	ID        int64
-	Key       string
-	Kind      string
-	Label     Message // "Sales receipt 1001", "Deposit of payout 123", …
+	ID    int64
+	Key   string
+	Kind  string
+	Label Message // the kind: "Sales receipt", "Deposit", …
+	// Subject says which one, where a table lists several of a kind: the
+	// payout a deposit books, or the RefNumber (nil when neither is known).
+	Subject   *Message
 	State     shopqb.PostingState
 	RefNumber string
 	TxnID     string

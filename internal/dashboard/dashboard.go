@@ -338,6 +338,18 @@ func (s *Service) FailedPostings(ctx context.Context, shopID int64, cause Cause,
 	return p, nil
 }
 
+// subjectOf names which record a posting is: a deposit by its Shopify
+// payout (deposits carry no RefNumber), anything else by its RefNumber.
+func subjectOf(p *shopqb.Posting) *Message {
+	if id, ok := strings.CutPrefix(p.Key, "payout:"); ok && p.Kind == "DepositAdd" && !strings.Contains(id, ":") {
+		return msgp("books.subject.payout", "ID", id)
+	}
+	if p.RefNumber != "" {
+		return msgp("books.subject.ref", "Ref", p.RefNumber)
+	}
+	return nil
+}
+
 // postingViews turns postings into their views with their ledgers.
 func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*shopqb.Posting, support bool) ([]PostingView, error) {
 	if len(ps) == 0 {
@@ -376,6 +388,7 @@ func (s *Service) postingViews(ctx context.Context, shop *shopqb.Shop, ps []*sho
 		if p.RefNumber != "" {
 			v.FindIt = msgp("books.findit", "Ref", p.RefNumber)
 		}
+		v.Subject = subjectOf(p)
 		if support {
 			v.Request, v.Response = p.Request, answers[p.ID]
 		}

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,6 +104,10 @@ func TestFailureGroups(t *testing.T) {
 				for _, p := range g.Sample {
 					if p.State != shopqb.Failed || p.Kind != w.cause.Kind {
 						t.Errorf("group %d sample: %+v", i, p)
+					}
+					// Which deposit: its payout, since a deposit has no RefNumber.
+					if p.Kind == "DepositAdd" && (p.Subject == nil || p.Subject.ID != "books.subject.payout" || p.Subject.Args["ID"] != strings.TrimPrefix(p.Key, "payout:")) {
+						t.Errorf("group %d: deposit %s is not named by its payout: %+v", i, p.Key, p.Subject)
 					}
 				}
 			}

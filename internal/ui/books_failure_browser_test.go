@@ -118,6 +118,11 @@ func (w *booksWorld) failAndRecover(t *testing.T, en, ko context.Context) {
 			t.Errorf("the failure does not say %q:\n%s", want, text)
 		}
 	}
+	for _, p := range failed {
+		if id, ok := strings.CutPrefix(p.Key, "payout:"); ok && !strings.Contains(text, "payout "+id) {
+			t.Errorf("the failure does not name the deposit of payout %s:\n%s", id, text)
+		}
+	}
 	if n := uitest.Eval[int](t, en, `document.querySelectorAll("#attention section[id^=cause-]").length`); n != 1 {
 		t.Errorf("%d failure groups; want the one cause", n)
 	}
