@@ -42,6 +42,7 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	if err != nil {
 		return fmt.Errorf("load snapshots: %w", err)
 	}
+	p.countFromCheck(batches)
 	for i, b := range batches {
 		orders, err := p.loadOrders(ctx, b.gids)
 		if err != nil {
@@ -278,6 +279,25 @@ func (p *pass) bookingDays(o orderDays, start string) []string {
 		}
 	}
 	return days
+}
+
+// countFromCheck counts, on the first real sync, the orders it plans that
+// the start's trial read (stored then, not read again from Shopify): they
+// are this run's orders all the same, and the history says so. An order in
+// two batches (summary days) is counted once.
+func (p *pass) countFromCheck(batches []planBatch) {
+	if !p.fromCheck {
+		return
+	}
+	seen := map[string]bool{}
+	for _, b := range batches {
+		for _, gid := range b.gids {
+			if !p.changed[gid] && !seen[gid] {
+				seen[gid] = true
+				p.run.Counts[shopqb.CountOrdersFromCheck]++
+			}
+		}
+	}
 }
 
 // plansWholeDays reports whether the shop books postings that sum a day.
