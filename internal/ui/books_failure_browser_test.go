@@ -168,6 +168,28 @@ func (w *booksWorld) failAndRecover(t *testing.T, en, ko context.Context) {
 		t.Errorf("the Korean dashboard still shows %d failure groups", n)
 	}
 	shot(t, ko, "ko", "06-dashboard-after-retry")
+
+	// The payout whose deposit failed: now matched to the cent, its fee
+	// line on the re-created account.
+	for _, p := range failed {
+		id, ok := strings.CutPrefix(p.Key, "payout:")
+		if !ok || p.Kind != "DepositAdd" {
+			continue
+		}
+		for _, tab := range []struct {
+			ctx  context.Context
+			lang string
+		}{{en, "en"}, {ko, "ko"}} {
+			uitest.Navigating(t, tab.ctx, "payout", chromedp.Navigate(w.base()+"/payouts/"+id))
+			uitest.Do(t, tab.ctx, "payout", chromedp.WaitVisible(chromedp.ID("payout-difference")))
+			text := pageText(t, tab.ctx)
+			if tab.lang == "en" && !strings.Contains(text, "equals the payout") || !strings.Contains(text, deletedAccount) {
+				t.Errorf("%s: the payout page of %s does not show the matched deposit with its fee on %q:\n%s", tab.lang, p.Key, deletedAccount, text)
+			}
+			shot(t, tab.ctx, tab.lang, "04-payout")
+		}
+		break
+	}
 }
 
 // checkHistory reads the history page's rows against the run records: the
