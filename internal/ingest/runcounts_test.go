@@ -1,0 +1,83 @@
+package ingest_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/ingest"
+	"github.com/shopqb/shopqb/internal/shopifysim"
+	"github.com/shopqb/shopqb/internal/store"
+	"github.com/shopqb/shopqb/internal/store/storetest"
+	"github.com/shopqb/shopqb/internal/syncengine"
+)
+
+// TestRunCountsTheOrdersItHandles: the history's "orders read" comes from
+// the run record. The start's trial reads every order; the first real sync
+// reads only what changed since (nothing here) but plans every order the
+// trial read, and its record says so (orders_from_check); later syncs and a
+// re-sync count only what they read themselves.
+func TestRunCountsTheOrdersItHandles(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	data := shopifysim.Generate(shopifysim.GeneratorOptions{Seed: 7, Orders: 40, Days: 5, Start: start,
+		Shop: shopifysim.Shop{Domain: "counts.myshopify.com", Currency: "USD", Timezone: "UTC"}})
+	src := &windowedShop{orders: data.Orders}
+	now := start.AddDate(0, 0, 7)
+	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return now },
+		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return src, nil }})
+	shop := &shopqb.Shop{Domain: "counts.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
+	register(t, db, ing, shop)
+	shop.Settings.StartDate = "2026-11-01"
+	if err := db.UpdateShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	pre, _ := json.Marshal(syncengine.Preflight{Edition: "Enterprise", DefaultTax: "Out of State"})
+	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin(db, ing).Start(ctx, shop.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	runs := func() []*shopqb.SyncRun {
+		rs, err := db.SyncRunsBefore(ctx, shop.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	trial := runs()[0]
+	if trial.Trigger != shopqb.TriggerStartCheck || trial.Counts[shopqb.CountOrdersRead] != len(data.Orders) || trial.Counts[shopqb.CountOrdersFromCheck] != 0 {
+		t.Fatalf("trial run %s: counts %v; want all %d orders read", trial.Trigger, trial.Counts, len(data.Orders))
+	}
+
+	now = now.Add(time.Hour) // nothing changed in Shopify since the trial
+	first, err := ing.Sync(ctx, shop.ID, shopqb.TriggerManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := first.Counts[shopqb.CountOrdersRead] + first.Counts[shopqb.CountOrdersFromCheck]
+	if first.Counts[shopqb.CountOrdersFromCheck] == 0 || got != first.Counts["orders_planned"] || got > len(data.Orders) {
+		t.Errorf("first sync: counts %v; want the orders it planned (read now or by the trial) counted once", first.Counts)
+	}
+
+	now = now.Add(time.Hour)
+	later, err := ing.Sync(ctx, shop.ID, shopqb.TriggerSchedule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.Counts[shopqb.CountOrdersFromCheck] != 0 {
+		t.Errorf("a later sync counts orders from the trial: %v", later.Counts)
+	}
+	resync, err := ing.SyncRange(ctx, shop.ID, start, start.AddDate(0, 0, 3), shopqb.TriggerResync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resync.Trigger != shopqb.TriggerResync || resync.Counts[shopqb.CountOrdersRead] == 0 || resync.Counts[shopqb.CountOrdersFromCheck] != 0 ||
+		resync.Counts[shopqb.CountPostingsNew] != 0 {
+		t.Errorf("re-sync: %s %v; want its own orders read and nothing new", resync.Trigger, resync.Counts)
+	}
+}
