@@ -76,13 +76,18 @@ func MustParse(s string) Cents {
 
 // String prints the amount with exactly two decimals, as qbXML's AMTTYPE wants.
 func (c Cents) String() string {
-	sign := ""
-	v := int64(c)
-	if v < 0 {
-		sign = "-"
-		v = -v
+	// Appended by hand rather than with fmt: every amount of every
+	// snapshot and posting is formatted, and fmt showed in profiles.
+	v := uint64(c)
+	var b [24]byte
+	out := b[:0]
+	if c < 0 {
+		out = append(out, '-')
+		v = -v // two's complement: the magnitude even of the smallest Cents
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	out = strconv.AppendUint(out, v/100, 10)
+	out = append(out, '.', byte('0'+v%100/10), byte('0'+v%10))
+	return string(out)
 }
 
 // Neg returns -c.

@@ -29,7 +29,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestStringAndJSON(t *testing.T) {
-	for c, want := range map[Cents]string{0: "0.00", 5: "0.05", -5: "-0.05", 1230: "12.30", -100000001: "-1000000.01"} {
+	for c, want := range map[Cents]string{0: "0.00", 5: "0.05", -5: "-0.05", 10: "0.10", -99: "-0.99", 100: "1.00", -101: "-1.01",
+		1230: "12.30", -100000001: "-1000000.01", 1<<62 - 1: "46116860184273879.03", -(1<<62 - 1): "-46116860184273879.03"} {
 		if got := c.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int64(c), got, want)
 		}
