@@ -551,7 +551,6 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 	shopB := addShop(t, a, "beta.myshopify.com")
 	seedCustomers(t, a, shopA.ID, shopqb.Done)
 	seedCustomers(t, a, shopB.ID, shopqb.Done)
-	beforeB := readShopState(t, a, shopB.ID)
 
 	for _, shop := range []int64{shopA.ID, shopB.ID} {
 		for _, name := range []string{shopadmin.SecretShopifyClientID, shopadmin.SecretShopifyClientSecret, shopadmin.SecretShopifyCCToken, shopadmin.SecretShopifyOAuthToken, shopadmin.SecretStockyKey} {
@@ -560,7 +559,7 @@ func TestUninstallThenShopRedactLeavesOnlyTheTombstone(t *testing.T) {
 			}
 		}
 	}
-	beforeB = readShopState(t, a, shopB.ID)
+	beforeB := readShopState(t, a, shopB.ID)
 	if code := deliver(t, a, "alpha.myshopify.com", "app/uninstalled", `{"id":954889,"domain":"alpha.myshopify.com"}`); code != http.StatusOK {
 		t.Fatalf("app/uninstalled answered %d", code)
 	}
