@@ -3,18 +3,21 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/ingest"
+	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
-// TestPlannerCallsDoNotChangeTheBooks: a shop planned a few orders to a
-// planner call gives the same outbox and the same expected figures as the
-// shop planned in one call, in detail and summary sales mode (summary
+// TestPlannerCallsDoNotChangeTheBooks: a shop planned a few orders (and a
+// few balance transactions of its payouts) to a planner call gives the same
+// outbox and the same expected figures as the shop planned in one call, in detail and summary sales mode (summary
 // inventory, a COGS journal per day, in both): the calls are cut between
 // days, and an order booking on days of two calls is planned in both. A
 // later sync of a few of the orders (the days they touch are planned again
@@ -70,16 +73,19 @@ func plannedBooks(t *testing.T, mode shopqb.Mode, chunk int) (map[string]string,
 	if err := db.UpdateShop(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
-	orders := generatedOrders(shop.Domain, 150)
-	src := &generatedShop{orders: orders}
+	data := shopifysim.Generate(shopifysim.GeneratorOptions{Seed: 3, Orders: 150, Days: 5,
+		Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Shop: shopifysim.Shop{Domain: shop.Domain, Currency: "USD", Timezone: "UTC"}})
+	orders := data.Orders
+	src := &paidShop{generatedShop: generatedShop{orders: orders}, payouts: data.Payouts}
 	svc := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC) },
 		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return *src, nil }})
 	if chunk > 0 {
-		ingest.SetPlanChunk(svc, chunk)
+		ingest.SetPlanChunk(svc, chunk, chunk)
 	}
 	var runs []*shopqb.SyncRun
 	for _, read := range [][]int{nil, {3, 70, 140}} {
 		if read != nil {
+			src.payouts = src.payouts[:1]
 			src.orders = nil
 			for _, i := range read {
 				src.orders = append(src.orders, orders[i])
@@ -96,7 +102,11 @@ func plannedBooks(t *testing.T, mode shopqb.Mode, chunk int) (map[string]string,
 		t.Fatal(err)
 	}
 	out := map[string]string{}
+	deposits := 0
 	for _, p := range ps {
+		if strings.HasPrefix(p.Key, "payout:") {
+			deposits++
+		}
 		out["posting "+p.Key] = fmt.Sprintf("%s %s %s %s", p.Kind, p.TxnDate, p.State, p.PlanHash)
 	}
 	days, err := db.ExpectedByDay(ctx, shop.ID, "2026-10-01", "2026-12-01")
@@ -106,5 +116,23 @@ func plannedBooks(t *testing.T, mode shopqb.Mode, chunk int) (map[string]string,
 	for _, d := range days {
 		out[fmt.Sprintf("expected %+v", d)] = "present"
 	}
+	if deposits < 2 {
+		t.Fatalf("%d payouts planned: payouts in calls of their own are not tested", deposits)
+	}
 	return out, runs
+}
+
+// paidShop is a generated shop with its payouts.
+type paidShop struct {
+	generatedShop
+	payouts []shopify.Payout
+}
+
+func (s paidShop) Payouts(_ context.Context, _, _ time.Time, fn func(*shopify.Payout) error) error {
+	for i := range s.payouts {
+		if err := fn(&s.payouts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,4 +1,7 @@
 package ingest
 
-// SetPlanChunk makes s cut its planner calls at about n orders (planChunk).
-func SetPlanChunk(s *Service, n int) { s.planChunk = n }
+// SetPlanChunk makes s cut its planner calls at about orders orders
+// (planChunk) and transactions balance transactions (payoutChunk).
+func SetPlanChunk(s *Service, orders, transactions int) {
+	s.planChunk, s.payoutChunk = orders, transactions
+}

@@ -28,6 +28,8 @@ type planBatch struct {
 	gids  []string
 	days  map[string]bool
 	fresh int
+	// payouts are the GIDs of a call of payouts alone (payoutBatches).
+	payouts []string
 }
 
 // planAndCommit chooses the orders to plan, plans them in batches and
@@ -39,12 +41,9 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	if err != nil {
 		return fmt.Errorf("load snapshots: %w", err)
 	}
+	batches = append(batches, payoutBatches(p.payouts, p.payoutChunkSize())...)
 	for i, b := range batches {
-		orders, err := p.loadOrders(ctx, b.gids)
-		if err != nil {
-			return err
-		}
-		plan, err := p.plan(ctx, orders, b, i == 0)
+		plan, err := p.plan(ctx, b, i == 0)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
@@ -309,30 +308,43 @@ func (p *pass) chunkSize() int {
 
 // loadOrders decodes the newest snapshot of each order.
 func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, error) {
-	orders := make([]shopify.Order, 0, len(ids))
-	for _, gid := range ids {
-		s, err := p.svc.store.LatestSnapshot(ctx, p.shop.ID, gid)
+	return loadStored[shopify.Order](ctx, p.svc.store, p.shop.ID, ids)
+}
+
+// loadStored decodes the newest snapshot of each of gids, in their order.
+func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []string) ([]T, error) {
+	out := make([]T, 0, len(gids))
+	for _, gid := range gids {
+		s, err := st.LatestSnapshot(ctx, shopID, gid)
 		if err != nil {
 			return nil, fmt.Errorf("load snapshot %s: %w", gid, err)
 		}
-		var o shopify.Order
-		if err := json.Unmarshal(s.Body, &o); err != nil {
+		var v T
+		if err := json.Unmarshal(s.Body, &v); err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
 		}
-		orders = append(orders, o)
+		out = append(out, v)
 	}
-	return orders, nil
+	return out, nil
 }
 
 // plan asks the planner for one chunk's postings, against what QuickBooks
 // already holds (buildAgainstBooks: a change to a posted transaction is
 // booked as an adjustment), and carries its new names and list sizes into
 // the next chunk. Day summaries not yet due are held back (planner.Input.Now).
-func (p *pass) plan(ctx context.Context, orders []shopify.Order, b planBatch, first bool) (*planner.Plan, error) {
-	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Variants: p.variants, Names: p.names,
-		Days: b.days, Now: p.now}
+func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan, error) {
+	orders, err := p.loadOrders(ctx, b.gids)
+	if err != nil {
+		return nil, err
+	}
+	payouts, err := loadStored[shopify.Payout](ctx, p.svc.store, p.shop.ID, b.payouts)
+	if err != nil {
+		return nil, err
+	}
+	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Payouts: payouts, Variants: p.variants,
+		Names: p.names, Days: b.days, Now: p.now}
 	if first {
-		in.Payouts, in.PurchaseOrders = p.payouts, p.purchaseOrders
+		in.PurchaseOrders = p.purchaseOrders
 	}
 	plan, err := buildAgainstBooks(ctx, p.svc.store, p.shop.ID, in)
 	if err != nil {

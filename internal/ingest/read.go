@@ -102,38 +102,6 @@ func (p *pass) storedVariants(ctx context.Context) error {
 	})
 }
 
-// readPaidPayouts reads payouts issued since from and keeps the paid ones:
-// a scheduled payout can still change, so only settled ones are booked.
-func (p *pass) readPaidPayouts(ctx context.Context, src Source, from time.Time) ([]shopify.Payout, error) {
-	var paid []shopify.Payout
-	err := src.Payouts(ctx, from, p.now, func(po *shopify.Payout) error {
-		p.run.Counts["payouts_read"]++
-		if po.Status != "PAID" {
-			return nil
-		}
-		if _, err := p.svc.putSnapshot(ctx, p.shop.ID, "payout", po.ID, po.IssuedAt, po); err != nil {
-			return err
-		}
-		paid = append(paid, *po) // planned again each time it is read: idempotent
-		return nil
-	})
-	return paid, err
-}
-
-// addStoredPayouts adds the payouts stored but not read by this run (the
-// start's dry check read them) to the first plan.
-func (p *pass) addStoredPayouts(ctx context.Context) error {
-	seen := map[string]bool{}
-	for _, po := range p.payouts {
-		seen[po.ID] = true
-	}
-	return eachStored(ctx, p.svc.store, p.shop.ID, "payout", func(po *shopify.Payout) {
-		if !seen[po.ID] {
-			p.payouts = append(p.payouts, *po)
-		}
-	})
-}
-
 // readPurchaseOrders keeps a snapshot of every purchase order. A source
 // that cannot be read (a missing scope, a retired Stocky key) is a warning
 // on the run and in the audit log, and the sync goes on without it.

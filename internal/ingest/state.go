@@ -45,10 +45,11 @@ type pass struct {
 	// their refunds) touch, which summary mode re-plans whole.
 	changed map[string]bool
 	days    map[string]bool
-	// variants, payouts and purchaseOrders go to the planner with the
-	// first chunk.
+	// variants and purchaseOrders go to the planner with the first call;
+	// payouts are the paid payouts to plan, loaded from their snapshots in
+	// calls of their own (payoutBatches).
 	variants       map[string]shopify.ProductVariant
-	payouts        []shopify.Payout
+	payouts        []payoutRef
 	purchaseOrders []shopify.PurchaseOrder
 
 	// names is the planner's name map, committed with every chunk.
