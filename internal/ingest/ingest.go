@@ -70,6 +70,9 @@ type Service struct {
 	// of those names: about how many orders, and how many balance
 	// transactions of payouts, one planner call sees.
 	planChunk, payoutChunk int
+	// scanDays, when set (tests), makes a first plan with day postings walk
+	// every snapshot for the days, as later runs do, instead of the days.
+	scanDays bool
 }
 
 // Options configure New.

@@ -55,6 +55,10 @@ type API interface {
 	// kind, in GID order, streaming so memory stays flat as the shop grows.
 	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error
 	LatestSnapshot(ctx context.Context, shopID int64, gid string) (*shopqb.Snapshot, error) // ErrNotFound
+	// SnapshotsTouching lists, in GID order, the objects of kind whose newest
+	// snapshot has an event (an order's sale, refunds and agreements; a
+	// payout's issue) in [from, to).
+	SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error)
 
 	// The outbox.
 	// UpsertPostings inserts postings whose (shop, key) is new and updates the
