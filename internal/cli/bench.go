@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -184,6 +186,15 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		CPUSeconds: cpu, ShopifyRequests: simStats.Requests, ShopifyBulkOperations: simStats.BulkOperations,
 		ShopifyPoints: simStats.ActualPoints, ShopifyRequestedPoints: simStats.RequestedPoints,
 		ShopifyRefused: simStats.Throttled + simStats.OverMaxCost, ShopifyBucket: *bucketSize, ShopifyRestoreRate: *restoreRate,
+		ShopifyByOperation: simStats.ByOperation,
+	}
+	for name, op := range simStats.ByOperation {
+		switch shopify.FollowUpOf(name) {
+		case shopify.FollowUpRefunds:
+			res.ShopifyRefundFollowUps += op.Requests
+		case shopify.FollowUpEdits:
+			res.ShopifyEditFollowUps += op.Requests
+		}
 	}
 	if cpu > 0 {
 		res.OrdersPerCPUSecond = float64(*orders) / cpu
@@ -213,6 +224,14 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB); CPU %.1fs (user+system): %.0f orders per CPU-second\n", res.PeakRSSMiB, res.HeapSysMiB, res.CPUSeconds, res.OrdersPerCPUSecond)
 	fmt.Fprintf(m.Stdout, "shopify (bucket %.0f, restore %.0f/s): %d GraphQL requests (%d bulk operations), %d points spent (%d requested), %d refused for cost\n",
 		res.ShopifyBucket, res.ShopifyRestoreRate, res.ShopifyRequests, res.ShopifyBulkOperations, res.ShopifyPoints, res.ShopifyRequestedPoints, res.ShopifyRefused)
+	for _, name := range slices.SortedFunc(maps.Keys(res.ShopifyByOperation), func(a, b string) int {
+		return cmp.Or(cmp.Compare(res.ShopifyByOperation[b].Requests, res.ShopifyByOperation[a].Requests), cmp.Compare(a, b))
+	}) {
+		op := res.ShopifyByOperation[name]
+		fmt.Fprintf(m.Stdout, "  %-26s %6d requests, %8d points spent (%8d requested), %d refused\n", name, op.Requests, op.ActualPoints, op.RequestedPoints, op.Refused)
+	}
+	fmt.Fprintf(m.Stdout, "shopify follow-up requests (per-object reads a bulk query cannot carry): %d for refunds, %d for edits\n",
+		res.ShopifyRefundFollowUps, res.ShopifyEditFollowUps)
 	fmt.Fprintf(m.Stdout, "shopify modelled time %.1fs: throttled %.1fs, bulk polling %.1fs (HTTP to the simulator took %.1fs)\n",
 		res.ModelledShopifySeconds, res.ShopifyThrottledSeconds, res.ShopifyBulkWaitSeconds, res.ShopifyHTTPSeconds)
 	if res.ModelledQuickBooksSeconds > 0 {
@@ -251,6 +270,12 @@ type benchResult struct {
 	ShopifyBulkWaitSeconds    float64 `json:"shopifyBulkWaitSeconds"`
 	ShopifyHTTPSeconds        float64 `json:"shopifyHttpSeconds"`
 	ModelledShopifySeconds    float64 `json:"modelledShopifySeconds"`
+	// ShopifyByOperation is the simulator's traffic per operation name;
+	// the follow-ups are the refund and edit reads by id (see
+	// shopify.FollowUpOf) that a bulk query cannot carry.
+	ShopifyByOperation     map[string]shopifysim.OperationStats `json:"shopifyByOperation"`
+	ShopifyRefundFollowUps int                                  `json:"shopifyRefundFollowUps"`
+	ShopifyEditFollowUps   int                                  `json:"shopifyEditFollowUps"`
 }
 
 // modelledClock is the Shopify client's clock in a benchmark: Sleep adds to

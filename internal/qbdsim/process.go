@@ -216,7 +216,7 @@ func (c *Company) processOne(rq *node) *node {
 func isQuery(name string) bool { return strings.HasSuffix(name, "Query") }
 
 func isWrite(name string) bool {
-	return strings.HasSuffix(name, "Add") || strings.HasSuffix(name, "Mod") || name == "TxnDel"
+	return strings.HasSuffix(name, "Add") || strings.HasSuffix(name, "Mod") || name == "TxnDel" || name == "ListDel"
 }
 
 func setStatus(rs *node, code int, msg string) {
@@ -281,6 +281,12 @@ func (c *Company) dispatch(name string, rq *node) ([]*node, []attr, error) {
 		return one(c.inventoryAdjustment(rq))
 	case "TxnDel":
 		n, err := c.txnDel(rq)
+		if err != nil {
+			return nil, nil, err
+		}
+		return n.Kids, nil, nil
+	case "ListDel":
+		n, err := c.listDel(rq)
 		if err != nil {
 			return nil, nil, err
 		}

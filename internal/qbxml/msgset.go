@@ -120,18 +120,22 @@ func withRequestID(el, id string) (string, error) {
 		return "", fmt.Errorf("requestID: %w", err)
 	}
 	el = strings.TrimSpace(el)
-	root, err := singleRoot(el)
-	if err != nil {
-		return "", err
+	name, hasRequestID, ok := plainRoot(el)
+	if !ok {
+		root, err := singleRoot(el)
+		if err != nil {
+			return "", err
+		}
+		name = root.Name.Local
+		for _, a := range root.Attr {
+			hasRequestID = hasRequestID || a.Name.Local == "requestID"
+		}
 	}
-	name := root.Name.Local
 	if !strings.HasSuffix(name, "Rq") {
 		return "", fmt.Errorf("root element %s is not a request (…Rq)", name)
 	}
-	for _, a := range root.Attr {
-		if a.Name.Local == "requestID" {
-			return "", errors.New("request element already has a requestID")
-		}
+	if hasRequestID {
+		return "", errors.New("request element already has a requestID")
 	}
 	// The start tag begins "<Name" followed by '>', '/' or whitespace: the
 	// attribute goes right after the name.

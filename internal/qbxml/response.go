@@ -249,6 +249,14 @@ func parseTree(s string) ([]*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if roots, ok := plainTree(string(data)); ok {
+		return roots, nil
+	}
+	return decodeTree(data)
+}
+
+// decodeTree is parseTree with encoding/xml, for what plainTree leaves to it.
+func decodeTree(data []byte) ([]*Node, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	// The text is UTF-8 by now whatever the declaration says: strings that
 	// came through the Web Connector's SOAP call were decoded already.

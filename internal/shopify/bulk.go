@@ -573,11 +573,11 @@ func orderChildField(typename string) (string, error) {
 }
 
 // BulkOrders back-fills every order updated in q with one bulk operation
-// (poll is the status polling interval), then reads in batches what a bulk
-// query cannot carry (see BulkOrders.graphql): refunds in full, RefundsByID
-// five to a request, and the ledger of edited orders, OrderEditSales two to
-// a request. Orders without either are handed on as they are joined; the
-// others wait in a batch of at most a few orders.
+// (poll is the status polling interval), then reads by id, in batches as
+// large as the cost cap allows, what a bulk query cannot carry (see
+// BulkOrders.graphql and followUps): refunds' details with RefundsByID and
+// edits' sales with OrderEditSales. Orders without either are handed on as
+// they are joined; the others wait for a batch of at most a few orders.
 func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Duration, fn func(*Order) error) error {
 	doc, err := withFilter(BulkQueryOrders, UpdatedRange(q).searchQuery())
 	if err != nil {
@@ -588,7 +588,7 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 		return err
 	}
 	defer body.Close()
-	b := &followUps{c: c, fn: fn}
+	b := newFollowUps(c, fn)
 	err = RebuildBulk(body, orderChildField, func(root json.RawMessage) error {
 		// A rebuilt root holds no connection objects (every connection's
 		// nodes came as their own lines), so it decodes directly; the
@@ -620,73 +620,6 @@ func (c *Client) runBulk(ctx context.Context, doc string, poll time.Duration) (i
 		return nil, nil
 	}
 	return c.DownloadBulk(ctx, done.URL)
-}
-
-// followUps holds the few bulk orders waiting for their refunds or ledger.
-type followUps struct {
-	c       *Client
-	fn      func(*Order) error
-	waiting []*Order
-	refunds int
-	edits   int
-}
-
-func (b *followUps) add(ctx context.Context, o *Order) error {
-	edited := hasEdit(o)
-	if len(o.Refunds) == 0 && !edited {
-		settle(o)
-		return b.fn(o)
-	}
-	if len(o.Refunds) >= headerRefunds {
-		return fmt.Errorf("order %s has %d or more refunds, more than shopqb reads per order; import it by hand", o.ID, headerRefunds)
-	}
-	b.waiting = append(b.waiting, o)
-	b.refunds += len(o.Refunds)
-	if edited {
-		b.edits++
-	}
-	if b.refunds >= OpRefundsByID.PageSize || b.edits >= OpOrderEditSales.PageSize {
-		return b.flush(ctx)
-	}
-	return nil
-}
-
-// flush reads the waiting orders' refunds and ledgers and hands them on.
-func (b *followUps) flush(ctx context.Context) error {
-	if len(b.waiting) == 0 {
-		return nil
-	}
-	var refundIDs, editIDs []string
-	for _, o := range b.waiting {
-		for _, r := range o.Refunds {
-			refundIDs = append(refundIDs, r.ID)
-		}
-		if hasEdit(o) {
-			editIDs = append(editIDs, o.ID)
-		}
-	}
-	refunds, err := b.c.RefundsByID(ctx, refundIDs)
-	if err != nil {
-		return err
-	}
-	ledgers, err := b.c.editLedgers(ctx, editIDs)
-	if err != nil {
-		return err
-	}
-	for _, o := range b.waiting {
-		for i := range o.Refunds {
-			o.Refunds[i] = *refunds[o.Refunds[i].ID]
-		}
-		if ag, ok := ledgers[o.ID]; ok {
-			o.Agreements = ag
-		}
-		settle(o)
-		if err := b.fn(o); err != nil {
-			return err
-		}
-	}
-	b.waiting, b.refunds, b.edits = b.waiting[:0], 0, 0
-	return nil
 }
 
 // hasEdit reports whether the order has an ORDER_EDIT agreement.
@@ -739,116 +672,4 @@ func keepEditSalesOnly(o *Order) {
 			o.Agreements[i].Sales = nil
 		}
 	}
-}
-
-// RefundsByID reads refunds complete, OpRefundsByID.PageSize to a request.
-// A refund with more lines, shipping lines, adjustments or transactions
-// than the batch's firsts continues by itself (counted by Shopify like any
-// request; rare: refunds have a few lines).
-func (c *Client) RefundsByID(ctx context.Context, ids []string) (map[string]*Refund, error) {
-	out := make(map[string]*Refund, len(ids))
-	for first := 0; first < len(ids); first += OpRefundsByID.PageSize {
-		batch := ids[first:min(first+OpRefundsByID.PageSize, len(ids))]
-		var data struct {
-			Nodes []json.RawMessage `json:"nodes"`
-		}
-		if err := c.Do(ctx, OpRefundsByID, map[string]any{"ids": batch}, &data); err != nil {
-			return nil, err
-		}
-		if len(data.Nodes) != len(batch) {
-			return nil, fmt.Errorf("shopify RefundsByID: %d refunds asked, %d answered", len(batch), len(data.Nodes))
-		}
-		for i, n := range data.Nodes {
-			id := batch[i]
-			if len(n) == 0 || string(n) == "null" {
-				return nil, fmt.Errorf("refund %s: not found", id)
-			}
-			var more struct {
-				RefundLineItems     rawConnection `json:"refundLineItems"`
-				RefundShippingLines rawConnection `json:"refundShippingLines"`
-				OrderAdjustments    rawConnection `json:"orderAdjustments"`
-				Transactions        rawConnection `json:"transactions"`
-			}
-			if err := json.Unmarshal(n, &more); err != nil {
-				return nil, fmt.Errorf("decode refund %s: %w", id, err)
-			}
-			if more.RefundShippingLines.PageInfo.HasNextPage || more.OrderAdjustments.PageInfo.HasNextPage || more.Transactions.PageInfo.HasNextPage {
-				r, err := c.Refund(ctx, id)
-				if err != nil {
-					return nil, err
-				}
-				out[id] = r
-				continue
-			}
-			var r Refund
-			if err := decodeDocument(n, &r); err != nil {
-				return nil, fmt.Errorf("decode refund %s: %w", id, err)
-			}
-			if more.RefundLineItems.PageInfo.HasNextPage {
-				err := c.paginateFrom(ctx, OpRefundLineItems, map[string]any{"id": id}, []string{"refund", "refundLineItems"}, more.RefundLineItems.PageInfo.EndCursor,
-					appendDecoded(&r.RefundLineItems))
-				if err != nil {
-					return nil, fmt.Errorf("refund %s lines: %w", id, err)
-				}
-			}
-			out[id] = &r
-		}
-	}
-	return out, nil
-}
-
-// editLedgers reads the agreements ledger, with sales, of edited orders,
-// OpOrderEditSales.PageSize to a request. A ledger longer than the batch's
-// firsts is read again by itself with OrderAgreements.
-func (c *Client) editLedgers(ctx context.Context, ids []string) (map[string][]SalesAgreement, error) {
-	out := make(map[string][]SalesAgreement, len(ids))
-	for first := 0; first < len(ids); first += OpOrderEditSales.PageSize {
-		batch := ids[first:min(first+OpOrderEditSales.PageSize, len(ids))]
-		var data struct {
-			Nodes []json.RawMessage `json:"nodes"`
-		}
-		if err := c.Do(ctx, OpOrderEditSales, map[string]any{"ids": batch}, &data); err != nil {
-			return nil, err
-		}
-		if len(data.Nodes) != len(batch) {
-			return nil, fmt.Errorf("shopify OrderEditSales: %d orders asked, %d answered", len(batch), len(data.Nodes))
-		}
-		for i, n := range data.Nodes {
-			id := batch[i]
-			var body struct {
-				Agreements struct {
-					Edges    []agreementEdge `json:"edges"`
-					PageInfo pageInfo        `json:"pageInfo"`
-				} `json:"agreements"`
-			}
-			if err := json.Unmarshal(n, &body); err != nil {
-				return nil, fmt.Errorf("decode order %s agreements: %w", id, err)
-			}
-			long := body.Agreements.PageInfo.HasNextPage
-			var ags []SalesAgreement
-			for _, e := range body.Agreements.Edges {
-				sales, err := connectionAt(e.Node, "sales")
-				if err != nil {
-					return nil, err
-				}
-				if sales != nil && sales.PageInfo.HasNextPage {
-					long = true
-				}
-				var a SalesAgreement
-				if err := decodeDocument(e.Node, &a); err != nil {
-					return nil, fmt.Errorf("decode agreement: %w", err)
-				}
-				ags = append(ags, a)
-			}
-			if long {
-				o := Order{ID: id}
-				if err := c.agreements(ctx, &o); err != nil {
-					return nil, fmt.Errorf("order %s agreements: %w", id, err)
-				}
-				ags = o.Agreements
-			}
-			out[id] = ags
-		}
-	}
-	return out, nil
 }

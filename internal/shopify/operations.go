@@ -53,8 +53,8 @@ var (
 	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
 	OpProductVendors            = mustOperation("ProductVendors", "", 250)
 	// By-id batches: PageSize is the ids per request.
-	OpRefundsByID    = mustOperation("RefundsByID", "", 5)
-	OpOrderEditSales = mustOperation("OrderEditSales", "", 2)
+	OpRefundsByID    = mustOperation("RefundsByID", "", 16)
+	OpOrderEditSales = mustOperation("OrderEditSales", "", 16)
 )
 
 // Operations lists every operation, for schema validation and the simulator.
@@ -155,4 +155,31 @@ func mustOperation(name, version string, pageSize int) *Operation {
 		parts = append(parts, fragments[n])
 	}
 	return &Operation{Name: name, Query: strings.Join(parts, "\n\n") + "\n", APIVersion: version, PageSize: pageSize}
+}
+
+// FollowUp names what a by-id read is for, so the requests a bulk back-fill
+// cannot avoid can be counted apart from the bulk operation's own.
+type FollowUp int
+
+const (
+	NotFollowUp FollowUp = iota
+	// FollowUpRefunds: refunds' lines, shipping, adjustments and
+	// transactions (connections inside the Order.refunds list, which a
+	// bulk query may not select).
+	FollowUpRefunds
+	// FollowUpEdits: the sales of ORDER_EDIT agreements (orders >
+	// agreements > sales nests deeper than a bulk query allows).
+	FollowUpEdits
+)
+
+// FollowUpOf classifies an operation by name: the batched reads and their
+// continuations for one long object.
+func FollowUpOf(operation string) FollowUp {
+	switch operation {
+	case OpRefundsByID.Name, OpRefund.Name, OpRefundLineItems.Name:
+		return FollowUpRefunds
+	case OpOrderEditSales.Name, OpOrderAgreements.Name, OpOrderAgreementSales.Name:
+		return FollowUpEdits
+	}
+	return NotFollowUp
 }

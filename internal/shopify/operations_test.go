@@ -112,8 +112,15 @@ func fieldCost(t *testing.T, schema *ast.Schema, f *ast.Field, vars map[string]i
 		return vars["first"] * (1 + child) // nodes(ids:): PageSize ids, each its object
 	}
 	if strings.HasSuffix(named.Name, "Connection") {
-		// the connection object + pageInfo, then first × (edges/nodes contents)
-		return 2 + first*child
+		// the connection object + pageInfo, then first × (edges/nodes
+		// contents): pageInfo is in the 2, not in each node
+		nodes := 0
+		for _, sel := range f.SelectionSet {
+			if s, ok := sel.(*ast.Field); !ok || s.Name != "pageInfo" {
+				nodes += selectionCost(t, schema, ast.SelectionSet{sel}, vars)
+			}
+		}
+		return 2 + first*nodes
 	}
 	if typ.Elem != nil {
 		return first * (1 + child)

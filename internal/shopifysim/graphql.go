@@ -152,6 +152,7 @@ func (s *Sim) execute(schema *ast.Schema, version string, req graphqlRequest, ba
 	bnow := s.bucketNow()
 	if requested > maxQueryCost {
 		s.stats.OverMaxCost++
+		s.countOperation(op.Name, 0, 0, true)
 		return http.StatusOK, map[string]any{
 			"errors": []gqlError{{Message: fmt.Sprintf("Query cost is %d, which exceeds the single query max cost limit (%d). "+
 				"Request fewer items per connection or use a bulk operation.", requested, maxQueryCost),
@@ -161,6 +162,7 @@ func (s *Sim) execute(schema *ast.Schema, version string, req graphqlRequest, ba
 	}
 	if !s.bucket.take(requested, bnow) {
 		s.stats.Throttled++
+		s.countOperation(op.Name, 0, 0, true)
 		return http.StatusOK, map[string]any{
 			"errors":     []gqlError{{Message: "Throttled", Extensions: map[string]any{"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}},
 			"extensions": costExtension(requested, nil, s.bucket.status(bnow)),
@@ -174,6 +176,7 @@ func (s *Sim) execute(schema *ast.Schema, version string, req graphqlRequest, ba
 	s.bucket.refund(requested - actual)
 	s.stats.RequestedPoints += requested
 	s.stats.ActualPoints += actual
+	s.countOperation(op.Name, requested, actual, false)
 	resp := map[string]any{"data": data, "extensions": costExtension(requested, actual, s.bucket.status(bnow))}
 	if len(e.errs) > 0 {
 		resp["errors"] = e.errs

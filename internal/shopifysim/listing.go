@@ -43,7 +43,7 @@ const maxCachedListings = 32
 func buildListing(items []any, filter *searchNode, key string, reverse bool, now time.Time) *listing {
 	l := &listing{dir: 1}
 	keys, partial := listingFields(filter, key)
-	for _, it := range items {
+	for pos, it := range items {
 		var m map[string]any
 		ok := false
 		if doc, isDoc := it.(*lazyDoc); isDoc && partial {
@@ -62,7 +62,13 @@ func buildListing(items []any, filter *searchNode, key string, reverse bool, now
 			l.oldest = created
 		}
 		l.items = append(l.items, it)
-		l.keys = append(l.keys, makeSortable(sortValue(m, key), itemID(m)))
+		id := itemID(m)
+		if id == 0 {
+			// An item without an id (a refund line, say) is placed by its
+			// position, so a cursor past it still finds the next one.
+			id = int64(pos + 1)
+		}
+		l.keys = append(l.keys, makeSortable(sortValue(m, key), id))
 		l.created = append(l.created, created)
 	}
 	order := make([]int, len(l.items))

@@ -1,6 +1,7 @@
 package shopifysim
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -30,6 +31,35 @@ type Stats struct {
 	BulkOperations int `json:"bulkOperations"`
 	// ModelledWaitSeconds is the longest modelled wait a client reported.
 	ModelledWaitSeconds float64 `json:"modelledWaitSeconds"`
+	// ByOperation splits the counts by GraphQL operation name (an
+	// anonymous operation counts under ""), so a benchmark can show which
+	// reads grow with the shop.
+	ByOperation map[string]OperationStats `json:"byOperation,omitempty"`
+}
+
+// OperationStats is the traffic of one named operation.
+type OperationStats struct {
+	Requests        int `json:"requests"`
+	RequestedPoints int `json:"requestedPoints"`
+	ActualPoints    int `json:"actualPoints"`
+	// Refused counts requests refused for cost, throttled or over the cap.
+	Refused int `json:"refused"`
+}
+
+// countOperation adds one request of the named operation. The caller
+// holds s.mu.
+func (s *Sim) countOperation(name string, requested, actual int, refused bool) {
+	if s.stats.ByOperation == nil {
+		s.stats.ByOperation = map[string]OperationStats{}
+	}
+	o := s.stats.ByOperation[name]
+	o.Requests++
+	o.RequestedPoints += requested
+	o.ActualPoints += actual
+	if refused {
+		o.Refused++
+	}
+	s.stats.ByOperation[name] = o
 }
 
 // Stats returns the traffic counted so far.
@@ -37,6 +67,7 @@ func (s *Sim) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
+	st.ByOperation = maps.Clone(s.stats.ByOperation)
 	st.ModelledWaitSeconds = s.modelledWait.Seconds()
 	return st
 }

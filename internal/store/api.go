@@ -93,6 +93,9 @@ type API interface {
 	// UpdatePostings writes the mutable fields (state, message set, attempts,
 	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error
+	// RecordResults is UpdatePostings and PutPostingResponses in one
+	// transaction: a round trip's outcomes with QuickBooks' answers.
+	RecordResults(ctx context.Context, shopID int64, ps []*shopqb.Posting, responses map[int64]string, at time.Time) error
 	ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shopqb.Posting, error)
 	CountPostings(ctx context.Context, shopID int64) (map[shopqb.PostingState]int, error)
 	// ArchivePostings moves every posting of a shop into the archive under a

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -178,11 +180,28 @@ func (db *DB) ExpectedByDay(ctx context.Context, shopID int64, from, to string) 
 // PutPostingResponses stores QuickBooks' answer to each posting (by id),
 // replacing an earlier one; the caller bounds their size.
 func (db *DB) PutPostingResponses(ctx context.Context, shopID int64, responses map[int64]string, at time.Time) error {
-	for id, r := range responses {
-		if _, err := db.exec(ctx, db.sql, `INSERT INTO posting_responses (posting_id, shop_id, response, received_at)
-			SELECT id, shop_id, ?, ? FROM postings WHERE id = ? AND shop_id = ?
-			ON CONFLICT (posting_id) DO UPDATE SET response = excluded.response, received_at = excluded.received_at`,
-			r, db.d.t(at), id, shopID); err != nil {
+	if len(responses) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.putResponses(ctx, tx, shopID, responses, at) })
+}
+
+// putResponses writes PutPostingResponses' rows inside tx with one prepared
+// statement, in posting order so that concurrent writers on PostgreSQL
+// take the rows' locks in the same order.
+func (db *DB) putResponses(ctx context.Context, tx *sql.Tx, shopID int64, responses map[int64]string, at time.Time) error {
+	if len(responses) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO posting_responses (posting_id, shop_id, response, received_at)
+		SELECT id, shop_id, ?, ? FROM postings WHERE id = ? AND shop_id = ?
+		ON CONFLICT (posting_id) DO UPDATE SET response = excluded.response, received_at = excluded.received_at`))
+	if err != nil {
+		return fmt.Errorf("record QuickBooks' answers: %w", err)
+	}
+	defer stmt.Close()
+	for _, id := range slices.Sorted(maps.Keys(responses)) {
+		if _, err := stmt.ExecContext(ctx, responses[id], db.d.t(at), id, shopID); err != nil {
 			return fmt.Errorf("record QuickBooks' answer to posting %d: %w", id, err)
 		}
 	}

@@ -484,32 +484,23 @@ func placeholders(n int) string {
 // one transaction, so a batch's results land together or not at all. A
 // posting that does not exist fails the whole call with shopqb.ErrNotFound.
 func (db *DB) UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error {
-	if len(ps) == 0 {
+	return db.RecordResults(ctx, 0, ps, nil, time.Time{})
+}
+
+// RecordResults is UpdatePostings and PutPostingResponses in one
+// transaction: a Web Connector round trip's outcomes and QuickBooks'
+// answers to them cost one commit, not one per posting, and the answers
+// are never kept for outcomes that were not recorded (nor the reverse).
+func (db *DB) RecordResults(ctx context.Context, shopID int64, ps []*shopqb.Posting, responses map[int64]string, at time.Time) error {
+	if len(ps) == 0 && len(responses) == 0 {
 		return nil
 	}
 	now := normTime(time.Now())
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET state = ?, message_set_id = ?, attempts = ?,
-			next_attempt = ?, qbid = ?, edit_sequence = ?, error_code = ?, error_class = ?, error_message = ?,
-			updated_at = ? WHERE id = ?`))
-		if err != nil {
+		if err := db.updatePostings(ctx, tx, ps, now); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		for _, p := range ps {
-			if p.State == "" {
-				return fmt.Errorf("posting %d (%s): empty state", p.ID, p.Key)
-			}
-			res, err := stmt.ExecContext(ctx, string(p.State), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
-				p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), p.ID)
-			if err != nil {
-				return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
-			}
-			if err := oneRow(res); err != nil {
-				return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
-			}
-		}
-		return nil
+		return db.putResponses(ctx, tx, shopID, responses, at)
 	})
 	if err != nil {
 		return fmt.Errorf("update %d postings: %w", len(ps), err)
@@ -517,6 +508,35 @@ func (db *DB) UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error {
 	for _, p := range ps {
 		p.UpdatedAt = now
 		p.NextAttempt = normTime(p.NextAttempt)
+	}
+	return nil
+}
+
+// updatePostings writes UpdatePostings' fields inside tx with one prepared
+// statement.
+func (db *DB) updatePostings(ctx context.Context, tx *sql.Tx, ps []*shopqb.Posting, now time.Time) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET state = ?, message_set_id = ?, attempts = ?,
+		next_attempt = ?, qbid = ?, edit_sequence = ?, error_code = ?, error_class = ?, error_message = ?,
+		updated_at = ? WHERE id = ?`))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, p := range ps {
+		if p.State == "" {
+			return fmt.Errorf("posting %d (%s): empty state", p.ID, p.Key)
+		}
+		res, err := stmt.ExecContext(ctx, string(p.State), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
+			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), p.ID)
+		if err != nil {
+			return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
+		}
+		if err := oneRow(res); err != nil {
+			return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
+		}
 	}
 	return nil
 }

@@ -2,9 +2,12 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/store/storetest"
@@ -109,6 +112,50 @@ func TestUpsertPostingsBatches(t *testing.T) {
 		}
 		if bad[0].ID != 0 || bad[0].State != "" {
 			t.Fatalf("refused upsert filled in its postings: %+v", bad[0])
+		}
+	})
+}
+
+// TestRecordResults: a round trip's outcomes and QuickBooks' answers land
+// together, and a call that fails on one posting keeps neither the other
+// outcomes nor any answer.
+func TestRecordResults(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "results.myshopify.com")
+		ps := []*shopqb.Posting{posting("customer:1", "CustomerAdd"), posting("customer:2", "CustomerAdd")}
+		if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+		ps[0].State, ps[0].QBID, ps[0].EditSequence = shopqb.Done, "80000001-1", "1"
+		ps[1].State, ps[1].ErrorCode = shopqb.Failed, "3100"
+		answers := map[int64]string{ps[0].ID: "<CustomerAddRs statusCode=\"0\"/>", ps[1].ID: "<CustomerAddRs statusCode=\"3100\"/>"}
+		if err := db.RecordResults(ctx, shop, ps, answers, at); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.PostingsByID(ctx, shop, []int64{ps[0].ID, ps[1].ID})
+		if err != nil || len(got) != 2 || got[0].State != shopqb.Done || got[0].QBID != "80000001-1" || got[1].ErrorCode != "3100" {
+			t.Fatalf("postings after RecordResults: %+v, %v", got, err)
+		}
+		kept, err := db.PostingResponses(ctx, shop, []int64{ps[0].ID, ps[1].ID})
+		if err != nil || !maps.Equal(kept, answers) {
+			t.Fatalf("answers kept = %v, %v; want %v", kept, err, answers)
+		}
+
+		// A posting that does not exist refuses the whole call.
+		ps[0].State = shopqb.Planned
+		ghost := &shopqb.Posting{ID: ps[1].ID + 1000, Key: "ghost", State: shopqb.Done}
+		err = db.RecordResults(ctx, shop, []*shopqb.Posting{ps[0], ghost}, map[int64]string{ps[0].ID: "<changed/>"}, at)
+		if !errors.Is(err, shopqb.ErrNotFound) {
+			t.Fatalf("RecordResults with an unknown posting = %v; want ErrNotFound", err)
+		}
+		if p, _ := db.PostingByKey(ctx, shop, "customer:1"); p.State != shopqb.Done {
+			t.Fatalf("refused call changed customer:1 to %s", p.State)
+		}
+		if kept, _ := db.PostingResponses(ctx, shop, []int64{ps[0].ID}); kept[ps[0].ID] != answers[ps[0].ID] {
+			t.Fatalf("refused call changed the kept answer to %q", kept[ps[0].ID])
 		}
 	})
 }

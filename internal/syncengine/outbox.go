@@ -287,10 +287,11 @@ func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *se
 		changed = append(changed, p)
 		answers[id] = r.Node
 	}
-	if err := e.store.UpdatePostings(ctx, changed); err != nil {
+	// The outcomes and the answers land in one transaction: one commit per
+	// round trip, before the Web Connector is told the set was read.
+	if err := e.store.RecordResults(ctx, shop.ID, changed, keptResponses(answers), now); err != nil {
 		return fmt.Errorf("record results of set %s: %w", fl.MessageSetID, err)
 	}
-	e.keepResponses(ctx, shop.ID, answers)
 	return nil
 }
 
