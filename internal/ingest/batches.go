@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 // planChunk is about how many orders one planner call sees: a back-fill of
@@ -28,6 +30,9 @@ type planBatch struct {
 	days       map[string]bool
 	fresh      int
 	freshByDay bool
+	// more: the next call plans more orders of days, the one day of this
+	// call (planDayInParts).
+	more bool
 	// payouts are the GIDs of a call of payouts alone (payoutBatches).
 	payouts []string
 }
@@ -181,21 +186,53 @@ func (p *pass) eachDayBatch(ctx context.Context, plan func(planBatch) error) err
 		return plan(next)
 	}
 	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
-		gids, err := st.SnapshotsTouching(ctx, shopID, "order", day, day.AddDate(0, 0, 1))
+		orders, err := st.OrdersTouchingAt(ctx, shopID, day, day.AddDate(0, 0, 1))
 		if err != nil {
 			return fmt.Errorf("orders of %s: %w", day.Format(time.DateOnly), err)
 		}
-		if len(b.days) > 0 && len(in)+len(gids) > p.chunkSize() {
+		if len(b.days) > 0 && len(in)+len(orders) > p.chunkSize() {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
+		if len(orders) > p.chunkSize() {
+			if err := p.planDayInParts(day.Format(time.DateOnly), orders, plan); err != nil {
+				return err
+			}
+			continue
+		}
 		b.days[day.Format(time.DateOnly)] = true
-		for _, g := range gids {
-			in[g] = true
+		for _, o := range orders {
+			in[o.GID] = true
 		}
 	}
 	return flush()
+}
+
+// planDayInParts plans a day with more orders than a call takes in parts
+// of chunkSize, in the planner's order (processing time, then GID): each
+// part's orders carry what they add to the day's summaries on to the next
+// (planner.Input.More), and the last books the summaries, so no call holds
+// the whole day.
+func (p *pass) planDayInParts(day string, orders []store.IndexedSnapshot, plan func(planBatch) error) error {
+	slices.SortFunc(orders, func(a, b store.IndexedSnapshot) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.GID, b.GID)
+	})
+	size := p.chunkSize()
+	for first := 0; first < len(orders); first += size {
+		part := orders[first:min(first+size, len(orders))]
+		b := planBatch{days: map[string]bool{day: true}, freshByDay: true, more: first+size < len(orders)}
+		for _, o := range part {
+			b.gids = append(b.gids, o.GID)
+		}
+		if err := plan(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lastEventDay is the shop-local midnight of the last day an order books

@@ -105,7 +105,7 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 		return nil, err
 	}
 	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Payouts: payouts, Variants: p.variants,
-		Names: p.names, Days: b.days, Now: p.now}
+		Names: p.names, Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
 	if first {
 		in.PurchaseOrders = p.purchaseOrders
 	}
@@ -119,7 +119,7 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 		}
 		p.heldNow[d] = true
 	}
-	p.names = plan.Names
+	p.names, p.carry = plan.Names, plan.Carry
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
 	fresh := b.fresh

@@ -67,6 +67,9 @@ type pass struct {
 	heldBefore, heldNow map[string]bool
 	// recheck: the document failures whose orders are planned again.
 	recheck *recheck
+	// carry is what the parts of a day planned so far add to its
+	// summaries, for its next part (planner.Input.Carry).
+	carry *planner.DayCarry
 	// reported are the warnings and failed documents this run counted and
 	// logged (firstReport).
 	reported map[string]bool

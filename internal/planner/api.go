@@ -44,6 +44,15 @@ type Input struct {
 	// ended plus Settings.SummaryGrace (Plan.HeldBack lists them). Zero
 	// plans every day.
 	Now time.Time
+	// More says that more orders of Days follow in later calls: a day too
+	// big for one call is planned in parts, each part's orders following
+	// the last part's in sortOrders' order (processing time, then id). A
+	// part plans its orders' own documents and, instead of the day
+	// summaries, hands what they add to them on in Plan.Carry; the last
+	// part (More false) plans the summaries from all of it. Carry is the
+	// previous part's Plan.Carry, nil for the first.
+	More  bool
+	Carry *DayCarry
 }
 
 // Company is the QuickBooks company file as the preflight queries saw it.
@@ -118,6 +127,9 @@ type Plan struct {
 	// them to Company.ExistingNames/ExistingItems for the next part, so the
 	// 14,500 limit is checked against the whole.
 	NewNames, NewItems int
+	// Carry is, for a part of a day with more to follow (Input.More), what
+	// its orders add to the day summaries: the next part's Input.Carry.
+	Carry *DayCarry
 	// HeldBack are the days whose summaries wait for the day to end (Now):
 	// the caller plans them again later.
 	HeldBack []string

@@ -43,6 +43,9 @@ type planner struct {
 	waitingRefunds map[string]bool
 	// tips are each order's tip line items (tips.go).
 	tips map[string]map[string]bool
+	// carryOut is what this plan hands on when more of its days follow
+	// (Input.More).
+	carryOut DayCarry
 	// failures are documents that did not add up (drift.go); heldBack the
 	// days whose summaries wait (dayOpen); cleared the documents booked in
 	// a summary; drifted and withdrawn are adjust's results.
@@ -186,6 +189,9 @@ func (p *planner) finish() (*Plan, error) {
 	p.adjust()
 	plan := &Plan{Names: p.names, Ledger: newTotals(), NewNames: p.newNames, NewItems: p.newItems,
 		Adjusted: p.drifted, Withdrawn: p.withdrawn, Failed: len(p.failures), Cleared: p.cleared, HeldBack: sortedKeys(p.heldBack)}
+	if p.in.More {
+		plan.Carry = &p.carryOut
+	}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).
 	docDeps := make(map[*txnDoc][]string, len(p.docs))

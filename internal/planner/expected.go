@@ -328,7 +328,7 @@ func (p *planner) expectedSources() []string {
 		}
 	}
 	for _, d := range sortedKeys(cogsDays) {
-		if p.dayOpen(d) {
+		if p.dayOpen(d) && !p.in.More { // a part's day journal is its last part's
 			out = append(out, "cogs:"+d)
 		}
 	}

@@ -59,6 +59,8 @@ type API interface {
 	// snapshot has an event (an order's sale, refunds and agreements; a
 	// payout's issue) in [from, to).
 	SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error)
+	// OrdersTouchingAt is SnapshotsTouching for orders, with each one's processedAt.
+	OrdersTouchingAt(ctx context.Context, shopID int64, from, to time.Time) ([]IndexedSnapshot, error)
 
 	// The outbox.
 	// UpsertPostings inserts postings whose (shop, key) is new and updates the
