@@ -129,13 +129,16 @@ func (p *pass) readPaidPayouts(ctx context.Context, src Source, from time.Time) 
 		if po.Status != "PAID" {
 			return nil
 		}
-		if _, err := p.svc.putSnapshot(ctx, p.shop.ID, "payout", po.ID, po.IssuedAt, po); err != nil {
+		if err := p.stash(ctx, "payout", po.ID, po.IssuedAt, po); err != nil {
 			return err
 		}
 		paid = append(paid, refOf(po)) // planned again each time it is read: idempotent
 		return nil
 	})
-	return paid, err
+	if err != nil {
+		return nil, err
+	}
+	return paid, p.storeStash(ctx)
 }
 
 // addStoredPayouts adds the payouts stored but not read by this run (the

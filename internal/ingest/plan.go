@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/planner"
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
@@ -18,6 +19,9 @@ import (
 // part-way leaves consistent postings and names, and its window is read
 // and planned again (planning is idempotent).
 func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
+	if err := p.storeStash(ctx); err != nil { // planning reads the snapshots back
+		return err
+	}
 	calls := 0
 	planOne := func(b planBatch) error {
 		first := calls == 0
@@ -69,24 +73,32 @@ func (s *Service) planCall(ctx context.Context, p *pass, b planBatch, first bool
 	return s.commit(ctx, p, plan, kv, first)
 }
 
-// loadOrders decodes the newest snapshot of each order.
+// loadOrders decodes the newest snapshot of each order, in the order of ids.
 func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, error) {
 	return loadStored[shopify.Order](ctx, p.svc.store, p.shop.ID, ids)
 }
 
 // loadStored decodes the newest snapshot of each of gids, in their order.
+// They are read a page at a time: a query per order was a fifth of
+// planning's cost.
 func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []string) ([]T, error) {
-	out := make([]T, 0, len(gids))
-	for _, gid := range gids {
-		s, err := st.LatestSnapshot(ctx, shopID, gid)
-		if err != nil {
-			return nil, fmt.Errorf("load snapshot %s: %w", gid, err)
+	snaps, err := st.NewestSnapshots(ctx, shopID, gids)
+	if err != nil {
+		return nil, fmt.Errorf("load snapshots: %w", err)
+	}
+	byGID := make(map[string]*shopqb.Snapshot, len(snaps))
+	for _, s := range snaps {
+		byGID[s.GID] = s
+	}
+	out := make([]T, len(gids))
+	for i, gid := range gids {
+		s := byGID[gid]
+		if s == nil {
+			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, shopID, shopqb.ErrNotFound)
 		}
-		var v T
-		if err := json.Unmarshal(s.Body, &v); err != nil {
+		if err := json.Unmarshal(s.Body, &out[i]); err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
 		}
-		out = append(out, v)
 	}
 	return out, nil
 }

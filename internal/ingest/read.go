@@ -23,6 +23,9 @@ func (s *Service) readWindow(ctx context.Context, p *pass) error {
 	if err := src.Orders(ctx, p.from, p.now, func(o *shopify.Order) error { return p.keepOrder(ctx, o) }); err != nil {
 		return fmt.Errorf("read orders: %w", err)
 	}
+	if err := p.storeStash(ctx); err != nil {
+		return fmt.Errorf("read orders: %w", err)
+	}
 	if err := p.readVariants(ctx, src); err != nil {
 		return fmt.Errorf("read products: %w", err)
 	}
@@ -45,19 +48,15 @@ func (s *Service) readWindow(ctx context.Context, p *pass) error {
 	return nil
 }
 
-// keepOrder stores an order's snapshot and marks it, and the dates it, its
-// refunds and its edits touch, for planning. Every order read is planned again, not
-// only new versions: if an earlier run stored the snapshot and then failed
+// keepOrder stashes an order's snapshot (the caller stores the stash) and
+// marks it, and the dates it, its refunds and its edits touch, for
+// planning. Every order read is planned again, not only new versions: if an earlier run stored the snapshot and then failed
 // before committing its plan, the watermark did not move and this is its
 // second chance. Planning is idempotent (same key, same hash: nothing changes).
 func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	p.run.Counts["orders_read"]++
-	ins, err := p.svc.putSnapshot(ctx, p.shop.ID, "order", o.ID, o.UpdatedAt, o)
-	if err != nil {
+	if err := p.stash(ctx, "order", o.ID, o.UpdatedAt, o); err != nil {
 		return err
-	}
-	if ins {
-		p.run.Counts["orders_new_versions"]++
 	}
 	p.changed[o.ID] = true
 	p.days[p.day(o.ProcessedAt)] = true
@@ -86,11 +85,14 @@ func refundTime(r shopify.Refund) time.Time {
 // their snapshots, which a webhook's run plans from.
 func (p *pass) readVariants(ctx context.Context, src Source) error {
 	p.variants = map[string]shopify.ProductVariant{}
-	return src.Variants(ctx, func(v *shopify.ProductVariant) error {
+	err := src.Variants(ctx, func(v *shopify.ProductVariant) error {
 		p.variants[v.ID] = *v
-		_, err := p.svc.putSnapshot(ctx, p.shop.ID, "variant", v.ID, v.UpdatedAt, v)
-		return err
+		return p.stash(ctx, "variant", v.ID, v.UpdatedAt, v)
 	})
+	if err != nil {
+		return err
+	}
+	return p.storeStash(ctx)
 }
 
 // storedVariants loads the variants as last read, for a run that does not
@@ -108,9 +110,12 @@ func (p *pass) storedVariants(ctx context.Context) error {
 func (p *pass) readPurchaseOrders(ctx context.Context, src Source) error {
 	err := src.PurchaseOrders(ctx, func(po *shopify.PurchaseOrder) error {
 		p.run.Counts["purchase_orders_read"]++
-		_, err := p.svc.putSnapshot(ctx, p.shop.ID, "purchase_order", po.ID, po.UpdatedAt, po)
-		return err
+		return p.stash(ctx, "purchase_order", po.ID, po.UpdatedAt, po)
 	})
+	// What was read before a warning is kept, as the sync goes on.
+	if serr := p.storeStash(ctx); serr != nil {
+		return serr
+	}
 	var warn *SourceWarning
 	if errors.As(err, &warn) {
 		p.run.Counts["warnings"]++

@@ -76,6 +76,11 @@ type pass struct {
 	// movesWatermarks: this run read whole windows, so its last commit moves
 	// the watermarks to now; a webhook's run read one order and does not.
 	movesWatermarks bool
+
+	// stashed are snapshots read and not yet stored (stash.go), of
+	// stashedBytes of JSON.
+	stashed      []*shopqb.Snapshot
+	stashedBytes int
 }
 
 // loadPlanState reads the name map and the flags that steer planning.

@@ -77,6 +77,9 @@ func (s *Service) readRange(ctx context.Context, p *pass, from, to time.Time) er
 		}
 		return p.keepOrder(ctx, o)
 	})
+	if err == nil {
+		err = p.storeStash(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("read orders: %w", err)
 	}
@@ -85,12 +88,15 @@ func (s *Service) readRange(ctx context.Context, p *pass, from, to time.Time) er
 		if po.Status != "PAID" || po.IssuedAt.Before(from) || !po.IssuedAt.Before(to) {
 			return nil
 		}
-		if _, err := s.putSnapshot(ctx, p.shop.ID, "payout", po.ID, po.IssuedAt, po); err != nil {
+		if err := p.stash(ctx, "payout", po.ID, po.IssuedAt, po); err != nil {
 			return err
 		}
 		p.payouts = append(p.payouts, refOf(po))
 		return nil
 	})
+	if err == nil {
+		err = p.storeStash(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("read payouts: %w", err)
 	}

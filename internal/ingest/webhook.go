@@ -68,6 +68,9 @@ func (s *Service) readOrder(ctx context.Context, p *pass, orderGID string) error
 	if err := p.keepOrder(ctx, o); err != nil {
 		return err
 	}
+	if err := p.storeStash(ctx); err != nil {
+		return err
+	}
 	if err := p.storedVariants(ctx); err != nil {
 		return fmt.Errorf("load products: %w", err)
 	}

@@ -89,8 +89,26 @@ func clientFault(format string, args ...any) *soapFault {
 // unmarshalling so it can refuse what a SOAP message must not contain — a
 // DOCTYPE (and with it every entity declaration and external entity),
 // processing instructions, a second body element — and so it never recurses
-// on attacker-chosen nesting. Every error it returns is a *soapFault.
+// on attacker-chosen nesting. Every error it returns is a *soapFault, except
+// a failure to read the body (the transport, or the size cap).
 func decodeSOAP(r io.Reader) (soapCall, error) {
+	// The body is read whole (the handler caps its size) so that the
+	// common envelope takes the fast path; the transport failing, or the
+	// cap, is not the client's XML being wrong, so the caller decides.
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return soapCall{}, err
+	}
+	doc := string(body)
+	if call, ok := plainSOAP(doc); ok {
+		return call, nil
+	}
+	return decodeSOAPTokens(strings.NewReader(doc))
+}
+
+// decodeSOAPTokens is decodeSOAP with encoding/xml, for every envelope
+// plainSOAP leaves to it; every error it returns is a *soapFault.
+func decodeSOAPTokens(r io.Reader) (soapCall, error) {
 	src := &readErrRecorder{r: r}
 	d := xml.NewDecoder(src)
 	d.Strict = true

@@ -160,6 +160,14 @@ func (b *followUps) complete(ctx context.Context, o *Order) error {
 		if err != nil {
 			return err
 		}
+		if !br.full {
+			// The batch read only what the file lacks; the refund's own
+			// fields are the file's.
+			head := o.Refunds[i]
+			head.RefundLineItems, head.RefundShippingLines, head.OrderAdjustments, head.Transactions =
+				r.RefundLineItems, r.RefundShippingLines, r.OrderAdjustments, r.Transactions
+			r = &head
+		}
 		o.Refunds[i] = *r
 	}
 	if !hasEdit(o) {
@@ -196,8 +204,10 @@ func (b *followUps) complete(ctx context.Context, o *Order) error {
 	return nil
 }
 
-// batchRefund is a refund as RefundsByID reads it: its transactions are
-// ids, to be taken from the order (full: read in full by itself instead).
+// batchRefund is a refund as RefundsByID reads it: its lines, shipping
+// lines and adjustments, and its transactions as ids, to be taken from the
+// order; its own fields come from the bulk file (full: read in full by
+// itself instead).
 type batchRefund struct {
 	refund         *Refund
 	transactionIDs []string

@@ -327,18 +327,10 @@ func TestBulkAndPagedReadsBuildIdenticalSnapshots(t *testing.T) {
 	c := simClient(t, url, "shpat_sim")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	refunds, edits := 0, 0
-	for _, o := range sim.Data().Orders {
-		refunds += len(o.Refunds)
-		for _, a := range o.Agreements {
-			if a.Reason == "ORDER_EDIT" {
-				edits++
-				break
-			}
-		}
-	}
-	if refunds == 0 || edits == 0 {
-		t.Fatalf("the shop needs refunds and edits to prove anything: %d refunds, %d edited orders", refunds, edits)
+	lengthenFollowUps(t, sim)
+	refunds, edits, long := followUpsOf(sim.Data().Orders, time.Time{})
+	if refunds == 0 || edits == 0 || long < 3 {
+		t.Fatalf("the shop needs refunds, edits and long ones to prove anything: %d refunds, %d edited orders, %d long", refunds, edits, long)
 	}
 	read := func(bulk bool) map[string]string {
 		out := map[string]string{}
@@ -381,28 +373,30 @@ func TestBulkAndPagedReadsBuildIdenticalSnapshots(t *testing.T) {
 			t.Errorf("order %s differs at byte %d:\nbulk  …%s…\npaged …%s…", id, i, b[from:min(len(b), i+80)], p[from:min(len(p), i+80)])
 		}
 	}
-	// Run, status polls, and the batches: never a request per order.
-	limit := 6 + (refunds+4)/5 + (edits+1)/2
+	// Run, status polls, and the batches: never a request per order. A
+	// refund or an edit longer than a batch's firsts takes its own.
+	limit := 6 + ceilDiv(refunds, shopify.OpRefundsByID.PageSize) + ceilDiv(edits, shopify.OpOrderEditSales.PageSize) + long
 	t.Logf("%d orders, %d refunds, %d edited: bulk path %d requests (limit %d)", len(bulk), refunds, edits, bulkRequests, limit)
 	if bulkRequests > limit {
 		t.Errorf("bulk path made %d requests, want at most %d", bulkRequests, limit)
 	}
 }
 
-// An incremental read of K changed orders is one bulk operation: a run, a
-// few status polls and the download, plus a batch request per five refunds
-// and per two edited orders among them — never a request per order.
+// An incremental read of K changed orders is one bulk operation (a run, a
+// status poll or two, the download) and the batched follow-ups of the
+// refunds and edits among them, each request full but for the last: about
+// K/250 + a constant requests for the orders, never a request per order.
+// The follow-ups are counted apart, per operation, as the bench shows them.
 func TestIncrementalBulkReadRequests(t *testing.T) {
-	sim, url := startSim(t, shopifysim.Options{Seed: 4, Orders: 600, Days: 5, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
+	sim, url := startSim(t, shopifysim.Options{Seed: 4, Orders: 800, Days: 5, Bucket: shopifysim.BucketOptions{MaximumAvailable: 2000, RestoreRate: 100000}})
 	c := simClient(t, url, "shpat_sim")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	mark := time.Now().UTC().Add(time.Second).Truncate(time.Second)
+	const k = 600
 	var changed []string
-	for _, o := range sim.Data().Orders {
-		if len(o.Refunds) == 0 && len(changed) < 500 {
-			changed = append(changed, o.ID)
-		}
+	for _, o := range sim.Data().Orders[:k] {
+		changed = append(changed, o.ID)
 	}
 	time.Sleep(time.Until(mark))
 	for _, id := range changed {
@@ -410,29 +404,124 @@ func TestIncrementalBulkReadRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before := sim.Stats().Requests
+	refunds, edited, long := followUpsOf(sim.Data().Orders, mark)
+	if refunds == 0 || edited == 0 {
+		t.Fatalf("the changed orders need refunds and edits to prove anything: %d refunds, %d edited", refunds, edited)
+	}
+	before := sim.Stats()
 	n := 0
 	err := c.BulkOrders(ctx, shopify.OrdersQuery{UpdatedSince: mark}, 10*time.Millisecond, func(*shopify.Order) error { n++; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := 0
+	after := sim.Stats()
+	ops := func(name string) int { return after.ByOperation[name].Requests - before.ByOperation[name].Requests }
+	refundBatches, editBatches := ceilDiv(refunds, shopify.OpRefundsByID.PageSize), ceilDiv(edited, shopify.OpOrderEditSales.PageSize)
+	followUps := 0
+	for name := range after.ByOperation {
+		if shopify.FollowUpOf(name) != shopify.NotFollowUp {
+			followUps += ops(name)
+		}
+	}
+	got := after.Requests - before.Requests
+	orderPart := got - followUps
+	t.Logf("K = %d changed orders (%d refunds, %d edited, %d long): %d requests, %d for the orders (limit %d), follow-ups %d refunds + %d edits (batches %d + %d, long %d)",
+		n, refunds, edited, long, got, orderPart, 4+k/250, ops("RefundsByID"), ops("OrderEditSales"), refundBatches, editBatches, long)
+	if n != len(changed) {
+		t.Fatalf("read %d of %d changed orders", n, len(changed))
+	}
+	if orderPart > 4+k/250 {
+		t.Errorf("the orders took %d requests besides the follow-ups, want at most %d", orderPart, 4+k/250)
+	}
+	if ops("RefundsByID") > refundBatches || ops("OrderEditSales") > editBatches {
+		t.Errorf("%d RefundsByID and %d OrderEditSales requests, want at most %d and %d", ops("RefundsByID"), ops("OrderEditSales"), refundBatches, editBatches)
+	}
+	if followUps > refundBatches+editBatches+long {
+		t.Errorf("%d follow-up requests, want at most %d", followUps, refundBatches+editBatches+long)
+	}
+}
+
+// followUpsOf counts, among the orders updated since from, what the bulk
+// path's follow-ups must read: refunds, edited orders, and the requests of
+// their own that objects longer than a batch's firsts take
+// (RefundsByID.graphql, OrderEditSales.graphql).
+func followUpsOf(orders []shopify.Order, from time.Time) (refunds, edited, long int) {
+	for _, o := range orders {
+		if o.UpdatedAt.Before(from) {
+			continue
+		}
+		for _, r := range o.Refunds {
+			refunds++
+			if len(r.RefundLineItems) > 4 || len(r.RefundShippingLines) > 1 || len(r.OrderAdjustments) > 1 || len(r.Transactions) > 3 {
+				long++
+			}
+		}
+		edits, longEdit := 0, false
+		for _, a := range o.Agreements {
+			if a.Reason == "ORDER_EDIT" {
+				edits++
+				longEdit = longEdit || len(a.Sales) > 4
+			}
+		}
+		if edits > 0 {
+			edited++
+		}
+		if edits > 1 || longEdit {
+			long += ceilDiv(len(o.Agreements), shopify.OpOrderAgreements.PageSize) // the ledger by itself
+		}
+	}
+	return refunds, edited, long
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// lengthenFollowUps makes a few of the shop's objects longer than the
+// batched follow-ups' firsts, so the continuations are read too: a refund
+// with six lines, one with four transactions, an order edited twice.
+func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
+	t.Helper()
+	var refunded, edited []string
 	for _, o := range sim.Data().Orders {
-		if !o.UpdatedAt.Before(mark) {
-			for _, a := range o.Agreements {
-				if a.Reason == "ORDER_EDIT" {
-					edited++
-					break
-				}
+		if len(o.Refunds) == 1 && len(o.Refunds[0].RefundLineItems) > 0 && len(o.Refunds[0].Transactions) > 0 {
+			refunded = append(refunded, o.ID)
+		}
+		for _, a := range o.Agreements {
+			if a.Reason == "ORDER_EDIT" && len(o.Refunds) == 0 {
+				edited = append(edited, o.ID)
+				break
 			}
 		}
 	}
-	got := sim.Stats().Requests - before
-	limit := 4 + len(changed)/250 + (edited+1)/2
-	t.Logf("K = %d changed orders (%d edited): %d requests (limit %d)", n, edited, got, limit)
-	if n != len(changed) || got > limit {
-		t.Fatalf("read %d of %d changed orders in %d requests, want at most %d", n, len(changed), got, limit)
+	if len(refunded) < 2 || len(edited) < 1 {
+		t.Fatalf("the shop has %d refunded and %d edited orders to lengthen", len(refunded), len(edited))
 	}
+	change := func(id string, fn func(*shopify.Order)) {
+		if err := sim.UpdateOrder(id, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	change(refunded[0], func(o *shopify.Order) {
+		r := &o.Refunds[0]
+		for len(r.RefundLineItems) < 6 {
+			r.RefundLineItems = append(r.RefundLineItems, r.RefundLineItems[0])
+		}
+	})
+	change(refunded[1], func(o *shopify.Order) {
+		r := &o.Refunds[0]
+		for len(r.Transactions) < 4 {
+			r.Transactions = append(r.Transactions, r.Transactions[0])
+		}
+	})
+	change(edited[0], func(o *shopify.Order) {
+		for _, a := range o.Agreements {
+			if a.Reason == "ORDER_EDIT" {
+				again := a
+				again.ID = "gid://shopify/OrderEditAgreement/990000001"
+				o.Agreements = append(o.Agreements, again)
+				break
+			}
+		}
+	})
 }
 
 // Balance transactions come from one bulk operation per fifty payouts,

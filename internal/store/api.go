@@ -51,6 +51,8 @@ type API interface {
 	// Source snapshots: immutable raw JSON per Shopify object version.
 	// PutSnapshot reports false when that (gid, updatedAt) was already stored.
 	PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error)
+	// PutSnapshots stores many versions at once, in one transaction; isNew[i] is snaps[i]'s PutSnapshot result.
+	PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew []bool, err error)
 	// EachLatestSnapshot calls fn with the newest version of every object of a
 	// kind, in GID order, streaming so memory stays flat as the shop grows.
 	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error
@@ -61,6 +63,8 @@ type API interface {
 	SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error)
 	// OrdersTouchingAt is SnapshotsTouching for orders, with each one's processedAt.
 	OrdersTouchingAt(ctx context.Context, shopID int64, from, to time.Time) ([]IndexedSnapshot, error)
+	// NewestSnapshots returns the newest stored version of each of gids, of any kind, in GID order; unknown ones are absent.
+	NewestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error)
 
 	// The outbox.
 	// UpsertPostings inserts postings whose (shop, key) is new and updates the

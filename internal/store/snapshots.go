@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb"
@@ -15,40 +17,136 @@ import (
 // that reports false, so re-reading Shopify is always safe. A zero FetchedAt
 // is set to now.
 func (db *DB) PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error) {
+	if err := checkSnapshot(s); err != nil {
+		return false, err
+	}
+	if !indexed(s.Kind) {
+		return db.putSnapshot(ctx, db.sql, s)
+	}
+	// Orders and payouts are indexed for the lookup with the version that
+	// stores them, in one transaction (books.go).
+	isNew, err := db.PutSnapshots(ctx, []*shopqb.Snapshot{s})
+	if err != nil {
+		return false, err
+	}
+	return isNew[0], nil
+}
+
+// PutSnapshots stores many versions as PutSnapshot does, in one
+// transaction whose statements are prepared once: a back-fill stores
+// thousands of orders, and a transaction and a statement parse per order
+// were most of what storing them cost. isNew[i] reports whether snaps[i]
+// was new. Nothing is stored when an error is returned.
+func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew []bool, err error) {
+	for _, s := range snaps {
+		if err := checkSnapshot(s); err != nil {
+			return nil, err
+		}
+	}
+	isNew = make([]bool, len(snaps))
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		w := &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}
+		defer w.close()
+		for i, s := range snaps {
+			ins, err := db.putSnapshot(ctx, w, s)
+			if err != nil {
+				return err
+			}
+			isNew[i] = ins
+			if ins && indexed(s.Kind) {
+				if err := db.indexSnapshot(ctx, w, s); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return isNew, nil
+}
+
+// checkSnapshot refuses a snapshot without its identity and normalises its
+// times (a zero FetchedAt is now).
+func checkSnapshot(s *shopqb.Snapshot) error {
 	if s.GID == "" || s.Kind == "" {
-		return false, fmt.Errorf("put snapshot of shop %d: kind %q and GID %q must both be set", s.ShopID, s.Kind, s.GID)
+		return fmt.Errorf("put snapshot of shop %d: kind %q and GID %q must both be set", s.ShopID, s.Kind, s.GID)
 	}
 	if s.FetchedAt.IsZero() {
 		s.FetchedAt = time.Now()
 	}
 	s.UpdatedAt, s.FetchedAt = normTime(s.UpdatedAt), normTime(s.FetchedAt)
-	put := func(q querier) (bool, error) {
-		var id int64
-		err := db.queryRow(ctx, q, `INSERT INTO snapshots (shop_id, kind, gid, updated_at, body, fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (shop_id, gid, updated_at) DO NOTHING RETURNING id`,
-			s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), nonNilBytes(s.Body), db.d.t(s.FetchedAt)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("put snapshot %s of shop %d: %w", s.GID, s.ShopID, err)
-		}
-		return true, nil
+	return nil
+}
+
+// putSnapshot inserts one version and reports whether it was new.
+func (db *DB) putSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) (bool, error) {
+	var id int64
+	err := db.queryRow(ctx, q, `INSERT INTO snapshots (shop_id, kind, gid, updated_at, body, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (shop_id, gid, updated_at) DO NOTHING RETURNING id`,
+		s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), nonNilBytes(s.Body), db.d.t(s.FetchedAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	if !indexed(s.Kind) {
-		return put(db.sql)
+	if err != nil {
+		return false, fmt.Errorf("put snapshot %s of shop %d: %w", s.GID, s.ShopID, err)
 	}
-	// Orders and payouts are indexed for the lookup with the version that
-	// stores them, in one transaction (books.go).
-	var isNew bool
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if isNew, err = put(tx); err != nil || !isNew {
-			return err
-		}
-		return db.indexSnapshot(ctx, tx, s)
-	})
-	return isNew, err
+	return true, nil
+}
+
+// preparedTx is a transaction that prepares each statement it runs once
+// and reuses it, for a batch that runs the same few statements many times.
+// It is a querier, so the code of one row serves a batch unchanged.
+type preparedTx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// stmt is query prepared on the transaction; an error is the preparation's.
+func (w *preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (w *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		// A *sql.Row cannot be made to carry err; the unprepared query
+		// fails the same way and its Row reports it on Scan.
+		return w.tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// close releases the prepared statements (before the transaction ends).
+func (w *preparedTx) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
 }
 
 const snapshotColumns = "s.shop_id, s.kind, s.gid, s.updated_at, s.body, s.fetched_at"
@@ -119,4 +217,22 @@ func (db *DB) LatestSnapshot(ctx context.Context, shopID int64, gid string) (*sh
 		return nil, fmt.Errorf("snapshot %s of shop %d: %w", gid, shopID, err)
 	}
 	return s, nil
+}
+
+// NewestSnapshots returns the newest stored version of each of gids, as
+// LatestSnapshot would one by one, in GID order; unknown GIDs are absent.
+// Unlike LatestSnapshots it reads the versions themselves, not the index,
+// so it serves every kind and a version the index could not read.
+func (db *DB) NewestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error) {
+	out, err := queryInChunks(ctx, db, shopID, gids, func(in string) string {
+		return `SELECT ` + snapshotColumns + ` FROM snapshots s
+			WHERE s.shop_id = ? AND s.gid IN (` + in + `)
+			AND NOT EXISTS (SELECT 1 FROM snapshots n
+				WHERE n.shop_id = s.shop_id AND n.gid = s.gid AND n.updated_at > s.updated_at)`
+	}, scanSnapshot)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of shop %d: %w", shopID, err)
+	}
+	slices.SortFunc(out, func(a, b *shopqb.Snapshot) int { return strings.Compare(a.GID, b.GID) })
+	return out, nil
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// plainSeeds are inputs on both sides of what plainScanner reads itself.
+// plainSeeds are inputs on both sides of what plainxml.Scanner reads itself.
 var plainSeeds = []string{
 	`<?xml version="1.0" ?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRs><CustomerAddRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK"><CustomerRet><ListID>80000001-1</ListID><Name>A &amp; B &lt;x&gt; &#233;&#x20AC;</Name></CustomerRet></CustomerAddRs></QBXMLMsgsRs></QBXML>`,
 	"<QBXML>\r\n <QBXMLMsgsRs>\r\n  <X statusCode='0' a = \"1\"b=\"2\"><T>line\r\nnext\rlast</T><E/><E2 /></X>\r\n </QBXMLMsgsRs>\r\n</QBXML>\r\n",

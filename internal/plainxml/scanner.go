@@ -1,4 +1,15 @@
-package qbxml
+// Package plainxml reads the plain XML that shopqb and QuickBooks write, and
+// the Web Connector's SOAP envelopes, several times faster than
+// encoding/xml, which otherwise dominates the cost of a Web Connector round
+// trip (its SOAP call, its response and every request of a set are read
+// once each).
+//
+// It does not report errors: anything outside the plain subset or not
+// well-formed stops it, and the caller reads the input again with
+// encoding/xml, which accepts or rejects it and says why. So what it
+// accepts must be read exactly as encoding/xml reads it; its callers' fuzz
+// tests hold them to that.
+package plainxml
 
 import (
 	"strconv"
@@ -7,54 +18,61 @@ import (
 	"unicode/utf8"
 )
 
-// plainScanner reads the plain XML that shopqb and QuickBooks write —
-// elements with ASCII names and quoted attributes, text with the five
-// predefined entities and character references, an <?xml?> and <?qbxml?>
-// declaration — several times faster than encoding/xml, which dominates the
-// Web Connector's round trips otherwise (a response and every request of a
-// set are read once each). It does not report errors: anything outside that
-// subset or not well-formed (comments, CDATA, DOCTYPE, namespaces, a
-// mismatched end tag, an illegal character) stops it, and the caller reads
-// the input again with encoding/xml, which accepts or rejects it and says
-// why. So what it accepts is read exactly as encoding/xml reads it
-// (FuzzPlainMatchesEncodingXML holds it to that).
-type plainScanner struct {
+// Scanner reads elements with ASCII names and quoted attributes, text with
+// the five predefined entities and character references, and <?xml?> and
+// <?qbxml?> declarations. Comments, CDATA, DOCTYPE, a mismatched end tag or
+// an illegal character stop it, and so does a namespace prefix unless
+// Prefixed is set.
+type Scanner struct {
 	s     string
 	i     int
 	stack []string // names of the open elements
 
-	kind  plainKind
-	name  string      // start and end tags; a declaration's target
-	attrs []plainAttr // start tags; reused from token to token
-	text  string      // text
+	// Prefixed accepts names with one namespace prefix ("soap:Body"),
+	// returned whole: resolving them is the caller's.
+	Prefixed bool
+
+	Kind  Kind
+	Name  string // start and end tags; a declaration's target
+	Attrs []Attr // start tags; reused from token to token
+	Text  string // text; a declaration's content after its target
 	// pendingEnd is set after a self-closing tag: its end is the next token.
 	pendingEnd bool
 }
 
-type plainKind int
+// NewScanner returns a scanner of s.
+func NewScanner(s string) *Scanner { return &Scanner{s: s} }
 
+// Depth is the number of elements open after the current token.
+func (z *Scanner) Depth() int { return len(z.stack) }
+
+// Kind is what a token is.
+type Kind int
+
+// The tokens; a self-closing tag is a Start followed by its End.
 const (
-	plainEOF plainKind = iota
-	plainStart
-	plainEnd
-	plainText
-	plainDecl // <?xml …?> or <?qbxml …?>
+	EOF Kind = iota
+	Start
+	End
+	Text
+	Decl // <?xml …?> or <?qbxml …?>
 )
 
-type plainAttr struct{ name, value string }
+// Attr is an attribute as written: Name with its prefix, if any.
+type Attr struct{ Name, Value string }
 
-// next reads the next token into z; false means the input is outside the
+// Next reads the next token into z; false means the input is outside the
 // plain subset or not well-formed, and z must not be used further. At the
-// end of well-formed input the token is plainEOF.
-func (z *plainScanner) next() bool {
+// end of well-formed input the token is EOF.
+func (z *Scanner) Next() bool {
 	if z.pendingEnd {
 		z.pendingEnd = false
-		z.kind, z.name = plainEnd, z.stack[len(z.stack)-1]
+		z.Kind, z.Name = End, z.stack[len(z.stack)-1]
 		z.stack = z.stack[:len(z.stack)-1]
 		return true
 	}
 	if z.i >= len(z.s) {
-		z.kind = plainEOF
+		z.Kind = EOF
 		return len(z.stack) == 0
 	}
 	if z.s[z.i] != '<' {
@@ -74,13 +92,13 @@ func (z *plainScanner) next() bool {
 	return z.readStart()
 }
 
-func (z *plainScanner) readStart() bool {
+func (z *Scanner) readStart() bool {
 	z.i++ // '<'
 	name, ok := z.readName()
 	if !ok {
 		return false
 	}
-	z.kind, z.name, z.attrs = plainStart, name, z.attrs[:0]
+	z.Kind, z.Name, z.Attrs = Start, name, z.Attrs[:0]
 	for {
 		z.skipSpace()
 		if z.i >= len(z.s) {
@@ -124,11 +142,11 @@ func (z *plainScanner) readStart() bool {
 			return false
 		}
 		z.i += end + 1
-		z.attrs = append(z.attrs, plainAttr{an, v})
+		z.Attrs = append(z.Attrs, Attr{an, v})
 	}
 }
 
-func (z *plainScanner) readEnd() bool {
+func (z *Scanner) readEnd() bool {
 	z.i += 2 // "</"
 	name, ok := z.readName()
 	if !ok {
@@ -140,14 +158,14 @@ func (z *plainScanner) readEnd() bool {
 	}
 	z.i++
 	z.stack = z.stack[:len(z.stack)-1]
-	z.kind, z.name = plainEnd, name
+	z.Kind, z.Name = End, name
 	return true
 }
 
 // readDecl accepts the two declarations qbXML documents carry. An <?xml?>
 // declaration naming a version other than 1.0 is left to encoding/xml,
 // which refuses it.
-func (z *plainScanner) readDecl() bool {
+func (z *Scanner) readDecl() bool {
 	z.i += 2 // "<?"
 	target, ok := z.readName()
 	if !ok || (target != "xml" && target != "qbxml") {
@@ -174,11 +192,11 @@ func (z *plainScanner) readDecl() bool {
 		return false
 	}
 	z.i += end + 2
-	z.kind, z.name = plainDecl, target
+	z.Kind, z.Name, z.Text = Decl, target, content
 	return true
 }
 
-func (z *plainScanner) readText() bool {
+func (z *Scanner) readText() bool {
 	end := strings.IndexByte(z.s[z.i:], '<')
 	if end < 0 {
 		end = len(z.s) - z.i
@@ -188,30 +206,40 @@ func (z *plainScanner) readText() bool {
 		return false
 	}
 	z.i += end
-	z.kind, z.text = plainText, t
+	z.Kind, z.Text = Text, t
 	return true
 }
 
 // readName reads an element or attribute name of ASCII letters, digits and
-// _ . - (starting with a letter or _), the names qbXML uses. A colon (a
-// namespace prefix) or a non-ASCII letter stops the scanner.
-func (z *plainScanner) readName() (string, bool) {
-	start := z.i
+// _ . - (starting with a letter or _), the names qbXML and SOAP use, with
+// one prefix when Prefixed is set. Anything else stops the scanner.
+func (z *Scanner) readName() (string, bool) {
+	start, part, colons := z.i, z.i, 0
 	for z.i < len(z.s) {
 		c := z.s[z.i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || (z.i > start && ('0' <= c && c <= '9' || c == '.' || c == '-')) {
-			z.i++
-			continue
-		}
-		if c == ':' || c >= utf8.RuneSelf || '0' <= c && c <= '9' || c == '.' || c == '-' {
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+		case '0' <= c && c <= '9' || c == '.' || c == '-':
+			if z.i == part {
+				return "", false
+			}
+		case c == ':':
+			if !z.Prefixed || colons > 0 || z.i == part {
+				return "", false
+			}
+			colons++
+			part = z.i + 1
+		case c >= utf8.RuneSelf:
 			return "", false
+		default:
+			return z.s[start:z.i], z.i > part
 		}
-		break
+		z.i++
 	}
-	return z.s[start:z.i], z.i > start
+	return z.s[start:z.i], z.i > part
 }
 
-func (z *plainScanner) skipSpace() {
+func (z *Scanner) skipSpace() {
 	for z.i < len(z.s) && isXMLSpace(z.s[z.i]) {
 		z.i++
 	}
@@ -253,32 +281,32 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch c {
-		case '\r':
-			b.WriteByte('\n')
-			i++
-			if i < len(s) && s[i] == '\n' {
-				i++
-			}
-		case '&':
-			semi := strings.IndexByte(s[i:], ';')
-			if semi < 0 {
-				return "", false
-			}
-			r, ok := entity(s[i+1 : i+semi])
-			if !ok {
-				return "", false
-			}
-			b.WriteRune(r)
-			i += semi + 1
-		default:
-			b.WriteByte(c)
-			i++
+	for {
+		// Runs without a reference or a carriage return are copied whole:
+		// an escaped qbXML document is mostly such runs.
+		j := strings.IndexAny(s, "&\r")
+		if j < 0 {
+			b.WriteString(s)
+			return b.String(), true
 		}
+		b.WriteString(s[:j])
+		s = s[j:]
+		if s[0] == '\r' {
+			b.WriteByte('\n')
+			s = strings.TrimPrefix(s[1:], "\n")
+			continue
+		}
+		semi := strings.IndexByte(s, ';')
+		if semi < 0 {
+			return "", false
+		}
+		r, ok := entity(s[1:semi])
+		if !ok {
+			return "", false
+		}
+		b.WriteRune(r)
+		s = s[semi+1:]
 	}
-	return b.String(), true
 }
 
 // entity resolves the name between & and ; — one of the five predefined
@@ -317,90 +345,4 @@ func entity(name string) (rune, bool) {
 func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
-}
-
-// plainTree is parseTree's fast path: the same Nodes, or false when the
-// input must be read by encoding/xml (see plainScanner).
-func plainTree(s string) ([]*Node, bool) {
-	z := plainScanner{s: s}
-	var roots, stack []*Node
-	var texts []string // the text gathered so far in each open element
-	for {
-		if !z.next() {
-			return nil, false
-		}
-		switch z.kind {
-		case plainEOF:
-			return roots, true
-		case plainStart:
-			if len(stack) >= maxDepth {
-				return nil, false
-			}
-			n := &Node{Name: z.name}
-			if len(z.attrs) > 0 {
-				n.Attrs = make(map[string]string, len(z.attrs))
-				for _, a := range z.attrs {
-					n.Attrs[a.name] = a.value
-				}
-			}
-			if len(stack) == 0 {
-				roots = append(roots, n)
-			} else {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
-			}
-			stack = append(stack, n)
-			texts = append(texts, "")
-		case plainEnd:
-			stack[len(stack)-1].Text = strings.TrimSpace(texts[len(texts)-1])
-			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
-		case plainText:
-			if len(texts) == 0 {
-				continue
-			}
-			// Leading space is trimmed in the end anyway; leaving it out
-			// keeps an element holding only children from gathering the
-			// whitespace between them.
-			if t := &texts[len(texts)-1]; *t == "" {
-				*t = strings.TrimLeftFunc(z.text, unicode.IsSpace)
-			} else {
-				*t += z.text
-			}
-		}
-	}
-}
-
-// plainRoot is withRequestID's fast path to singleRoot: the name of el's one
-// root element and whether it has a requestID attribute, or false when
-// singleRoot must read el (to accept it, or to say what is wrong with it).
-func plainRoot(el string) (name string, hasRequestID, ok bool) {
-	if !strings.HasPrefix(el, "<") {
-		return "", false, false
-	}
-	z := plainScanner{s: el}
-	for {
-		if !z.next() {
-			return "", false, false
-		}
-		switch z.kind {
-		case plainEOF:
-			return name, hasRequestID, name != ""
-		case plainDecl:
-			return "", false, false
-		case plainText:
-			if len(z.stack) == 0 && strings.TrimSpace(z.text) != "" {
-				return "", false, false
-			}
-		case plainStart:
-			if len(z.stack) == 1 { // the root, just opened
-				if name != "" {
-					return "", false, false
-				}
-				name = z.name
-				for _, a := range z.attrs {
-					hasRequestID = hasRequestID || a.name == "requestID"
-				}
-			}
-		}
-	}
 }

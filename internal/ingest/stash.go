@@ -1,0 +1,55 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/shopqb/shopqb"
+)
+
+// A run stores what it reads in batches (store.PutSnapshots): one
+// transaction per snapshot was most of what storing a back-fill cost. The
+// batch is bounded so that memory stays flat in the shop's size.
+const (
+	stashSnapshots = 200
+	stashBytes     = 8 << 20
+)
+
+// stash queues the snapshot of v and stores the queue when it is full.
+// Whatever reads into snapshots calls storeStash when it is done; planning
+// reads the snapshots back, so planAndCommit stores what is left first.
+func (p *pass) stash(ctx context.Context, kind, gid string, updated time.Time, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", gid, err)
+	}
+	p.stashed = append(p.stashed, &shopqb.Snapshot{ShopID: p.shop.ID, Kind: kind, GID: gid, UpdatedAt: updated,
+		Body: body, FetchedAt: p.svc.now()})
+	p.stashedBytes += len(body)
+	if len(p.stashed) >= stashSnapshots || p.stashedBytes >= stashBytes {
+		return p.storeStash(ctx)
+	}
+	return nil
+}
+
+// storeStash stores the queued snapshots in one transaction and counts
+// the orders' new versions.
+func (p *pass) storeStash(ctx context.Context) error {
+	if len(p.stashed) == 0 {
+		return nil
+	}
+	isNew, err := p.svc.store.PutSnapshots(ctx, p.stashed)
+	if err != nil {
+		return fmt.Errorf("store %d snapshots (from %s): %w", len(p.stashed), p.stashed[0].GID, err)
+	}
+	for i, s := range p.stashed {
+		if isNew[i] && s.Kind == "order" {
+			p.run.Counts["orders_new_versions"]++
+		}
+	}
+	clear(p.stashed)
+	p.stashed, p.stashedBytes = p.stashed[:0], 0
+	return nil
+}
