@@ -116,8 +116,11 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 	if err != nil {
 		return nil, err
 	}
+	if p.book == nil {
+		p.book = planner.NewNameBook(p.names)
+	}
 	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Payouts: payouts, Variants: p.variants,
-		Names: p.names, Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
+		Book: p.book, Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
 	if first {
 		in.PurchaseOrders = p.purchaseOrders
 	}
@@ -131,7 +134,8 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 		}
 		p.heldNow[d] = true
 	}
-	p.names, p.carry = plan.Names, plan.Carry
+	p.book.Add(plan.Names)
+	p.names, p.carry = p.book.Names(), plan.Carry
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
 	fresh := b.fresh

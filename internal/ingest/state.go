@@ -52,8 +52,10 @@ type pass struct {
 	payouts        []payoutRef
 	purchaseOrders []shopify.PurchaseOrder
 
-	// names is the planner's name map, committed with every chunk.
+	// names is the planner's name map, committed with every chunk; book
+	// indexes it for the planner calls (planner.Input.Book), once a run.
 	names map[string]string
+	book  *planner.NameBook
 	// firstPlan: no sync has filled the outbox yet, so everything stored is
 	// planned (the start's dry check read it), not only what this run read.
 	firstPlan bool

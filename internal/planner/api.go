@@ -28,6 +28,10 @@ type Input struct {
 	// earlier plans. They win over anything computed now, so a name never
 	// changes between plans.
 	Names map[string]string
+	// Book, when set, holds the names of earlier plans instead of Names
+	// (which is then ignored), and Plan.Names is only what this plan gave or
+	// kept: the caller adds it to the book (NameBook.Add).
+	Book *NameBook
 	// Posted are postings QuickBooks holds, or may hold, for transactions
 	// this plan produces, in another form than planned now, with all their
 	// adjustments (store.PostedFor). Each such transaction is planned as an
@@ -106,7 +110,8 @@ type Plan struct {
 	// key. State is left empty: the sync engine owns it.
 	Postings []*shopqb.Posting
 	// Names maps every list key (and "refnumber:<posting key>") to the name
-	// assigned: Input.Names plus what this plan added.
+	// assigned: Input.Names plus what this plan added. With Input.Book it is
+	// only the names this plan gave or kept, for NameBook.Add.
 	Names map[string]string
 	// Expected is computed from Shopify's figures (order totals, transactions,
 	// refunds, payouts, unit costs and received purchase orders),

@@ -147,6 +147,11 @@ func newPlanner(in Input) (*planner, error) {
 	}
 	// Names from earlier plans are kept (the engine stores Plan.Names as the
 	// next plan's Input.Names) and reserved first, so new records never take them.
+	// With a book (Input.Book) they are read from it instead, and the plan's
+	// own names are only those it gives or keeps.
+	if in.Book != nil {
+		return p, nil
+	}
 	for _, k := range sortedKeys(in.Names) {
 		p.names[k] = in.Names[k]
 		if ns := namespaceOf(k); ns != "" {
