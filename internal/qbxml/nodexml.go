@@ -18,20 +18,28 @@ func (n *Node) XML(max int) string {
 }
 
 func (n *Node) write(b *strings.Builder, max int) {
-	b.WriteString("<" + n.Name)
-	names := make([]string, 0, len(n.Attrs))
-	for k := range n.Attrs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		b.WriteString(" " + k + `="` + escapeXML(n.Attrs[k]) + `"`)
+	b.WriteByte('<')
+	b.WriteString(n.Name)
+	if len(n.Attrs) > 0 {
+		names := make([]string, 0, len(n.Attrs))
+		for k := range n.Attrs {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			b.WriteByte(' ')
+			b.WriteString(k)
+			b.WriteString(`="`)
+			writeEscaped(b, n.Attrs[k])
+			b.WriteByte('"')
+		}
 	}
 	if n.Text == "" && len(n.Children) == 0 {
 		b.WriteString("/>")
 		return
 	}
-	b.WriteString(">" + escapeXML(n.Text))
+	b.WriteByte('>')
+	writeEscaped(b, n.Text)
 	for i, c := range n.Children {
 		if b.Len() >= max {
 			fmt.Fprintf(b, "<!-- %d more elements not kept -->", len(n.Children)-i)
@@ -39,9 +47,19 @@ func (n *Node) write(b *strings.Builder, max int) {
 		}
 		c.write(b, max)
 	}
-	b.WriteString("</" + n.Name + ">")
+	b.WriteString("</")
+	b.WriteString(n.Name)
+	b.WriteByte('>')
+}
+
+// writeEscaped writes s escaped; most texts need nothing escaped, and
+// are copied as they are.
+func writeEscaped(b *strings.Builder, s string) {
+	if !strings.ContainsAny(s, `&<>"'`) {
+		b.WriteString(s)
+		return
+	}
+	_, _ = xmlEscaper.WriteString(b, s)
 }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-
-func escapeXML(s string) string { return xmlEscaper.Replace(s) }

@@ -37,8 +37,10 @@ func MarshalRequest(r Request) (string, error) {
 		return "", errors.New("qbxml: nil request")
 	}
 	name := r.RequestName()
-	if err := checkLengths(reflect.ValueOf(r), strings.TrimSuffix(name, "Rq")); err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+	if !lengthsOK(reflect.ValueOf(r)) {
+		if err := checkLengths(reflect.ValueOf(r), strings.TrimSuffix(name, "Rq")); err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if v, ok := r.(validator); ok {
 		if err := v.validate(); err != nil {

@@ -96,6 +96,8 @@ type API interface {
 	ReadyExists(ctx context.Context, shopID int64, now time.Time) (bool, error)
 	// PostingsByID returns the shop's postings with these ids, in id order; unknown ids are absent.
 	PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
+	// PostingStatesByID is PostingsByID with Request and Content left empty, for recording outcomes.
+	PostingStatesByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
 	// UpdatePostings writes the mutable fields (state, message set, attempts,
 	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error

@@ -16,6 +16,25 @@ import (
 // instead of walking the outbox by id range, which drags in every posting
 // (and its qbXML) between the batch's lowest and highest id.
 func (db *DB) PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error) {
+	return db.postingsByID(ctx, shopID, ids, postingColumns)
+}
+
+// postingStateColumns are postingColumns with the request and the
+// planner's content left empty: the two large texts, which recording an
+// outcome neither reads nor writes.
+const postingStateColumns = `id, shop_id, posting_key, kind, deps, '' AS request, external_guid, ref_number, txn_date, name,
+	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
+	error_message, created_at, updated_at, '' AS content, base_key`
+
+// PostingStatesByID is PostingsByID without each posting's Request and
+// Content (left empty): what reading back a Web Connector batch to record
+// its outcomes needs, without copying every request's qbXML out of the
+// database again.
+func (db *DB) PostingStatesByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error) {
+	return db.postingsByID(ctx, shopID, ids, postingStateColumns)
+}
+
+func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, columns string) ([]*shopqb.Posting, error) {
 	out := make([]*shopqb.Posting, 0, len(ids))
 	for first := 0; first < len(ids); first += maxClaim {
 		chunk := ids[first:min(first+maxClaim, len(ids))]
@@ -24,7 +43,7 @@ func (db *DB) PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*s
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := db.query(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND id IN ("+
+		rows, err := db.query(ctx, db.sql, "SELECT "+columns+" FROM postings WHERE shop_id = ? AND id IN ("+
 			placeholders(len(chunk))+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -21,7 +22,9 @@ func TestPostingsByID(t *testing.T) {
 		// More than one chunk of ids (1000), so the chunking is exercised.
 		var ps []*shopqb.Posting
 		for i := range 1200 {
-			ps = append(ps, posting(fmt.Sprintf("order:%d:sale", i), "SalesReceiptAdd", "customer:1"))
+			p := posting(fmt.Sprintf("order:%d:sale", i), "SalesReceiptAdd", "customer:1")
+			p.Content = fmt.Sprintf(`{"lines":%d}`, i)
+			ps = append(ps, p)
 		}
 		if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
 			t.Fatal(err)
@@ -57,6 +60,22 @@ func TestPostingsByID(t *testing.T) {
 		}
 		if none, err := db.PostingsByID(ctx, shop, nil); err != nil || len(none) != 0 {
 			t.Fatalf("PostingsByID(nil) = %v, %v; want nothing", none, err)
+		}
+
+		// The states are the same postings without their two large texts.
+		states, err := db.PostingStatesByID(ctx, shop, ids)
+		if err != nil || len(states) != len(got) {
+			t.Fatalf("PostingStatesByID returned %d postings, %v; want %d", len(states), err, len(got))
+		}
+		for i, p := range states {
+			full := *got[i]
+			if full.Content == "" {
+				t.Fatalf("posting %s was stored without content", full.Key)
+			}
+			full.Request, full.Content = "", ""
+			if !reflect.DeepEqual(*p, full) {
+				t.Fatalf("PostingStatesByID()[%d] = %+v\nwant %+v", i, *p, full)
+			}
 		}
 	})
 }

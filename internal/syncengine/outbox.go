@@ -252,19 +252,28 @@ func (e *Engine) applyResponse(ctx context.Context, shop *shopqb.Shop, st *sessi
 
 func (e *Engine) postingsByID(ctx context.Context, shopID int64, ids []int64) (map[int64]*shopqb.Posting, error) {
 	ps, err := e.store.PostingsByID(ctx, shopID, ids)
-	if err != nil {
-		return nil, err
-	}
+	return byPostingID(ps), err
+}
+
+// statesByID reads postings to record their outcomes: without their
+// request and content, which an outcome does not touch (and which must not
+// be read from these postings).
+func (e *Engine) statesByID(ctx context.Context, shopID int64, ids []int64) (map[int64]*shopqb.Posting, error) {
+	ps, err := e.store.PostingStatesByID(ctx, shopID, ids)
+	return byPostingID(ps), err
+}
+
+func byPostingID(ps []*shopqb.Posting) map[int64]*shopqb.Posting {
 	out := make(map[int64]*shopqb.Posting, len(ps))
 	for _, p := range ps {
 		out[p.ID] = p
 	}
-	return out, nil
+	return out
 }
 
 // applyPostResults records each posting's outcome from its own response.
 func (e *Engine) applyPostResults(ctx context.Context, shop *shopqb.Shop, st *session, fl *inFlight, rs *qbxml.MsgsRs) error {
-	byID, err := e.postingsByID(ctx, shop.ID, fl.Postings)
+	byID, err := e.statesByID(ctx, shop.ID, fl.Postings)
 	if err != nil {
 		return fmt.Errorf("load postings of set %s: %w", fl.MessageSetID, err)
 	}
@@ -492,7 +501,7 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 	c := classifyHRESULT(hresult)
 	msg := fmt.Sprintf("QuickBooks could not process the request (%s %s): %s %s", hresult, strings.TrimSpace(message), c.Message, c.Fix)
 	if fl.Kind == "post" {
-		byID, err := e.postingsByID(ctx, shop.ID, fl.Postings)
+		byID, err := e.statesByID(ctx, shop.ID, fl.Postings)
 		if err == nil {
 			var changed []*shopqb.Posting
 			now := e.now()
@@ -537,7 +546,7 @@ func (e *Engine) requestFailed(ctx context.Context, shop *shopqb.Shop, st *sessi
 }
 
 func (e *Engine) setInDoubt(ctx context.Context, shopID int64, ids []int64) {
-	byID, err := e.postingsByID(ctx, shopID, ids)
+	byID, err := e.statesByID(ctx, shopID, ids)
 	if err != nil {
 		return
 	}

@@ -43,6 +43,16 @@ type session struct {
 	// it not due.
 	Preflighted   bool      `json:"preflighted"`
 	PreflightedAt time.Time `json:"preflightedAt"`
+	// PlannedCount is percentDone's last count of planned postings.
+	PlannedCount *plannedCount `json:"plannedCount,omitempty"`
+}
+
+// plannedCount is how many postings were planned after round trip
+// RoundTrips, when the session had settled Settled of its postings.
+type plannedCount struct {
+	Planned    int `json:"planned"`
+	RoundTrips int `json:"roundTrips"`
+	Settled    int `json:"settled"`
 }
 
 // inFlight remembers what a sent message set asked, to read its answer.
@@ -346,10 +356,27 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 	return pct, nil
 }
 
+// recountEvery is how many round trips the count of planned postings in
+// percentDone is reused for. Counting reads every planned posting's index
+// entry, so counting on every round trip would make a back-fill's progress
+// reports cost the square of its size.
+const recountEvery = 16
+
 // percentDone is honest progress: work done this session over work done plus
-// work still ready to leave. 100 tells the Web Connector to close.
+// work still ready to leave. 100 tells the Web Connector to close, which is
+// decided on exact facts (nothing in doubt, nothing ready); only the
+// fraction uses a count of planned postings up to recountEvery round trips
+// old, less what the session settled since.
 func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session) (int, error) {
-	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
+	done := st.Done + st.Failed + st.Recovered
+	if st.PlannedCount == nil || st.RoundTrips-st.PlannedCount.RoundTrips >= recountEvery {
+		counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned)
+		if err != nil {
+			return -1, err
+		}
+		st.PlannedCount = &plannedCount{Planned: counts[shopqb.Planned], RoundTrips: st.RoundTrips, Settled: done}
+	}
+	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.InDoubt)
 	if err != nil {
 		return -1, err
 	}
@@ -362,8 +389,8 @@ func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session
 			return 100, nil
 		}
 	}
-	done := st.Done + st.Failed + st.Recovered
-	remaining := counts[shopqb.Planned] + counts[shopqb.InDoubt]
+	planned := max(st.PlannedCount.Planned-(done-st.PlannedCount.Settled), 0)
+	remaining := planned + counts[shopqb.InDoubt]
 	if done+remaining == 0 {
 		return 1, nil
 	}
