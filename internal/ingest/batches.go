@@ -81,11 +81,43 @@ func (p *pass) eachOrderBatch(ctx context.Context, plan func(planBatch) error) e
 		}
 	}
 	for _, b := range batches {
+		if len(b.days) == 1 && len(b.gids) > p.chunkSize() {
+			if err := p.planChosenDayInParts(ctx, b, plan); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := plan(b); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// planChosenDayInParts plans a call of one day too big for a call in parts
+// (planDayInParts), in the planner's order, which the snapshot index gives.
+func (p *pass) planChosenDayInParts(ctx context.Context, b planBatch, plan func(planBatch) error) error {
+	var day string
+	for d := range b.days {
+		day = d
+	}
+	from, err := time.ParseInLocation(time.DateOnly, day, p.loc)
+	if err != nil {
+		return fmt.Errorf("day %q: %w", day, err)
+	}
+	indexed, err := p.svc.store.OrdersTouchingAt(ctx, p.shop.ID, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		return fmt.Errorf("orders of %s: %w", day, err)
+	}
+	chosen := make(map[string]bool, len(b.gids))
+	for _, g := range b.gids {
+		chosen[g] = true
+	}
+	orders := slices.DeleteFunc(indexed, func(o store.IndexedSnapshot) bool { return !chosen[o.GID] })
+	if len(orders) != len(b.gids) {
+		return fmt.Errorf("orders of %s: the snapshot index has %d of the %d booking on it", day, len(orders), len(b.gids))
+	}
+	return p.planDayInParts(day, orders, plan)
 }
 
 // eachChosenChunk plans, chunkSize at a time as the snapshots are walked,
