@@ -58,7 +58,9 @@ func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	if err := p.stash(ctx, "order", o.ID, o.UpdatedAt, o); err != nil {
 		return err
 	}
-	p.changed[o.ID] = true
+	if !p.firstPlan { // the first plan plans every order: no list of them
+		p.changed[o.ID] = true
+	}
 	p.days[p.day(o.ProcessedAt)] = true
 	for _, r := range o.Refunds {
 		p.days[p.day(refundTime(r))] = true
