@@ -28,6 +28,7 @@ const (
 	TriggerWebhook    Trigger = "webhook"     // a Shopify webhook named something to re-read
 	TriggerJob        Trigger = "job"         // a queued sync job
 	TriggerStartCheck Trigger = "start-check" // the start's trial read and plan (nothing posted)
+	TriggerResync     Trigger = "resync"      // the dashboard's re-sync of a date range
 	TriggerDemo       Trigger = "demo"
 	TriggerBench      Trigger = "bench"
 )
@@ -45,6 +46,18 @@ type SyncRun struct {
 	Counts     map[string]int
 	Error      string
 }
+
+// Counts of a sync run that the history shows. CountOrdersRead are the
+// orders the run read from Shopify; CountOrdersFromCheck the orders the
+// first real sync after the start took over from the start's trial read
+// (stored then, planned now); the two together are the run's orders.
+// CountPostingsNew are the postings it added to the outbox (none on a
+// trial, which posts nothing).
+const (
+	CountOrdersRead      = "orders_read"
+	CountOrdersFromCheck = "orders_from_check"
+	CountPostingsNew     = "postings_new"
+)
 
 // Snapshot is one version of one Shopify object, as Shopify sent it.
 // Snapshots are immutable: a change in Shopify is a new version.

@@ -94,7 +94,8 @@ func booksCheck(rec *ReconView) []DayCheck {
 
 func runView(r *shopqb.SyncRun) RunView {
 	return RunView{ID: r.ID, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Status: r.Status,
-		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts["orders_read"], Planned: r.Counts["postings_new"], Error: r.Error}
+		From: r.WindowFrom, To: r.WindowTo, OrdersRead: r.Counts[shopqb.CountOrdersRead] + r.Counts[shopqb.CountOrdersFromCheck],
+		Planned: r.Counts[shopqb.CountPostingsNew], Error: r.Error}
 }
 
 // connection is the health strip's Web Connector block: amber after twice
@@ -124,17 +125,24 @@ func (s *Service) connection(ctx context.Context, shopID int64) (ConnectionView,
 	case c.State != syncengine.ConnConnected:
 		v.Health, v.Status = Red, msg("books.conn.state."+c.State, "HRESULT", c.HRESULT, "At", c.At)
 	default:
-		late := time.Hour
-		if v.Interval > 0 {
-			late = 2 * v.Interval
-		}
-		if now.Sub(*c.LastContact) > late {
+		if now.Sub(*c.LastContact) > lateAfter(v.Interval) {
 			v.Health, v.Status = Amber, msg("books.conn.late", "Since", *c.LastContact)
 		} else {
 			v.Status = msg("books.conn.ok", "Since", *c.LastContact)
 		}
 	}
 	return v, nil
+}
+
+// lateAfter is how long after its last contact the Web Connector counts as
+// late: twice the interval seen, an hour when none is known, and never less
+// than two minutes — a Web Connector visiting every few seconds (Real Time,
+// or one kept busy) is not "late" after a pause of a few seconds.
+func lateAfter(interval time.Duration) time.Duration {
+	if interval <= 0 {
+		return time.Hour
+	}
+	return max(2*interval, 2*time.Minute)
 }
 
 // schedule describes the schedule and computes the next sync in the shop's zone.
@@ -201,6 +209,8 @@ func progressOf(runs []*shopqb.SyncRun, counts map[shopqb.PostingState]int, done
 	}
 	if v.Planned > 0 {
 		v.Percent = v.Done * 100 / v.Planned
+	} else {
+		v.Percent = 100 // nothing waits (a re-sync that found nothing new): not "0 %"
 	}
 	switch {
 	case v.Phase == PhasePosting:
@@ -236,6 +246,11 @@ func (s *Service) failureGroups(ctx context.Context, shop *shopqb.Shop) ([]Failu
 		}
 		if len(sample) > 0 && sample[0].ErrorMessage != "" {
 			g.Evidence = sample[0].ErrorMessage
+		}
+		if account, ok := missingAccount(c.Code, g.Evidence); ok {
+			if err := s.explainMissingAccount(ctx, shop, &g, account); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, g)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/dashboard"
 	"github.com/shopqb/shopqb/internal/planner"
+	"github.com/shopqb/shopqb/internal/setup"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
@@ -39,7 +40,7 @@ func TestFailureGroups(t *testing.T) {
 				fs = append(fs, failure{fmt.Sprintf("order:%d:sale", 100+i), "SalesReceiptAdd", "3140", "merchant_fix",
 					fmt.Sprintf(`There is an invalid reference to QuickBooks Item "MUG-%d" in the Sales Receipt.`, i)})
 			}
-			fs = append(fs, failure{"refund:9", "CreditMemoAdd", "3140", "merchant_fix", `There is an invalid reference to QuickBooks Account "Refunds".`})
+			fs = append(fs, failure{"refund:9", "CreditMemoAdd", "3140", "merchant_fix", `There is an invalid reference to QuickBooks Account "Shipping Income" in the Credit Memo.`})
 			for i := 0; i < 2; i++ {
 				fs = append(fs, failure{fmt.Sprintf("payout:%d", i), "DepositAdd", "0x80040408", "merchant_fix", "Could not start QuickBooks."})
 			}
@@ -70,23 +71,31 @@ func TestFailureGroups(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []struct {
-				cause       dashboard.Cause
-				count       int
-				why, kindID string
-				evidence    string
+				cause    dashboard.Cause
+				count    int
+				why, fix string
+				kindID   string
+				evidence string
 			}{
-				{dashboard.Cause{Code: "3140", Class: "merchant_fix", Kind: "SalesReceiptAdd"}, 7, "books.failure.why.merchant_fix", "books.kind.SalesReceiptAdd", fs[0].message},
-				{dashboard.Cause{Code: "0x80040408", Class: "merchant_fix", Kind: "DepositAdd"}, 2, "books.failure.why.merchant_fix", "books.kind.DepositAdd", "Could not start QuickBooks."},
-				{dashboard.Cause{Code: "3140", Class: "merchant_fix", Kind: "CreditMemoAdd"}, 1, "books.failure.why.merchant_fix", "books.kind.CreditMemoAdd", fs[7].message},
+				{dashboard.Cause{Code: "3140", Class: "merchant_fix", Kind: "SalesReceiptAdd"}, 7, "books.failure.why.merchant_fix", "books.failure.fix.merchant_fix", "books.kind.SalesReceiptAdd", fs[0].message},
+				{dashboard.Cause{Code: "0x80040408", Class: "merchant_fix", Kind: "DepositAdd"}, 2, "books.failure.why.merchant_fix", "books.failure.fix.merchant_fix", "books.kind.DepositAdd", "Could not start QuickBooks."},
+				// A missing account is named, with what to do about it.
+				{dashboard.Cause{Code: "3140", Class: "merchant_fix", Kind: "CreditMemoAdd"}, 1, "books.failure.why.missing_account", "books.failure.fix.missing_account", "books.kind.CreditMemoAdd", fs[7].message},
 			}
 			if len(d.Failures) != len(want) {
 				t.Fatalf("%d groups: %+v", len(d.Failures), d.Failures)
 			}
 			for i, w := range want {
 				g := d.Failures[i]
-				if g.Cause != w.cause || g.Count != w.count || g.Why.ID != w.why || g.Fix.ID != "books.failure.fix.merchant_fix" ||
+				if g.Cause != w.cause || g.Count != w.count || g.Why.ID != w.why || g.Fix.ID != w.fix ||
 					g.Kind.ID != w.kindID || g.Evidence != w.evidence || g.Code != w.cause.Code || g.What.Args["Count"] != w.count {
 					t.Errorf("group %d: %+v", i, g)
+				}
+				if w.fix == "books.failure.fix.missing_account" {
+					if g.Why.Args["Account"] != "Shipping Income" || g.Fix.Args["Account"] != "Shipping Income" ||
+						g.Fix.Args["Category"].(dashboard.Message).ID != setup.CategoryLabel(shopqb.ShippingIncome).ID || g.Fix.Args["Type"] != setup.AccountType("Income") {
+						t.Errorf("group %d names the account, its type and category: why %+v fix %+v", i, g.Why, g.Fix)
+					}
 				}
 				if len(g.Sample) != min(w.count, 5) {
 					t.Errorf("group %d: %d in the sample", i, len(g.Sample))

@@ -27,7 +27,7 @@ func (s *Service) Resync(ctx context.Context, shopID int64, actor, from, to stri
 	if err != nil {
 		return nil, err
 	}
-	run, err := s.cfg.Ranges.SyncRange(ctx, shopID, f, t, shopqb.TriggerManual)
+	run, err := s.cfg.Ranges.SyncRange(ctx, shopID, f, t, shopqb.TriggerResync)
 	if err != nil {
 		return nil, err
 	}

@@ -22,14 +22,11 @@ const planChunk = 500
 
 // planBatch is one planner call: its orders (GIDs, in GID order) and, when
 // postings sum a day, the days whose summaries it plans (planner.Input.Days).
-// fresh counts its orders no earlier batch of the run planned; freshByDay
-// says to count instead, once they are loaded, those whose first booking
-// day is one of days.
+// An order in calls of several days counts (orders_planned) in the call of
+// its first booking day; a call without days has every order to itself.
 type planBatch struct {
-	gids       []string
-	days       map[string]bool
-	fresh      int
-	freshByDay bool
+	gids []string
+	days map[string]bool
 	// more: the next call plans more orders of days, the one day of this
 	// call (planDayInParts).
 	more bool
@@ -130,7 +127,7 @@ func (p *pass) eachChosenChunk(ctx context.Context, plan func(planBatch) error) 
 		if len(ids) == 0 {
 			return nil
 		}
-		b := planBatch{gids: ids, fresh: len(ids)}
+		b := planBatch{gids: ids}
 		ids = nil
 		return plan(b)
 	}
@@ -206,7 +203,7 @@ func (p *pass) eachDayBatch(ctx context.Context, plan func(planBatch) error) err
 	if err != nil {
 		return err
 	}
-	b := planBatch{days: map[string]bool{}, freshByDay: true}
+	b := planBatch{days: map[string]bool{}}
 	in := map[string]bool{}
 	flush := func() error {
 		if len(b.days) == 0 {
@@ -214,7 +211,7 @@ func (p *pass) eachDayBatch(ctx context.Context, plan func(planBatch) error) err
 		}
 		b.gids = slices.Sorted(maps.Keys(in))
 		next := b
-		b, in = planBatch{days: map[string]bool{}, freshByDay: true}, map[string]bool{}
+		b, in = planBatch{days: map[string]bool{}}, map[string]bool{}
 		return plan(next)
 	}
 	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
@@ -256,7 +253,7 @@ func (p *pass) planDayInParts(day string, orders []store.IndexedSnapshot, plan f
 	size := p.chunkSize()
 	for first := 0; first < len(orders); first += size {
 		part := orders[first:min(first+size, len(orders))]
-		b := planBatch{days: map[string]bool{day: true}, freshByDay: true, more: first+size < len(orders)}
+		b := planBatch{days: map[string]bool{day: true}, more: first+size < len(orders)}
 		for _, o := range part {
 			b.gids = append(b.gids, o.GID)
 		}
@@ -322,7 +319,6 @@ func batchDays(gids []string, daysOf [][]string, chosen []bool, extra map[string
 		}
 	}
 	days := slices.Sorted(maps.Keys(ordersOn))
-	planned := make([]bool, len(gids))
 	var out []planBatch
 	for first := 0; first < len(days); {
 		b := planBatch{days: map[string]bool{}}
@@ -340,10 +336,6 @@ func batchDays(gids []string, daysOf [][]string, chosen []bool, extra map[string
 		}
 		for _, i := range slices.Sorted(maps.Keys(in)) {
 			b.gids = append(b.gids, gids[i])
-			if !planned[i] {
-				planned[i] = true
-				b.fresh++
-			}
 		}
 		out = append(out, b)
 		first = last

@@ -152,3 +152,35 @@ func (s paidShop) Payouts(_ context.Context, _, _ time.Time, fn func(*shopify.Pa
 	}
 	return nil
 }
+
+// TestFirstSyncCountsTheTrialsOrders: the first real sync after the start's
+// trial plans every order, and counts those the trial read and it did not
+// (orders_from_check) once each, however many planner calls plan them.
+func TestFirstSyncCountsTheTrialsOrders(t *testing.T) {
+	for _, chunk := range []int{1000, 7} {
+		ctx := context.Background()
+		db := storetest.Open(t, store.SQLite)
+		shop := startedShop(t, db, "trial.myshopify.com")
+		shop.Settings.SalesMode, shop.Settings.StartDate = shopqb.Summary, "2026-11-02"
+		if err := db.UpdateShop(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		orders := generatedOrders(shop.Domain, 150)
+		src := &generatedShop{orders: orders}
+		svc := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC) },
+			Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return *src, nil }})
+		ingest.SetPlanChunk(svc, chunk, chunk, false)
+		if _, err := svc.CheckStart(ctx, shop.ID); err != nil {
+			t.Fatal(err)
+		}
+		src.orders = []shopify.Order{orders[100], orders[120], orders[140]} // all sold after the start
+		run, err := svc.Sync(ctx, shop.ID, shopqb.TriggerManual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		planned, fromCheck := run.Counts["orders_planned"], run.Counts[shopqb.CountOrdersFromCheck]
+		if planned < 100 || fromCheck != planned-3 {
+			t.Errorf("%d orders to a call: planned %d, from the trial %d; want %d from the trial", chunk, planned, fromCheck, planned-3)
+		}
+	}
+}

@@ -138,18 +138,28 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 	p.names, p.carry = p.book.Names(), plan.Carry
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
-	fresh := b.fresh
-	if b.freshByDay {
-		fresh = 0
-		for i := range orders {
-			if days := p.bookingDays(daysOfOrder(&orders[i]), p.shop.Settings.StartDate); len(days) > 0 && b.days[slices.Min(days)] {
-				fresh++
-			}
-		}
-	}
-	p.run.Counts["orders_planned"] += fresh
+	p.countOrders(b, orders)
 	p.run.Counts["postings_planned"] += len(plan.Postings)
 	return plan, nil
+}
+
+// countOrders counts the call's orders in the run, each once however many
+// calls plan it (planBatch): orders_planned, and on the first real sync
+// the orders the start's trial read and this run did not (they are this
+// run's orders all the same, and the history says so).
+func (p *pass) countOrders(b planBatch, orders []shopify.Order) {
+	for i := range orders {
+		if b.days != nil {
+			days := p.bookingDays(daysOfOrder(&orders[i]), p.shop.Settings.StartDate)
+			if len(days) == 0 || !b.days[slices.Min(days)] {
+				continue
+			}
+		}
+		p.run.Counts["orders_planned"]++
+		if p.fromCheck && !p.changed[orders[i].ID] {
+			p.run.Counts[shopqb.CountOrdersFromCheck]++
+		}
+	}
 }
 
 // commit writes one call's postings, expected figures and kv in one

@@ -58,7 +58,10 @@ func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	if err := p.stash(ctx, "order", o.ID, o.UpdatedAt, o); err != nil {
 		return err
 	}
-	if !p.firstPlan { // the first plan plans every order: no list of them
+	if !p.firstPlan || !p.dry {
+		// The start's trial reads and plans every order: it needs no list
+		// of them. A real sync plans what it read, and its first counts
+		// what it did not read apart (countOrders).
 		p.changed[o.ID] = true
 	}
 	p.days[p.day(o.ProcessedAt)] = true

@@ -59,6 +59,9 @@ type pass struct {
 	// firstPlan: no sync has filled the outbox yet, so everything stored is
 	// planned (the start's dry check read it), not only what this run read.
 	firstPlan bool
+	// fromCheck: no real sync has planned yet, so what this run plans and
+	// did not read itself the start's trial read (counted as its orders).
+	fromCheck bool
 	// relink: an admin reset archived the outbox since the last plan.
 	relink bool
 	// planDays are the days whose summaries this run plans (planner.Input.Days):
@@ -107,6 +110,7 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 	// they were, or by a plan of the whole shop that died part-way) is
 	// planned whole once more: planning is idempotent, so only the figures
 	// are new.
+	p.fromCheck = p.firstPlan && !p.dry
 	noFigures, err := kvUnset(ctx, st, p.shop.ID, store.KVExpectedComplete)
 	if err != nil {
 		return err

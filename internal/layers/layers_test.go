@@ -17,7 +17,7 @@ const module = "github.com/shopqb/shopqb"
 // rank is each package's layer; a package may import packages of a lower
 // rank, and of its own rank only where sameRank allows it.
 var rank = map[string]int{
-	".": 0, "internal/money": 0,
+	".": 0, "internal/money": 0, "internal/plainxml": 0,
 
 	"internal/qbxml": 1, "internal/qbwc": 1, "internal/shopify": 1, "internal/stocky": 1,
 	"internal/secret": 1, "internal/planner": 1, "internal/store": 1,

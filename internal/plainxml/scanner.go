@@ -258,6 +258,10 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 	plain := true
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == '&' || c == '\r':
 			plain = false
@@ -308,6 +312,17 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 		s = s[semi+1:]
 	}
 }
+
+// plainByte marks the bytes decodePlain passes over as they are: printable
+// ASCII but for & and <, and tab and newline. A table keeps the common byte
+// to one load and test.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '&' && c != '<'
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
 
 // entity resolves the name between & and ; — one of the five predefined
 // entities or a character reference (&#38; or &#x26;) to a legal character.

@@ -65,11 +65,10 @@ func TxnLineRefs(request string) []TxnLineRef {
 
 // HasRefs reports whether request refers to another posting at all.
 func HasRefs(request string) bool {
-	// Every form holds "TxnID:" ("TxnLineID:" ends with it too): most
-	// requests have none, and a substring search costs far less than the
-	// patterns, which the sync engine would otherwise run on every request
-	// it sends.
-	if !strings.Contains(request, qbxml.PendingTxnPrefix) {
+	// Every form holds one of the two prefixes: most requests have
+	// neither, and a substring search costs far less than the patterns,
+	// which the sync engine would otherwise run on every request it sends.
+	if !strings.Contains(request, qbxml.PendingTxnPrefix) && !strings.Contains(request, qbxml.PendingLinePrefix) {
 		return false
 	}
 	return txnRefPattern.MatchString(request) || txnTextRefPattern.MatchString(request) || txnLineRefPattern.MatchString(request)

@@ -69,3 +69,21 @@ func TestReceiptLinksToPurchaseOrderLines(t *testing.T) {
 		t.Error("UnlinkTxnLines removed links to another posting")
 	}
 }
+
+// HasRefs finds each form of reference on its own, including a line
+// reference without a TxnID one beside it, and nothing in a plain request.
+func TestHasRefsEachForm(t *testing.T) {
+	for _, tc := range []struct {
+		request string
+		want    bool
+	}{
+		{`<RefundAppliedToTxnAdd><TxnID useMacro="TxnID:refund:9"/></RefundAppliedToTxnAdd>`, true},
+		{`<LinkToTxn><TxnID>TxnID:po:1</TxnID></LinkToTxn>`, true},
+		{`<ItemLineAdd><TxnLineID>TxnLineID:po:1#2</TxnLineID></ItemLineAdd>`, true},
+		{`<SalesReceiptAdd><RefNumber>TxnID</RefNumber><Memo>TxnLineID</Memo></SalesReceiptAdd>`, false},
+	} {
+		if got := HasRefs(tc.request); got != tc.want {
+			t.Errorf("HasRefs(%s) = %v, want %v", tc.request, got, tc.want)
+		}
+	}
+}

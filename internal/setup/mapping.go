@@ -36,6 +36,10 @@ func mappingCategories(gateways []string, current shopqb.Mapping) []shopqb.Categ
 	return append(cats, clearing...)
 }
 
+// CategoryLabel names a mapping category in the reader's language (the
+// dashboard's failure messages name the category a missing account books).
+func CategoryLabel(c shopqb.Category) Message { return categoryLabel(c) }
+
 func categoryLabel(c shopqb.Category) Message {
 	if gw, ok := c.IsClearing(); ok {
 		return msg("setup.category.clearing", "Gateway", GatewayName(gw))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -268,93 +267,6 @@ type indexedFields struct {
 
 // indexed says whether snapshots of kind are in snapshot_index.
 func indexed(kind string) bool { return kind == "order" || kind == "payout" }
-
-// indexSnapshot records s in snapshot_index, snapshot_events and
-// snapshot_links when it is the newest version stored of its object.
-func (db *DB) indexSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) error {
-	var f indexedFields
-	if err := json.Unmarshal(s.Body, &f); err != nil {
-		// A body shopqb cannot read is kept as evidence but not searchable.
-		return nil
-	}
-	var at time.Time
-	var events []time.Time
-	var links []string
-	name, number, customer, email := f.Name, digits(f.Name), "", ""
-	switch s.Kind {
-	case "order":
-		if f.ProcessedAt != nil {
-			at = *f.ProcessedAt
-			events = append(events, at)
-		}
-		if f.Customer != nil {
-			customer = strings.ToLower(strings.TrimSpace(f.Customer.DisplayName))
-			if f.Customer.DefaultEmailAddress != nil {
-				email = strings.ToLower(strings.TrimSpace(f.Customer.DefaultEmailAddress.EmailAddress))
-			}
-		}
-		for _, r := range f.Refunds {
-			t := r.CreatedAt
-			if r.ProcessedAt != nil {
-				t = *r.ProcessedAt
-			}
-			events = append(events, t)
-		}
-		for _, a := range f.Agreements {
-			events = append(events, a.HappenedAt)
-		}
-	case "payout":
-		if f.IssuedAt != nil {
-			at = *f.IssuedAt
-			events = append(events, at)
-		}
-		name, number = f.LegacyResourceID, f.LegacyResourceID
-		seen := map[string]bool{}
-		for _, bt := range f.BalanceTransactions {
-			if bt.AssociatedOrder != nil && bt.AssociatedOrder.ID != "" && !seen[bt.AssociatedOrder.ID] {
-				seen[bt.AssociatedOrder.ID] = true
-				links = append(links, bt.AssociatedOrder.ID)
-			}
-		}
-	}
-	var gid string
-	err := db.queryRow(ctx, q, `INSERT INTO snapshot_index (shop_id, kind, gid, updated_at, name, number, customer, email, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (shop_id, gid) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at,
-			name = excluded.name, number = excluded.number, customer = excluded.customer, email = excluded.email, at = excluded.at
-		WHERE snapshot_index.updated_at <= excluded.updated_at RETURNING gid`,
-		s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), name, number, customer, email, db.d.t(at)).Scan(&gid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // an older version than the one indexed
-	}
-	if err != nil {
-		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
-	}
-	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_events WHERE shop_id = ? AND gid = ?", s.ShopID, s.GID); err != nil {
-		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
-	}
-	seen := map[time.Time]bool{}
-	for _, t := range events {
-		t = normTime(t)
-		if t.IsZero() || seen[t] {
-			continue
-		}
-		seen[t] = true
-		if _, err := db.exec(ctx, q, "INSERT INTO snapshot_events (shop_id, gid, kind, at) VALUES (?, ?, ?, ?)",
-			s.ShopID, s.GID, s.Kind, db.d.t(t)); err != nil {
-			return fmt.Errorf("index snapshot %s: %w", s.GID, err)
-		}
-	}
-	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_links WHERE shop_id = ? AND gid = ?", s.ShopID, s.GID); err != nil {
-		return fmt.Errorf("index snapshot %s: %w", s.GID, err)
-	}
-	for _, l := range links {
-		if _, err := db.exec(ctx, q, "INSERT INTO snapshot_links (shop_id, gid, linked) VALUES (?, ?, ?)", s.ShopID, s.GID, l); err != nil {
-			return fmt.Errorf("index snapshot %s: %w", s.GID, err)
-		}
-	}
-	return nil
-}
 
 func digits(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -75,8 +75,9 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 				args = append(args, s)
 			}
 			in := "shop_id = ? AND source IN (" + placeholders(len(chunk)) + ")"
-			rows, err := db.query(ctx, tx, "SELECT day, category, flow, SUM(amount) FROM expected_ledger WHERE "+in+
-				" GROUP BY day, category, flow", args...)
+			// Rows, not sums: with a GROUP BY, SQLite reads the shop's
+			// figures through the day index, all of them for every chunk.
+			rows, err := db.query(ctx, tx, "SELECT day, category, flow, amount FROM expected_ledger WHERE "+in, args...)
 			if err != nil {
 				return fmt.Errorf("read expected figures: %w", err)
 			}

@@ -27,16 +27,22 @@ func (db *DB) PostedFor(ctx context.Context, shopID int64, planned map[string]st
 	bases := map[string]bool{}
 	for first := 0; first < len(keys); first += maxClaim {
 		chunk := keys[first:min(first+maxClaim, len(keys))]
-		args := make([]any, 0, 2*len(chunk)+1)
+		args := make([]any, 0, 2*len(chunk)+2)
 		args = append(args, shopID)
 		for _, k := range chunk {
 			args = append(args, k)
 		}
+		args = append(args, shopID)
 		for _, k := range chunk {
 			args = append(args, k)
 		}
+		// Two indexed lookups: SQLite answers "key IN … OR base IN …" by
+		// reading every posting of the shop, for every chunk of a plan. A
+		// posting both find comes twice, which the loop below does not mind.
 		rows, err := db.query(ctx, db.sql, `SELECT posting_key, base_key, plan_hash, state FROM postings
-			WHERE shop_id = ? AND (posting_key IN (`+placeholders(len(chunk))+`) OR base_key IN (`+placeholders(len(chunk))+`))`, args...)
+			WHERE shop_id = ? AND posting_key IN (`+placeholders(len(chunk))+`)
+			UNION ALL SELECT posting_key, base_key, plan_hash, state FROM postings
+			WHERE shop_id = ? AND base_key IN (`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("posted postings of shop %d: %w", shopID, err)
 		}

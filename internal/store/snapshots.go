@@ -47,6 +47,7 @@ func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		w := &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}
 		defer w.close()
+		var toIndex []*shopqb.Snapshot
 		for i, s := range snaps {
 			ins, err := db.putSnapshot(ctx, w, s)
 			if err != nil {
@@ -54,12 +55,15 @@ func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew
 			}
 			isNew[i] = ins
 			if ins && indexed(s.Kind) {
-				if err := db.indexSnapshot(ctx, w, s); err != nil {
-					return err
-				}
+				toIndex = append(toIndex, s)
 			}
 		}
-		return nil
+		if len(toIndex) == 0 {
+			return nil
+		}
+		// Orders and payouts are indexed for the lookup with the versions
+		// that store them (books.go).
+		return db.indexSnapshots(ctx, w, toIndex)
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -16,7 +17,7 @@ import (
 // batchFixture is a mix PutSnapshots must store exactly as one PutSnapshot
 // call each would: new orders, a newer and an older version of one, a
 // version stored twice, a payout linking orders, a variant (not indexed)
-// and an order body the index cannot read.
+// and order bodies the index cannot read.
 func batchFixture(shop int64, base time.Time) []*shopqb.Snapshot {
 	order := func(n, hour int, customer string) *shopqb.Snapshot {
 		gid := fmt.Sprintf("gid://shopify/Order/%d", n)
@@ -36,6 +37,8 @@ func batchFixture(shop int64, base time.Time) []*shopqb.Snapshot {
 				`"balanceTransactions":[{"associatedOrder":{"id":"gid://shopify/Order/1001"}},{"associatedOrder":{"id":"gid://shopify/Order/1002"}}]}`)},
 		{ShopID: shop, Kind: "variant", GID: "gid://shopify/ProductVariant/3", UpdatedAt: base, Body: []byte(`{"id":"v3"}`)},
 		{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1003", UpdatedAt: base, Body: []byte(`{"name":`)},
+		// A newer version of 1002 the index cannot read: 1002 stays indexed as Grace.
+		{ShopID: shop, Kind: "order", GID: "gid://shopify/Order/1002", UpdatedAt: base.Add(3 * time.Hour), Body: []byte(`{"name":`)},
 	}
 }
 
@@ -90,7 +93,7 @@ func TestPutSnapshotsIsPutSnapshotInOneTransaction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(gotNew, wantNew) || !slices.Equal(wantNew, []bool{true, true, true, false, true, true, true, true}) {
+		if !slices.Equal(gotNew, wantNew) || !slices.Equal(wantNew, []bool{true, true, true, false, true, true, true, true, true}) {
 			t.Fatalf("PutSnapshots new = %v, PutSnapshot one by one = %v", gotNew, wantNew)
 		}
 		if got, want := indexState(t, db, batch, base), indexState(t, db, one, base); got != want {
@@ -110,6 +113,27 @@ func TestPutSnapshotsIsPutSnapshotInOneTransaction(t *testing.T) {
 			if !strings.Contains(state, want) {
 				t.Fatalf("index lacks %q:\n%s", want, state)
 			}
+		}
+
+		// A later batch with a newer version replaces the indexed one's
+		// events: 1001's refund moves from 11:00 to 14:00.
+		refundAt := func(shop int64) []string {
+			gids, err := db.SnapshotsTouching(ctx, shop, "order", base.Add(150*time.Minute), base.Add(210*time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return gids
+		}
+		if got := refundAt(batch); !slices.Equal(got, []string{"gid://shopify/Order/1001"}) {
+			t.Fatalf("orders touching 11:00 before the update = %v", got)
+		}
+		newer := batchFixture(batch, base)[0]
+		newer.UpdatedAt, newer.Body = base.Add(5*time.Hour), bytes.Replace(newer.Body, []byte("T09:00:00Z\"}]"), []byte("T14:00:00Z\"}]"), 1)
+		if isNew, err := db.PutSnapshots(ctx, []*shopqb.Snapshot{newer}); err != nil || !isNew[0] {
+			t.Fatalf("newer version = %v, %v", isNew, err)
+		}
+		if got := refundAt(batch); len(got) != 0 {
+			t.Fatalf("orders touching 11:00 after the update = %v, want none", got)
 		}
 
 		// A failing snapshot stores none of its batch.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbwc"
@@ -93,7 +94,53 @@ func LoadPreflight(ctx context.Context, st store.API, shopID int64) (*Preflight,
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, fmt.Errorf("preflight: %w", err)
 	}
+	if err := addCreatedAccounts(ctx, st, shopID, &p); err != nil {
+		return nil, err
+	}
 	return &p, nil
+}
+
+// addCreatedAccounts adds to a preflight's account list the accounts shopqb
+// created in QuickBooks after it was read. The preflight is read again only
+// every 12 hours, so without this the settings page would, right after the
+// start, offer to create accounts the start itself created. An account
+// created before the preflight was read is already in it as QuickBooks has
+// it now (deleted since, or not).
+func addCreatedAccounts(ctx context.Context, st store.API, shopID int64, p *Preflight) error {
+	checked, err := time.Parse("2006-01-02T15:04:05Z", p.CheckedAt)
+	if err != nil {
+		return nil // no time to compare with: the list stays as QuickBooks gave it
+	}
+	created, err := st.ListPostings(ctx, shopqb.PostingFilter{ShopID: shopID, Kind: "AccountAdd", States: []shopqb.PostingState{shopqb.Done}})
+	if err != nil {
+		return fmt.Errorf("preflight: accounts shopqb created: %w", err)
+	}
+	known := make(map[string]bool, len(p.Accounts))
+	for _, a := range p.Accounts {
+		known[strings.ToLower(a.FullName)] = true
+	}
+	for _, c := range created {
+		typ := accountTypeOf(c.Request)
+		if c.Name == "" || typ == "" || known[strings.ToLower(c.Name)] || !c.UpdatedAt.After(checked) {
+			continue
+		}
+		known[strings.ToLower(c.Name)] = true
+		p.Accounts = append(p.Accounts, AccountInfo{FullName: c.Name, Type: typ})
+	}
+	return nil
+}
+
+// accountTypeOf reads the AccountType of an AccountAdd request.
+func accountTypeOf(request string) string {
+	_, rest, ok := strings.Cut(request, "<AccountType>")
+	if !ok {
+		return ""
+	}
+	typ, _, ok := strings.Cut(rest, "</AccountType>")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(typ)
 }
 
 // acceptHCP reads the first sendRequestXML: which QuickBooks, which file, which

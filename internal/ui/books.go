@@ -442,7 +442,35 @@ func (h *handler) payout(q *req) {
 	}
 	pg.View = v
 	pg.Title = loc(h, q).T("ui.books.payout.title_named", "ID", v.ID)
+	h.pagePayoutLines(pg, q, v)
 	h.render(q.w, q.r, http.StatusOK, pg, "books:payout")
+}
+
+// payoutLinesPage is how many of a payout's lines one page shows: a busy
+// shop's daily payout holds hundreds of charges.
+const payoutLinesPage = 50
+
+// pagePayoutLines puts one page of the payout's lines (?at=offset) in
+// Extra.Lines with links to the next page and back to the first. The lines
+// are one snapshot already read whole, so an offset is as good as a cursor;
+// the totals below the table stay those of the whole payout.
+func (h *handler) pagePayoutLines(pg *pageData, q *req, v *dashboard.PayoutView) {
+	at, err := strconv.Atoi(q.r.URL.Query().Get("at"))
+	if err != nil || at < 0 || at >= len(v.Lines) {
+		at = 0
+	}
+	end := min(at+payoutLinesPage, len(v.Lines))
+	pg.Extra["Lines"] = v.Lines[at:end]
+	self := q.base + "/payouts/" + gidNumber(v.GID)
+	if end < len(v.Lines) {
+		pg.Extra["Next"] = self + "?at=" + strconv.Itoa(end) + "#lines"
+	}
+	if at > 0 {
+		pg.Extra["First"] = self + "#lines"
+	}
+	if len(v.Lines) > payoutLinesPage {
+		pg.Extra["LinesShown"] = loc(h, q).T("ui.books.payout.lines_shown", "From", at+1, "To", end, "Count", len(v.Lines))
+	}
 }
 
 // reconRange is the page's from..to: the query's, or the last two weeks in the shop's zone.

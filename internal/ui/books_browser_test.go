@@ -46,13 +46,16 @@ type booksWorld struct {
 
 const booksDomain = "books-ui.myshopify.com"
 
-func newBooksWorld(t *testing.T, orders int) *booksWorld {
+// beforeStart runs after the preflight read the company file and before the
+// start: the moment to change the company behind shopqb's back.
+func newBooksWorld(t *testing.T, orders int, beforeStart func(*qbdsim.Company)) *booksWorld {
 	t.Helper()
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("America/New_York")
 	today := time.Now().In(loc)
 	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -6)
 	token := "shpat_books_ui"
+	began := time.Now()
 	sim, err := shopifysim.New(shopifysim.Options{
 		SchemaDir: filepath.Join(testenv.SharedDir(t), "shopify"),
 		Shop:      shopifysim.Shop{Domain: booksDomain, Name: "Books UI Store", Currency: "USD", Timezone: loc.String()},
@@ -62,6 +65,7 @@ func newBooksWorld(t *testing.T, orders int) *booksWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("Shopify simulator with %d orders: %s", orders, time.Since(began).Round(time.Millisecond))
 	shopifySrv := httptest.NewServer(sim.Handler())
 	t.Cleanup(shopifySrv.Close)
 	dir := t.TempDir()
@@ -105,10 +109,16 @@ func newBooksWorld(t *testing.T, orders int) *booksWorld {
 	w.stop = func() { cancel(); wg.Wait() }
 	t.Cleanup(w.stop)
 
+	t.Logf("shopqb up and the shop registered: %s", time.Since(began).Round(time.Millisecond))
 	w.waitFor("the preflight", 2*time.Minute, func() bool { _, err := a.Engine.LoadPreflight(ctx, reg.Shop.ID); return err == nil })
+	t.Logf("preflight done: %s", time.Since(began).Round(time.Millisecond))
+	if beforeStart != nil {
+		beforeStart(company)
+	}
 	if err := a.Admin.Start(ctx, reg.Shop.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("started (the trial read and plan): %s", time.Since(began).Round(time.Millisecond))
 	if w.shop, err = a.Store.ShopByID(ctx, reg.Shop.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -179,78 +189,66 @@ func shot(t *testing.T, ctx context.Context, lang, name string) {
 	uitest.Screenshot(t, ctx, filepath.Join("books", lang), name)
 }
 
-// TestBrowserBooksAgainstTheSimulators is most of issue 11's done-when, in
-// a real browser over real HTTP: a sync of 1,000 orders (SHOPQB_BOOKS_ORDERS
-// for more) with QuickBooks' latency on moves the dashboard's progress bar to 100 %; the lookup shows a
-// sale and its refund with their references; the reconciliation has no
-// difference and its CSV equals the report; the re-sync form says plainly
-// that QuickBooks already has the range. Every page is checked by axe and
+// TestBrowserBooksAgainstTheSimulators is issue 11's done-when in a real
+// browser over real HTTP: a sync of 2,000 orders (SHOPQB_BOOKS_ORDERS for
+// another size) with QuickBooks' latency on moves the dashboard's progress
+// bar; the account the payout fees book to was deleted in QuickBooks, so
+// the deposits fail with QuickBooks' 3140 and the dashboard says which
+// account and what to do; once it is re-created, the retry button posts
+// each exactly once and the bar ends at 100 %; the lookup shows a sale and
+// its refund with their references; the reconciliation has no difference
+// and its CSV equals the report; the re-sync form says plainly that
+// QuickBooks already has the range. Every page is checked by axe and
 // photographed in English and Korean.
-//
-// Not here: the failure injected in QuickBooks. qbdsim has no ListDelRq and
-// resolves references by ListID, so a renamed account still posts; the
-// failures' pages and retries are tested against the fake service
-// (TestBooksPagesRender, TestBooksActions).
 func TestBrowserBooksAgainstTheSimulators(t *testing.T) {
 	if testing.Short() {
-		t.Skip("drives a sync of 1,000 orders through the simulators")
+		t.Skip("drives a sync of 2,000 orders through the simulators")
 	}
 	began := time.Now()
 	b := uitest.NewBrowser(t)
-	orders := 1000
+	orders := 2000
 	if n, err := strconv.Atoi(os.Getenv("SHOPQB_BOOKS_ORDERS")); err == nil && n > 0 {
 		orders = n
 	}
-	w := newBooksWorld(t, orders)
+	w := newBooksWorld(t, orders, func(c *qbdsim.Company) {
+		// Nothing has posted yet, so QuickBooks lets the bookkeeper delete it.
+		if err := c.DeleteAccount(deletedAccount); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Logf("simulators and shopqb up, preflight done: %s", time.Since(began).Round(time.Millisecond))
 	ctx := w.tab(b, "en")
+	ko := w.tab(b, "ko")
 	bg := context.Background()
 
-	// The started shop's home is its dashboard; press Sync now and sample the bar.
+	// The started shop's home is its dashboard; press Sync now and sample
+	// the bar until the sync has settled (stopped on the failed deposits).
 	uitest.Navigating(t, ctx, "dashboard", chromedp.Navigate(w.base()+"/"))
 	uitest.WaitText(t, ctx, "h1", "Your books")
 	uitest.Navigating(t, ctx, "sync now", chromedp.Click(chromedp.ID("sync-now")))
-	type sample struct {
-		Value, Max float64
-		Has        bool
-		Text       string
-	}
-	var samples []sample
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		s := uitest.Eval[sample](t, ctx, `(() => { const p = document.getElementById("sync-progress");
-		  return {Value: p && p.hasAttribute("value") ? p.value : 0, Max: p ? p.max : 0, Has: !!(p && p.hasAttribute("value")),
-		          Text: (document.getElementById("progress-live") || {innerText: ""}).innerText}; })()`)
-		samples = append(samples, s)
-		if s.Has && s.Max > 1 && s.Value == s.Max && strings.Contains(s.Text, "100 %") {
-			break
+	samples := w.sampleBar(ctx, "the sync", func(s barSample) bool {
+		if !s.Has || s.Max <= 1 || !strings.Contains(s.Text, "failed") && s.Value != s.Max {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the sync did not finish within 5 minutes; last samples %+v", samples[max(0, len(samples)-5):])
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		_, ok := w.settled()
+		return ok
+	})
 	moving := map[float64]bool{}
-	for i, s := range samples {
+	for _, s := range samples {
 		if s.Has && s.Value > 0 && s.Value < s.Max {
 			moving[s.Value] = true
 		}
-		if i > 0 && s.Has && samples[i-1].Has && s.Max == samples[i-1].Max && s.Value < samples[i-1].Value {
-			t.Errorf("the bar went back from %v to %v of %v", samples[i-1].Value, s.Value, s.Max)
-		}
 	}
 	// The page refreshes every 2 s, so a fast run may show one value on the
-	// way; at least one strictly between 0 and the end, never going back, and
-	// ending at 100 % is what "moving" means here.
+	// way; at least one strictly between 0 and the end, never going back
+	// (sampleBar), and ending at 100 % after the retry is what "moving" means here.
 	if len(moving) < 1 {
 		t.Errorf("the bar was seen at %d values between 0 and the end (want the bar moving): %+v", len(moving), samples)
 	}
 	t.Logf("synced after %s", time.Since(began).Round(time.Millisecond))
 	t.Logf("progress: %d samples, %d distinct values on the way, ended at %v of %v", len(samples), len(moving), samples[len(samples)-1].Value, samples[len(samples)-1].Max)
-	w.waitFor("every posting done", time.Minute, func() bool {
-		c, err := w.a.Store.CountPostings(bg, w.shop.ID)
-		return err == nil && c[shopqb.Planned]+c[shopqb.Sent]+c[shopqb.InDoubt] == 0
-	})
+	w.failAndRecover(t, ctx, ko)
+	t.Logf("failure fixed and retried after %s", time.Since(began).Round(time.Millisecond))
 	uitest.Navigating(t, ctx, "dashboard", chromedp.Navigate(w.base()+"/"))
 	uitest.WaitText(t, ctx, "#attention", "Nothing needs your attention")
 	shot(t, ctx, "en", "01-dashboard-synced")
@@ -291,7 +289,7 @@ func TestBrowserBooksAgainstTheSimulators(t *testing.T) {
 			refs++
 		}
 	}
-	if refs < 2 || !strings.Contains(text, "Credit memo") && !strings.Contains(text, "Card refund") && !strings.Contains(text, "Journal entry") {
+	if refs < 2 || !strings.Contains(text, "Credit memo") && !strings.Contains(text, "Money paid back") && !strings.Contains(text, "Journal entry") {
 		t.Errorf("the order page shows %d documents; want the sale and its refund:\n%s", refs, text)
 	}
 	shot(t, ctx, "en", "03-order")
@@ -361,10 +359,12 @@ func TestBrowserBooksAgainstTheSimulators(t *testing.T) {
 		}
 		uitest.Navigating(t, ctx, p.name, chromedp.Navigate(url))
 		uitest.Do(t, ctx, p.name, chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		if p.name == "09-history" {
+			w.checkHistory(t, ctx)
+		}
 		shot(t, ctx, "en", p.name)
 	}
 	t.Logf("English pages done after %s", time.Since(began).Round(time.Millisecond))
-	ko := w.tab(b, "ko")
 	for _, p := range []struct{ path, name, wait string }{
 		{"/", "01-dashboard", "#health"},
 		{"/orders?q=" + strings.TrimPrefix(refunded.Name, "#"), "02-orders", "#results"},

@@ -20,7 +20,7 @@ import (
 // the service uses.
 type fakeBooks struct {
 	mu sync.Mutex
-	// scenario: "failures", "running", "differences", "empty" ("" is a healthy shop).
+	// scenario: "failures", "running", "differences", "empty", "bigpayout" ("" is a healthy shop).
 	scenario    string
 	unavailable bool
 	// calls records the actions, in order ("retry-posting 11", "sync", …).
@@ -242,6 +242,12 @@ func (b *fakeBooks) Payout(ctx context.Context, shopID int64, gid string, suppor
 		}}
 	if b.sc() == "differences" {
 		v.Deposited, v.Difference = money.MustParse("86000"), money.MustParse("700")
+	}
+	if b.sc() == "bigpayout" {
+		for i := len(v.Lines); i < 120; i++ {
+			v.Lines = append(v.Lines, dashboard.BalanceLine{Type: "CHARGE", Order: fmt.Sprintf("#%d", 2000+i), OrderGID: fmt.Sprintf("gid://shopify/Order/%d", 2000+i),
+				Amount: money.MustParse("10"), Net: money.MustParse("10")})
+		}
 	}
 	return v, nil
 }

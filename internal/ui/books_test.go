@@ -43,6 +43,9 @@ func booksCases() []booksCase {
 		{name: "order_support", path: "/orders/1001", operator: true, standaloneOnly: true, status: 200, want: []string{`SalesReceiptAddRq`}},
 		{name: "order_unknown", path: "/orders/4242", status: 404},
 		{name: "payout", path: "/payouts/77", status: 200, want: []string{`id="payout-difference"`, `#1001`}},
+		// A payout of 120 lines shows 50 at a time.
+		{name: "payout_big", scenario: "bigpayout", path: "/payouts/77", status: 200, want: []string{`/payouts/77?at=50#lines`, `#2049`}, lacks: []string{`#2050`}},
+		{name: "payout_big_last", scenario: "bigpayout", path: "/payouts/77?at=100", status: 200, want: []string{`/payouts/77#lines`, `#2119`}, lacks: []string{`at=150`, `#2099`}},
 		{name: "payout_differs", scenario: "differences", path: "/payouts/77", status: 200, want: []string{`id="payout-difference"`, `⚠`}},
 		{name: "recon", path: "/reconciliation?from=2026-11-26&to=2026-12-02", status: 200,
 			want: []string{`<svg`, `<title id="chart-title">`, `<desc id="chart-desc">`, `id="csv-days"`, `id="csv-categories"`, `id="csv-payouts"`, `id="csv-series"`, `table=days`}, lacks: []string{`⚠`}},

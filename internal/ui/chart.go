@@ -9,16 +9,23 @@ import (
 )
 
 // The reconciliation's chart: an inline SVG drawn on the server (no script,
-// no library), grouped bars per day — net sales, sales tax and deposits,
-// Shopify solid beside QuickBooks outlined. Every bar has its own <title>;
-// the page puts the same figures in a table below it. Colours are
+// no library), grouped bars per day — sales (before refunds), refunds and
+// deposits, Shopify solid beside QuickBooks outlined. Every bar has its own
+// <title>; the page puts the same figures in a table below it (Rows). Days
+// before the first and after the last with any of these figures are left
+// out of both, so a range that starts before the shop's first sale still
+// draws legible bars; the table says how many quiet days it leaves out. Colours are
 // presentation attributes (not style=), so the pages' CSP holds, and the
 // embedded pages, which load no shopqb.css, draw it the same.
 
 // chart is what the "chart" partial draws.
 type chart struct {
-	W, H          int
-	Title, Desc   string
+	W, H        int
+	Title, Desc string
+	// Rows are the days drawn, for the table equivalent; Quiet counts the
+	// days of the range without any figure, drawn nowhere.
+	Rows          []dashboard.SeriesPoint
+	Quiet         int
 	Bars          []chartBar
 	Ticks         []chartTick
 	Days          []chartLabel
@@ -48,8 +55,8 @@ var chartMetrics = []struct {
 	shopify    func(dashboard.SeriesPoint) money.Cents
 	qb         func(dashboard.SeriesPoint) money.Cents
 }{
-	{"sales", "#3d2a7a", func(p dashboard.SeriesPoint) money.Cents { return p.SalesShopify }, func(p dashboard.SeriesPoint) money.Cents { return p.SalesQuickBooks }},
-	{"tax", "#1f7a44", func(p dashboard.SeriesPoint) money.Cents { return p.TaxShopify }, func(p dashboard.SeriesPoint) money.Cents { return p.TaxQuickBooks }},
+	{"sales", "#3d2a7a", func(p dashboard.SeriesPoint) money.Cents { return p.GrossSalesShopify }, func(p dashboard.SeriesPoint) money.Cents { return p.GrossSalesQuickBooks }},
+	{"refunds", "#006c80", func(p dashboard.SeriesPoint) money.Cents { return p.RefundsShopify }, func(p dashboard.SeriesPoint) money.Cents { return p.RefundsQuickBooks }},
 	{"deposits", "#a15c00", func(p dashboard.SeriesPoint) money.Cents { return p.DepositsShopify }, func(p dashboard.SeriesPoint) money.Cents { return p.DepositsQuickBooks }},
 }
 
@@ -72,14 +79,44 @@ func niceCeil(c int64) int64 {
 	return 10 * step
 }
 
-func buildChart(l *localizer, series []dashboard.SeriesPoint) *chart {
-	if len(series) == 0 {
+// active reports whether a day has any figure the chart draws.
+func active(p dashboard.SeriesPoint) bool {
+	for _, m := range chartMetrics {
+		if m.shopify(p) != 0 || m.qb(p) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// buildChart draws the series' active span; nil when no day has a figure
+// (the page says so instead).
+func buildChart(l *localizer, all []dashboard.SeriesPoint) *chart {
+	first, last := -1, -1
+	quiet := 0
+	for i, p := range all {
+		if !active(p) {
+			quiet++
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		last = i
+	}
+	if first < 0 {
 		return nil
 	}
+	series := all[first : last+1]
 	const w, h, left, right, top, bottom = 760, 300, 96, 16, 48, 44
 	c := &chart{W: w, H: h, Title: l.T("ui.books.chart.title"),
 		Desc:  l.T("ui.books.chart.desc", "From", l.DateString(series[0].Day), "To", l.DateString(series[len(series)-1].Day)),
-		PlotX: px(left), PlotX2: px(w - right)}
+		PlotX: px(left), PlotX2: px(w - right), Quiet: quiet}
+	for _, p := range series {
+		if active(p) {
+			c.Rows = append(c.Rows, p)
+		}
+	}
 	var hi, lo int64
 	for _, p := range series {
 		for _, m := range chartMetrics {

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopqb/shopqb"
+)
+
+// indexEntry is what the index records of one order or payout version:
+// its row of snapshot_index, its events and its links.
+type indexEntry struct {
+	s                             *shopqb.Snapshot
+	name, number, customer, email string
+	at                            time.Time
+	events                        []time.Time // normalised, non-zero, each once
+	links                         []string
+}
+
+// indexEntryOf reads what the index keeps of s; false when its body cannot
+// be read: it is kept as evidence but not searchable.
+func indexEntryOf(s *shopqb.Snapshot) (indexEntry, bool) {
+	var f indexedFields
+	if err := json.Unmarshal(s.Body, &f); err != nil {
+		return indexEntry{}, false
+	}
+	e := indexEntry{s: s, name: f.Name, number: digits(f.Name)}
+	var events []time.Time
+	switch s.Kind {
+	case "order":
+		if f.ProcessedAt != nil {
+			e.at = *f.ProcessedAt
+			events = append(events, e.at)
+		}
+		if f.Customer != nil {
+			e.customer = strings.ToLower(strings.TrimSpace(f.Customer.DisplayName))
+			if f.Customer.DefaultEmailAddress != nil {
+				e.email = strings.ToLower(strings.TrimSpace(f.Customer.DefaultEmailAddress.EmailAddress))
+			}
+		}
+		for _, r := range f.Refunds {
+			t := r.CreatedAt
+			if r.ProcessedAt != nil {
+				t = *r.ProcessedAt
+			}
+			events = append(events, t)
+		}
+		for _, a := range f.Agreements {
+			events = append(events, a.HappenedAt)
+		}
+	case "payout":
+		if f.IssuedAt != nil {
+			e.at = *f.IssuedAt
+			events = append(events, e.at)
+		}
+		e.name, e.number = f.LegacyResourceID, f.LegacyResourceID
+		seen := map[string]bool{}
+		for _, bt := range f.BalanceTransactions {
+			if bt.AssociatedOrder != nil && bt.AssociatedOrder.ID != "" && !seen[bt.AssociatedOrder.ID] {
+				seen[bt.AssociatedOrder.ID] = true
+				e.links = append(e.links, bt.AssociatedOrder.ID)
+			}
+		}
+	}
+	seen := map[time.Time]bool{}
+	for _, t := range events {
+		t = normTime(t)
+		if t.IsZero() || seen[t] {
+			continue
+		}
+		seen[t] = true
+		e.events = append(e.events, t)
+	}
+	return e, true
+}
+
+// indexSnapshot records s in snapshot_index, snapshot_events and
+// snapshot_links when it is the newest version stored of its object.
+func (db *DB) indexSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) error {
+	return db.indexSnapshots(ctx, q, []*shopqb.Snapshot{s})
+}
+
+// indexSnapshots indexes new versions as indexSnapshot would one after
+// the other, with a statement per table for the lot rather than several per
+// version. Of one object's versions only the newest readable one can end up
+// indexed, so it alone is written.
+func (db *DB) indexSnapshots(ctx context.Context, q querier, snaps []*shopqb.Snapshot) error {
+	type object struct {
+		shopID int64
+		gid    string
+	}
+	var shops []int64
+	byShop := map[int64][]indexEntry{}
+	slot := map[object]int{} // → its entry in byShop[shopID]
+	for _, s := range snaps {
+		e, ok := indexEntryOf(s)
+		if !ok {
+			continue
+		}
+		o := object{s.ShopID, s.GID}
+		if i, dup := slot[o]; dup {
+			if !s.UpdatedAt.Before(byShop[s.ShopID][i].s.UpdatedAt) {
+				byShop[s.ShopID][i] = e
+			}
+			continue
+		}
+		if _, seen := byShop[s.ShopID]; !seen {
+			shops = append(shops, s.ShopID)
+		}
+		slot[o] = len(byShop[s.ShopID])
+		byShop[s.ShopID] = append(byShop[s.ShopID], e)
+	}
+	for _, shopID := range shops {
+		entries := byShop[shopID]
+		for first := 0; first < len(entries); first += upsertRows {
+			if err := db.writeIndex(ctx, q, shopID, entries[first:min(first+upsertRows, len(entries))]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeIndex upserts entries of distinct objects of one shop, and replaces
+// the events and links of those whose version is now the indexed one.
+func (db *DB) writeIndex(ctx context.Context, q querier, shopID int64, entries []indexEntry) error {
+	args := make([]any, 0, 9*len(entries))
+	for _, e := range entries {
+		args = append(args, e.s.ShopID, e.s.Kind, e.s.GID, db.d.t(e.s.UpdatedAt), e.name, e.number, e.customer, e.email, db.d.t(e.at))
+	}
+	rows, err := db.query(ctx, q, `INSERT INTO snapshot_index (shop_id, kind, gid, updated_at, name, number, customer, email, at)
+		VALUES `+rowsOf(len(entries), 9)+`
+		ON CONFLICT (shop_id, gid) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at,
+			name = excluded.name, number = excluded.number, customer = excluded.customer, email = excluded.email, at = excluded.at
+		WHERE snapshot_index.updated_at <= excluded.updated_at RETURNING gid`, args...)
+	if err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	indexedNow := map[string]bool{} // the rest are older than the version indexed
+	for rows.Next() {
+		var gid string
+		if err := rows.Scan(&gid); err != nil {
+			rows.Close()
+			return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+		}
+		indexedNow[gid] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	if len(indexedNow) == 0 {
+		return nil
+	}
+	gids := []any{shopID}
+	var events, links []any
+	for _, e := range entries {
+		if !indexedNow[e.s.GID] {
+			continue
+		}
+		gids = append(gids, e.s.GID)
+		for _, t := range e.events {
+			events = append(events, e.s.ShopID, e.s.GID, e.s.Kind, db.d.t(t))
+		}
+		for _, l := range e.links {
+			links = append(links, e.s.ShopID, e.s.GID, l)
+		}
+	}
+	in := placeholders(len(gids) - 1)
+	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_events WHERE shop_id = ? AND gid IN ("+in+")", gids...); err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	if err := db.insertRows(ctx, q, "INSERT INTO snapshot_events (shop_id, gid, kind, at) VALUES ", 4, events); err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_links WHERE shop_id = ? AND gid IN ("+in+")", gids...); err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	if err := db.insertRows(ctx, q, "INSERT INTO snapshot_links (shop_id, gid, linked) VALUES ", 3, links); err != nil {
+		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+	}
+	return nil
+}
+
+// insertRows runs insert (ending in VALUES) over args, per values at a
+// row, upsertRows rows to a statement.
+func (db *DB) insertRows(ctx context.Context, q querier, insert string, per int, args []any) error {
+	for first := 0; first < len(args); first += per * upsertRows {
+		chunk := args[first:min(first+per*upsertRows, len(args))]
+		if _, err := db.exec(ctx, q, insert+rowsOf(len(chunk)/per, per), chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowsOf is the placeholders of n rows of per values: "(?, ?), (?, ?)".
+func rowsOf(n, per int) string {
+	row := "(" + placeholders(per) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
