@@ -1,4 +1,9 @@
 package ingest
 
-// SetPlanChunk makes s cut its planner calls at about n orders (planChunk).
-func SetPlanChunk(s *Service, n int) { s.planChunk = n }
+// SetPlanChunk makes s cut its planner calls at about orders orders
+// (planChunk) and transactions balance transactions (payoutChunk); with
+// scanDays, a first plan with day postings finds its days by walking every
+// snapshot, as later runs do, instead of by the snapshot index.
+func SetPlanChunk(s *Service, orders, transactions int, scanDays bool) {
+	s.planChunk, s.payoutChunk, s.scanDays = orders, transactions, scanDays
+}

@@ -66,9 +66,13 @@ type Service struct {
 	LeaseTTL time.Duration
 	// LeaseRetry is how often a run waiting for another's lease asks again.
 	LeaseRetry time.Duration
-	// planChunk, when set (tests), replaces planChunk: about how many
-	// orders one planner call sees.
-	planChunk int
+	// planChunk and payoutChunk, when set (tests), replace the constants
+	// of those names: about how many orders, and how many balance
+	// transactions of payouts, one planner call sees.
+	planChunk, payoutChunk int
+	// scanDays, when set (tests), makes a first plan with day postings walk
+	// every snapshot for the days, as later runs do, instead of the days.
+	scanDays bool
 }
 
 // Options configure New.

@@ -58,7 +58,12 @@ func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	if err := p.stash(ctx, "order", o.ID, o.UpdatedAt, o); err != nil {
 		return err
 	}
-	p.changed[o.ID] = true
+	if !p.firstPlan || !p.dry {
+		// The start's trial reads and plans every order: it needs no list
+		// of them. A real sync plans what it read, and its first counts
+		// what it did not read apart (countOrders).
+		p.changed[o.ID] = true
+	}
 	p.days[p.day(o.ProcessedAt)] = true
 	for _, r := range o.Refunds {
 		p.days[p.day(refundTime(r))] = true
@@ -101,41 +106,6 @@ func (p *pass) storedVariants(ctx context.Context) error {
 	p.variants = map[string]shopify.ProductVariant{}
 	return eachStored(ctx, p.svc.store, p.shop.ID, "variant", func(v *shopify.ProductVariant) {
 		p.variants[v.ID] = *v
-	})
-}
-
-// readPaidPayouts reads payouts issued since from and keeps the paid ones:
-// a scheduled payout can still change, so only settled ones are booked.
-func (p *pass) readPaidPayouts(ctx context.Context, src Source, from time.Time) ([]shopify.Payout, error) {
-	var paid []shopify.Payout
-	err := src.Payouts(ctx, from, p.now, func(po *shopify.Payout) error {
-		p.run.Counts["payouts_read"]++
-		if po.Status != "PAID" {
-			return nil
-		}
-		if err := p.stash(ctx, "payout", po.ID, po.IssuedAt, po); err != nil {
-			return err
-		}
-		paid = append(paid, *po) // planned again each time it is read: idempotent
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return paid, p.storeStash(ctx)
-}
-
-// addStoredPayouts adds the payouts stored but not read by this run (the
-// start's dry check read them) to the first plan.
-func (p *pass) addStoredPayouts(ctx context.Context) error {
-	seen := map[string]bool{}
-	for _, po := range p.payouts {
-		seen[po.ID] = true
-	}
-	return eachStored(ctx, p.svc.store, p.shop.ID, "payout", func(po *shopify.Payout) {
-		if !seen[po.ID] {
-			p.payouts = append(p.payouts, *po)
-		}
 	})
 }
 

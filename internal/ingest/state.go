@@ -45,14 +45,17 @@ type pass struct {
 	// their refunds) touch, which summary mode re-plans whole.
 	changed map[string]bool
 	days    map[string]bool
-	// variants, payouts and purchaseOrders go to the planner with the
-	// first chunk.
+	// variants and purchaseOrders go to the planner with the first call;
+	// payouts are the paid payouts to plan, loaded from their snapshots in
+	// calls of their own (payoutBatches).
 	variants       map[string]shopify.ProductVariant
-	payouts        []shopify.Payout
+	payouts        []payoutRef
 	purchaseOrders []shopify.PurchaseOrder
 
-	// names is the planner's name map, committed with every chunk.
+	// names is the planner's name map, committed with every chunk; book
+	// indexes it for the planner calls (planner.Input.Book), once a run.
 	names map[string]string
+	book  *planner.NameBook
 	// firstPlan: no sync has filled the outbox yet, so everything stored is
 	// planned (the start's dry check read it), not only what this run read.
 	firstPlan bool
@@ -69,6 +72,9 @@ type pass struct {
 	heldBefore, heldNow map[string]bool
 	// recheck: the document failures whose orders are planned again.
 	recheck *recheck
+	// carry is what the parts of a day planned so far add to its
+	// summaries, for its next part (planner.Input.Carry).
+	carry *planner.DayCarry
 	// reported are the warnings and failed documents this run counted and
 	// logged (firstReport).
 	reported map[string]bool

@@ -91,7 +91,7 @@ func (s *Service) readRange(ctx context.Context, p *pass, from, to time.Time) er
 		if err := p.stash(ctx, "payout", po.ID, po.IssuedAt, po); err != nil {
 			return err
 		}
-		p.payouts = append(p.payouts, *po)
+		p.payouts = append(p.payouts, refOf(po))
 		return nil
 	})
 	if err == nil {

@@ -28,6 +28,10 @@ type Input struct {
 	// earlier plans. They win over anything computed now, so a name never
 	// changes between plans.
 	Names map[string]string
+	// Book, when set, holds the names of earlier plans instead of Names
+	// (which is then ignored), and Plan.Names is only what this plan gave or
+	// kept: the caller adds it to the book (NameBook.Add).
+	Book *NameBook
 	// Posted are postings QuickBooks holds, or may hold, for transactions
 	// this plan produces, in another form than planned now, with all their
 	// adjustments (store.PostedFor). Each such transaction is planned as an
@@ -44,6 +48,15 @@ type Input struct {
 	// ended plus Settings.SummaryGrace (Plan.HeldBack lists them). Zero
 	// plans every day.
 	Now time.Time
+	// More says that more orders of Days follow in later calls: a day too
+	// big for one call is planned in parts, each part's orders following
+	// the last part's in sortOrders' order (processing time, then id). A
+	// part plans its orders' own documents and, instead of the day
+	// summaries, hands what they add to them on in Plan.Carry; the last
+	// part (More false) plans the summaries from all of it. Carry is the
+	// previous part's Plan.Carry, nil for the first.
+	More  bool
+	Carry *DayCarry
 }
 
 // Company is the QuickBooks company file as the preflight queries saw it.
@@ -97,7 +110,8 @@ type Plan struct {
 	// key. State is left empty: the sync engine owns it.
 	Postings []*shopqb.Posting
 	// Names maps every list key (and "refnumber:<posting key>") to the name
-	// assigned: Input.Names plus what this plan added.
+	// assigned: Input.Names plus what this plan added. With Input.Book it is
+	// only the names this plan gave or kept, for NameBook.Add.
 	Names map[string]string
 	// Expected is computed from Shopify's figures (order totals, transactions,
 	// refunds, payouts, unit costs and received purchase orders),
@@ -118,6 +132,9 @@ type Plan struct {
 	// them to Company.ExistingNames/ExistingItems for the next part, so the
 	// 14,500 limit is checked against the whole.
 	NewNames, NewItems int
+	// Carry is, for a part of a day with more to follow (Input.More), what
+	// its orders add to the day summaries: the next part's Input.Carry.
+	Carry *DayCarry
 	// HeldBack are the days whose summaries wait for the day to end (Now):
 	// the caller plans them again later.
 	HeldBack []string

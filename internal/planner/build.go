@@ -43,6 +43,9 @@ type planner struct {
 	waitingRefunds map[string]bool
 	// tips are each order's tip line items (tips.go).
 	tips map[string]map[string]bool
+	// carryOut is what this plan hands on when more of its days follow
+	// (Input.More).
+	carryOut DayCarry
 	// failures are documents that did not add up (drift.go); heldBack the
 	// days whose summaries wait (dayOpen); cleared the documents booked in
 	// a summary; drifted and withdrawn are adjust's results.
@@ -144,6 +147,11 @@ func newPlanner(in Input) (*planner, error) {
 	}
 	// Names from earlier plans are kept (the engine stores Plan.Names as the
 	// next plan's Input.Names) and reserved first, so new records never take them.
+	// With a book (Input.Book) they are read from it instead, and the plan's
+	// own names are only those it gives or keeps.
+	if in.Book != nil {
+		return p, nil
+	}
 	for _, k := range sortedKeys(in.Names) {
 		p.names[k] = in.Names[k]
 		if ns := namespaceOf(k); ns != "" {
@@ -186,6 +194,9 @@ func (p *planner) finish() (*Plan, error) {
 	p.adjust()
 	plan := &Plan{Names: p.names, Ledger: newTotals(), NewNames: p.newNames, NewItems: p.newItems,
 		Adjusted: p.drifted, Withdrawn: p.withdrawn, Failed: len(p.failures), Cleared: p.cleared, HeldBack: sortedKeys(p.heldBack)}
+	if p.in.More {
+		plan.Carry = &p.carryOut
+	}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).
 	docDeps := make(map[*txnDoc][]string, len(p.docs))

@@ -32,7 +32,10 @@ func (p *planner) planCOGS() error {
 	if p.set.InventoryMode != shopqb.Summary {
 		return nil
 	}
-	byDate := map[string]money.Cents{}
+	byDate := p.carriedCOGS()
+	if byDate == nil {
+		byDate = map[string]money.Cents{}
+	}
 	missing := map[string]bool{}
 	cost := func(o *shopify.Order, li *shopify.LineItem, qty int) money.Cents {
 		if li.IsGiftCard || li.Variant == nil || qty == 0 {
@@ -101,6 +104,17 @@ func (p *planner) planCOGS() error {
 				}
 			}
 		}
+	}
+	if p.in.More {
+		// Only the days of this plan are summed whole at the end: what
+		// the orders book on other days is their own calls' to sum.
+		p.carryOut.cogs = map[string]money.Cents{}
+		for d, a := range byDate {
+			if p.dayOpen(d) {
+				p.carryOut.cogs[d] = a
+			}
+		}
+		return nil
 	}
 	for _, d := range sortedKeys(byDate) {
 		a := byDate[d]

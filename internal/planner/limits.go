@@ -21,7 +21,7 @@ func (p *planner) checkListLimits() error {
 		if r.linked {
 			continue
 		}
-		if _, earlier := p.in.Names[r.key]; earlier {
+		if _, earlier := p.earlier(r.key); earlier {
 			continue
 		}
 		switch r.ns {

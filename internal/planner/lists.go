@@ -55,7 +55,7 @@ func (p *planner) list(w want) string {
 		return r.name
 	}
 	r := &listRec{key: w.key, kind: w.kind, ns: w.ns, deps: w.deps, build: w.build}
-	prev, kept := p.in.Names[w.key]
+	prev, kept := p.earlier(w.key)
 	kept = kept && prev != ""
 	if kept {
 		r.name = prev
@@ -117,7 +117,11 @@ func (p *planner) itemClash(w want, name string) string {
 func (p *planner) space(ns string) *nameSpace {
 	s, ok := p.spaces[ns]
 	if !ok {
-		s = newNameSpace()
+		var earlier map[string]string
+		if p.in.Book != nil {
+			earlier = p.in.Book.spaces[ns]
+		}
+		s = newNameSpace(earlier)
 		p.spaces[ns] = s
 	}
 	return s
@@ -260,7 +264,7 @@ func (p *planner) paymentItem(gateway string) string {
 	c := shopqb.ClearingCategory(gateway)
 	acct := p.m.Account(c)
 	pm := p.paymentMethod(gateway)
-	pmName := p.names[pm]
+	pmName := p.name(pm)
 	p.list(want{key: key, kind: "ItemPaymentAdd", ns: nsItems, base: "Paid " + gatewayLabel(gateway), max: maxItemName,
 		deps: deps(p.accountDep(c), pm),
 		build: func(name string, guid qbxml.GUID) qbxml.Request {

@@ -39,21 +39,38 @@ func truncate(s string, max int) string {
 // share one space; items share another.
 type nameSpace struct {
 	used map[string]string // lower-case name → key holding it
+	// earlier is the same for the names of earlier plans (NameBook), read
+	// under used; nil when used holds them too.
+	earlier map[string]string
 }
 
-func newNameSpace() *nameSpace { return &nameSpace{used: map[string]string{}} }
+func newNameSpace(earlier map[string]string) *nameSpace {
+	return &nameSpace{used: map[string]string{}, earlier: earlier}
+}
 
 // claim records that key holds name (from an earlier plan).
-func (ns *nameSpace) claim(key, name string) { ns.used[strings.ToLower(name)] = key }
+func (ns *nameSpace) claim(key, name string) { ns.used[lower(name)] = key }
+
+// holder is the key holding the lower-case name, if any.
+func (ns *nameSpace) holder(name string) (string, bool) {
+	if k, ok := ns.used[name]; ok {
+		return k, true
+	}
+	k, ok := ns.earlier[name]
+	return k, ok
+}
+
+// lower is a name as the spaces compare it.
+func lower(name string) string { return strings.ToLower(name) }
 
 // assign gives key a unique name built from want, truncating and adding a
 // counter (" 2", " 3", …) so truncation never merges two records.
 func (ns *nameSpace) assign(key, want string, max int) string {
 	name := truncate(want, max)
 	for n := 2; ; n++ {
-		holder, taken := ns.used[strings.ToLower(name)]
+		holder, taken := ns.holder(lower(name))
 		if !taken || holder == key {
-			ns.used[strings.ToLower(name)] = key
+			ns.used[lower(name)] = key
 			return name
 		}
 		suffix := fmt.Sprintf(" %d", n)

@@ -216,12 +216,7 @@ func (p *planner) refundBooked(o *shopify.Order, r *shopify.Refund) bool {
 // an ARRefundCreditCard per gateway that paid money back; in summary mode the
 // same per refund day × location.
 func (p *planner) planRefunds() error {
-	type group struct {
-		date, locID, locName string
-		ps                   *parts
-		orders               []string
-	}
-	groups := map[string]*group{}
+	groups := carriedGroups(p.carry().refunds)
 	for _, o := range sortOrders(p.in.Orders) {
 		if o.Test {
 			continue
@@ -256,13 +251,17 @@ func (p *planner) planRefunds() error {
 			k := date + ":" + locID
 			g, ok := groups[k]
 			if !ok {
-				g = &group{date: date, locID: locID, locName: locName, ps: newParts()}
+				g = &summaryGroup{date: date, locID: locID, locName: locName, ps: newParts()}
 				groups[k] = g
 			}
 			g.ps.merge(ps)
 			g.orders = append(g.orders, cleanText(o.Name))
 			p.cleared = append(p.cleared, key)
 		}
+	}
+	if p.in.More {
+		p.carryOut.refunds = groups // the day's last part books them
+		return nil
 	}
 	for _, k := range sortedKeys(groups) {
 		g := groups[k]

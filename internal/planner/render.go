@@ -9,7 +9,7 @@ import (
 // package puts the elements in schema order and refuses values the schema
 // would reject.
 func (p *planner) render(d *txnDoc, guid qbxml.GUID) qbxml.Request {
-	n := func(key string) *qbxml.Ref { return nameRef(p.names[key]) }
+	n := func(key string) *qbxml.Ref { return nameRef(p.name(key)) }
 	switch d.kind {
 	case kindSalesReceipt:
 		add := qbxml.SalesReceiptAdd{CustomerRef: n(d.customer), ClassRef: n(d.class), TxnDate: qbxml.Date(d.date),
@@ -92,7 +92,7 @@ func (p *planner) headerTaxItem(d *txnDoc) *qbxml.Ref {
 // salesLine is an item line of a receipt or credit memo: quantity and amount,
 // never a rate, so QuickBooks keeps Shopify's amount to the cent.
 func (p *planner) salesLine(l docLine) qbxml.SalesLine {
-	return qbxml.SalesLine{ItemRef: nameRef(p.names[l.item]), Desc: l.desc, Quantity: qty(l.qty), Amount: qbxml.Amt(l.amount)}
+	return qbxml.SalesLine{ItemRef: nameRef(p.name(l.item)), Desc: l.desc, Quantity: qty(l.qty), Amount: qbxml.Amt(l.amount)}
 }
 
 func qty(q int) qbxml.Decimal {

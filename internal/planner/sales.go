@@ -84,12 +84,7 @@ func (p *planner) lateEdit(o *shopify.Order) *shopify.SalesAgreement {
 // sales mode, one per day × location in summary mode. An order that does not
 // add up fails alone (failDoc); the rest of the day is booked.
 func (p *planner) planSales() error {
-	type group struct {
-		date, locID, locName string
-		ps                   *parts
-		orders               []string
-	}
-	groups := map[string]*group{}
+	groups := carriedGroups(p.carry().sales)
 	for _, o := range sortOrders(p.in.Orders) {
 		if o.Test {
 			continue
@@ -152,12 +147,16 @@ func (p *planner) planSales() error {
 		k := date + ":" + locID
 		g, ok := groups[k]
 		if !ok {
-			g = &group{date: date, locID: locID, locName: locName, ps: newParts()}
+			g = &summaryGroup{date: date, locID: locID, locName: locName, ps: newParts()}
 			groups[k] = g
 		}
 		g.ps.merge(ps)
 		g.orders = append(g.orders, cleanText(o.Name))
 		p.cleared = append(p.cleared, saleKey)
+	}
+	if p.in.More {
+		p.carryOut.sales = groups // the day's last part books them
+		return nil
 	}
 	for _, k := range sortedKeys(groups) {
 		g := groups[k]

@@ -118,7 +118,7 @@ func (p *planner) locationCustomer(locID, locName string) string {
 // among the plan's and earlier plans' reference numbers, and kept forever.
 func (p *planner) refNumber(key, want string, max int) string {
 	nk := "refnumber:" + key
-	if prev, ok := p.in.Names[nk]; ok && prev != "" {
+	if prev, ok := p.earlier(nk); ok && prev != "" {
 		p.names[nk] = prev
 		return prev
 	}

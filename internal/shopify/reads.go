@@ -135,6 +135,8 @@ func (q PayoutsQuery) searchQuery() string {
 // (about one a day) and paged; their balance transactions grow with the
 // orders, so they are read with one bulk operation per payoutBatch
 // payouts and grouped by payout on disk (poll is the bulk status interval).
+// A payout's balance transactions are fn's only while it runs: fn keeps
+// the slice, not the *Payout, if it needs them later.
 func (c *Client) Payouts(ctx context.Context, q PayoutsQuery, poll time.Duration, fn func(*Payout) error) error {
 	var batch []*Payout
 	err := c.eachPayout(ctx, q, func(p *Payout) error {
@@ -243,6 +245,9 @@ func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, p
 		if err := fn(p); err != nil {
 			return err
 		}
+		// fn has what it keeps (ingest: a snapshot); the batch would
+		// otherwise hold every payout's transactions until its last.
+		p.BalanceTransactions = nil
 	}
 	return nil
 }

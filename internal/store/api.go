@@ -57,6 +57,12 @@ type API interface {
 	// kind, in GID order, streaming so memory stays flat as the shop grows.
 	EachLatestSnapshot(ctx context.Context, shopID int64, kind string, fn func(*shopqb.Snapshot) error) error
 	LatestSnapshot(ctx context.Context, shopID int64, gid string) (*shopqb.Snapshot, error) // ErrNotFound
+	// SnapshotsTouching lists, in GID order, the objects of kind whose newest
+	// snapshot has an event (an order's sale, refunds and agreements; a
+	// payout's issue) in [from, to).
+	SnapshotsTouching(ctx context.Context, shopID int64, kind string, from, to time.Time) ([]string, error)
+	// OrdersTouchingAt is SnapshotsTouching for orders, with each one's processedAt.
+	OrdersTouchingAt(ctx context.Context, shopID int64, from, to time.Time) ([]IndexedSnapshot, error)
 	// NewestSnapshots returns the newest stored version of each of gids, of any kind, in GID order; unknown ones are absent.
 	NewestSnapshots(ctx context.Context, shopID int64, gids []string) ([]*shopqb.Snapshot, error)
 

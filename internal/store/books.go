@@ -394,6 +394,27 @@ func (db *DB) SnapshotsTouching(ctx context.Context, shopID int64, kind string, 
 	return out, rows.Err()
 }
 
+// OrdersTouchingAt is SnapshotsTouching for orders, each with the time its
+// index holds (its processedAt), in GID order.
+func (db *DB) OrdersTouchingAt(ctx context.Context, shopID int64, from, to time.Time) ([]IndexedSnapshot, error) {
+	rows, err := db.query(ctx, db.sql, `SELECT i.gid, i.at FROM snapshot_index i WHERE i.shop_id = ? AND i.gid IN
+		(SELECT e.gid FROM snapshot_events e WHERE e.shop_id = ? AND e.kind = 'order' AND e.at >= ? AND e.at < ?)
+		ORDER BY i.gid`, shopID, shopID, db.d.t(from), db.d.t(to))
+	if err != nil {
+		return nil, fmt.Errorf("orders of shop %d in range: %w", shopID, err)
+	}
+	defer rows.Close()
+	var out []IndexedSnapshot
+	for rows.Next() {
+		r := IndexedSnapshot{Kind: "order"}
+		if err := rows.Scan(&r.GID, timeScan{&r.At}); err != nil {
+			return nil, fmt.Errorf("orders of shop %d in range: %w", shopID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // LinkedFrom returns the GIDs of the objects (payouts) that link to gid (an order).
 func (db *DB) LinkedFrom(ctx context.Context, shopID int64, gid string) ([]string, error) {
 	rows, err := db.query(ctx, db.sql, "SELECT gid FROM snapshot_links WHERE shop_id = ? AND linked = ? ORDER BY gid", shopID, gid)
