@@ -22,12 +22,10 @@ import (
 	"github.com/shopqb/shopqb/internal/privacy"
 	"github.com/shopqb/shopqb/internal/shopadmin"
 	"github.com/shopqb/shopqb/internal/shopify"
+	"github.com/shopqb/shopqb/internal/store"
 )
 
 const webhookSecret = "shpss_test_secret"
-
-// kvPlannerNames is the sync engine's map of list keys to QuickBooks names.
-const kvPlannerNames = "names"
 
 // openTestApp opens an App on a fresh SQLite database: no HTTP server, no
 // River workers, so webhooks are handled inline by the delivery itself.
@@ -180,7 +178,8 @@ func seedCustomers(t *testing.T, a *App, shopID int64, annState shopqb.PostingSt
 	if err := a.Store.PutPostingResponses(ctx, shopID, answers, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Store.PutKV(ctx, shopID, kvPlannerNames, []byte(`{"customer:7":"Ann Lee","customer:8":"Bob Ray","item:MUG-B":"MUG-B"}`)); err != nil {
+	// The planner's names, as a plan commits them.
+	if _, err := a.Store.CommitPlan(ctx, shopID, store.PlanCommit{Names: map[string]string{"customer:7": "Ann Lee", "customer:8": "Bob Ray", "item:MUG-B": "MUG-B"}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -190,6 +189,7 @@ type shopState struct {
 	Snapshots []string
 	Postings  []string
 	KV        map[string]string
+	Names     map[string]string
 	Secrets   map[string]bool
 }
 
@@ -219,17 +219,31 @@ func readShopState(t *testing.T, a *App, shopID int64) shopState {
 		st.Postings = append(st.Postings, fmt.Sprintf("%s %s %s %s %s %s", p.Key, p.State, p.QBID, p.Name, p.Request, answers[p.ID]))
 	}
 	st.KV = map[string]string{}
-	for _, k := range []string{kvPlannerNames, privacy.KVUninstalledAt, privacy.KVComplianceExportPrefix + "7"} {
+	for _, k := range []string{privacy.KVUninstalledAt, privacy.KVComplianceExportPrefix + "7"} {
 		if v, err := a.Store.KV(ctx, shopID, k); err == nil {
 			st.KV[k] = string(v)
 		}
 	}
+	st.Names = planNames(t, a, shopID)
 	st.Secrets = map[string]bool{}
 	for _, name := range []string{shopadmin.SecretShopifyToken, shopadmin.SecretWebhook} {
 		_, err := a.Store.Secret(ctx, shopID, name)
 		st.Secrets[name] = err == nil
 	}
 	return st
+}
+
+// planNames are the shop's planner names (store.EachPlanName).
+func planNames(t *testing.T, a *App, shopID int64) map[string]string {
+	t.Helper()
+	names := map[string]string{}
+	if err := a.Store.EachPlanName(context.Background(), shopID, func(key, name string) error {
+		names[key] = name
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
 
 func latestBody(t *testing.T, a *App, shopID int64, gid string) string {
@@ -380,9 +394,8 @@ func TestCustomerRedactErasesShopqbsCopiesOnly(t *testing.T) {
 	assertAll(t, "customer:7 answer", answerOf("customer:7"), "<Name>Redacted customer 7</Name>", "<ListID>80000001-1700000000</ListID>")
 	assertAll(t, "order:1001 answer", answerOf("order:1001"), "<FullName>Redacted customer 7</FullName>", "<TotalAmount>54.10</TotalAmount>")
 	assertAll(t, "customer:8 answer", answerOf("customer:8"), "<Name>Bob Ray</Name>")
-	names, _ := a.Store.KV(ctx, shopA.ID, kvPlannerNames)
-	if !strings.Contains(string(names), `"customer:7":"Ann Lee"`) {
-		t.Fatalf("the name map must keep the name QuickBooks holds: %s", names)
+	if names := planNames(t, a, shopA.ID); names["customer:7"] != "Ann Lee" {
+		t.Fatalf("the plan names must keep the name QuickBooks holds: %v", names)
 	}
 
 	audit, err := a.Store.Audit(ctx, shopA.ID, 1)
@@ -430,9 +443,8 @@ func TestCustomerRedactBeforeQuickBooksHasTheCustomer(t *testing.T) {
 		!strings.Contains(p.Request, "<Name>Redacted customer 7</Name>") {
 		t.Fatalf("planned customer posting: %+v", p)
 	}
-	names, _ := a.Store.KV(ctx, shop.ID, kvPlannerNames)
-	if !strings.Contains(string(names), `"customer:7":"Redacted customer 7"`) || !strings.Contains(string(names), `"customer:8":"Bob Ray"`) {
-		t.Fatalf("name map: %s", names)
+	if names := planNames(t, a, shop.ID); names["customer:7"] != "Redacted customer 7" || names["customer:8"] != "Bob Ray" {
+		t.Fatalf("plan names: %v", names)
 	}
 	audit, _ := a.Store.Audit(ctx, shop.ID, 1)
 	if len(audit) != 1 || !strings.Contains(audit[0].Detail, "holds no customer record") {

@@ -52,20 +52,19 @@ func (s *Service) pollPayouts(ctx context.Context, shopID int64) (int, error) {
 		if err != nil {
 			return inserted, err
 		}
-		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Names: p.names})
+		if p.book == nil {
+			p.book = planner.NewNameBook(p.names)
+		}
+		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Book: p.book})
 		if err != nil {
 			return inserted, fmt.Errorf("plan payouts: %w", err)
 		}
-		p.names = plan.Names
-		names, err := p.namesKV()
-		if err != nil {
-			return inserted, err
-		}
-		kv := map[string][]byte{kvNames: names}
+		p.book.Add(plan.Names)
+		kv := map[string][]byte{}
 		if i == len(batches)-1 {
 			kv[kvPayouts], kv[kvPayoutPoll] = stamp(p.now), stamp(p.now)
 		}
-		res, err := s.store.CommitPlan(ctx, shopID, store.PlanCommit{Postings: plan.Postings, RelinkArchived: p.relink, KV: kv})
+		res, err := s.store.CommitPlan(ctx, shopID, store.PlanCommit{Postings: plan.Postings, RelinkArchived: p.relink, KV: kv, Names: p.newNames()})
 		if err != nil {
 			return inserted, fmt.Errorf("fill outbox with payouts: %w", err)
 		}

@@ -43,17 +43,14 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 			return err
 		}
 	}
-	kv, err := p.finalState()
-	if err != nil {
-		return err
-	}
-	if _, err := s.store.CommitPlan(ctx, p.shop.ID, store.PlanCommit{KV: kv}); err != nil {
+	// Every call committed its names; any left would be stored here.
+	if _, err := s.store.CommitPlan(ctx, p.shop.ID, store.PlanCommit{KV: p.finalState(), Names: p.newNames()}); err != nil {
 		return fmt.Errorf("record the plan's state: %w", err)
 	}
 	return nil
 }
 
-// planCall plans one call and commits its postings and the name map.
+// planCall plans one call and commits its postings and the names it added.
 func (s *Service) planCall(ctx context.Context, p *pass, b planBatch, first bool) error {
 	plan, err := p.plan(ctx, b, first)
 	if err != nil {
@@ -62,11 +59,7 @@ func (s *Service) planCall(ctx context.Context, p *pass, b planBatch, first bool
 	if p.dry {
 		return nil // the dry check's plan is thrown away, names and all
 	}
-	raw, err := p.namesKV()
-	if err != nil {
-		return err
-	}
-	kv := map[string][]byte{kvNames: raw}
+	kv := map[string][]byte{}
 	if first && p.firstPlan {
 		kv[store.KVExpectedComplete] = nil // until the last commit has stored every source
 	}
@@ -162,10 +155,10 @@ func (p *pass) countOrders(b planBatch, orders []shopify.Order) {
 	}
 }
 
-// commit writes one call's postings, expected figures and kv in one
-// transaction.
+// commit writes one call's postings, the names its plan added, expected
+// figures and kv in one transaction.
 func (s *Service) commit(ctx context.Context, p *pass, plan *planner.Plan, kv map[string][]byte, first bool) error {
-	res, err := s.store.CommitPlan(ctx, p.shop.ID, store.PlanCommit{KV: kv, Postings: plan.Postings, RelinkArchived: p.relink,
+	res, err := s.store.CommitPlan(ctx, p.shop.ID, store.PlanCommit{KV: kv, Names: p.newNames(), Postings: plan.Postings, RelinkArchived: p.relink,
 		Withdraw: plan.Withdrawn, Cleared: plan.Cleared, Expected: expectedFigures(plan.Expected, first && p.firstPlan)})
 	if err != nil {
 		return fmt.Errorf("fill outbox: %w", err)

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,10 +13,9 @@ import (
 )
 
 // The pipeline's per-shop state in the store's key/values. Admin reset and
-// a change of start date clear the watermarks (internal/syncengine, to move
-// to the shop administration service): the names must stay the same there.
+// a change of start date clear the watermarks (admin.go): the names, kept
+// in the store's plan names (store.EachPlanName), stay the same there.
 const (
-	kvNames     = "names"
 	kvWatermark = "watermark:orders"
 	kvPayouts   = "watermark:payouts"
 	// kvPlannedOnce is set by the first sync that filled the outbox.
@@ -52,8 +50,9 @@ type pass struct {
 	payouts        []payoutRef
 	purchaseOrders []shopify.PurchaseOrder
 
-	// names is the planner's name map, committed with every chunk; book
-	// indexes it for the planner calls (planner.Input.Book), once a run.
+	// names is the planner's name map, read from the store's plan names;
+	// book indexes it for the planner calls (planner.Input.Book), once a
+	// run, and tells each commit the names its plan added (names).
 	names map[string]string
 	book  *planner.NameBook
 	// firstPlan: no sync has filled the outbox yet, so everything stored is
@@ -92,15 +91,11 @@ type pass struct {
 func (p *pass) loadPlanState(ctx context.Context) error {
 	st := p.svc.store
 	p.names = map[string]string{}
-	raw, err := st.KV(ctx, p.shop.ID, kvNames)
-	switch {
-	case err == nil:
-		if len(raw) > 0 {
-			if err := json.Unmarshal(raw, &p.names); err != nil {
-				return fmt.Errorf("name map of shop %d: %w", p.shop.ID, err)
-			}
-		}
-	case !errors.Is(err, shopqb.ErrNotFound):
+	err := st.EachPlanName(ctx, p.shop.ID, func(key, name string) error {
+		p.names[key] = name
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if p.firstPlan, err = kvUnset(ctx, st, p.shop.ID, kvPlannedOnce); err != nil {
@@ -185,23 +180,17 @@ func (s *Service) windowStart(ctx context.Context, shop *shopqb.Shop, key string
 // stamp is how watermarks are stored.
 func stamp(t time.Time) []byte { return []byte(t.UTC().Format(time.RFC3339Nano)) }
 
-// finalState is what the run's last commit writes besides postings: the
-// name map always; the watermarks and the planned-once flag when the run
-// read whole windows; for the dry check only the watermarks (its plan is
-// thrown away, so its names must be too).
-func (p *pass) finalState() (map[string][]byte, error) {
+// finalState is the key/values the run's last commit writes: the
+// watermarks and the planned-once flag when the run read whole windows; for
+// the dry check only the watermarks (its plan is thrown away, names and all).
+func (p *pass) finalState() map[string][]byte {
 	kv := map[string][]byte{}
 	if p.movesWatermarks {
 		kv[kvWatermark], kv[kvPayouts] = stamp(p.now), stamp(p.now)
 	}
 	if p.dry {
-		return kv, nil
+		return kv
 	}
-	names, err := p.namesKV()
-	if err != nil {
-		return nil, err
-	}
-	kv[kvNames] = names
 	if p.movesWatermarks {
 		kv[kvPlannedOnce] = []byte("1")
 	}
@@ -209,13 +198,15 @@ func (p *pass) finalState() (map[string][]byte, error) {
 		kv[store.KVExpectedComplete] = []byte("1")
 	}
 	kv[kvHeldDays] = p.heldKV()
-	return kv, nil
+	return kv
 }
 
-func (p *pass) namesKV() ([]byte, error) {
-	raw, err := json.Marshal(p.names)
-	if err != nil {
-		return nil, fmt.Errorf("encode the name map: %w", err)
+// newNames are the names the plans since the last commit added, for the
+// next commit to store with their postings (store.PlanCommit.Names); none
+// for the dry check, whose plan is thrown away.
+func (p *pass) newNames() map[string]string {
+	if p.dry || p.book == nil {
+		return nil
 	}
-	return raw, nil
+	return p.book.TakeAdded()
 }

@@ -16,6 +16,9 @@ type NameBook struct {
 	names map[string]string
 	// spaces maps a namespace to each lower-case name in it → its key.
 	spaces map[string]map[string]string
+	// added are the names Add gave a key that had none or another since
+	// the last TakeAdded: what the caller has yet to store.
+	added map[string]string
 }
 
 // NewNameBook indexes names, which the book keeps and Add adds to: the
@@ -36,9 +39,27 @@ func (b *NameBook) Names() map[string]string { return b.names }
 func (b *NameBook) Add(names map[string]string) {
 	keys := slices.Sorted(maps.Keys(names))
 	for _, k := range keys {
-		b.names[k] = names[k]
+		n := names[k]
+		if old, ok := b.names[k]; ok && old == n {
+			continue // kept by the plan: stored already
+		}
+		b.names[k] = n
+		if b.added == nil {
+			b.added = map[string]string{}
+		}
+		b.added[k] = n
 	}
 	b.index(keys)
+}
+
+// TakeAdded returns the names Add changed (new keys, or keys given another
+// name) since the book was made or last asked, and forgets them: a caller
+// storing the names stores only these with each plan, rather than the whole
+// map. A caller whose store of them fails must not go on with the book.
+func (b *NameBook) TakeAdded() map[string]string {
+	added := b.added
+	b.added = nil
+	return added
 }
 
 // index claims the names of keys in their namespaces, in the order given

@@ -67,3 +67,61 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 		}
 	}
 }
+
+// TestNameBookTakeAdded: the book hands over each name once, when Add gave
+// it a key that had none or another, and never the names it was made with
+// or that a plan only kept; the names handed over add up to the book.
+func TestNameBookTakeAdded(t *testing.T) {
+	in := genInput(5, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Summary, false)
+	orders := in.Orders
+	book := NewNameBook(map[string]string{"customer:earlier": "Earlier Customer"})
+	if got := book.TakeAdded(); len(got) != 0 {
+		t.Fatalf("a new book hands over the names it was made with: %v", got)
+	}
+	stored := map[string]string{"customer:earlier": "Earlier Customer"}
+	for first := 0; first < len(orders); first += 3 {
+		part := in
+		part.Orders = orders[first:min(first+3, len(orders))]
+		if first > 0 {
+			part.Payouts, part.PurchaseOrders = nil, nil
+		}
+		part.Book = book
+		plan, err := Build(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		book.Add(plan.Names)
+		added := book.TakeAdded()
+		for k, n := range added {
+			if old, ok := stored[k]; ok && old == n {
+				t.Errorf("orders from %d: %s = %q handed over again", first, k, n)
+			}
+		}
+		maps.Copy(stored, added)
+		if again := book.TakeAdded(); len(again) != 0 {
+			t.Fatalf("orders from %d: a second TakeAdded hands over %d names", first, len(again))
+		}
+	}
+	// The first part again: every name it gives is kept, nothing is new.
+	part := in
+	part.Orders, part.Book = orders[:min(3, len(orders))], book
+	plan, err := Build(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book.Add(plan.Names)
+	if got := book.TakeAdded(); len(got) != 0 {
+		t.Errorf("planning the first orders again hands over %d names: %v", len(got), got)
+	}
+	book.Add(map[string]string{"customer:earlier": "Renamed Customer"})
+	if got := book.TakeAdded(); len(got) != 1 || got["customer:earlier"] != "Renamed Customer" {
+		t.Errorf("a changed name is handed over as %v", got)
+	}
+	stored["customer:earlier"] = "Renamed Customer"
+	if !maps.Equal(stored, book.Names()) {
+		t.Errorf("the names handed over (%d) are not the book's (%d)", len(stored), len(book.Names()))
+	}
+	if len(stored) < 10 {
+		t.Errorf("only %d names: nothing compared", len(stored))
+	}
+}

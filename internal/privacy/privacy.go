@@ -50,9 +50,6 @@ const (
 	// KVUninstalledAt is when app/uninstalled arrived (RFC 3339), for the
 	// tombstone shop/redact leaves.
 	KVUninstalledAt = "app:uninstalled_at"
-	// kvPlannerNames is the sync engine's map of list keys to the names
-	// QuickBooks knows them by (syncengine's kvNames).
-	kvPlannerNames = "names"
 )
 
 // redactedCustomerName is what a redacted customer is called in shopqb's
@@ -354,15 +351,13 @@ func (svc *Service) CustomerRedact(ctx context.Context, shopID int64, payload []
 
 	// The QuickBooks customer record: its name in QuickBooks, and whether
 	// QuickBooks holds (or may hold) it already.
-	names := map[string]string{}
-	if raw, err := svc.store.KV(ctx, shopID, kvPlannerNames); err == nil {
-		if err := json.Unmarshal(raw, &names); err != nil {
-			return fail(fmt.Errorf("read the name map: %w", err))
-		}
-	} else if !errors.Is(err, shopqb.ErrNotFound) {
+	// plannedName is the name the planner gave the customer record
+	// (store.PlanName), "" when it gave none.
+	plannedName, err := svc.store.PlanName(ctx, shopID, scope.customerKey)
+	if err != nil && !errors.Is(err, shopqb.ErrNotFound) {
 		return fail(err)
 	}
-	qbName := names[scope.customerKey]
+	qbName := plannedName
 	var listID string
 	inQuickBooks := false
 	if p, err := svc.store.PostingByKey(ctx, shopID, scope.customerKey); err == nil {
@@ -411,14 +406,9 @@ func (svc *Service) CustomerRedact(ctx context.Context, shopID int64, payload []
 	}
 	postings += answers
 
-	if !inQuickBooks && qbName != "" && names[scope.customerKey] != "" {
+	if !inQuickBooks && plannedName != "" {
 		// Re-planning must not bring the name back into a posting to come.
-		names[scope.customerKey] = newName
-		raw, err := json.Marshal(names)
-		if err != nil {
-			return fail(err)
-		}
-		if err := svc.store.PutKV(ctx, shopID, kvPlannerNames, raw); err != nil {
+		if err := svc.store.SetPlanName(ctx, shopID, scope.customerKey, newName); err != nil {
 			return fail(err)
 		}
 	}

@@ -113,9 +113,17 @@ type API interface {
 	ArchivedPostings(ctx context.Context, shopID int64, fn func(*shopqb.Posting) error) error
 
 	// CommitPlan upserts planned postings, re-links those an admin reset
-	// archived, and writes per-shop key/values (names, watermarks) in one
-	// transaction: the one door through which planned postings enter the outbox.
+	// archived, and writes the names they added and per-shop key/values
+	// (watermarks) in one transaction: the one door through which planned
+	// postings enter the outbox.
 	CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error)
+	// The planner's names (plannames.go): EachPlanName streams them in key
+	// order; PlanName reads one (ErrNotFound); SetPlanName replaces one
+	// outside a plan (privacy renames). The first of these on a shop moves
+	// its old name map out of the key/values (KVLegacyPlanNames).
+	EachPlanName(ctx context.Context, shopID int64, fn func(key, name string) error) error
+	PlanName(ctx context.Context, shopID int64, key string) (string, error)
+	SetPlanName(ctx context.Context, shopID int64, key, name string) error
 
 	// Sync leases: one sync per shop at a time across processes (lease.go).
 	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld

@@ -17,8 +17,13 @@ import (
 // one transaction keeps both true through any crash.
 type PlanCommit struct {
 	Postings []*shopqb.Posting
-	// KV entries written in the same transaction (the name map, the read
-	// watermarks, the planned-once flag). A nil value stores an empty one.
+	// Names are the planner names (key → QuickBooks name or RefNumber)
+	// this commit's postings added or changed, stored in plan_names
+	// (EachPlanName): only those, so a commit costs what it adds, not what
+	// the shop holds.
+	Names map[string]string
+	// KV entries written in the same transaction (the read watermarks, the
+	// planned-once flag). A nil value stores an empty one.
 	KV map[string][]byte
 	// RelinkArchived marks postings of this commit whose key an admin reset
 	// archived after it reached QuickBooks (done, sent or in doubt) as in
@@ -54,7 +59,7 @@ const relinkKeys = 500
 // never applied), re-links those an admin reset archived, withdraws the
 // adjustments no longer needed, clears document failures that no longer
 // stand, replaces the expected figures of the plan's sources, and writes the
-// key/values, all in one transaction. If it
+// names and key/values, all in one transaction. If it
 // fails nothing of it is stored (the postings' ID fields may already be
 // set, and must not be relied on).
 func (db *DB) CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (CommitResult, error) {
@@ -84,6 +89,9 @@ func (db *DB) CommitPlan(ctx context.Context, shopID int64, c PlanCommit) (Commi
 			if err := db.writeExpected(ctx, tx, shopID, c.Expected); err != nil {
 				return err
 			}
+		}
+		if err := db.putPlanNames(ctx, tx, shopID, c.Names); err != nil {
+			return err
 		}
 		for key, value := range c.KV {
 			if err := db.putKV(ctx, tx, shopID, key, value); err != nil {

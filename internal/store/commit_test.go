@@ -10,8 +10,8 @@ import (
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
-// TestCommitPlanIsOneTransaction: postings and key/values land together,
-// and a commit that fails leaves neither.
+// TestCommitPlanIsOneTransaction: postings, names and key/values land
+// together, and a commit that fails leaves none of them.
 func TestCommitPlanIsOneTransaction(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, backend string) {
 		ctx := context.Background()
@@ -22,7 +22,8 @@ func TestCommitPlanIsOneTransaction(t *testing.T) {
 				{Key: "customer:1", Kind: "CustomerAdd", Request: "<CustomerAddRq/>", PlanHash: "h1"},
 				{Key: "order:1:sale", Kind: "SalesReceiptAdd", Request: "<SalesReceiptAddRq/>", PlanHash: "h2", DependsOn: []string{"customer:1"}},
 			},
-			KV: map[string][]byte{"names": []byte(`{"c1":"Ann"}`), "watermark:orders": []byte("t1")},
+			Names: map[string]string{"customer:1": "Ann"},
+			KV:    map[string][]byte{"watermark:orders": []byte("t1")},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -40,7 +41,8 @@ func TestCommitPlanIsOneTransaction(t *testing.T) {
 				{Key: "customer:1", Kind: "CustomerAdd", Request: "<CustomerAddRq>changed</CustomerAddRq>", PlanHash: "h1b"},
 				{Key: "order:2:sale", Request: "<x/>", PlanHash: "h3"},
 			},
-			KV: map[string][]byte{"watermark:orders": []byte("t2")},
+			Names: map[string]string{"customer:1": "Ann B", "order:2:sale": "R2"},
+			KV:    map[string][]byte{"watermark:orders": []byte("t2")},
 		})
 		if err == nil {
 			t.Fatal("a commit with an invalid posting succeeded")
@@ -55,6 +57,9 @@ func TestCommitPlanIsOneTransaction(t *testing.T) {
 		}
 		if _, err := db.PostingByKey(ctx, shop, "order:2:sale"); !errors.Is(err, shopqb.ErrNotFound) {
 			t.Fatalf("posting of the failed commit: %v", err)
+		}
+		if got := planNames(t, db, shop); len(got) != 1 || got["customer:1"] != "Ann" {
+			t.Fatalf("names after the failed commit: %v; want only customer:1 = Ann", got)
 		}
 	})
 }

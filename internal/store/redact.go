@@ -244,12 +244,12 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting_deps and auth_failures are handled apart: the first is keyed by
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
-	"posting_deps", "posting_drifts", "posting_ledger", "posting_responses", "postings", "expected_ledger", "expected_days", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
+	"posting_deps", "posting_drifts", "posting_ledger", "posting_responses", "postings", "expected_ledger", "expected_days", "plan_names", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
 	"tickets", "secrets", "kv", "sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 
 // DeleteShopData erases everything stored for a shop — the shop itself,
-// its settings and mappings, secrets, key/values, tickets, snapshots,
+// its settings and mappings, secrets, key/values, plan names, tickets, snapshots,
 // postings and their archive, sync runs, webhook deliveries, audit log and
 // its Web Connector user's failed logins — and leaves one tombstone
 // (domain, install, uninstall and erasure dates), all in one transaction.

@@ -239,7 +239,7 @@ func seedShop(t *testing.T, db *store.DB, shopID int64, user string) {
 	sale.TxnDate, sale.Ledger = "2026-01-02", []shopqb.LedgerLine{{Category: shopqb.UndepositedFunds, Amount: 100}, {Category: shopqb.SalesIncome, Amount: -100}}
 	_, _, err = db.UpsertPostings(ctx, shopID, []*shopqb.Posting{posting("customer:1", "CustomerAdd"), sale})
 	must(err)
-	_, err = db.CommitPlan(ctx, shopID, store.PlanCommit{Expected: &store.ExpectedFigures{Sources: []string{"gid://shopify/Order/1"},
+	_, err = db.CommitPlan(ctx, shopID, store.PlanCommit{Names: map[string]string{"customer:1": "Ann Lee"}, Expected: &store.ExpectedFigures{Sources: []string{"gid://shopify/Order/1"},
 		Rows: []store.ExpectedRow{{Source: "gid://shopify/Order/1", Day: "2026-01-02", Category: shopqb.SalesIncome, Amount: -100}}}})
 	must(err)
 	saved, err := db.PostingByKey(ctx, shopID, "order:1")
