@@ -518,6 +518,30 @@ func (h *handler) reconciliation(q *req) {
 	}
 	pg.View = v
 	pg.Extra["Chart"] = buildChart(h.cat.localizer(q.lang, shop.Currency), v.Series)
+	// The by-day table has a row per day and category (some 20 a day), so
+	// by default it shows the rows that differ; the rows that agree are
+	// one link away, and always in the CSV.
+	all := q.r.URL.Query().Get("rows") == "all"
+	dayRows, agreeing := v.ByDay, 0
+	if !all {
+		dayRows = nil
+		for _, r := range v.ByDay {
+			if r.Difference == 0 {
+				agreeing++
+				continue
+			}
+			dayRows = append(dayRows, r)
+		}
+	}
+	rowsHref := func(rows string) string {
+		vals := url.Values{"from": {from}, "to": {to}}
+		if rows != "" {
+			vals.Set("rows", rows)
+		}
+		return q.base + "/reconciliation?" + vals.Encode() + "#by-day"
+	}
+	pg.Extra["DayRows"], pg.Extra["DayRowsAgreeing"], pg.Extra["DayRowsAll"] = dayRows, agreeing, all
+	pg.Extra["DayRowsAllHref"], pg.Extra["DayRowsDiffHref"] = rowsHref("all"), rowsHref("")
 	csv := func(table string) string {
 		return q.base + "/reconciliation.csv?" + url.Values{"table": {table}, "from": {from}, "to": {to}}.Encode()
 	}

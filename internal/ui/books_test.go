@@ -50,6 +50,11 @@ func booksCases() []booksCase {
 		{name: "recon", path: "/reconciliation?from=2026-11-26&to=2026-12-02", status: 200,
 			want: []string{`<svg`, `<title id="chart-title">`, `<desc id="chart-desc">`, `id="csv-days"`, `id="csv-categories"`, `id="csv-payouts"`, `id="csv-series"`, `table=days`}, lacks: []string{`⚠`}},
 		{name: "recon_differences", scenario: "differences", path: "/reconciliation?from=2026-11-26&to=2026-12-02", status: 200, want: []string{`⚠`, `id="recon-summary"`}},
+		// The by-day table lists the rows that differ; the rest are a link away.
+		{name: "recon_rows_agreeing_hidden", path: "/reconciliation?from=2026-11-26&to=2026-12-02", status: 200,
+			want: []string{`rows=all`}},
+		{name: "recon_rows_all", path: "/reconciliation?from=2026-11-26&to=2026-12-02&rows=all", status: 200,
+			want: []string{`#by-day`}, lacks: []string{`rows=all`}},
 		{name: "recon_empty", scenario: "empty", path: "/reconciliation", status: 200, lacks: []string{`<svg`}},
 		{name: "recon_bad_range", path: "/reconciliation?from=2026-13-01&to=2026-12-02", status: 422, want: []string{`href="#f-from"`}},
 		{name: "settings", path: "/settings", status: 200, want: []string{`name="mapping.sales_income"`, `name="schedule"`, `name="time"`, `value="07:00"`, `id="locked"`, `id="audit"`, `shopqb admin reset --shop acme.myshopify.com`}},
