@@ -123,3 +123,42 @@ func TestSyncMovesTheOldNameMap(t *testing.T) {
 		t.Fatalf("the old name map is still stored: %v", err)
 	}
 }
+
+// TestResetKeepsTheNames: an admin reset archives the outbox and leaves
+// the names (QuickBooks may hold records by them), so the shop planned again
+// gives every record the name it had, and no name is added.
+func TestResetKeepsTheNames(t *testing.T) {
+	ctx := context.Background()
+	db, svc, shop := namesShop(t, 7)
+	names := storedNames(t, db, shop.ID)
+	archived, err := admin(db, svc).Reset(ctx, shop.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if archived == 0 {
+		t.Fatal("the reset archived nothing: nothing tested")
+	}
+	if got := storedNames(t, db, shop.ID); !maps.Equal(got, names) {
+		t.Fatalf("%d names after the reset, want %d", len(got), len(names))
+	}
+	// Started again, as startedShop starts it.
+	again, err := db.ShopByID(ctx, shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	again.StartedAt = &now
+	if err := db.UpdateShop(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	run, err := svc.Sync(ctx, shop.ID, shopqb.TriggerManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Counts["postings_new"] == 0 {
+		t.Fatalf("nothing planned again after the reset: %+v", run.Counts)
+	}
+	if got := storedNames(t, db, shop.ID); !maps.Equal(got, names) {
+		t.Fatalf("%d names after planning again, want %d", len(got), len(names))
+	}
+}
