@@ -120,7 +120,8 @@ func addCreatedAccounts(ctx context.Context, st store.API, shopID int64, p *Pref
 		known[strings.ToLower(a.FullName)] = true
 	}
 	for _, c := range created {
-		typ := accountTypeOf(c.Request)
+		shape, _ := qbxml.ShapeOfAdd(c.Request) // unreadable: no type, skipped
+		typ := shape.AccountType
 		if c.Name == "" || typ == "" || known[strings.ToLower(c.Name)] || !c.UpdatedAt.After(checked) {
 			continue
 		}
@@ -128,19 +129,6 @@ func addCreatedAccounts(ctx context.Context, st store.API, shopID int64, p *Pref
 		p.Accounts = append(p.Accounts, AccountInfo{FullName: c.Name, Type: typ})
 	}
 	return nil
-}
-
-// accountTypeOf reads the AccountType of an AccountAdd request.
-func accountTypeOf(request string) string {
-	_, rest, ok := strings.Cut(request, "<AccountType>")
-	if !ok {
-		return ""
-	}
-	typ, _, ok := strings.Cut(rest, "</AccountType>")
-	if !ok {
-		return ""
-	}
-	return strings.TrimSpace(typ)
 }
 
 // acceptHCP reads the first sendRequestXML: which QuickBooks, which file, which
