@@ -245,14 +245,20 @@ func parseTree(s string) ([]*Node, error) {
 	if len(s) > maxResponseBytes {
 		return nil, fmt.Errorf("response is %d bytes, more than the %d accepted", len(s), maxResponseBytes)
 	}
-	data, err := toUTF8([]byte(s))
-	if err != nil {
-		return nil, err
+	// UTF-8 without a byte-order mark is what toUTF8 would return
+	// unchanged: it is read as it is, not copied to bytes and back.
+	text := s
+	if strings.HasPrefix(s, "\xEF\xBB\xBF") || !utf8.ValidString(s) {
+		data, err := toUTF8([]byte(s))
+		if err != nil {
+			return nil, err
+		}
+		text = string(data)
 	}
-	if roots, ok := plainTree(string(data)); ok {
+	if roots, ok := plainTree(text); ok {
 		return roots, nil
 	}
-	return decodeTree(data)
+	return decodeTree([]byte(text))
 }
 
 // decodeTree is parseTree with encoding/xml, for what plainTree leaves to it.
