@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,14 +10,7 @@ import (
 )
 
 func TestAdminCustomerExport(t *testing.T) {
-	dir := t.TempDir()
-	db, key := filepath.Join(dir, "shopqb.db"), filepath.Join(dir, "shopqb.key")
-	common := []string{"--database", db, "--key-file", key}
-	for _, shop := range []string{"kim.myshopify.com", "lee.myshopify.com"} {
-		if code, out, errOut := runWithStdin(t, "", append([]string{"admin", "shop-add", "--shop", shop, "--shopify-token", "shpat_x"}, common...)...); code != 0 {
-			t.Fatalf("shop-add %s: %d %s %s", shop, code, out, errOut)
-		}
-	}
+	db, key, common := twoShops(t)
 	// Before Shopify asked, there is nothing to print, and the error says why.
 	code, _, errOut := runWithStdin(t, "", append([]string{"admin", "customer-export", "--shop", "kim.myshopify.com", "--customer", "7"}, common...)...)
 	if code == 0 || !strings.Contains(errOut, "has not sent a customers/data_request") {

@@ -23,15 +23,23 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (int, string, stri
 	return m.Run(ctx, args), out.String(), errb.String()
 }
 
-func TestAdminUsersAndLoginLink(t *testing.T) {
+// twoShops makes a database and key file in a temporary directory with the
+// shops kim and lee added, and returns them with the flags that name them.
+func twoShops(t *testing.T) (db, key string, common []string) {
+	t.Helper()
 	dir := t.TempDir()
-	db, key := filepath.Join(dir, "shopqb.db"), filepath.Join(dir, "shopqb.key")
-	common := []string{"--database", db, "--key-file", key}
+	db, key = filepath.Join(dir, "shopqb.db"), filepath.Join(dir, "shopqb.key")
+	common = []string{"--database", db, "--key-file", key}
 	for _, shop := range []string{"kim.myshopify.com", "lee.myshopify.com"} {
 		if code, out, errOut := runWithStdin(t, "", append([]string{"admin", "shop-add", "--shop", shop, "--shopify-token", "shpat_x"}, common...)...); code != 0 {
 			t.Fatalf("shop-add %s: %d %s %s", shop, code, out, errOut)
 		}
 	}
+	return db, key, common
+}
+
+func TestAdminUsersAndLoginLink(t *testing.T) {
+	db, key, common := twoShops(t)
 	code, out, errOut := runWithStdin(t, "a long enough password\n", append([]string{"admin", "user-add", "--email", "Kim@Example.com", "--password-stdin", "--shop", "kim.myshopify.com"}, common...)...)
 	if code != 0 || !strings.Contains(out, "user kim@example.com added (sees kim.myshopify.com)") {
 		t.Fatalf("user-add: %d %q %q", code, out, errOut)

@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // TestRunCountsTheOrdersItHandles: the history's "orders read" comes from
@@ -29,19 +27,7 @@ func TestRunCountsTheOrdersItHandles(t *testing.T) {
 	now := start.AddDate(0, 0, 7)
 	ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return now },
 		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return src, nil }})
-	shop := &shopqb.Shop{Domain: "counts.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-	register(t, db, ing, shop)
-	shop.Settings.StartDate = "2026-11-01"
-	if err := db.UpdateShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	pre, _ := json.Marshal(syncengine.Preflight{Edition: "Enterprise", DefaultTax: "Out of State"})
-	if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
-		t.Fatal(err)
-	}
-	if err := admin(db, ing).Start(ctx, shop.ID, "test"); err != nil {
-		t.Fatal(err)
-	}
+	shop := startedThroughAdmin(t, db, ing, "counts.myshopify.com")
 	runs := func() []*shopqb.SyncRun {
 		rs, err := db.SyncRunsBefore(ctx, shop.ID, 0, 10)
 		if err != nil {

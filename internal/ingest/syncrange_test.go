@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/shopifysim"
 	"github.com/shopqb/shopqb/internal/store/storetest"
-	"github.com/shopqb/shopqb/internal/syncengine"
 )
 
 // windowedShop serves the orders updated in the window asked, as Shopify's
@@ -72,19 +70,7 @@ func TestSyncRange(t *testing.T) {
 			now := start.AddDate(0, 0, 12)
 			ing := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return now },
 				Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return src, nil }})
-			shop := &shopqb.Shop{Domain: "range.myshopify.com", TimeZone: "UTC", Settings: shopqb.DefaultSettings()}
-			register(t, db, ing, shop)
-			shop.Settings.StartDate = "2026-11-01"
-			if err := db.UpdateShop(ctx, shop); err != nil {
-				t.Fatal(err)
-			}
-			pre, _ := json.Marshal(syncengine.Preflight{Edition: "Enterprise", DefaultTax: "Out of State"})
-			if err := db.PutKV(ctx, shop.ID, "preflight", pre); err != nil {
-				t.Fatal(err)
-			}
-			if err := admin(db, ing).Start(ctx, shop.ID, "test"); err != nil {
-				t.Fatal(err)
-			}
+			shop := startedThroughAdmin(t, db, ing, "range.myshopify.com")
 			if _, err := ing.Sync(ctx, shop.ID, shopqb.TriggerManual); err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,21 @@ import (
 	"github.com/shopqb/shopqb"
 )
 
+// inParts splits in into planner calls of size orders each, as a shop is
+// planned in several calls; the payouts and purchase orders go with the first.
+func inParts(in Input, size int) []Input {
+	var parts []Input
+	for first := 0; first < len(in.Orders); first += size {
+		part := in
+		part.Orders = in.Orders[first:min(first+size, len(in.Orders))]
+		if first > 0 {
+			part.Payouts, part.PurchaseOrders = nil, nil
+		}
+		parts = append(parts, part)
+	}
+	return parts
+}
+
 // TestNameBookPlansAsTheNameMap: a shop planned in several calls with one
 // name book (Input.Book, each plan's names added to it) gets the postings
 // and the names it gets when each call is handed the whole name map, and
@@ -16,17 +31,12 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 	for seed := uint64(1); seed <= 12; seed++ {
 		for _, customers := range []shopqb.Mode{shopqb.Detail, shopqb.Summary} {
 			in := genInput(seed, shopqb.Detail, customers, shopqb.Detail, shopqb.Summary, seed%3 == 0)
-			orders := in.Orders
 			name := fmt.Sprintf("seed %d, %s customers", seed, customers)
 			withMap, withBook := map[string]string{}, map[string]string{}
 			names := map[string]string{}
 			book := NewNameBook(nil)
-			for first := 0; first < len(orders); first += 3 {
-				part := in
-				part.Orders = orders[first:min(first+3, len(orders))]
-				if first > 0 {
-					part.Payouts, part.PurchaseOrders = nil, nil
-				}
+			for i, part := range inParts(in, 3) {
+				first := 3 * i
 				part.Names = names
 				a, err := Build(part)
 				if err != nil {
@@ -79,12 +89,8 @@ func TestNameBookTakeAdded(t *testing.T) {
 		t.Fatalf("a new book hands over the names it was made with: %v", got)
 	}
 	stored := map[string]string{"customer:earlier": "Earlier Customer"}
-	for first := 0; first < len(orders); first += 3 {
-		part := in
-		part.Orders = orders[first:min(first+3, len(orders))]
-		if first > 0 {
-			part.Payouts, part.PurchaseOrders = nil, nil
-		}
+	for i, part := range inParts(in, 3) {
+		first := 3 * i
 		part.Book = book
 		plan, err := Build(part)
 		if err != nil {

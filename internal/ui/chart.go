@@ -93,16 +93,16 @@ func active(p dashboard.SeriesPoint) bool {
 // (the page says so instead).
 func buildChart(l *localizer, all []dashboard.SeriesPoint) *chart {
 	first, last := -1, -1
-	quiet := 0
+	var rows []dashboard.SeriesPoint
 	for i, p := range all {
 		if !active(p) {
-			quiet++
 			continue
 		}
 		if first < 0 {
 			first = i
 		}
 		last = i
+		rows = append(rows, p)
 	}
 	if first < 0 {
 		return nil
@@ -111,12 +111,7 @@ func buildChart(l *localizer, all []dashboard.SeriesPoint) *chart {
 	const w, h, left, right, top, bottom = 760, 300, 96, 16, 48, 44
 	c := &chart{W: w, H: h, Title: l.T("ui.books.chart.title"),
 		Desc:  l.T("ui.books.chart.desc", "From", l.DateString(series[0].Day), "To", l.DateString(series[len(series)-1].Day)),
-		PlotX: px(left), PlotX2: px(w - right), Quiet: quiet}
-	for _, p := range series {
-		if active(p) {
-			c.Rows = append(c.Rows, p)
-		}
-	}
+		PlotX: px(left), PlotX2: px(w - right), Rows: rows, Quiet: len(all) - len(rows)}
 	var hi, lo int64
 	for _, p := range series {
 		for _, m := range chartMetrics {
