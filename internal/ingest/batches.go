@@ -384,7 +384,7 @@ func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
 	return chosen
 }
 
-// orderDays is what chooseOrders decodes of an order: the dates it books on.
+// orderDays is what eachOrderBatch decodes of an order: the dates it books on.
 type orderDays struct {
 	ProcessedAt time.Time      `json:"processedAt"`
 	Refunds     []refundDays   `json:"refunds"`

@@ -52,10 +52,7 @@ func (s *Service) pollPayouts(ctx context.Context, shopID int64) (int, error) {
 		if err != nil {
 			return inserted, err
 		}
-		if p.book == nil {
-			p.book = planner.NewNameBook(p.names)
-		}
-		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Book: p.book})
+		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Book: p.nameBook()})
 		if err != nil {
 			return inserted, fmt.Errorf("plan payouts: %w", err)
 		}

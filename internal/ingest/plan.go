@@ -109,11 +109,8 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 	if err != nil {
 		return nil, err
 	}
-	if p.book == nil {
-		p.book = planner.NewNameBook(p.names)
-	}
 	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Payouts: payouts, Variants: p.variants,
-		Book: p.book, Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
+		Book: p.nameBook(), Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
 	if first {
 		in.PurchaseOrders = p.purchaseOrders
 	}

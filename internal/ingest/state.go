@@ -201,6 +201,14 @@ func (p *pass) finalState() map[string][]byte {
 	return kv
 }
 
+// nameBook is the run's name book (book), made from names on first use.
+func (p *pass) nameBook() *planner.NameBook {
+	if p.book == nil {
+		p.book = planner.NewNameBook(p.names)
+	}
+	return p.book
+}
+
 // newNames are the names the plans since the last commit added, for the
 // next commit to store with their postings (store.PlanCommit.Names); none
 // for the dry check, whose plan is thrown away.

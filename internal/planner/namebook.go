@@ -1,10 +1,5 @@
 package planner
 
-import (
-	"maps"
-	"slices"
-)
-
 // NameBook is the names of earlier plans indexed as the planner uses them:
 // each key's name and, per name list, which key holds each name. A caller
 // planning a shop in many calls keeps one book (Input.Book) and adds each
@@ -28,7 +23,7 @@ func NewNameBook(names map[string]string) *NameBook {
 		names = map[string]string{}
 	}
 	b := &NameBook{names: names, spaces: map[string]map[string]string{}}
-	b.index(slices.Sorted(maps.Keys(names)))
+	b.index(sortedKeys(names))
 	return b
 }
 
@@ -37,7 +32,7 @@ func (b *NameBook) Names() map[string]string { return b.names }
 
 // Add records a plan's names (Plan.Names of a plan made with this book).
 func (b *NameBook) Add(names map[string]string) {
-	keys := slices.Sorted(maps.Keys(names))
+	keys := sortedKeys(names)
 	for _, k := range keys {
 		n := names[k]
 		if old, ok := b.names[k]; ok && old == n {

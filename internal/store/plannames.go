@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/shopqb/shopqb"
 )
@@ -96,7 +95,7 @@ func (db *DB) insertPlanNames(ctx context.Context, q querier, shopID int64, name
 		for _, k := range chunk {
 			args = append(args, shopID, k, names[k])
 		}
-		stmt := "INSERT INTO plan_names (shop_id, name_key, name) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", len(chunk)-1) +
+		stmt := "INSERT INTO plan_names (shop_id, name_key, name) VALUES " + rowsOf(len(chunk), 3) +
 			" ON CONFLICT (shop_id, name_key) " + onConflict
 		if _, err := db.exec(ctx, q, stmt, args...); err != nil {
 			return fmt.Errorf("write %d plan names: %w", len(chunk), err)

@@ -17,19 +17,20 @@ import (
 // that reports false, so re-reading Shopify is always safe. A zero FetchedAt
 // is set to now.
 func (db *DB) PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error) {
+	if indexed(s.Kind) {
+		// Orders and payouts are indexed for the lookup with the version
+		// that stores them, in one transaction (books.go); PutSnapshots
+		// checks s.
+		isNew, err := db.PutSnapshots(ctx, []*shopqb.Snapshot{s})
+		if err != nil {
+			return false, err
+		}
+		return isNew[0], nil
+	}
 	if err := checkSnapshot(s); err != nil {
 		return false, err
 	}
-	if !indexed(s.Kind) {
-		return db.putSnapshot(ctx, db.sql, s)
-	}
-	// Orders and payouts are indexed for the lookup with the version that
-	// stores them, in one transaction (books.go).
-	isNew, err := db.PutSnapshots(ctx, []*shopqb.Snapshot{s})
-	if err != nil {
-		return false, err
-	}
-	return isNew[0], nil
+	return db.putSnapshot(ctx, db.sql, s)
 }
 
 // PutSnapshots stores many versions as PutSnapshot does, in one
