@@ -59,7 +59,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*DB, error) {
 		// plenty for one shop and keeps file handles bounded.
 		sqlDB.SetMaxIdleConns(4)
 	}
-	if err := sqlDB.PingContext(ctx); err != nil {
+	if err := db.ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database %s: %w", d.name, redactURL(rawURL), err)
 	}
@@ -69,6 +69,26 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*DB, error) {
 	}
 	log.Info("database ready", "dialect", d.name, "url", redactURL(rawURL))
 	return db, nil
+}
+
+// ping opens the first connection. On SQLite its DSN switches a new file
+// to WAL, which needs the file to itself: when several processes open the
+// same new file at once, that pragma can answer SQLITE_BUSY without
+// waiting for busy_timeout, so the open is tried again for as long as a
+// busy_timeout would have waited.
+func (db *DB) ping(ctx context.Context) error {
+	deadline := time.Now().Add(sqliteBusyTimeout)
+	for {
+		err := db.sql.PingContext(ctx)
+		if err == nil || db.d.name != SQLite || !isSQLiteBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // parseURL picks the driver and builds its DSN.

@@ -179,3 +179,9 @@ func isUniqueViolation(err error) bool {
 	}
 	return false
 }
+
+// isSQLiteBusy reports whether err is SQLite's SQLITE_BUSY (any variant).
+func isSQLiteBusy(err error) bool {
+	var sqErr *sqlite.Error
+	return errors.As(err, &sqErr) && sqErr.Code()&0xff == sqlite3.SQLITE_BUSY
+}
