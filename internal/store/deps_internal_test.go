@@ -16,6 +16,7 @@ func TestDecodeDeps(t *testing.T) {
 		{"customer:1", "item:sku-2", "order:3:sale"},
 		{`quote"d`, `back\slash`, "tab\there", "new\nline", "<html>&", "comma,inside", "", "ünïcødé", "bad\xffutf8"},
 		{"", ""},
+		{"item:Blue Shirt (Large)", "customer:Ann Lee"},
 	} {
 		col, err := encodeDeps(deps)
 		if err != nil {
@@ -29,6 +30,10 @@ func TestDecodeDeps(t *testing.T) {
 		if err != nil || !slices.Equal(got, want) || got == nil {
 			t.Errorf("decodeDeps(%s) = %q, %v; want %q", col, got, err, want)
 		}
+	}
+	// Space between the elements is JSON too, if not encodeDeps' own.
+	if got, err := decodeDeps(`[ "a" , "b c" ]`); err != nil || !slices.Equal(got, []string{"a", "b c"}) {
+		t.Errorf("spaced column = %q, %v", got, err)
 	}
 	for _, bad := range []string{"", "[", `["a"`, `["a",]`, `["a" "b"]`, `[1]`, `{"a":1}`, `["a"]x`} {
 		if got, err := decodeDeps(bad); err == nil {

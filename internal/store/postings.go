@@ -44,14 +44,14 @@ const claimColumns = `id, shop_id, posting_key, kind, deps, request, external_gu
 	error_message, created_at, updated_at, '' AS content, base_key`
 
 // decodeDeps reads a deps column. Every posting read decodes one, so the
-// common shape — a JSON array of plain keys, as encodeDeps writes them —
-// is split directly; a key with an escape or anything unusual goes through
-// encoding/json, which also reports malformed columns.
+// common shape — a JSON array of keys without escapes and without space
+// between them, as encodeDeps writes them — is split directly; anything
+// else goes through encoding/json, which also reports malformed columns.
 func decodeDeps(s string) ([]string, error) {
 	if s == "[]" {
 		return []string{}, nil // as encoding/json decodes it
 	}
-	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.ContainsAny(s, "\\ \t\r\n") {
+	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
 		return decodeDepsJSON(s)
 	}
 	inner := s[1 : len(s)-1]
