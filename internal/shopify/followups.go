@@ -14,25 +14,26 @@ import (
 // These are the per-object reads of a back-fill, and Shopify's bulk rules
 // force them (reference §2.5: at most five connections, nested at most two
 // levels, no connection inside a list field). Every way to read them in
-// bulk was checked against the 2026-10 and unstable schemas:
-//   - Order.refunds is a list ([Refund!]!), so a refund's lines, shipping
-//     lines, adjustments and transactions (all connections) are connections
-//     inside a list. No root connection returns refunds (there is no
-//     Query.refunds in either version); the other ways to a Refund from a
-//     root connection nest too deep: orders > agreements > RefundAgreement.
-//     refund > refundLineItems and orders > returns > refunds >
-//     refundLineItems are three connection levels.
-//   - No field exposes an actual refund's lines without a connection: the
-//     only RefundLineItem list is Order.suggestedRefund.refundLineItems, a
+// bulk, walked from each QueryRoot field of the 2026-10 and unstable
+// schemas (the simulator refuses each, services_test.go):
+//   - Order.refunds is a list ([Refund!]!), and a refund's lines, shipping
+//     lines, adjustments and transactions are all connections: connections
+//     inside a list.
+//   - No root connection returns refunds, returns, agreements or sales
+//     (QueryRoot has refund(id:) and return(id:), single objects). From a
+//     root connection the other ways to a Refund nest too deep: orders >
+//     agreements > RefundAgreement.refund > refundLineItems is three
+//     connection levels, orders > returns > refunds three before a line.
+//   - No field gives a made refund's lines without a connection: the one
+//     RefundLineItem list, Order.suggestedRefund.refundLineItems, is a
 //     suggestion for a refund not yet made.
-//   - An edit's sales are orders > agreements > sales, three levels, and
-//     nothing else reaches a Sale: SalesAgreement.sales is the only
-//     SaleConnection under an order, and no root connection returns
-//     agreements.
+//   - An edit's sales: the only SaleConnections are SalesAgreement.sales and
+//     its implementations', reached from a root connection only as orders >
+//     agreements > sales, three levels.
 //   - Roots that are one object (refund(id:), order(id:), node(id:)) reach
-//     the connections within two levels but make a bulk operation per
-//     object (a run, polls and a download each), more requests than a batch;
-//     nodes(ids:) is a list, so connections under it are refused.
+//     the connections within two levels, but at one bulk operation per
+//     object (a run, polls and a download each): more requests than a
+//     batch. nodes(ids:) is a list, so connections under it are refused.
 //   - Concurrent bulk queries (up to five from 2026-01) each obey the same
 //     rules, so they reach nothing more.
 //
