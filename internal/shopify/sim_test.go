@@ -509,7 +509,8 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // lengthenFollowUps makes a few of the shop's objects longer than the
 // batched follow-ups' firsts, so the continuations are read too: a refund
-// with six lines, one with four transactions, an order edited twice.
+// with six lines, one with four transactions, an order edited twice, an
+// edit with two sales.
 func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 	t.Helper()
 	var refunded, edited []string
@@ -524,7 +525,7 @@ func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 			}
 		}
 	}
-	if len(refunded) < 2 || len(edited) < 1 {
+	if len(refunded) < 2 || len(edited) < 2 {
 		t.Fatalf("the shop has %d refunded and %d edited orders to lengthen", len(refunded), len(edited))
 	}
 	change := func(id string, fn func(*shopify.Order)) {
@@ -550,6 +551,16 @@ func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 				again := a
 				again.ID = "gid://shopify/OrderEditAgreement/990000001"
 				o.Agreements = append(o.Agreements, again)
+				break
+			}
+		}
+	})
+	change(edited[1], func(o *shopify.Order) {
+		for i := range o.Agreements {
+			if a := &o.Agreements[i]; a.Reason == "ORDER_EDIT" {
+				more := a.Sales[0]
+				more.ID = "gid://shopify/ProductSale/990000002"
+				a.Sales = append(a.Sales, more)
 				break
 			}
 		}
