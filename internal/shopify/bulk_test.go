@@ -152,11 +152,13 @@ func TestBulkOrdersRunPollDownloadRebuild(t *testing.T) {
 	}
 	// What the bulk file cannot carry comes in batches by id, never per order.
 	r.routes["RefundsByID"] = func(v map[string]any) string {
-		if ids := v["ids"].([]any); len(ids) != 1 || ids[0] != "gid://shopify/Refund/5" {
-			t.Errorf("refund ids = %v", v["ids"])
+		// The order has one line and no shipping lines: one refund line is
+		// asked for, and no shipping lines.
+		if len(v) != 3 || v["id_0"] != "gid://shopify/Refund/5" || v["lines_0"] != float64(1) || v["transactions_0"] != float64(1) {
+			t.Errorf("refund variables = %v", v)
 		}
-		return `{"nodes":[{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
-"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[],"pageInfo":{"hasNextPage":false}},"orderAdjustments":{"nodes":[],"pageInfo":{"hasNextPage":false}},"transactions":{"nodes":[],"pageInfo":{"hasNextPage":false}}}]}`
+		return `{"r0":{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
+"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[],"pageInfo":{"hasNextPage":false}},"orderAdjustments":{"nodes":[],"pageInfo":{"hasNextPage":false}},"transactions":{"nodes":[],"pageInfo":{"hasNextPage":false}}}}`
 	}
 	c, err := NewClient(ClientConfig{ShopDomain: "example.myshopify.com", BaseURL: srv.URL, Token: StaticToken("t")})
 	if err != nil {
