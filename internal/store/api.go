@@ -124,6 +124,14 @@ type API interface {
 	EachPlanName(ctx context.Context, shopID int64, fn func(key, name string) error) error
 	PlanName(ctx context.Context, shopID int64, key string) (string, error)
 	SetPlanName(ctx context.Context, shopID int64, key, name string) error
+	// Plan checkpoints (checkpoint.go): the start's check takes one of an
+	// empty outbox before it plans, restores it if it refuses (undoing every
+	// posting, name, expected figure, drift record and listed key/value it
+	// committed) and the shop's first run drops it. Restore reports false
+	// when there is none.
+	TakePlanCheckpoint(ctx context.Context, shopID int64, kvKeys []string) error
+	RestorePlanCheckpoint(ctx context.Context, shopID int64) (bool, error)
+	DropPlanCheckpoint(ctx context.Context, shopID int64) error
 
 	// Sync leases: one sync per shop at a time across processes (lease.go).
 	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld
