@@ -120,10 +120,14 @@ type API interface {
 	// The planner's names (plannames.go): EachPlanName streams them in key
 	// order; PlanName reads one (ErrNotFound); SetPlanName replaces one
 	// outside a plan (privacy renames). The first of these on a shop moves
-	// its old name map out of the key/values (KVLegacyPlanNames).
+	// its old name map out of the key/values (KVLegacyPlanNames). A
+	// planning run, after EachPlanName, looks up only what a planner call
+	// needs: PlanNames by key, PlanNameHolders by folded name.
 	EachPlanName(ctx context.Context, shopID int64, fn func(key, name string) error) error
 	PlanName(ctx context.Context, shopID int64, key string) (string, error)
 	SetPlanName(ctx context.Context, shopID int64, key, name string) error
+	PlanNames(ctx context.Context, shopID int64, keys []string) (map[string]string, error)
+	PlanNameHolders(ctx context.Context, shopID int64, folded string) ([]string, error)
 	// Plan checkpoints (checkpoint.go): the start's check takes one of an
 	// empty outbox before it plans, restores it if it refuses (undoing every
 	// posting, name, expected figure, drift record and listed key/value it

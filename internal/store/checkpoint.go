@@ -73,7 +73,8 @@ func (db *DB) TakePlanCheckpoint(ctx context.Context, shopID int64, kvKeys []str
 			return err
 		}
 		for _, stmt := range []string{
-			"INSERT INTO plan_checkpoint_names (shop_id, name_key, name) SELECT shop_id, name_key, name FROM plan_names WHERE shop_id = ?",
+			`INSERT INTO plan_checkpoint_names (shop_id, name_key, name, name_folded)
+				SELECT shop_id, name_key, name, name_folded FROM plan_names WHERE shop_id = ?`,
 			`INSERT INTO plan_checkpoint_expected (shop_id, source, day, category, flow, amount)
 				SELECT shop_id, source, day, category, flow, amount FROM expected_ledger WHERE shop_id = ?`,
 			`INSERT INTO plan_checkpoint_days (shop_id, day, category, flow, amount)
@@ -125,7 +126,8 @@ func (db *DB) RestorePlanCheckpoint(ctx context.Context, shopID int64) (bool, er
 			return fmt.Errorf("clear the drift recorded since: %w", err)
 		}
 		for _, stmt := range []string{
-			"INSERT INTO plan_names (shop_id, name_key, name) SELECT shop_id, name_key, name FROM plan_checkpoint_names WHERE shop_id = ?",
+			`INSERT INTO plan_names (shop_id, name_key, name, name_folded)
+				SELECT shop_id, name_key, name, name_folded FROM plan_checkpoint_names WHERE shop_id = ?`,
 			`INSERT INTO expected_ledger (shop_id, source, day, category, flow, amount)
 				SELECT shop_id, source, day, category, flow, amount FROM plan_checkpoint_expected WHERE shop_id = ?`,
 			`INSERT INTO expected_days (shop_id, day, category, flow, amount)

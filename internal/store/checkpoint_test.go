@@ -27,7 +27,7 @@ func planState(t *testing.T, db *store.DB, shopID int64, kvKeys []string) map[st
 	for table, q := range map[string]string{
 		"postings":        "SELECT posting_key, state, plan_hash FROM postings WHERE shop_id = " + arg + " ORDER BY posting_key",
 		"posting_drifts":  "SELECT posting_key, state, planned_hash FROM posting_drifts WHERE shop_id = " + arg + " ORDER BY id",
-		"plan_names":      "SELECT name_key, name, '' FROM plan_names WHERE shop_id = " + arg + " ORDER BY name_key",
+		"plan_names":      "SELECT name_key, name, COALESCE(name_folded, '-') FROM plan_names WHERE shop_id = " + arg + " ORDER BY name_key",
 		"expected_ledger": "SELECT source || day || category, flow, amount FROM expected_ledger WHERE shop_id = " + arg + " ORDER BY source, day, category, flow",
 		"expected_days":   "SELECT day || category, flow, amount FROM expected_days WHERE shop_id = " + arg + " ORDER BY day, category, flow",
 		"posting_ledger":  "SELECT posting_id, category, amount FROM posting_ledger WHERE shop_id = " + arg + " ORDER BY posting_id, category",
@@ -184,6 +184,12 @@ func TestPlanCheckpointKeepsPrivacyRenames(t *testing.T) {
 		}
 		if name, err := db.PlanName(ctx, shop, "customer:1"); err != nil || name != "Customer 1" {
 			t.Fatalf("name after the restore: %q, %v", name, err)
+		}
+		if holders, err := db.PlanNameHolders(ctx, shop, shopqb.FoldName("Ann Lee")); err != nil || len(holders) != 0 {
+			t.Fatalf("the old name still has holders after the restore: %v, %v", holders, err)
+		}
+		if holders, err := db.PlanNameHolders(ctx, shop, shopqb.FoldName("Customer 1")); err != nil || len(holders) != 1 {
+			t.Fatalf("holders of the new name after the restore: %v, %v", holders, err)
 		}
 	})
 }

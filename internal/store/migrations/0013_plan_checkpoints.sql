@@ -17,9 +17,10 @@ CREATE TABLE plan_checkpoints (
 
 -- The shop's plan_names then (a reset keeps them: QuickBooks may hold them).
 CREATE TABLE plan_checkpoint_names (
-    shop_id  BIGINT NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
-    name_key TEXT {{bytewise}} NOT NULL,
-    name     TEXT NOT NULL,
+    shop_id     BIGINT NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+    name_key    TEXT {{bytewise}} NOT NULL,
+    name        TEXT NOT NULL,
+    name_folded TEXT {{bytewise}},
     PRIMARY KEY (shop_id, name_key)
 );
 
