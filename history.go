@@ -27,7 +27,7 @@ const (
 	TriggerSchedule   Trigger = "schedule"    // the shop's daily schedule
 	TriggerWebhook    Trigger = "webhook"     // a Shopify webhook named something to re-read
 	TriggerJob        Trigger = "job"         // a queued sync job
-	TriggerStartCheck Trigger = "start-check" // the start's trial read and plan (nothing posted)
+	TriggerStartCheck Trigger = "start-check" // the start's read and plan (nothing sent before the start)
 	TriggerResync     Trigger = "resync"      // the dashboard's re-sync of a date range
 	TriggerDemo       Trigger = "demo"
 	TriggerBench      Trigger = "bench"
@@ -49,10 +49,11 @@ type SyncRun struct {
 
 // Counts of a sync run that the history shows. CountOrdersRead are the
 // orders the run read from Shopify; CountOrdersFromCheck the orders the
-// first real sync after the start took over from the start's trial read
-// (stored then, planned now); the two together are the run's orders.
-// CountPostingsNew are the postings it added to the outbox (none on a
-// trial, which posts nothing).
+// first real sync after the start took over from the start's check (read
+// and planned then, sent after the start) and did not read again; the two
+// together are the run's orders. CountPostingsNew are the postings it added
+// to the outbox: the first sync counts the check's as its own, and the
+// check none, as nothing it plans is sent before the start.
 const (
 	CountOrdersRead      = "orders_read"
 	CountOrdersFromCheck = "orders_from_check"

@@ -131,8 +131,9 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if _, err := qbd(); err != nil { // first contact: the preflight
 		return err
 	}
-	// The start reads and plans the whole shop once (its dry check of the list
-	// limits) and the first sync plans from what it read: both are the ingest.
+	// The start reads and plans the whole shop once (its check of the list
+	// limits commits the plan) and the first sync plans what changed since:
+	// both are the ingest.
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

@@ -291,7 +291,7 @@ func runSessions(ctx context.Context, wc *qbdsim.WebConnector, rep *Report, max 
 }
 
 // waitForSync waits for the sync run the River job started after requested
-// to finish planning (the start's dry check is a run of its own).
+// to finish planning (the start's check is a run of its own).
 // lastClosedDay is the midnight starting the demo's last day of orders:
 // the latest shop day whose summaries are due at now (its end plus the
 // grace period, Settings.SummaryDue). A demo run just after midnight would

@@ -226,7 +226,7 @@ func fillReport(ctx context.Context, rep *Report, a *app.App, shop *shopqb.Shop,
 	rep.Shopify.Tips, rep.Shopify.TipLines, rep.Shopify.TipsRefunded = totals.Tips, totals.TipLines, totals.TipRefunds
 	rep.Shopify.RefundsOfEarlierSales = refundsOfEarlierSales(sim.Data(), shop)
 	if runs, err := a.Store.SyncRuns(ctx, shop.ID, 100); err == nil {
-		// The start's dry check reads the shop once; syncs after it read
+		// The start's check reads the shop once; syncs after it read
 		// what changed since (with an overlap), so the sum counts re-reads.
 		for _, r := range runs {
 			rep.Shopify.OrdersRead += r.Counts["orders_read"]

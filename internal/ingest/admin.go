@@ -31,8 +31,9 @@ func (s *Service) Accounts(ctx context.Context, shopID int64) ([]shopqb.Account,
 	return pre.Accounts, nil
 }
 
-// TrialRun is the start's dry check (CheckStart). A pipeline without a
-// Shopify source has nothing to read and passes.
+// TrialRun is the start's check (CheckStart): it plans the shop, and a
+// refusal leaves nothing of its plan. A pipeline without a Shopify source
+// has nothing to read and passes.
 func (s *Service) TrialRun(ctx context.Context, shopID int64) error {
 	if s.source == nil {
 		return nil
@@ -53,10 +54,15 @@ func (s *Service) Rewind(ctx context.Context, shopID int64) error {
 // Restart follows a reset that archived the outbox: everything is read and
 // planned again from the start date, and postings planned under an archived
 // key are looked up in QuickBooks before anything is sent
-// (store.PlanCommit.RelinkArchived).
+// (store.PlanCommit.RelinkArchived). What the last start's check planned
+// is archived with the rest and stays as it is (QuickBooks may hold it):
+// its checkpoint and its counts are dropped.
 func (s *Service) Restart(ctx context.Context, shopID int64) error {
 	return s.withLease(ctx, shopID, func(ctx context.Context) error {
-		if err := s.clearKV(ctx, shopID, kvWatermark, kvPayouts, kvPlannedOnce); err != nil {
+		if err := s.store.DropPlanCheckpoint(ctx, shopID); err != nil {
+			return err
+		}
+		if err := s.clearKV(ctx, shopID, kvWatermark, kvPayouts, kvPlannedOnce, kvCheckCounts); err != nil {
 			return err
 		}
 		return s.store.PutKV(ctx, shopID, kvReset, []byte("1"))

@@ -153,15 +153,17 @@ func (s paidShop) Payouts(_ context.Context, _, _ time.Time, fn func(*shopify.Pa
 	return nil
 }
 
-// TestFirstSyncCountsTheTrialsOrders: the first real sync after the start's
-// trial plans every order, and counts those the trial read and it did not
-// (orders_from_check) once each, however many planner calls plan them.
+// TestFirstSyncCountsTheTrialsOrders: the start's check plans every order;
+// the first real sync after it counts them as its own, those it did not
+// read again as the check's (orders_from_check), once each, however many
+// planner calls planned them.
 func TestFirstSyncCountsTheTrialsOrders(t *testing.T) {
 	for _, chunk := range []int{1000, 7} {
 		ctx := context.Background()
 		db := storetest.Open(t, store.SQLite)
 		shop := startedShop(t, db, "trial.myshopify.com")
-		shop.Settings.SalesMode, shop.Settings.StartDate = shopqb.Summary, "2026-11-02"
+		startedAt := shop.StartedAt
+		shop.Settings.SalesMode, shop.Settings.StartDate, shop.StartedAt = shopqb.Summary, "2026-11-02", nil
 		if err := db.UpdateShop(ctx, shop); err != nil {
 			t.Fatal(err)
 		}
@@ -171,6 +173,10 @@ func TestFirstSyncCountsTheTrialsOrders(t *testing.T) {
 			Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return *src, nil }})
 		ingest.SetPlanChunk(svc, chunk, chunk, false)
 		if _, err := svc.CheckStart(ctx, shop.ID); err != nil {
+			t.Fatal(err)
+		}
+		shop.StartedAt = startedAt
+		if err := db.UpdateShop(ctx, shop); err != nil {
 			t.Fatal(err)
 		}
 		src.orders = []shopify.Order{orders[100], orders[120], orders[140]} // all sold after the start

@@ -138,7 +138,7 @@ func (p *pass) readPaidPayouts(ctx context.Context, src Source, from time.Time) 
 }
 
 // addStoredPayouts adds the payouts stored but not read by this run (the
-// start's dry check read them) to the first plan.
+// start's check, or an earlier one, read them) to the first plan.
 func (p *pass) addStoredPayouts(ctx context.Context) error {
 	seen := map[string]bool{}
 	for _, po := range p.payouts {

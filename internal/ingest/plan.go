@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/shopqb/shopqb"
@@ -21,6 +22,9 @@ import (
 func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	if err := p.storeStash(ctx); err != nil { // planning reads the snapshots back
 		return err
+	}
+	if p.check {
+		p.readCounts = maps.Clone(p.run.Counts)
 	}
 	calls := 0
 	planOne := func(b planBatch) error {
@@ -55,9 +59,6 @@ func (s *Service) planCall(ctx context.Context, p *pass, b planBatch, first bool
 	plan, err := p.plan(ctx, b, first)
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
-	}
-	if p.dry {
-		return nil // the dry check's plan is thrown away, names and all
 	}
 	kv := map[string][]byte{}
 	if first && p.firstPlan {
@@ -133,10 +134,10 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 	return plan, nil
 }
 
-// countOrders counts the call's orders in the run, each once however many
-// calls plan it (planBatch): orders_planned, and on the first real sync
-// the orders the start's trial read and this run did not (they are this
-// run's orders all the same, and the history says so).
+// countOrders counts the call's orders in the run (orders_planned), each
+// once however many calls plan it (planBatch). The first sync after the
+// start's check counts only the orders the check did not plan: the check's
+// come with its counts (takeOver).
 func (p *pass) countOrders(b planBatch, orders []shopify.Order) {
 	for i := range orders {
 		if b.days != nil {
@@ -145,10 +146,10 @@ func (p *pass) countOrders(b planBatch, orders []shopify.Order) {
 				continue
 			}
 		}
-		p.run.Counts["orders_planned"]++
-		if p.fromCheck && !p.changed[orders[i].ID] {
-			p.run.Counts[shopqb.CountOrdersFromCheck]++
+		if p.fromCheck && !p.sinceCheck[orders[i].ID] {
+			continue
 		}
+		p.run.Counts["orders_planned"]++
 	}
 }
 

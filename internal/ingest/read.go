@@ -58,8 +58,8 @@ func (p *pass) keepOrder(ctx context.Context, o *shopify.Order) error {
 	if err := p.stash(ctx, "order", o.ID, o.UpdatedAt, o); err != nil {
 		return err
 	}
-	if !p.firstPlan || !p.dry {
-		// The start's trial reads and plans every order: it needs no list
+	if !p.firstPlan || !p.check {
+		// The start's check reads and plans every order: it needs no list
 		// of them. A real sync plans what it read, and its first counts
 		// what it did not read apart (countOrders).
 		p.changed[o.ID] = true

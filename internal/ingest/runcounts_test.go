@@ -13,10 +13,11 @@ import (
 )
 
 // TestRunCountsTheOrdersItHandles: the history's "orders read" comes from
-// the run record. The start's trial reads every order; the first real sync
-// reads only what changed since (nothing here) but plans every order the
-// trial read, and its record says so (orders_from_check); later syncs and a
-// re-sync count only what they read themselves.
+// the run record. The start's trial reads and plans every order, and shows
+// no postings added; the first real sync reads only what changed since
+// (nothing here) and shows the orders the trial planned (orders_from_check)
+// and the postings it added, which the Web Connector sends after the
+// start; later syncs and a re-sync count only what they read themselves.
 func TestRunCountsTheOrdersItHandles(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
@@ -36,8 +37,22 @@ func TestRunCountsTheOrdersItHandles(t *testing.T) {
 		return rs
 	}
 	trial := runs()[0]
-	if trial.Trigger != shopqb.TriggerStartCheck || trial.Counts[shopqb.CountOrdersRead] != len(data.Orders) || trial.Counts[shopqb.CountOrdersFromCheck] != 0 {
-		t.Fatalf("trial run %s: counts %v; want all %d orders read", trial.Trigger, trial.Counts, len(data.Orders))
+	if trial.Trigger != shopqb.TriggerStartCheck || trial.Counts[shopqb.CountOrdersRead] != len(data.Orders) || trial.Counts[shopqb.CountOrdersFromCheck] != 0 ||
+		trial.Counts[shopqb.CountPostingsNew] != 0 || trial.Counts["orders_planned"] == 0 {
+		t.Fatalf("trial run %s: counts %v; want all %d orders read and planned, no postings shown as added", trial.Trigger, trial.Counts, len(data.Orders))
+	}
+	// The check planned for real: its postings wait in the outbox for the
+	// start, and the first sync shows them as its own.
+	planned, err := db.CountPostings(ctx, shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inOutbox := 0
+	for _, n := range planned {
+		inOutbox += n
+	}
+	if inOutbox == 0 {
+		t.Fatal("the start's check left the outbox empty")
 	}
 
 	now = now.Add(time.Hour) // nothing changed in Shopify since the trial
@@ -46,8 +61,12 @@ func TestRunCountsTheOrdersItHandles(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := first.Counts[shopqb.CountOrdersRead] + first.Counts[shopqb.CountOrdersFromCheck]
-	if first.Counts[shopqb.CountOrdersFromCheck] == 0 || got != first.Counts["orders_planned"] || got > len(data.Orders) {
-		t.Errorf("first sync: counts %v; want the orders it planned (read now or by the trial) counted once", first.Counts)
+	if first.Counts[shopqb.CountOrdersFromCheck] == 0 || got != first.Counts["orders_planned"] || got > len(data.Orders) ||
+		first.Counts["orders_planned"] != trial.Counts["orders_planned"] {
+		t.Errorf("first sync: counts %v; want the orders it planned (read now or by the trial) counted once, as the trial planned them (%v)", first.Counts, trial.Counts)
+	}
+	if first.Counts[shopqb.CountPostingsNew] != inOutbox {
+		t.Errorf("first sync: %d postings new, the outbox holds %d", first.Counts[shopqb.CountPostingsNew], inOutbox)
 	}
 
 	now = now.Add(time.Hour)

@@ -63,7 +63,7 @@ func scheduledAt(schedule, zone string, now time.Time) (time.Time, error) {
 }
 
 // lastRealRun is the newest sync run that read and posted, ignoring the
-// start's dry check.
+// start's check.
 func (s *Service) lastRealRun(ctx context.Context, shopID int64) (*shopqb.SyncRun, error) {
 	runs, err := s.store.SyncRuns(ctx, shopID, 10)
 	if err != nil {

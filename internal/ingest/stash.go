@@ -40,6 +40,11 @@ func (p *pass) storeStash(ctx context.Context) error {
 	if len(p.stashed) == 0 {
 		return nil
 	}
+	if p.fromCheck {
+		if err := p.noteCheckPlanned(ctx); err != nil {
+			return err
+		}
+	}
 	isNew, err := p.svc.store.PutSnapshots(ctx, p.stashed)
 	if err != nil {
 		return fmt.Errorf("store %d snapshots (from %s): %w", len(p.stashed), p.stashed[0].GID, err)

@@ -35,7 +35,10 @@ type pass struct {
 	company planner.Company
 	run     *shopqb.SyncRun
 	now     time.Time
-	dry     bool
+	// check: this is the start's check (CheckStart), on a shop not yet
+	// started; it plans the whole shop and hands its counts over
+	// (handOver).
+	check bool
 
 	// from is the start of the orders' read window.
 	from time.Time
@@ -54,12 +57,20 @@ type pass struct {
 	// the planner calls (planner.Input.Book), made once a run, and tells
 	// each commit the names its plan added (newNames).
 	book *planner.NameBook
-	// firstPlan: no sync has filled the outbox yet, so everything stored is
-	// planned (the start's dry check read it), not only what this run read.
+	// firstPlan: no run has filled the outbox yet (or this is the start's
+	// check), so everything stored is planned, not only what this run read.
 	firstPlan bool
-	// fromCheck: no real sync has planned yet, so what this run plans and
-	// did not read itself the start's trial read (counted as its orders).
+	// handover is what the start's check planned and committed, by count
+	// (kvCheckCounts), until the first full sync takes it over; fromCheck
+	// says this run is that sync (takeOver).
+	handover  map[string]int
 	fromCheck bool
+	// readCounts are the check's counts before it planned: what it read.
+	readCounts map[string]int
+	// checkPlanned and sinceCheck split the orders the first sync after the
+	// check read: those the check had planned, and the others
+	// (noteCheckPlanned).
+	checkPlanned, sinceCheck map[string]bool
 	// relink: an admin reset archived the outbox since the last plan.
 	relink bool
 	// planDays are the days whose summaries this run plans (planner.Input.Days):
@@ -99,13 +110,17 @@ func (p *pass) loadPlanState(ctx context.Context) error {
 	// A shop whose expected figures were never all stored (planned before
 	// they were, or by a plan of the whole shop that died part-way) is
 	// planned whole once more: planning is idempotent, so only the figures
-	// are new.
-	p.fromCheck = p.firstPlan && !p.dry
+	// are new. The start's check plans the whole shop whatever it finds.
 	noFigures, err := kvUnset(ctx, st, p.shop.ID, store.KVExpectedComplete)
 	if err != nil {
 		return err
 	}
-	p.firstPlan = p.firstPlan || noFigures
+	p.firstPlan = p.firstPlan || noFigures || p.check
+	if !p.check {
+		if p.handover, err = loadHandover(ctx, st, p.shop.ID); err != nil {
+			return err
+		}
+	}
 	unreset, err := kvUnset(ctx, st, p.shop.ID, kvReset)
 	if err != nil {
 		return err
@@ -145,6 +160,7 @@ func (p *pass) window(ctx context.Context, trigger shopqb.Trigger) error {
 	p.from = from
 	p.run.WindowFrom, p.run.WindowTo = from, p.now
 	p.movesWatermarks = true
+	p.fromCheck = p.handover != nil // only a full sync takes the check's counts over
 	return nil
 }
 
@@ -176,15 +192,19 @@ func (s *Service) windowStart(ctx context.Context, shop *shopqb.Shop, key string
 func stamp(t time.Time) []byte { return []byte(t.UTC().Format(time.RFC3339Nano)) }
 
 // finalState is the key/values the run's last commit writes: the
-// watermarks and the planned-once flag when the run read whole windows; for
-// the dry check only the watermarks (its plan is thrown away, names and all).
+// watermarks and the planned-once flag when the run read whole windows, and
+// the start check's counts for the first sync to take over (or, from that
+// sync, their removal).
 func (p *pass) finalState() map[string][]byte {
 	kv := map[string][]byte{}
 	if p.movesWatermarks {
 		kv[kvWatermark], kv[kvPayouts] = stamp(p.now), stamp(p.now)
 	}
-	if p.dry {
-		return kv
+	switch {
+	case p.check:
+		kv[kvCheckCounts] = p.handOver()
+	case p.fromCheck:
+		kv[kvCheckCounts] = nil
 	}
 	if p.movesWatermarks {
 		kv[kvPlannedOnce] = []byte("1")
@@ -196,21 +216,16 @@ func (p *pass) finalState() map[string][]byte {
 	return kv
 }
 
-// addNames adds a plan's names to the run's book. The dry check stores
-// none (its plan is thrown away): its book forgets each plan's reference
-// numbers, so it holds the list names only, which the list limits count.
+// addNames adds a plan's names to the run's book, for the next commit to
+// store (newNames).
 func (p *pass) addNames(plan *planner.Plan) {
 	p.book.Add(plan.Names)
-	if p.dry {
-		p.book.ForgetRefNumbers()
-	}
 }
 
 // newNames are the names the plans since the last commit added, for the
-// next commit to store with their postings (store.PlanCommit.Names); none
-// for the dry check, whose plan is thrown away.
+// next commit to store with their postings (store.PlanCommit.Names).
 func (p *pass) newNames() map[string]string {
-	if p.dry {
+	if p.book == nil {
 		return nil
 	}
 	return p.book.TakeAdded()

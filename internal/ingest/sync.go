@@ -33,26 +33,53 @@ func (s *Service) Sync(ctx context.Context, shopID int64, trigger shopqb.Trigger
 	return run, err
 }
 
-// CheckStart is the start's dry check: it reads and plans the whole shop
-// without touching the outbox, so a plan QuickBooks could not hold (Pro and
-// Premier's 14,500 names or items) is refused while the settings can still
-// change. It stores the snapshots and moves the read watermarks, so the
-// first sync plans from what it read instead of reading the shop again.
+// CheckStart is the start's check: it reads the whole shop and plans it
+// for real, committing postings, names, expected figures and planning
+// state as a first sync does, so that the first sync plans only what
+// changed since (the shop used to be planned twice at the start). A plan
+// QuickBooks could not hold (Pro and Premier's 14,500 names or items) is
+// refused while the settings can still change: a refused check, whatever
+// the error, is undone exactly (store.RestorePlanCheckpoint), and the next
+// check plans the books of the settings then. Nothing of its plan is sent
+// before the shop is started (the Web Connector sends nothing for a shop
+// that is not). The snapshots it stored and the read watermarks it moved
+// stay: the next check or sync plans from what it read.
 func (s *Service) CheckStart(ctx context.Context, shopID int64) (*shopqb.SyncRun, error) {
 	var run *shopqb.SyncRun
 	err := s.withLease(ctx, shopID, func(ctx context.Context) error {
-		var err error
+		shop, err := s.store.ShopByID(ctx, shopID)
+		if err != nil {
+			return fmt.Errorf("check the start of shop %d: %w", shopID, err)
+		}
+		if shop.StartedAt != nil {
+			return fmt.Errorf("check the start of %s: %w", shop.Domain, shopqb.ErrAlreadyStarted)
+		}
+		// An earlier check that died part-way, or passed without the start
+		// being marked, left its plan: undo it, as the settings may have
+		// changed since.
+		if _, err := s.store.RestorePlanCheckpoint(ctx, shopID); err != nil {
+			return fmt.Errorf("undo the earlier start check of %s: %w", shop.Domain, err)
+		}
+		if err := s.store.TakePlanCheckpoint(ctx, shopID, planStateKeys); err != nil {
+			return fmt.Errorf("check the start of %s: %w", shop.Domain, err)
+		}
 		run, err = s.syncWindow(ctx, shopID, shopqb.TriggerStartCheck, true)
+		if err != nil {
+			if _, uerr := s.store.RestorePlanCheckpoint(context.WithoutCancel(ctx), shopID); uerr != nil {
+				// The next check undoes it: the checkpoint stays until then.
+				err = errors.Join(err, fmt.Errorf("undo the refused start check: %w", uerr))
+			}
+		}
 		return err
 	})
 	return run, err
 }
 
 // syncWindow is one full run under the lease: read every source from its
-// watermark to now, choose, plan and commit. A dry run commits only the
-// watermarks.
-func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger shopqb.Trigger, dry bool) (*shopqb.SyncRun, error) {
-	p, err := s.begin(ctx, shopID, trigger, dry)
+// watermark to now, choose, plan and commit. check is the start's check
+// (CheckStart), which runs before the shop is started.
+func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger shopqb.Trigger, check bool) (*shopqb.SyncRun, error) {
+	p, err := s.begin(ctx, shopID, trigger, check)
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +100,12 @@ func (s *Service) syncWindow(ctx context.Context, shopID int64, trigger shopqb.T
 
 // begin loads what every run needs: the shop, its zone, the preflight, its
 // Shopify source and its planning state.
-func (s *Service) begin(ctx context.Context, shopID int64, trigger shopqb.Trigger, dry bool) (*pass, error) {
+func (s *Service) begin(ctx context.Context, shopID int64, trigger shopqb.Trigger, check bool) (*pass, error) {
 	shop, err := s.store.ShopByID(ctx, shopID)
 	if err != nil {
 		return nil, fmt.Errorf("sync shop %d: %w", shopID, err)
 	}
-	if shop.StartedAt == nil && !dry {
+	if shop.StartedAt == nil && !check {
 		return nil, syncengine.ErrNotStarted
 	}
 	pre, err := syncengine.LoadPreflight(ctx, s.store, shopID)
@@ -87,7 +114,7 @@ func (s *Service) begin(ctx context.Context, shopID int64, trigger shopqb.Trigge
 	}
 	now := s.now()
 	p := &pass{
-		svc: s, shop: shop, loc: shopLocation(shop), company: CompanyOf(pre), now: now, dry: dry,
+		svc: s, shop: shop, loc: shopLocation(shop), company: CompanyOf(pre), now: now, check: check,
 		run:     &shopqb.SyncRun{ShopID: shopID, Trigger: trigger, StartedAt: now, Status: shopqb.RunRunning, Counts: map[string]int{}, WindowFrom: now, WindowTo: now},
 		changed: map[string]bool{}, days: map[string]bool{},
 	}
@@ -97,14 +124,24 @@ func (s *Service) begin(ctx context.Context, shopID int64, trigger shopqb.Trigge
 	return p, nil
 }
 
-// finish marks a run as posting (the outbox has it) or, for the dry check,
-// as checked, and closes it at once when nothing is left to send.
+// finish marks a run as posting (the outbox has it) or, for the start's
+// check, as checked, and closes it at once when nothing is left to send.
+// The check's record keeps what it read and planned; what it committed is
+// the first sync's to show (handOver).
 func (s *Service) finish(ctx context.Context, p *pass) (*shopqb.SyncRun, error) {
 	run := p.run
-	if p.dry {
+	if p.check {
 		t := s.now()
 		run.Status, run.FinishedAt = shopqb.RunChecked, &t
+		run.Counts = p.checkCounts()
 		return run, s.store.UpdateSyncRun(ctx, run)
+	}
+	if p.fromCheck {
+		p.takeOver()
+		// The shop runs: what the check planned stays whatever happens now.
+		if err := s.store.DropPlanCheckpoint(ctx, p.shop.ID); err != nil {
+			s.log.Warn("drop the start check's checkpoint", "shop", p.shop.Domain, "err", err)
+		}
 	}
 	run.Status = shopqb.RunPosting
 	if err := s.store.UpdateSyncRun(ctx, run); err != nil {

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"maps"
 	"slices"
 )
 
@@ -93,34 +92,6 @@ func (b *NameBook) TakeAdded() map[string]string {
 	}
 	b.added, b.spaces, b.read = map[string]string{}, map[string]map[string]string{}, map[string]string{}
 	return added
-}
-
-// ForgetRefNumbers drops the names Add recorded outside QuickBooks' name
-// lists (reference numbers, accounts) and keeps the list names, in place
-// of TakeAdded for a caller that stores no plan (the start's dry check):
-// its book then holds one plan's reference numbers, not the shop's, while a
-// customer or item of two of its plans is still one new record against the
-// list limits (which cap what it keeps of them). Its later plans may give
-// a reference number again: they are thrown away.
-func (b *NameBook) ForgetRefNumbers() {
-	maps.DeleteFunc(b.added, func(k, _ string) bool { return !isListKey(k) })
-	for ns, s := range b.spaces {
-		maps.DeleteFunc(s, func(_, k string) bool { return !isListKey(k) })
-		if len(s) == 0 {
-			delete(b.spaces, ns)
-		}
-	}
-	clear(b.read)
-}
-
-// isListKey reports whether key names a record of a QuickBooks name list
-// (a customer, vendor, item, payment method or class).
-func isListKey(key string) bool {
-	switch namespaceOf(key) {
-	case nsEntities, nsItems, nsMethods, nsClasses:
-		return true
-	}
-	return false
 }
 
 // earlier is the name an earlier plan gave key: added to the book, or

@@ -24,7 +24,7 @@ type ShopAdmin interface {
 	UpdateSettings(ctx context.Context, shopID int64, actor string, s shopqb.Settings) error
 	SetStockyKey(ctx context.Context, shopID int64, actor, storeName, key string) error
 	ImportPurchaseOrders(ctx context.Context, shopID int64, actor string, pos []shopify.PurchaseOrder) (int, error)
-	// Start runs the dry check and locks the settings: *shopadmin.StartRefusedError
+	// Start runs the start's check and locks the settings: *shopadmin.StartRefusedError
 	// with the problems, or an error wrapping shopqb.ErrAlreadyStarted.
 	Start(ctx context.Context, shopID int64, actor string) error
 	// StartedBy is the actor of the one-time start ("" when unknown).

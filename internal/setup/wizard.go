@@ -242,7 +242,7 @@ type ReviewView struct {
 	Shop      *shopqb.Shop
 	Settings  shopqb.Settings
 	StartDate string
-	// Problems are what the dry check found, each with its fix and its step.
+	// Problems are what the start's check found, each with its fix and its step.
 	Problems []Problem
 	Started  *time.Time
 	// StartedBy is the actor of the start.

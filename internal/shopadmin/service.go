@@ -50,9 +50,11 @@ type Pipeline interface {
 	// Accounts are the company's accounts as that visit read them, so a
 	// mapping is checked against them; shopqb.ErrNotFound before it.
 	Accounts(ctx context.Context, shopID int64) ([]shopqb.Account, error)
-	// TrialRun reads and plans the whole shop once without posting. An
-	// error is why the start must wait, e.g. a plan that would take a
-	// Pro or Premier file past its 14,500 names, with the counts.
+	// TrialRun reads and plans the whole shop once, sending nothing: the
+	// plan waits in the outbox for the start, and a failed check leaves
+	// nothing of it. An error is why the start must wait, e.g. a plan that
+	// would take a Pro or Premier file past its 14,500 names, with the
+	// counts.
 	TrialRun(ctx context.Context, shopID int64) error
 	// Rewind forgets how far the shop was read, so the next sync reads from
 	// the start date again (after the start date changed).

@@ -15,7 +15,7 @@ type StartRefusedError = shopqb.StartRefusedError
 const NoPreflight = shopqb.NoPreflight
 
 // Start is the one-time start: it checks the settings and QuickBooks'
-// preflight, reads and plans the shop once without posting (a plan
+// preflight, reads and plans the shop once, sending nothing (a plan
 // QuickBooks could not hold is refused now, while the modes can still
 // change), and locks the start date and the modes. A refusal is a
 // *StartRefusedError listing every problem, so all can be fixed in one

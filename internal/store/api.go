@@ -128,6 +128,14 @@ type API interface {
 	SetPlanName(ctx context.Context, shopID int64, key, name string) error
 	PlanNames(ctx context.Context, shopID int64, keys []string) (map[string]string, error)
 	PlanNameHolders(ctx context.Context, shopID int64, folded string) ([]string, error)
+	// Plan checkpoints (checkpoint.go): the start's check takes one of an
+	// empty outbox before it plans, restores it if it refuses (undoing every
+	// posting, name, expected figure, drift record and listed key/value it
+	// committed) and the shop's first run drops it. Restore reports false
+	// when there is none.
+	TakePlanCheckpoint(ctx context.Context, shopID int64, kvKeys []string) error
+	RestorePlanCheckpoint(ctx context.Context, shopID int64) (bool, error)
+	DropPlanCheckpoint(ctx context.Context, shopID int64) error
 
 	// Sync leases: one sync per shop at a time across processes (lease.go).
 	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld

@@ -131,7 +131,17 @@ func (db *DB) SetPlanName(ctx context.Context, shopID int64, key, name string) e
 	if err := db.adoptLegacyNames(ctx, shopID); err != nil {
 		return err
 	}
-	if err := db.putPlanNames(ctx, db.sql, shopID, map[string]string{key: name}); err != nil {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.putPlanNames(ctx, tx, shopID, map[string]string{key: name}); err != nil {
+			return err
+		}
+		// A checkpoint's copy is renamed too: restoring it must not bring
+		// back a name the privacy code took out.
+		_, err := db.exec(ctx, tx, "UPDATE plan_checkpoint_names SET name = ?, name_folded = ? WHERE shop_id = ? AND name_key = ?",
+			name, shopqb.FoldName(name), shopID, key)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("set plan name %s of shop %d: %w", key, shopID, err)
 	}
 	return nil

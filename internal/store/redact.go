@@ -244,7 +244,8 @@ func (db *DB) DeleteKV(ctx context.Context, shopID int64, key string) error {
 // posting_deps and auth_failures are handled apart: the first is keyed by
 // posting as well, the second by Web Connector user.
 var shopTables = []string{
-	"posting_deps", "posting_drifts", "posting_ledger", "posting_responses", "postings", "expected_ledger", "expected_days", "plan_names", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
+	"posting_deps", "posting_drifts", "posting_ledger", "posting_responses", "postings", "expected_ledger", "expected_days", "plan_names",
+	"plan_checkpoint_names", "plan_checkpoint_expected", "plan_checkpoint_days", "plan_checkpoints", "archived_postings", "snapshot_events", "snapshot_links", "snapshot_index", "snapshots",
 	"tickets", "secrets", "kv", "sync_runs", "webhook_deliveries", "audit_log", "user_shops", "sync_leases", "sync_lease_log",
 }
 

@@ -49,6 +49,13 @@ func (r *rig) addShop(t *testing.T, domain string, opts qbdsim.CompanyOptions) *
 	t.Helper()
 	shop := &shopqb.Shop{Domain: domain, TimeZone: "America/New_York", Settings: shopqb.DefaultSettings()}
 	tok := register(t, r.db, r.eng, shop)
+	// The rigs' postings are put in the outbox directly, as a started
+	// shop's: before the start nothing is sent (TestNothingSentBeforeTheStart).
+	started := time.Now()
+	shop.StartedAt = &started
+	if err := r.db.UpdateShop(context.Background(), shop); err != nil {
+		t.Fatal(err)
+	}
 	if opts.Name == "" {
 		opts = qbdsim.CompanyOptions{Edition: qbdsim.Enterprise, Name: domain, FilePath: `C:\QB\` + domain + `.qbw`, SalesTaxOn: true, DefaultTaxItemZeroRate: true, Inventory: true}
 	}
@@ -202,10 +209,62 @@ func TestPreflightRefusesTaxedDefault(t *testing.T) {
 		t.Errorf("Pro list limit %d", pre.ListLimit)
 	}
 	shop, _ := r.db.ShopByID(context.Background(), s.shop.ID)
-	shop.Settings.StartDate = "2026-11-01"
+	shop.Settings.StartDate, shop.StartedAt = "2026-11-01", nil
 	_ = r.db.UpdateShop(context.Background(), shop)
 	if err := admin(r.db, r.eng).Start(context.Background(), s.shop.ID, "test"); err == nil || !strings.Contains(err.Error(), "0%") {
 		t.Errorf("start: %v", err)
+	}
+}
+
+// TestNothingSentBeforeTheStart: the start's check plans into the outbox
+// before the shop is started, and a refused check takes its plan back, so
+// until the start a Web Connector session reads the company (the preflight)
+// and sends nothing, in doubt or not, and says why; once started, the same
+// postings go.
+func TestNothingSentBeforeTheStart(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, store.SQLite)
+	s := r.addShop(t, "unstarted.myshopify.com", qbdsim.CompanyOptions{})
+	s.shop.StartedAt = nil
+	if err := r.db.UpdateShop(ctx, s.shop); err != nil {
+		t.Fatal(err)
+	}
+	first := session(t, s)
+	if _, err := r.eng.LoadPreflight(ctx, s.shop.ID); err != nil {
+		t.Fatalf("the first visit of a shop not started read no preflight: %v (%+v)", err, first)
+	}
+	r.plan(t, s, 5, "U")
+	doubt, err := r.db.PostingByKey(ctx, s.shop.ID, "customer:U0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doubt.State = shopqb.InDoubt
+	if err := r.db.UpdatePostings(ctx, []*shopqb.Posting{doubt}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		res := session(t, s)
+		if c := counts(t, r, s.shop.ID); c[shopqb.Planned] != 10 || c[shopqb.InDoubt] != 1 || res.RequestsProcessed != 0 {
+			t.Fatalf("session %d before the start: counts %v, %d requests processed (%+v)", i, c, res.RequestsProcessed, res)
+		}
+		if res.AuthStatus != "none" && !strings.Contains(res.LastError, "not started") {
+			t.Errorf("session %d before the start: last error %q, want why nothing was sent", i, res.LastError)
+		}
+	}
+	if n := receipts(s); n != 0 {
+		t.Fatalf("%d receipts in QuickBooks before the start", n)
+	}
+	started := time.Now()
+	s.shop.StartedAt = &started
+	if err := r.db.UpdateShop(ctx, s.shop); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, s, 20)
+	if c := counts(t, r, s.shop.ID); c[shopqb.Done] != 11 {
+		t.Fatalf("after the start: counts %v, want all 11 done", c)
+	}
+	if n := receipts(s); n != 5 {
+		t.Errorf("%d receipts after the start, want 5", n)
 	}
 }
 

@@ -35,6 +35,12 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 			return ms.Build(reqs)
 		}
 	}
+	if shop.StartedAt == nil {
+		// Until the start nothing is sent nor asked about: the start's check
+		// plans into the outbox, and a refused check takes its plan back.
+		st.LastError = "The shop is not started: shopqb sends nothing to QuickBooks before the start."
+		return "", nil
+	}
 	// In doubt: ask before anything is sent again.
 	doubt, err := e.store.ListPostings(ctx, shopqb.PostingFilter{ShopID: shop.ID, States: []shopqb.PostingState{shopqb.InDoubt}, Limit: max(st.Batch, 10)})
 	if err != nil {

@@ -197,6 +197,9 @@ func (e *Engine) workDue(ctx context.Context, shop *shopqb.Shop, now time.Time) 
 	} else if e.recheckPending(ctx, shop.ID) {
 		return true, nil
 	}
+	if shop.StartedAt == nil {
+		return false, nil // nothing is sent before the start (nextRequest)
+	}
 	counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned, shopqb.InDoubt)
 	if err != nil {
 		return false, fmt.Errorf("count postings: %w", err)
