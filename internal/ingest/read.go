@@ -157,7 +157,7 @@ func (s *Service) putSnapshot(ctx context.Context, shopID int64, kind, gid strin
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}
-	ins, err := s.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now()})
+	ins, err := s.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now(), Facts: indexFactsOf(v)})
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}

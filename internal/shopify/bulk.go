@@ -480,7 +480,13 @@ func scanTopLevel(b []byte) (topLevel, error) {
 			case "__typename":
 				dst = &t.typename
 			}
-			if dst != nil {
+			switch {
+			case dst == nil:
+			case plainString(b[i:vEnd]):
+				// Ids and type names are plain ASCII: their value is their
+				// text, and a decoder call per member showed in profiles.
+				*dst = string(b[i+1 : vEnd-1])
+			default:
 				if err := json.Unmarshal(b[i:vEnd], dst); err != nil {
 					return t, err
 				}
