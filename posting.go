@@ -1,10 +1,17 @@
 package shopqb
 
 import (
+	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb/internal/money"
 )
+
+// FoldName is a QuickBooks list name or reference number as QuickBooks
+// compares it: without case. The planner keeps names unique by it and the
+// store finds who holds a name by it (store.PlanNameHolders): the two must
+// fold alike, so both call this.
+func FoldName(name string) string { return strings.ToLower(name) }
 
 // PostingState is where a posting is in its life.
 type PostingState string

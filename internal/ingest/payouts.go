@@ -52,11 +52,11 @@ func (s *Service) pollPayouts(ctx context.Context, shopID int64) (int, error) {
 		if err != nil {
 			return inserted, err
 		}
-		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Book: p.nameBook()})
+		plan, err := planner.Build(planner.Input{Shop: *p.shop, Company: p.company, Payouts: payouts, Book: p.book})
 		if err != nil {
 			return inserted, fmt.Errorf("plan payouts: %w", err)
 		}
-		p.book.Add(plan.Names)
+		p.addNames(plan)
 		kv := map[string][]byte{}
 		if i == len(batches)-1 {
 			kv[kvPayouts], kv[kvPayoutPoll] = stamp(p.now), stamp(p.now)

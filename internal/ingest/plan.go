@@ -110,7 +110,7 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 		return nil, err
 	}
 	in := planner.Input{Shop: *p.shop, Company: p.company, Orders: orders, Payouts: payouts, Variants: p.variants,
-		Book: p.nameBook(), Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
+		Book: p.book, Days: b.days, Now: p.now, More: b.more, Carry: p.carry}
 	if first {
 		in.PurchaseOrders = p.purchaseOrders
 	}
@@ -124,8 +124,8 @@ func (p *pass) plan(ctx context.Context, b planBatch, first bool) (*planner.Plan
 		}
 		p.heldNow[d] = true
 	}
-	p.book.Add(plan.Names)
-	p.names, p.carry = p.book.Names(), plan.Carry
+	p.addNames(plan)
+	p.carry = plan.Carry
 	p.company.ExistingNames += plan.NewNames
 	p.company.ExistingItems += plan.NewItems
 	p.countOrders(b, orders)

@@ -50,11 +50,10 @@ type pass struct {
 	payouts        []payoutRef
 	purchaseOrders []shopify.PurchaseOrder
 
-	// names is the planner's name map, read from the store's plan names;
-	// book indexes it for the planner calls (planner.Input.Book), once a
-	// run, and tells each commit the names its plan added (names).
-	names map[string]string
-	book  *planner.NameBook
+	// book finds the names of earlier plans in the store's plan names for
+	// the planner calls (planner.Input.Book), made once a run, and tells
+	// each commit the names its plan added (newNames).
+	book *planner.NameBook
 	// firstPlan: no sync has filled the outbox yet, so everything stored is
 	// planned (the start's dry check read it), not only what this run read.
 	firstPlan bool
@@ -87,16 +86,12 @@ type pass struct {
 	stashedBytes int
 }
 
-// loadPlanState reads the name map and the flags that steer planning.
+// loadPlanState makes the name book and reads the flags that steer planning.
 func (p *pass) loadPlanState(ctx context.Context) error {
 	st := p.svc.store
-	p.names = map[string]string{}
-	err := st.EachPlanName(ctx, p.shop.ID, func(key, name string) error {
-		p.names[key] = name
-		return nil
-	})
-	if err != nil {
-		return err
+	var err error
+	if p.book, err = planner.NewNameBook(storedNames{ctx: ctx, st: st, shopID: p.shop.ID}); err != nil {
+		return fmt.Errorf("read the plan names: %w", err)
 	}
 	if p.firstPlan, err = kvUnset(ctx, st, p.shop.ID, kvPlannedOnce); err != nil {
 		return err
@@ -201,20 +196,48 @@ func (p *pass) finalState() map[string][]byte {
 	return kv
 }
 
-// nameBook is the run's name book (book), made from names on first use.
-func (p *pass) nameBook() *planner.NameBook {
-	if p.book == nil {
-		p.book = planner.NewNameBook(p.names)
+// addNames adds a plan's names to the run's book. The dry check stores
+// none (its plan is thrown away): its book forgets each plan's reference
+// numbers, so it holds the list names only, which the list limits count.
+func (p *pass) addNames(plan *planner.Plan) {
+	p.book.Add(plan.Names)
+	if p.dry {
+		p.book.ForgetRefNumbers()
 	}
-	return p.book
 }
 
 // newNames are the names the plans since the last commit added, for the
 // next commit to store with their postings (store.PlanCommit.Names); none
 // for the dry check, whose plan is thrown away.
 func (p *pass) newNames() map[string]string {
-	if p.dry || p.book == nil {
+	if p.dry {
 		return nil
 	}
 	return p.book.TakeAdded()
+}
+
+// storedNames are a shop's plan names in the store, as the name book reads
+// them: every name once when the book is made (EachPlanName, which also
+// brings them up to date for the look-ups), then a key or a name at a time.
+type storedNames struct {
+	ctx    context.Context
+	st     store.API
+	shopID int64
+}
+
+func (s storedNames) Each(fn func(key, name string) error) error {
+	return s.st.EachPlanName(s.ctx, s.shopID, fn)
+}
+
+func (s storedNames) Name(key string) (string, bool, error) {
+	names, err := s.st.PlanNames(s.ctx, s.shopID, []string{key})
+	if err != nil {
+		return "", false, err
+	}
+	n, ok := names[key]
+	return n, ok, nil
+}
+
+func (s storedNames) Holders(folded string) ([]string, error) {
+	return s.st.PlanNameHolders(s.ctx, s.shopID, folded)
 }

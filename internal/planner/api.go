@@ -28,9 +28,9 @@ type Input struct {
 	// earlier plans. They win over anything computed now, so a name never
 	// changes between plans.
 	Names map[string]string
-	// Book, when set, holds the names of earlier plans instead of Names
+	// Book, when set, finds the names of earlier plans instead of Names
 	// (which is then ignored), and Plan.Names is only what this plan gave or
-	// kept: the caller adds it to the book (NameBook.Add).
+	// kept: the caller adds it to the book (NameBook.Add) and stores it.
 	Book *NameBook
 	// Posted are postings QuickBooks holds, or may hold, for transactions
 	// this plan produces, in another form than planned now, with all their

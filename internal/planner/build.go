@@ -58,7 +58,8 @@ type planner struct {
 
 // Build turns Shopify documents, the merchant's settings and mapping into
 // QuickBooks postings. It is pure: no I/O, no clock, no randomness, and the
-// same input gives byte-identical output. It fails, naming the Shopify
+// same input gives byte-identical output; with a name book (Input.Book) it
+// reads the names of earlier plans from the book's source, and only those. It fails, naming the Shopify
 // document and the figures, when a document cannot be booked exactly or when
 // a transaction would not balance.
 func Build(in Input) (*Plan, error) {
@@ -74,6 +75,11 @@ func build(in Input) (*planner, *Plan, error) {
 		return nil, nil, err
 	}
 	plan, err := p.plan()
+	if in.Book != nil && in.Book.err != nil {
+		// A name the book could not read may have been given again: the
+		// plan, or its refusal, is not to be trusted.
+		return p, nil, fmt.Errorf("plan: read the names of earlier plans: %w", in.Book.err)
+	}
 	return p, plan, err
 }
 

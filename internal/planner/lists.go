@@ -117,11 +117,7 @@ func (p *planner) itemClash(w want, name string) string {
 func (p *planner) space(ns string) *nameSpace {
 	s, ok := p.spaces[ns]
 	if !ok {
-		var earlier map[string]string
-		if p.in.Book != nil {
-			earlier = p.in.Book.spaces[ns]
-		}
-		s = newNameSpace(earlier)
+		s = newNameSpace(ns, p.in.Book)
 		p.spaces[ns] = s
 	}
 	return s

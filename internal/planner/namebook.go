@@ -1,84 +1,209 @@
 package planner
 
-// NameBook is the names of earlier plans indexed as the planner uses them:
-// each key's name and, per name list, which key holds each name. A caller
-// planning a shop in many calls keeps one book (Input.Book) and adds each
-// plan's names to it (Add); handed the whole name map instead (Input.Names),
-// the planner copies and indexes it again on every call, which for a shop
-// of 100,000 orders (a RefNumber per transaction) is most of a call's work.
-// Build only reads a book.
+import (
+	"maps"
+	"slices"
+)
+
+// NameSource is where a NameBook reads the names of earlier plans: the
+// store's plan names (the sync engine's), or a map (MapNames).
+type NameSource interface {
+	// Each calls fn with every stored name, once, when the book is made.
+	Each(fn func(key, name string) error) error
+	// Name is the name stored for key, if it has one.
+	Name(key string) (string, bool, error)
+	// Holders are the keys, in key order, whose stored name folds
+	// (shopqb.FoldName) to folded, in any name list.
+	Holders(folded string) ([]string, error)
+}
+
+// NameBook is the names of earlier plans as the planner uses them: each
+// key's name and, per name list, which key holds a name. A caller planning
+// a shop in many calls keeps one book (Input.Book), adds each plan's names
+// to it (Add) and stores what it added (TakeAdded) with the plan.
+//
+// The book does not hold the shop's names: for a shop of 100,000 orders (a
+// RefNumber per transaction) they were most of a run's memory. It holds
+// the names added since they were last taken, and a fixed-size filter of
+// the stored ones (nameFilter), made from the source once, which tells
+// the names that are surely not stored (nearly every look-up of a first
+// plan, whose keys and names are new) from those that may be: only these
+// are read from the source. Build only reads a book.
 type NameBook struct {
-	names map[string]string
-	// spaces maps a namespace to each lower-case name in it → its key.
-	spaces map[string]map[string]string
+	src NameSource
+	// stored filters the keys and the list names (namespace and folded
+	// name) the source holds, or will once the caller stored what it took.
+	stored *nameFilter
 	// added are the names Add gave a key that had none or another since
-	// the last TakeAdded: what the caller has yet to store.
-	added map[string]string
+	// the last TakeAdded: what the caller has yet to store. spaces indexes
+	// them: per namespace, each folded name → its key.
+	added  map[string]string
+	spaces map[string]map[string]string
+	// read are the names this book read from its source since the last
+	// TakeAdded: a plan asks for a list record's name more than once.
+	read map[string]string
+	// err is the first failed read of the source: the plan using the book
+	// fails with it (Build), and a caller must not go on with the book.
+	err error
 }
 
-// NewNameBook indexes names, which the book keeps and Add adds to: the
-// caller reads the current map from Names and does not change it itself.
-func NewNameBook(names map[string]string) *NameBook {
-	if names == nil {
-		names = map[string]string{}
+// NewNameBook makes a book of the names src holds (nil: none yet).
+func NewNameBook(src NameSource) (*NameBook, error) {
+	b := &NameBook{src: src, stored: newNameFilter(), added: map[string]string{},
+		spaces: map[string]map[string]string{}, read: map[string]string{}}
+	if src == nil {
+		return b, nil
 	}
-	b := &NameBook{names: names, spaces: map[string]map[string]string{}}
-	b.index(sortedKeys(names))
-	return b
+	if err := src.Each(func(key, name string) error {
+		b.stored.addName(key, name)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
-
-// Names is the book's name map: every name of every plan added.
-func (b *NameBook) Names() map[string]string { return b.names }
 
 // Add records a plan's names (Plan.Names of a plan made with this book).
 func (b *NameBook) Add(names map[string]string) {
-	keys := sortedKeys(names)
-	for _, k := range keys {
+	for _, k := range sortedKeys(names) {
 		n := names[k]
-		if old, ok := b.names[k]; ok && old == n {
-			continue // kept by the plan: stored already
-		}
-		b.names[k] = n
-		if b.added == nil {
-			b.added = map[string]string{}
+		if old, ok := b.earlier(k); ok && old == n {
+			continue // kept by the plan: stored already, or added
 		}
 		b.added[k] = n
+		if ns := namespaceOf(k); ns != "" {
+			s, ok := b.spaces[ns]
+			if !ok {
+				s = map[string]string{}
+				b.spaces[ns] = s
+			}
+			s[lower(n)] = k
+		}
 	}
-	b.index(keys)
 }
 
 // TakeAdded returns the names Add changed (new keys, or keys given another
-// name) since the book was made or last asked, and forgets them: a caller
-// storing the names stores only these with each plan, rather than the whole
-// map. A caller whose store of them fails must not go on with the book.
+// name) since the book was made or last asked, for the caller to store
+// with the plan; from then on the book reads them from its source. A
+// caller whose store of them fails must not go on with the book.
 func (b *NameBook) TakeAdded() map[string]string {
 	added := b.added
-	b.added = nil
+	for k, n := range added {
+		b.stored.addName(k, n)
+	}
+	b.added, b.spaces, b.read = map[string]string{}, map[string]map[string]string{}, map[string]string{}
 	return added
 }
 
-// index claims the names of keys in their namespaces, in the order given
-// (newPlanner claims Input.Names in key order: the same holders).
-func (b *NameBook) index(keys []string) {
-	for _, k := range keys {
-		ns := namespaceOf(k)
-		if ns == "" {
-			continue
+// ForgetRefNumbers drops the names Add recorded outside QuickBooks' name
+// lists (reference numbers, accounts) and keeps the list names, in place
+// of TakeAdded for a caller that stores no plan (the start's dry check):
+// its book then holds one plan's reference numbers, not the shop's, while a
+// customer or item of two of its plans is still one new record against the
+// list limits (which cap what it keeps of them). Its later plans may give
+// a reference number again: they are thrown away.
+func (b *NameBook) ForgetRefNumbers() {
+	maps.DeleteFunc(b.added, func(k, _ string) bool { return !isListKey(k) })
+	for ns, s := range b.spaces {
+		maps.DeleteFunc(s, func(_, k string) bool { return !isListKey(k) })
+		if len(s) == 0 {
+			delete(b.spaces, ns)
 		}
-		s, ok := b.spaces[ns]
-		if !ok {
-			s = map[string]string{}
-			b.spaces[ns] = s
-		}
-		s[lower(b.names[k])] = k
 	}
+	clear(b.read)
+}
+
+// isListKey reports whether key names a record of a QuickBooks name list
+// (a customer, vendor, item, payment method or class).
+func isListKey(key string) bool {
+	switch namespaceOf(key) {
+	case nsEntities, nsItems, nsMethods, nsClasses:
+		return true
+	}
+	return false
+}
+
+// earlier is the name an earlier plan gave key: added to the book, or
+// stored in its source.
+func (b *NameBook) earlier(key string) (string, bool) {
+	if n, ok := b.added[key]; ok {
+		return n, true
+	}
+	if n, ok := b.read[key]; ok {
+		return n, true
+	}
+	if b.src == nil || b.err != nil || !b.stored.mayHoldKey(key) {
+		return "", false
+	}
+	n, ok, err := b.src.Name(key)
+	if err != nil {
+		b.err = err
+		return "", false
+	}
+	if ok {
+		b.read[key] = n
+	}
+	return n, ok
+}
+
+// holder is the key an earlier plan gave the folded name in namespace ns.
+// Of several (only ever an old book's), the last in key order holds it, as
+// when the book indexed every name in key order.
+func (b *NameBook) holder(ns, folded string) (string, bool) {
+	if k, ok := b.spaces[ns][folded]; ok {
+		return k, true
+	}
+	if b.src == nil || b.err != nil || !b.stored.mayHoldName(ns, folded) {
+		return "", false
+	}
+	keys, err := b.src.Holders(folded)
+	if err != nil {
+		b.err = err
+		return "", false
+	}
+	for _, k := range slices.Backward(keys) {
+		if namespaceOf(k) == ns {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// MapNames is a NameSource over a name map, for a caller that holds the
+// names anyway (tests, a one-off plan).
+type MapNames map[string]string
+
+// Each calls fn with every name, in key order.
+func (m MapNames) Each(fn func(key, name string) error) error {
+	for _, k := range sortedKeys(m) {
+		if err := fn(k, m[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Name is key's name.
+func (m MapNames) Name(key string) (string, bool, error) {
+	n, ok := m[key]
+	return n, ok, nil
+}
+
+// Holders are the keys whose name folds to folded, in key order.
+func (m MapNames) Holders(folded string) ([]string, error) {
+	var keys []string
+	for _, k := range sortedKeys(m) {
+		if lower(m[k]) == folded {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
 }
 
 // earlier is the name an earlier plan gave key: the book's or Input.Names'.
 func (p *planner) earlier(key string) (string, bool) {
 	if p.in.Book != nil {
-		n, ok := p.in.Book.names[key]
-		return n, ok
+		return p.in.Book.earlier(key)
 	}
 	n, ok := p.in.Names[key]
 	return n, ok

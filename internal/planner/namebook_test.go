@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"testing"
@@ -33,8 +34,11 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 			in := genInput(seed, shopqb.Detail, customers, shopqb.Detail, shopqb.Summary, seed%3 == 0)
 			name := fmt.Sprintf("seed %d, %s customers", seed, customers)
 			withMap, withBook := map[string]string{}, map[string]string{}
-			names := map[string]string{}
-			book := NewNameBook(nil)
+			names, stored := map[string]string{}, MapNames{}
+			book, err := NewNameBook(stored)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, part := range inParts(in, 3) {
 				first := 3 * i
 				part.Names = names
@@ -49,6 +53,7 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 					t.Fatal(err)
 				}
 				book.Add(b.Names)
+				maps.Copy(stored, book.TakeAdded())
 				if a.NewNames != b.NewNames || a.NewItems != b.NewItems {
 					t.Errorf("%s: orders from %d add %d names and %d items with the map, %d and %d with the book",
 						name, first, a.NewNames, a.NewItems, b.NewNames, b.NewItems)
@@ -68,8 +73,8 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 				}
 				t.Errorf("%s: %d postings with the map, %d with the book", name, len(withMap), len(withBook))
 			}
-			if !maps.Equal(names, book.Names()) {
-				t.Errorf("%s: %d names with the map, %d in the book", name, len(names), len(book.Names()))
+			if !maps.Equal(names, map[string]string(stored)) {
+				t.Errorf("%s: %d names with the map, %d stored from the book", name, len(names), len(stored))
 			}
 			if len(names) < 10 {
 				t.Errorf("%s: only %d names: nothing compared", name, len(names))
@@ -84,11 +89,14 @@ func TestNameBookPlansAsTheNameMap(t *testing.T) {
 func TestNameBookTakeAdded(t *testing.T) {
 	in := genInput(5, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Summary, false)
 	orders := in.Orders
-	book := NewNameBook(map[string]string{"customer:earlier": "Earlier Customer"})
+	stored := MapNames{"customer:earlier": "Earlier Customer"}
+	book, err := NewNameBook(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := book.TakeAdded(); len(got) != 0 {
 		t.Fatalf("a new book hands over the names it was made with: %v", got)
 	}
-	stored := map[string]string{"customer:earlier": "Earlier Customer"}
 	for i, part := range inParts(in, 3) {
 		first := 3 * i
 		part.Book = book
@@ -124,10 +132,158 @@ func TestNameBookTakeAdded(t *testing.T) {
 		t.Errorf("a changed name is handed over as %v", got)
 	}
 	stored["customer:earlier"] = "Renamed Customer"
-	if !maps.Equal(stored, book.Names()) {
-		t.Errorf("the names handed over (%d) are not the book's (%d)", len(stored), len(book.Names()))
-	}
 	if len(stored) < 10 {
 		t.Errorf("only %d names: nothing compared", len(stored))
+	}
+}
+
+// countingNames is a NameSource over names that counts what the book asks
+// it, and how much of it was not stored.
+type countingNames struct {
+	names                     MapNames
+	reads, missed             int
+	holderReads, holderMissed int
+	fail                      error
+}
+
+func (c *countingNames) Each(fn func(key, name string) error) error { return c.names.Each(fn) }
+
+func (c *countingNames) Name(key string) (string, bool, error) {
+	c.reads++
+	if c.fail != nil {
+		return "", false, c.fail
+	}
+	n, ok := c.names[key]
+	if !ok {
+		c.missed++
+	}
+	return n, ok, nil
+}
+
+func (c *countingNames) Holders(folded string) ([]string, error) {
+	c.holderReads++
+	keys, _ := c.names.Holders(folded)
+	if len(keys) == 0 {
+		c.holderMissed++
+	}
+	return keys, nil
+}
+
+// TestNameBookReadsOnlyStoredNames: a shop planned in parts with one book
+// over a source reads from the source only keys and names it holds (the
+// filter answers the rest), and planning it all again reads its names back
+// and gives none.
+func TestNameBookReadsOnlyStoredNames(t *testing.T) {
+	in := genInput(7, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Summary, false)
+	src := &countingNames{names: MapNames{}}
+	book, err := NewNameBook(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planAll := func() {
+		for _, part := range inParts(in, 2) {
+			part.Book = book
+			plan, err := Build(part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			book.Add(plan.Names)
+			maps.Copy(src.names, book.TakeAdded())
+		}
+	}
+	planAll()
+	if src.missed != 0 || src.holderMissed != 0 {
+		t.Errorf("the book read %d keys and %d names its source does not hold (of %d and %d reads)",
+			src.missed, src.holderMissed, src.reads, src.holderReads)
+	}
+	if len(src.names) < 10 {
+		t.Fatalf("only %d names: nothing compared", len(src.names))
+	}
+	if src.reads == 0 {
+		t.Errorf("no customer or item of one part was read back in a later one")
+	}
+	stored := maps.Clone(src.names)
+	reread, err := NewNameBook(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, src.reads = reread, 0
+	planAll()
+	if !maps.Equal(stored, src.names) {
+		t.Errorf("planning again changed the names: %d before, %d after", len(stored), len(src.names))
+	}
+	if src.reads < len(in.Orders) {
+		t.Errorf("planning %d orders again read %d names", len(in.Orders), src.reads)
+	}
+}
+
+// TestNameBookSourceFailureFailsThePlan: a name the source could not read
+// fails the plan, rather than being given again.
+func TestNameBookSourceFailureFailsThePlan(t *testing.T) {
+	in := genInput(3, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Summary, false)
+	first, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := errors.New("database gone")
+	book, err := NewNameBook(&countingNames{names: MapNames(first.Names), fail: down})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Book = book
+	if _, err := Build(in); !errors.Is(err, down) {
+		t.Fatalf("a plan over a failing source: %v", err)
+	}
+}
+
+// TestNameBookForgetRefNumbers: a shop planned in parts whose names are
+// never stored (the start's dry check), forgetting each part's reference
+// numbers, counts every part's new names and items as planning with the
+// whole name map does, and keeps only list names.
+func TestNameBookForgetRefNumbers(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		in := genInput(seed, shopqb.Detail, shopqb.Detail, shopqb.Detail, shopqb.Summary, seed%2 == 0)
+		names := map[string]string{}
+		book, err := NewNameBook(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs := 0
+		for i, part := range inParts(in, 3) {
+			part.Names = names
+			a, err := Build(part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = a.Names
+			part.Names, part.Book = nil, book
+			b, err := Build(part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			book.Add(b.Names)
+			book.ForgetRefNumbers()
+			if a.NewNames != b.NewNames || a.NewItems != b.NewItems {
+				t.Errorf("seed %d, orders from %d: %d names and %d items new with the map, %d and %d with the book",
+					seed, 3*i, a.NewNames, a.NewItems, b.NewNames, b.NewItems)
+			}
+		}
+		for k := range names {
+			if !isListKey(k) {
+				refs++
+				continue
+			}
+			if _, ok := book.added[k]; !ok {
+				t.Errorf("seed %d: list name %s forgotten", seed, k)
+			}
+		}
+		for k := range book.added {
+			if !isListKey(k) {
+				t.Errorf("seed %d: %s kept", seed, k)
+			}
+		}
+		if refs == 0 {
+			t.Errorf("seed %d: no reference numbers: nothing forgotten", seed)
+		}
 	}
 }

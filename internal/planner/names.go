@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/qbxml"
 )
 
@@ -39,13 +40,14 @@ func truncate(s string, max int) string {
 // share one space; items share another.
 type nameSpace struct {
 	used map[string]string // lower-case name → key holding it
-	// earlier is the same for the names of earlier plans (NameBook), read
-	// under used; nil when used holds them too.
-	earlier map[string]string
+	// book, when set, holds the names of earlier plans (Input.Book), read
+	// under used by the space's namespace ns; nil when used holds them too.
+	book *NameBook
+	ns   string
 }
 
-func newNameSpace(earlier map[string]string) *nameSpace {
-	return &nameSpace{used: map[string]string{}, earlier: earlier}
+func newNameSpace(ns string, book *NameBook) *nameSpace {
+	return &nameSpace{used: map[string]string{}, book: book, ns: ns}
 }
 
 // claim records that key holds name (from an earlier plan).
@@ -56,12 +58,14 @@ func (ns *nameSpace) holder(name string) (string, bool) {
 	if k, ok := ns.used[name]; ok {
 		return k, true
 	}
-	k, ok := ns.earlier[name]
-	return k, ok
+	if ns.book == nil {
+		return "", false
+	}
+	return ns.book.holder(ns.ns, name)
 }
 
-// lower is a name as the spaces compare it.
-func lower(name string) string { return strings.ToLower(name) }
+// lower is a name as the spaces compare it: as QuickBooks does.
+func lower(name string) string { return shopqb.FoldName(name) }
 
 // assign gives key a unique name built from want, truncating and adding a
 // counter (" 2", " 3", …) so truncation never merges two records.

@@ -52,7 +52,7 @@ func TestRefNumberKeepsTheDistinguishingEnd(t *testing.T) {
 }
 
 func TestNameSpaceKeepsTruncatedNamesUnique(t *testing.T) {
-	ns := newNameSpace(nil)
+	ns := newNameSpace(nsItems, nil)
 	a := ns.assign("item:1", "WINTER-PARKA-DOWN-FILLED-GRAPHITE-XL-001", 31)
 	b := ns.assign("item:2", "WINTER-PARKA-DOWN-FILLED-GRAPHITE-XL-002", 31)
 	c := ns.assign("item:3", "winter-parka-down-filled-graphite-xl-003", 31)

@@ -120,10 +120,14 @@ type API interface {
 	// The planner's names (plannames.go): EachPlanName streams them in key
 	// order; PlanName reads one (ErrNotFound); SetPlanName replaces one
 	// outside a plan (privacy renames). The first of these on a shop moves
-	// its old name map out of the key/values (KVLegacyPlanNames).
+	// its old name map out of the key/values (KVLegacyPlanNames). A
+	// planning run, after EachPlanName, looks up only what a planner call
+	// needs: PlanNames by key, PlanNameHolders by folded name.
 	EachPlanName(ctx context.Context, shopID int64, fn func(key, name string) error) error
 	PlanName(ctx context.Context, shopID int64, key string) (string, error)
 	SetPlanName(ctx context.Context, shopID int64, key, name string) error
+	PlanNames(ctx context.Context, shopID int64, keys []string) (map[string]string, error)
+	PlanNameHolders(ctx context.Context, shopID int64, folded string) ([]string, error)
 
 	// Sync leases: one sync per shop at a time across processes (lease.go).
 	AcquireSyncLease(ctx context.Context, shopID int64, holder string, ttl time.Duration) (*SyncLease, error) // ErrLeaseHeld

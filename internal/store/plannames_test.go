@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/shopqb/shopqb"
@@ -142,6 +143,107 @@ func TestPlanNamesAdoptTheOldMap(t *testing.T) {
 		}
 		if v, err := db.KV(ctx, broken, store.KVLegacyPlanNames); err != nil || string(v) != `{"customer:1":` {
 			t.Fatalf("the unreadable old map: %q, %v; want it kept", v, err)
+		}
+	})
+}
+
+// TestPlanNamesLookUp: PlanNames reads the names of the keys asked for
+// that have one, in one shop, past one statement's keys; PlanNameHolders
+// finds the keys holding a name as QuickBooks compares it (without case,
+// non-ASCII letters too), in every list, and follows a rename.
+func TestPlanNamesLookUp(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "lookup.myshopify.com")
+		other := storetest.MustShopID(t, db, "lookup-other.myshopify.com")
+		names := map[string]string{"customer:1": "Émile Zola", "vendor:9": "ÉMILE ZOLA", "refnumber:order:1": "#1001",
+			"refnumber:refund:1": "#1001"}
+		var asked []string
+		for i := range 700 {
+			k := fmt.Sprintf("refnumber:order:%d", 100+i)
+			names[k] = fmt.Sprintf("#%d", 2000+i)
+			asked = append(asked, k)
+		}
+		if _, err := db.CommitPlan(ctx, shop, store.PlanCommit{Names: names}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CommitPlan(ctx, other, store.PlanCommit{Names: map[string]string{"customer:2": "émile zola"}}); err != nil {
+			t.Fatal(err)
+		}
+		asked = append(asked, "customer:1", "customer:2", "item:none")
+		got, err := db.PlanNames(ctx, shop, asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 701 || got["customer:1"] != "Émile Zola" || got["refnumber:order:799"] != "#2699" {
+			t.Fatalf("PlanNames: %d names (customer:1 %q, refnumber:order:799 %q), want 701", len(got), got["customer:1"], got["refnumber:order:799"])
+		}
+		if _, ok := got["customer:2"]; ok {
+			t.Fatalf("PlanNames read another shop's name")
+		}
+		holders := func(folded string) []string {
+			t.Helper()
+			keys, err := db.PlanNameHolders(ctx, shop, folded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return keys
+		}
+		if got := holders(shopqb.FoldName("Émile Zola")); !slices.Equal(got, []string{"customer:1", "vendor:9"}) {
+			t.Fatalf("holders of %q: %v", shopqb.FoldName("Émile Zola"), got)
+		}
+		if got := holders("#1001"); !slices.Equal(got, []string{"refnumber:order:1", "refnumber:refund:1"}) {
+			t.Fatalf("holders of #1001: %v", got)
+		}
+		if got := holders("Émile Zola"); len(got) != 0 {
+			t.Fatalf("an unfolded name is held by %v", got)
+		}
+		if err := db.SetPlanName(ctx, shop, "customer:1", "Redacted customer 1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := holders(shopqb.FoldName("Émile Zola")); !slices.Equal(got, []string{"vendor:9"}) {
+			t.Fatalf("holders after a rename: %v", got)
+		}
+		if got := holders("redacted customer 1"); !slices.Equal(got, []string{"customer:1"}) {
+			t.Fatalf("holders of the new name: %v", got)
+		}
+	})
+}
+
+// TestPlanNamesFoldOldRows: rows stored before name_folded (or by a shopqb
+// from before it) are folded on the shop's next EachPlanName, more than one
+// transaction's worth, and then found by PlanNameHolders.
+func TestPlanNamesFoldOldRows(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "folded.myshopify.com")
+		names := map[string]string{"customer:1": "Ärger Ltd"}
+		for i := range 1203 {
+			names[fmt.Sprintf("refnumber:order:%d", i)] = fmt.Sprintf("#A%d", i)
+		}
+		if _, err := db.CommitPlan(ctx, shop, store.PlanCommit{Names: names}); err != nil {
+			t.Fatal(err)
+		}
+		q := "UPDATE plan_names SET name_folded = NULL WHERE shop_id = ?"
+		if db.Dialect() == store.Postgres {
+			q = "UPDATE plan_names SET name_folded = NULL WHERE shop_id = $1"
+		}
+		if _, err := db.SQL().ExecContext(ctx, q, shop); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.PlanNameHolders(ctx, shop, "ärger ltd"); err != nil || len(got) != 0 {
+			t.Fatalf("an unfolded row is found: %v, %v", got, err)
+		}
+		if got := planNames(t, db, shop); !maps.Equal(got, names) {
+			t.Fatalf("folding changed the names: %d, want %d", len(got), len(names))
+		}
+		if got, err := db.PlanNameHolders(ctx, shop, "ärger ltd"); err != nil || !slices.Equal(got, []string{"customer:1"}) {
+			t.Fatalf("holders of a folded old row: %v, %v", got, err)
+		}
+		if got, err := db.PlanNameHolders(ctx, shop, "#a1202"); err != nil || !slices.Equal(got, []string{"refnumber:order:1202"}) {
+			t.Fatalf("holders of the last folded old row: %v, %v", got, err)
 		}
 	})
 }

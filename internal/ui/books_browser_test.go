@@ -343,7 +343,7 @@ func TestBrowserBooksAgainstTheSimulators(t *testing.T) {
 
 	// The re-sync form: a complete shop re-read for a range adds nothing, and the page says so.
 	uitest.Navigating(t, ctx, "dashboard", chromedp.Navigate(w.base()+"/"))
-	uitest.Navigating(t, ctx, "re-sync", chromedp.Click(chromedp.ID("resync-button")))
+	uitest.NavigatingWithin(t, ctx, 3*time.Minute, "re-sync", chromedp.Click(chromedp.ID("resync-button")))
 	uitest.WaitText(t, ctx, "#resync-result", "QuickBooks already has everything")
 	shot(t, ctx, "en", "07-dashboard-resync")
 

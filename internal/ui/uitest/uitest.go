@@ -137,7 +137,15 @@ func Do(t testing.TB, ctx context.Context, what string, actions ...chromedp.Acti
 // button, a link) and waits until the new page has loaded.
 func Navigating(t testing.TB, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	NavigatingWithin(t, ctx, Timeout, what, actions...)
+}
+
+// NavigatingWithin is Navigating for a request that does real work before it
+// answers (a re-sync re-reads the shop for its dates), whose time grows with
+// the shop and with the machine's load rather than being a page's render time.
+func NavigatingWithin(t testing.TB, ctx context.Context, within time.Duration, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
 	if _, err := chromedp.RunResponse(tctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
