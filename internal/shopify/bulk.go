@@ -600,7 +600,7 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 		// nodes came as their own lines), so it decodes directly; the
 		// tax rates' numbers are kept as text by TaxLine.UnmarshalJSON.
 		var o Order
-		if err := json.Unmarshal(root, &o); err != nil {
+		if err := DecodeStored(root, &o); err != nil {
 			return fmt.Errorf("decode bulk order: %w", err)
 		}
 		return b.add(ctx, &o)
