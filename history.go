@@ -69,6 +69,24 @@ type Snapshot struct {
 	UpdatedAt time.Time
 	Body      []byte
 	FetchedAt time.Time
+	// Facts, when set, are what the snapshot lookup indexes of an order or
+	// payout, taken by the writer from the object Body encodes, so that
+	// storing does not decode Body again (a back-fill stores every order
+	// of the shop). Nil: the store reads them from Body. Not stored.
+	Facts *SnapshotFacts
+}
+
+// SnapshotFacts are the fields of an order or payout that the snapshot
+// lookup indexes, as the object holds them; the store normalises them
+// (case, digits, time zone, duplicates).
+type SnapshotFacts struct {
+	Name string // an order's name ("#1001"); a payout's legacy id
+	// At is when it happened: an order's processedAt, a payout's issuedAt.
+	At             time.Time
+	Customer       string // the customer's display name
+	Email          string // the customer's default e-mail address
+	Events         []time.Time
+	LinkedOrderIDs []string // the orders a payout pays out
 }
 
 // Ticket is a Web Connector session ticket. State is the session's own

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -90,7 +89,7 @@ func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []s
 		if s == nil {
 			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, shopID, shopqb.ErrNotFound)
 		}
-		if err := json.Unmarshal(s.Body, &out[i]); err != nil {
+		if err := shopify.DecodeStored(s.Body, &out[i]); err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
 		}
 	}

@@ -144,7 +144,7 @@ func (s *Service) storedPurchaseOrders(ctx context.Context, shopID int64) ([]sho
 func eachStored[T any](ctx context.Context, st store.API, shopID int64, kind string, fn func(*T)) error {
 	return st.EachLatestSnapshot(ctx, shopID, kind, func(s *shopqb.Snapshot) error {
 		var v T
-		if err := json.Unmarshal(s.Body, &v); err != nil {
+		if err := shopify.DecodeStored(s.Body, &v); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
 		fn(&v)
@@ -157,7 +157,7 @@ func (s *Service) putSnapshot(ctx context.Context, shopID int64, kind, gid strin
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}
-	ins, err := s.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now()})
+	ins, err := s.store.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shopID, Kind: kind, GID: gid, UpdatedAt: updated, Body: body, FetchedAt: s.now(), Facts: indexFactsOf(v)})
 	if err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", gid, err)
 	}

@@ -26,7 +26,7 @@ func (p *pass) stash(ctx context.Context, kind, gid string, updated time.Time, v
 		return fmt.Errorf("snapshot %s: %w", gid, err)
 	}
 	p.stashed = append(p.stashed, &shopqb.Snapshot{ShopID: p.shop.ID, Kind: kind, GID: gid, UpdatedAt: updated,
-		Body: body, FetchedAt: p.svc.now()})
+		Body: body, FetchedAt: p.svc.now(), Facts: indexFactsOf(v)})
 	p.stashedBytes += len(body)
 	if len(p.stashed) >= stashSnapshots || p.stashedBytes >= stashBytes {
 		return p.storeStash(ctx)
@@ -56,5 +56,19 @@ func (p *pass) storeStash(ctx context.Context) error {
 	}
 	clear(p.stashed)
 	p.stashed, p.stashedBytes = p.stashed[:0], 0
+	return nil
+}
+
+// indexed is an object whose snapshots the lookup indexes (an order, a
+// payout): it gives the facts itself, so that storing does not decode the
+// body just encoded.
+type indexed interface{ IndexFacts() *shopqb.SnapshotFacts }
+
+// indexFactsOf is v's index facts, or nil (the store reads them from the
+// body) when v gives none.
+func indexFactsOf(v any) *shopqb.SnapshotFacts {
+	if x, ok := v.(indexed); ok {
+		return x.IndexFacts()
+	}
 	return nil
 }

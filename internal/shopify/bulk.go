@@ -594,7 +594,13 @@ func scanTopLevel(b []byte) (topLevel, error) {
 			case "__typename":
 				dst = &t.typename
 			}
-			if dst != nil {
+			switch {
+			case dst == nil:
+			case plainString(b[i:vEnd]):
+				// Ids and type names are plain ASCII: their value is their
+				// text, and a decoder call per member showed in profiles.
+				*dst = string(b[i+1 : vEnd-1])
+			default:
 				if err := json.Unmarshal(b[i:vEnd], dst); err != nil {
 					return t, err
 				}
@@ -708,7 +714,7 @@ func (c *Client) BulkOrders(ctx context.Context, q OrdersQuery, poll time.Durati
 		// nodes came as their own lines), so it decodes directly; the
 		// tax rates' numbers are kept as text by TaxLine.UnmarshalJSON.
 		var o Order
-		if err := json.Unmarshal(root, &o); err != nil {
+		if err := DecodeStored(root, &o); err != nil {
 			return fmt.Errorf("decode bulk order: %w", err)
 		}
 		return b.add(ctx, &o)

@@ -276,3 +276,21 @@ func firstDiff(a, b map[string]string) string {
 	}
 	return ""
 }
+
+// The join reads a line's own id, __parentId and __typename, whether
+// written plainly or with escapes, and not those of objects inside it.
+func TestScanTopLevelReadsOwnMembers(t *testing.T) {
+	for line, want := range map[string]topLevel{
+		`{"id":"gid://shopify/Order/1","customer":{"id":"gid://shopify/Customer/9"}}`:                        {id: "gid://shopify/Order/1"},
+		`{"__typename":"LineItem","id":"gid:\/\/shopify\/LineItem\/2","__parentId":"gid://shopify/Order/1"}`: {id: "gid://shopify/LineItem/2", parent: "gid://shopify/Order/1", typename: "LineItem"},
+		`{"lines":[{"id":"x"}], "id" : "caf\u00e9" , "n":1}`:                                                 {id: "café"},
+	} {
+		got, err := scanTopLevel([]byte(line))
+		if err != nil || got != want {
+			t.Errorf("scanTopLevel(%s) = %+v, %v; want %+v", line, got, err, want)
+		}
+	}
+	if _, err := scanTopLevel([]byte(`{"id":"a"`)); err == nil {
+		t.Error("a truncated line was read")
+	}
+}

@@ -20,53 +20,31 @@ type indexEntry struct {
 	links                         []string
 }
 
-// indexEntryOf reads what the index keeps of s; false when its body cannot
-// be read: it is kept as evidence but not searchable.
+// indexEntryOf reads what the index keeps of s: its Facts when the writer
+// set them, else what its body says; false when its body cannot be read:
+// it is kept as evidence but not searchable.
 func indexEntryOf(s *shopqb.Snapshot) (indexEntry, bool) {
-	var f indexedFields
-	if err := json.Unmarshal(s.Body, &f); err != nil {
-		return indexEntry{}, false
+	f := s.Facts
+	if f == nil {
+		var ok bool
+		if f, ok = FactsOfBody(s.Kind, s.Body); !ok {
+			return indexEntry{}, false
+		}
 	}
-	e := indexEntry{s: s, name: f.Name, number: digits(f.Name)}
-	var events []time.Time
-	switch s.Kind {
-	case "order":
-		if f.ProcessedAt != nil {
-			e.at = *f.ProcessedAt
-			events = append(events, e.at)
-		}
-		if f.Customer != nil {
-			e.customer = strings.ToLower(strings.TrimSpace(f.Customer.DisplayName))
-			if f.Customer.DefaultEmailAddress != nil {
-				e.email = strings.ToLower(strings.TrimSpace(f.Customer.DefaultEmailAddress.EmailAddress))
-			}
-		}
-		for _, r := range f.Refunds {
-			t := r.CreatedAt
-			if r.ProcessedAt != nil {
-				t = *r.ProcessedAt
-			}
-			events = append(events, t)
-		}
-		for _, a := range f.Agreements {
-			events = append(events, a.HappenedAt)
-		}
-	case "payout":
-		if f.IssuedAt != nil {
-			e.at = *f.IssuedAt
-			events = append(events, e.at)
-		}
-		e.name, e.number = f.LegacyResourceID, f.LegacyResourceID
-		seen := map[string]bool{}
-		for _, bt := range f.BalanceTransactions {
-			if bt.AssociatedOrder != nil && bt.AssociatedOrder.ID != "" && !seen[bt.AssociatedOrder.ID] {
-				seen[bt.AssociatedOrder.ID] = true
-				e.links = append(e.links, bt.AssociatedOrder.ID)
-			}
+	e := indexEntry{s: s, name: f.Name, number: digits(f.Name), at: f.At,
+		customer: strings.ToLower(strings.TrimSpace(f.Customer)), email: strings.ToLower(strings.TrimSpace(f.Email))}
+	if s.Kind == "payout" {
+		e.number = f.Name // a payout's name is its legacy id
+	}
+	linked := map[string]bool{}
+	for _, id := range f.LinkedOrderIDs {
+		if id != "" && !linked[id] {
+			linked[id] = true
+			e.links = append(e.links, id)
 		}
 	}
 	seen := map[time.Time]bool{}
-	for _, t := range events {
+	for _, t := range f.Events {
 		t = normTime(t)
 		if t.IsZero() || seen[t] {
 			continue
@@ -75,6 +53,52 @@ func indexEntryOf(s *shopqb.Snapshot) (indexEntry, bool) {
 		e.events = append(e.events, t)
 	}
 	return e, true
+}
+
+// FactsOfBody reads the indexed facts of an order or payout from its
+// snapshot body (the JSON of internal/shopify's Order or Payout), as the
+// object's own IndexFacts gives them; false when the body cannot be read.
+func FactsOfBody(kind string, body []byte) (*shopqb.SnapshotFacts, bool) {
+	var b indexedFields
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, false
+	}
+	f := &shopqb.SnapshotFacts{Name: b.Name}
+	switch kind {
+	case "order":
+		if b.ProcessedAt != nil {
+			f.At = *b.ProcessedAt
+			f.Events = append(f.Events, f.At)
+		}
+		if b.Customer != nil {
+			f.Customer = b.Customer.DisplayName
+			if b.Customer.DefaultEmailAddress != nil {
+				f.Email = b.Customer.DefaultEmailAddress.EmailAddress
+			}
+		}
+		for _, r := range b.Refunds {
+			t := r.CreatedAt
+			if r.ProcessedAt != nil {
+				t = *r.ProcessedAt
+			}
+			f.Events = append(f.Events, t)
+		}
+		for _, a := range b.Agreements {
+			f.Events = append(f.Events, a.HappenedAt)
+		}
+	case "payout":
+		f.Name = b.LegacyResourceID
+		if b.IssuedAt != nil {
+			f.At = *b.IssuedAt
+			f.Events = append(f.Events, f.At)
+		}
+		for _, bt := range b.BalanceTransactions {
+			if bt.AssociatedOrder != nil {
+				f.LinkedOrderIDs = append(f.LinkedOrderIDs, bt.AssociatedOrder.ID)
+			}
+		}
+	}
+	return f, true
 }
 
 // indexSnapshot records s in snapshot_index, snapshot_events and
