@@ -358,33 +358,47 @@ func shopifyStats(base, token string) (shopifysim.Stats, error) {
 	return st, json.NewDecoder(res.Body).Decode(&st)
 }
 
-// watchHeap follows the live heap (what the last garbage collection kept,
-// so garbage not yet collected and GC headroom do not count) and, when
-// path is set, writes a heap profile each time it grows by a tenth past its
+// watchHeap follows the live heap (what each garbage collection kept, so
+// garbage not yet collected and GC headroom do not count) and, when path
+// is set, writes a heap profile each time it grows by a tenth past its
 // largest so far, so the file ends as the profile at the live heap's peak.
-// peak stops the watch and returns the largest live heap seen.
+// It reads the heap after every collection (a finalizer runs once per
+// cycle): sampled on a timer it missed the peaks of phases that collect
+// many times a second. peak stops the watch and returns the largest live
+// heap seen.
 func watchHeap(path string) (peak func() uint64) {
-	done := make(chan struct{})
 	var largest atomic.Uint64
-	finished := make(chan struct{})
+	var stopped atomic.Bool
+	grew := make(chan struct{}, 1)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var afterGC func(*gcSentinel)
+	afterGC = func(*gcSentinel) {
+		if stopped.Load() {
+			return
+		}
+		metrics.Read(sample)
+		if live := sample[0].Value.Uint64(); live > largest.Load() {
+			largest.Store(live)
+			select {
+			case grew <- struct{}{}:
+			default:
+			}
+		}
+		runtime.SetFinalizer(&gcSentinel{}, afterGC)
+	}
+	runtime.SetFinalizer(&gcSentinel{}, afterGC)
+	done := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		var written uint64
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
 		for {
 			select {
 			case <-done:
 				return
-			case <-tick.C:
+			case <-grew:
 			}
-			metrics.Read(sample)
-			live := sample[0].Value.Uint64()
-			if live > largest.Load() {
-				largest.Store(live)
-			}
-			if path != "" && live > written+written/10 {
+			if live := largest.Load(); path != "" && live > written+written/10 {
 				written = live
 				if f, err := os.Create(path); err == nil {
 					_ = pprof.Lookup("heap").WriteTo(f, 0)
@@ -394,10 +408,19 @@ func watchHeap(path string) (peak func() uint64) {
 		}
 	}()
 	return func() uint64 {
+		stopped.Store(true)
 		close(done)
 		<-finished
 		return largest.Load()
 	}
+}
+
+// gcSentinel is garbage from its birth, so its finalizer runs after the
+// next collection. It holds a pointer so that it is not tiny-allocated
+// (finalizers of tiny objects may never run).
+type gcSentinel struct {
+	_ *int
+	_ [16]byte
 }
 
 // cpuSeconds is this process's CPU time so far, user plus system. The

@@ -191,7 +191,20 @@ const bulkPartitions = 256
 // memory holds one partition, never the whole back-fill or an index of it.
 // Roots come out grouped by partition, in file order within one.
 func RebuildBulk(r io.Reader, childField func(typename string) (string, error), fn func(root json.RawMessage) error) error {
-	sp, err := newSpool()
+	return rebuildBulk(r, childField, fn, spoolPartBytes)
+}
+
+// spoolPartBytes is the most of a bulk file the join reads into memory at
+// once. A partition spooled larger (bulkPartitions files spread a
+// 100,000-order back-fill a few megabytes each, and a partition grows with
+// the shop) is first spread over as many smaller files as keep each under
+// it (spoolPart.joinWithin), so the join's memory does not grow with the
+// shop.
+const spoolPartBytes = 1 << 20
+
+// rebuildBulk is RebuildBulk joining partitions of at most partBytes.
+func rebuildBulk(r io.Reader, childField func(typename string) (string, error), fn func(root json.RawMessage) error, partBytes int64) error {
+	sp, err := newSpool("", bulkPartitions)
 	if err != nil {
 		return err
 	}
@@ -210,7 +223,7 @@ func RebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		} else if head.typename == "" {
 			return fmt.Errorf("bulk JSONL line %d: a child object without __typename", line)
 		}
-		return sp.add(key, head.typename, root, line, b)
+		return sp.add(spoolRecord{key: key, typename: head.typename, root: root, line: line, body: b})
 	})
 	if err != nil {
 		return err
@@ -219,7 +232,7 @@ func RebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		if p == nil {
 			continue
 		}
-		if err := p.join(childField, fn); err != nil {
+		if err := p.joinWithin(sp.dir, partBytes, 1, childField, fn); err != nil {
 			return err
 		}
 	}
@@ -247,18 +260,23 @@ func eachLine(r io.Reader, fn func(line int, b []byte) error) error {
 	return nil
 }
 
-// spool is a bulk file spread over bulkPartitions files on disk by a key.
+// spool is a bulk file spread over files on disk by a key.
 type spool struct {
 	dir   string
 	parts []*spoolPart
+	// level tells the hash of a spool of one of another's partitions
+	// (partitionOf) from its parent's, which put all its keys in one file.
+	level byte
 }
 
-func newSpool() (*spool, error) {
-	dir, err := os.MkdirTemp("", "shopqb-bulk-")
+// newSpool makes a spool of n partitions in a new folder inside parent
+// ("": the system's temporary folder).
+func newSpool(parent string, n int) (*spool, error) {
+	dir, err := os.MkdirTemp(parent, "shopqb-bulk-")
 	if err != nil {
 		return nil, fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
-	return &spool{dir: dir, parts: make([]*spoolPart, bulkPartitions)}, nil
+	return &spool{dir: dir, parts: make([]*spoolPart, n)}, nil
 }
 
 func (sp *spool) close() {
@@ -270,9 +288,9 @@ func (sp *spool) close() {
 	os.RemoveAll(sp.dir)
 }
 
-// add writes one line under key.
-func (sp *spool) add(key, typename string, root bool, line int, b []byte) error {
-	i := partitionOf(key)
+// add writes one record under its key.
+func (sp *spool) add(r spoolRecord) error {
+	i := sp.partitionOf(r.key)
 	if sp.parts[i] == nil {
 		f, err := os.Create(fmt.Sprintf("%s/%03d", sp.dir, i))
 		if err != nil {
@@ -280,12 +298,12 @@ func (sp *spool) add(key, typename string, root bool, line int, b []byte) error 
 		}
 		sp.parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, 4096)}
 	}
-	return sp.parts[i].write(key, typename, root, line, b)
+	return sp.parts[i].write(r)
 }
 
 // each calls fn with every line spooled under key, in file order.
 func (sp *spool) each(key string, fn func([]byte) error) error {
-	p := sp.parts[partitionOf(key)]
+	p := sp.parts[sp.partitionOf(key)]
 	if p == nil {
 		return nil
 	}
@@ -303,13 +321,20 @@ func (sp *spool) each(key string, fn func([]byte) error) error {
 	return nil
 }
 
-func partitionOf(key string) int {
-	h := uint32(2166136261) // FNV-1a
+func (sp *spool) partitionOf(key string) int {
+	h := uint32(2166136261) // FNV-1a, over the level (below the top) and the key
+	if sp.level > 0 {
+		// Ahead of the key, so the whole hash differs from the parent's;
+		// after it, every key of one parent file would still share its
+		// remainder by any power of two.
+		h ^= uint32(sp.level)
+		h *= 16777619
+	}
 	for i := 0; i < len(key); i++ {
 		h ^= uint32(key[i])
 		h *= 16777619
 	}
-	return int(h % bulkPartitions)
+	return int(h % uint32(len(sp.parts)))
 }
 
 // spoolPart is one partition file: records of
@@ -317,26 +342,115 @@ func partitionOf(key string) int {
 type spoolPart struct {
 	f *os.File
 	w *bufio.Writer
+	// size is how many bytes were written.
+	size int64
 }
 
-func (p *spoolPart) write(key, typename string, root bool, line int, b []byte) error {
+func (p *spoolPart) write(r spoolRecord) error {
 	var hdr [4]byte
 	put := func(s []byte) {
 		binary.LittleEndian.PutUint32(hdr[:], uint32(len(s)))
 		p.w.Write(hdr[:])
 		p.w.Write(s)
 	}
-	put([]byte(key))
-	put([]byte(typename))
+	put([]byte(r.key))
+	put([]byte(r.typename))
 	flag := byte(0)
-	if root {
+	if r.root {
 		flag = 1
 	}
 	p.w.WriteByte(flag)
-	binary.LittleEndian.PutUint32(hdr[:], uint32(line))
+	binary.LittleEndian.PutUint32(hdr[:], uint32(r.line))
 	p.w.Write(hdr[:])
-	put(b)
+	put(r.body)
+	p.size += int64(4+len(r.key)+4+len(r.typename)+1+4+4) + int64(len(r.body))
 	return nil
+}
+
+// joinWithin joins the partition, first spreading it over as many files
+// as keep each within partBytes when it is larger: by key, so a root and
+// its children stay together. A part still larger (a key of more than
+// partBytes) is joined as it is after a second spread.
+func (p *spoolPart) joinWithin(dir string, partBytes int64, level byte, childField func(string) (string, error), fn func(json.RawMessage) error) error {
+	if p.size <= partBytes || level > 2 {
+		return p.join(childField, fn)
+	}
+	sub, err := newSpool(dir, int(p.size/partBytes)+1)
+	if err != nil {
+		return err
+	}
+	defer sub.close()
+	sub.level = level
+	if err := p.eachRecord(sub.add); err != nil {
+		return err
+	}
+	for _, sp := range sub.parts {
+		if sp == nil {
+			continue
+		}
+		if err := sp.joinWithin(sub.dir, partBytes, level+1, childField, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachRecord streams the partition's records back, one in memory at a time.
+func (p *spoolPart) eachRecord(fn func(spoolRecord) error) error {
+	if err := p.w.Flush(); err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
+	}
+	f, err := os.Open(p.f.Name())
+	if err != nil {
+		return fmt.Errorf("bulk JSONL: spool: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	var hdr [4]byte
+	var buf []byte
+	next := func() ([]byte, error) {
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return nil, err
+		}
+		n := int(binary.LittleEndian.Uint32(hdr[:]))
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		_, err := io.ReadFull(br, buf)
+		return buf, err
+	}
+	for {
+		var r spoolRecord
+		key, err := next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		r.key = string(key)
+		typename, err := next()
+		if err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		r.typename = string(typename)
+		flag, err := br.ReadByte()
+		if err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		r.root = flag == 1
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		r.line = int(binary.LittleEndian.Uint32(hdr[:]))
+		if r.body, err = next(); err != nil {
+			return fmt.Errorf("bulk JSONL: spool: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
 }
 
 // records reads the partition back.

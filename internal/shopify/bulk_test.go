@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -151,11 +152,13 @@ func TestBulkOrdersRunPollDownloadRebuild(t *testing.T) {
 	}
 	// What the bulk file cannot carry comes in batches by id, never per order.
 	r.routes["RefundsByID"] = func(v map[string]any) string {
-		if ids := v["ids"].([]any); len(ids) != 1 || ids[0] != "gid://shopify/Refund/5" {
-			t.Errorf("refund ids = %v", v["ids"])
+		// The order has one line and no shipping lines: one refund line is
+		// asked for, and no shipping lines.
+		if len(v) != 3 || v["id_0"] != "gid://shopify/Refund/5" || v["lines_0"] != float64(1) || v["transactions_0"] != float64(1) {
+			t.Errorf("refund variables = %v", v)
 		}
-		return `{"nodes":[{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
-"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[],"pageInfo":{"hasNextPage":false}},"orderAdjustments":{"nodes":[],"pageInfo":{"hasNextPage":false}},"transactions":{"nodes":[],"pageInfo":{"hasNextPage":false}}}]}`
+		return `{"r0":{"id":"gid://shopify/Refund/5","createdAt":"2026-11-01T11:00:00Z","updatedAt":"2026-11-01T11:00:00Z","totalRefundedSet":` + bag("1.00") + `,
+"refundLineItems":{"nodes":[],"pageInfo":{"hasNextPage":false}},"refundShippingLines":{"nodes":[],"pageInfo":{"hasNextPage":false}},"orderAdjustments":{"nodes":[],"pageInfo":{"hasNextPage":false}},"transactions":{"nodes":[],"pageInfo":{"hasNextPage":false}}}}`
 	}
 	c, err := NewClient(ClientConfig{ShopDomain: "example.myshopify.com", BaseURL: srv.URL, Token: StaticToken("t")})
 	if err != nil {
@@ -227,4 +230,67 @@ func TestScanTopLevelReadsOwnMembers(t *testing.T) {
 	if _, err := scanTopLevel([]byte(`{"id":"a"`)); err == nil {
 		t.Error("a truncated line was read")
 	}
+}
+
+// TestRebuildBulkSpreadsLargePartitions: partitions spooled larger than
+// the join may hold are spread over smaller files first, and every root
+// comes out rebuilt byte for byte as without the spread, its children in
+// file order.
+func TestRebuildBulkSpreadsLargePartitions(t *testing.T) {
+	var lines []string
+	for i := range 3000 {
+		order := fmt.Sprintf("gid://shopify/Order/%d", i)
+		lines = append(lines, fmt.Sprintf(`{"__typename":"LineItem","id":"gid://shopify/LineItem/%d-a","__parentId":%q}`, i, order))
+		lines = append(lines, fmt.Sprintf(`{"id":%q,"name":"#%d"}`, order, 1000+i))
+		lines = append(lines, fmt.Sprintf(`{"__typename":"LineItem","id":"gid://shopify/LineItem/%d-b","__parentId":%q}`, i, order))
+	}
+	// The children of an order far from it in the file.
+	for i := range 3000 {
+		lines = append(lines, fmt.Sprintf(`{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/%d","__parentId":"gid://shopify/Order/%d"}`, i, (i*7)%3000))
+	}
+	jsonl := strings.Join(lines, "\n")
+	rebuilt := func(partBytes int64) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		err := rebuildBulk(strings.NewReader(jsonl), orderChildField, func(r json.RawMessage) error {
+			var head struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(r, &head); err != nil {
+				return fmt.Errorf("%w: %s", err, r)
+			}
+			if _, dup := out[head.ID]; dup {
+				return fmt.Errorf("%s rebuilt twice", head.ID)
+			}
+			out[head.ID] = string(r)
+			return nil
+		}, partBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// 3000 orders over bulkPartitions files: each far more than 1 KiB,
+	// so every partition is spread, some twice.
+	const small = 1 << 10
+	if len(jsonl)/bulkPartitions < 4*small {
+		t.Fatalf("%d bytes over %d partitions: too little to spread", len(jsonl), bulkPartitions)
+	}
+	whole, spread := rebuilt(1<<40), rebuilt(small)
+	if len(whole) != 3000 || !maps.Equal(whole, spread) {
+		t.Fatalf("%d roots joined whole, %d spread; differing e.g. %v", len(whole), len(spread), firstDiff(whole, spread))
+	}
+	want := `{"id":"gid://shopify/Order/7","name":"#1007","lineItems":[{"__typename":"LineItem","id":"gid://shopify/LineItem/7-a","__parentId":"gid://shopify/Order/7"},{"__typename":"LineItem","id":"gid://shopify/LineItem/7-b","__parentId":"gid://shopify/Order/7"}],"agreements":[{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","__parentId":"gid://shopify/Order/7"}]}`
+	if spread["gid://shopify/Order/7"] != want {
+		t.Fatalf("order 7 rebuilt as %s", spread["gid://shopify/Order/7"])
+	}
+}
+
+func firstDiff(a, b map[string]string) string {
+	for k, v := range a {
+		if b[k] != v {
+			return fmt.Sprintf("%s: %q / %q", k, v, b[k])
+		}
+	}
+	return ""
 }

@@ -215,7 +215,7 @@ func (c *Client) Do(ctx context.Context, op *Operation, vars map[string]any, out
 	var lastErr error
 	invalidated := false
 	for attempt := 0; attempt < c.attempts; attempt++ {
-		if err := c.waitForBucket(ctx, op.Name); err != nil {
+		if err := c.waitForBucket(ctx, op); err != nil {
 			return fmt.Errorf("shopify %s: %w", op.Name, err)
 		}
 		resp, wait, err := c.send(ctx, op.Name, url, body)
@@ -351,13 +351,16 @@ func (c *Client) noteCost(op string, g *gqlResponse) {
 
 // waitForBucket delays a request whose cost the bucket cannot cover yet,
 // projecting the last reported level forward at the reported restore rate.
-// The cost is the operation's last requestedQueryCost; for an operation not
-// yet sent it is Shopify's cap on any single query (1,000 points), so even a
-// first request is never refused for cost. It only ever uses numbers
-// Shopify reported; before the first response it does not wait.
-func (c *Client) waitForBucket(ctx context.Context, op string) error {
+// The cost is the most the operation has requested so far, or its own Cost
+// when that is more (a batch dearer than the last); for an operation not
+// yet sent and of unknown cost it is Shopify's cap on any single query
+// (1,000 points), so even a first request is never refused for cost. It
+// only ever uses numbers Shopify reported; before the first response it
+// does not wait.
+func (c *Client) waitForBucket(ctx context.Context, o *Operation) error {
+	op := o.Name
 	c.mu.Lock()
-	need := float64(c.requested[op])
+	need := float64(max(c.requested[op], o.Cost))
 	b := c.bucket
 	at := c.bucketAt
 	c.mu.Unlock()

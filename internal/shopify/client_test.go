@@ -308,6 +308,28 @@ func TestBucketProjectionDelaysExpensiveQuery(t *testing.T) {
 	}
 }
 
+// A batch dearer than any request of its operation before waits for its own
+// cost, or Shopify would refuse it for a bucket short of it.
+func TestBucketProjectionWaitsForABatchsOwnCost(t *testing.T) {
+	f := &fakeShopify{t: t}
+	page := `{"data":{"locations":{"nodes":[],"pageInfo":{"hasNextPage":false}}},"extensions":{"cost":{"requestedQueryCost":202,"actualQueryCost":3,"throttleStatus":{"maximumAvailable":1000,"currentlyAvailable":252,"restoreRate":50}}}}`
+	f.script(fakeReply{body: page}, fakeReply{body: page})
+	c, slept := testClient(t, f)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	op := *OpLocations
+	if err := c.Do(context.Background(), &op, map[string]any{"first": 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	op.Cost = 402 // 252 available, 202 asked last time: 150 short, 3 s at 50 a second
+	if err := c.Do(context.Background(), &op, map[string]any{"first": 2}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(*slept) != 1 || (*slept)[0] != 3*time.Second {
+		t.Fatalf("slept %v, want [3s]", *slept)
+	}
+}
+
 func TestNewClientValidates(t *testing.T) {
 	if _, err := NewClient(ClientConfig{ShopDomain: "evil.com", Token: StaticToken("x")}); err == nil {
 		t.Fatal("accepted a non-myshopify domain")

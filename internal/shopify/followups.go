@@ -13,13 +13,36 @@ import (
 //
 // These are the per-object reads of a back-fill, and Shopify's bulk rules
 // force them (reference §2.5: at most five connections, nested at most two
-// levels, no connection inside a list field): a refund's lines, shipping
-// lines, adjustments and transactions are connections inside Order.refunds,
-// a list; an edit's sales are orders > agreements > sales, three levels.
-// No root connection of the Admin API reaches refunds or sales, so they are
-// read by id with nodes(ids:), as many to a request as the 1000-point cap
-// allows (RefundsByID, OrderEditSales), and only the rare long object gets
-// a request of its own. The bench counts them (FollowUpOf).
+// levels, no connection inside a list field). Every way to read them in
+// bulk, walked from each QueryRoot field of the 2026-10 and unstable
+// schemas (the simulator refuses each, services_test.go):
+//   - Order.refunds is a list ([Refund!]!), and a refund's lines, shipping
+//     lines, adjustments and transactions are all connections: connections
+//     inside a list.
+//   - No root connection returns refunds, returns, agreements or sales
+//     (QueryRoot has refund(id:) and return(id:), single objects). From a
+//     root connection the other ways to a Refund nest too deep: orders >
+//     agreements > RefundAgreement.refund > refundLineItems is three
+//     connection levels, orders > returns > refunds three before a line.
+//   - No field gives a made refund's lines without a connection: the one
+//     RefundLineItem list, Order.suggestedRefund.refundLineItems, is a
+//     suggestion for a refund not yet made.
+//   - An edit's sales: the only SaleConnections are SalesAgreement.sales and
+//     its implementations', reached from a root connection only as orders >
+//     agreements > sales, three levels.
+//   - Roots that are one object (refund(id:), order(id:), node(id:)) reach
+//     the connections within two levels, but at one bulk operation per
+//     object (a run, polls and a download each): more requests than a
+//     batch. nodes(ids:) is a list, so connections under it are refused.
+//   - Concurrent bulk queries (up to five from 2026-01) each obey the same
+//     rules, so they reach nothing more.
+//
+// So refunds and edit sales are read by id after the bulk file, many to a
+// request, each request packed to the 1000-point cap on a single query's
+// requested cost: a refund's firsts are sized from what the file says of
+// its order (refundNeed), an edit asks for as many sales as the longest
+// edit read so far. Only the rare longer object gets requests of its own.
+// The bench counts them (FollowUpOf).
 //
 // Refunds and edits are batched apart, each request full: an order waits
 // until each of its needs has been read, so the orders waiting are bounded
@@ -28,16 +51,20 @@ type followUps struct {
 	c       *Client
 	fn      func(*Order) error
 	waiting []*Order
-	// Queued ids, not yet read.
-	refundQueue []string
+	// Queued, not yet read; queuedCost is the refunds' requested cost.
+	refundQueue []refundNeed
+	queuedCost  int
 	editQueue   []*Order
+	// salesPerEdit is the sales asked of each edit: the most an edit read
+	// so far had, at least one.
+	salesPerEdit int
 	// Read, not yet handed on.
 	refunds map[string]*batchRefund
 	edits   map[string]*editSales
 }
 
 func newFollowUps(c *Client, fn func(*Order) error) *followUps {
-	return &followUps{c: c, fn: fn, refunds: map[string]*batchRefund{}, edits: map[string]*editSales{}}
+	return &followUps{c: c, fn: fn, refunds: map[string]*batchRefund{}, edits: map[string]*editSales{}, salesPerEdit: 1}
 }
 
 func (b *followUps) add(ctx context.Context, o *Order) error {
@@ -51,19 +78,21 @@ func (b *followUps) add(ctx context.Context, o *Order) error {
 	}
 	b.waiting = append(b.waiting, o)
 	for _, r := range o.Refunds {
-		b.refundQueue = append(b.refundQueue, r.ID)
+		n := needOf(o, r.ID)
+		b.refundQueue = append(b.refundQueue, n)
+		b.queuedCost += n.cost()
 	}
 	if edited {
 		b.editQueue = append(b.editQueue, o)
 	}
 	read := false
-	if len(b.refundQueue) >= OpRefundsByID.PageSize {
-		if err := b.readRefunds(ctx); err != nil {
+	if b.queuedCost > maxQueryCost {
+		if err := b.readRefunds(ctx, false); err != nil {
 			return err
 		}
 		read = true
 	}
-	if len(b.editQueue) >= OpOrderEditSales.PageSize {
+	if len(b.editQueue) >= editBatchSize(b.salesPerEdit) {
 		if err := b.readEdits(ctx); err != nil {
 			return err
 		}
@@ -77,7 +106,7 @@ func (b *followUps) add(ctx context.Context, o *Order) error {
 
 // flush reads what is still queued and hands every waiting order on.
 func (b *followUps) flush(ctx context.Context) error {
-	if err := b.readRefunds(ctx); err != nil {
+	if err := b.readRefunds(ctx, true); err != nil {
 		return err
 	}
 	if err := b.readEdits(ctx); err != nil {
@@ -86,18 +115,30 @@ func (b *followUps) flush(ctx context.Context) error {
 	return b.handOn(ctx, true)
 }
 
-func (b *followUps) readRefunds(ctx context.Context) error {
-	if len(b.refundQueue) == 0 {
-		return nil
+// readRefunds reads the queued refunds in full requests, and the last,
+// partly full one too when final; otherwise that one stays queued to be
+// filled by the orders to come.
+func (b *followUps) readRefunds(ctx context.Context, final bool) error {
+	batches := refundBatches(b.refundQueue)
+	var keep []refundNeed
+	if !final && len(batches) > 0 {
+		keep = batches[len(batches)-1]
+		batches = batches[:len(batches)-1]
 	}
-	got, err := b.c.refundsByID(ctx, b.refundQueue)
-	if err != nil {
-		return err
+	for _, batch := range batches {
+		got, err := b.c.refundsByID(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for id, r := range got {
+			b.refunds[id] = r
+		}
 	}
-	for id, r := range got {
-		b.refunds[id] = r
+	b.refundQueue = append(b.refundQueue[:0], keep...)
+	b.queuedCost = 0
+	for _, n := range b.refundQueue {
+		b.queuedCost += n.cost()
 	}
-	b.refundQueue = b.refundQueue[:0]
 	return nil
 }
 
@@ -105,13 +146,14 @@ func (b *followUps) readEdits(ctx context.Context) error {
 	if len(b.editQueue) == 0 {
 		return nil
 	}
-	got, err := b.c.editSales(ctx, b.editQueue)
+	got, most, err := b.c.editSales(ctx, b.editQueue, b.salesPerEdit)
 	if err != nil {
 		return err
 	}
 	for id, e := range got {
 		b.edits[id] = e
 	}
+	b.salesPerEdit = max(b.salesPerEdit, most)
 	b.editQueue = b.editQueue[:0]
 	return nil
 }
@@ -214,67 +256,173 @@ type batchRefund struct {
 	full           bool
 }
 
-// refundsByID reads refunds, OpRefundsByID.PageSize to a request. A refund
-// with more shipping lines, adjustments or transactions than the batch's
-// firsts is read again by itself with Refund, one with more lines
-// continues with RefundLineItems (rare: refunds have a few lines).
-func (c *Client) refundsByID(ctx context.Context, ids []string) (map[string]*batchRefund, error) {
-	out := make(map[string]*batchRefund, len(ids))
-	for first := 0; first < len(ids); first += OpRefundsByID.PageSize {
-		batch := ids[first:min(first+OpRefundsByID.PageSize, len(ids))]
-		var data struct {
-			Nodes []json.RawMessage `json:"nodes"`
+// refundNeed is a refund to read with RefundsByID and the firsts its read
+// asks for, sized from its order in the bulk file: lines, the order's lines
+// with refunded or removed units (a refund line lowers its line's
+// currentQuantity); shipping, the order's shipping lines, none when it has
+// none (RefundNoShipping: a refund shipping line refunds one of the
+// order's); transactions, the order's REFUND transactions. Lines and
+// transactions are at least one, so a longer list than the file suggests
+// still shows as hasNextPage and is read in full.
+type refundNeed struct {
+	id                            string
+	lines, shipping, transactions int
+}
+
+func needOf(o *Order, id string) refundNeed {
+	lines, refunds := 0, 0
+	for _, li := range o.LineItems {
+		if li.CurrentQuantity < li.Quantity {
+			lines++
 		}
-		if err := c.Do(ctx, OpRefundsByID, map[string]any{"ids": batch}, &data); err != nil {
-			return nil, err
+	}
+	for _, t := range o.Transactions {
+		if t.Kind == "REFUND" {
+			refunds++
 		}
-		if len(data.Nodes) != len(batch) {
-			return nil, fmt.Errorf("shopify RefundsByID: %d refunds asked, %d answered", len(batch), len(data.Nodes))
+	}
+	// A refund alone stays under the cap: at most the single Refund query's
+	// shipping lines and transactions, and lines up to what the cap leaves
+	// (a longer refund continues with RefundLineItems).
+	n := refundNeed{id: id, lines: 1, shipping: min(len(o.ShippingLines), 10), transactions: min(pageOf(refunds), 20)}
+	n.lines = min(pageOf(lines), (maxQueryCost-n.cost())/refundLineCost+1)
+	return n
+}
+
+// pageOf is n as a connection's first: at least 1, at most Shopify's 250.
+func pageOf(n int) int { return min(max(n, 1), maxPage) }
+
+// maxPage is Shopify's largest first, and the most ids or aliases shopqb
+// puts in one request (input arrays are capped at 250 too).
+const maxPage = 250
+
+// The requested cost of RefundsByID's selection, by Shopify's rules
+// (objects 1, scalars 0, a connection 2 + first × one node): a refund line
+// (RefundLineFields: the line, its item and location, three money bags) 9,
+// a shipping line (two bags) 5, an adjustment (two bags) 5, a transaction
+// id 1. TestRefundBatchCost checks them against the schema.
+const (
+	refundLineCost         = 9
+	refundShippingLineCost = 5
+	refundAdjustmentCost   = 5
+	refundTransactionCost  = 1
+)
+
+// cost is the refund's requested cost in RefundsByID: the refund, and its
+// connections at their firsts (one adjustment; shipping lines if asked).
+func (n refundNeed) cost() int {
+	c := 1 + (2 + n.lines*refundLineCost) + (2 + refundAdjustmentCost) + (2 + n.transactions*refundTransactionCost)
+	if n.shipping > 0 {
+		c += 2 + n.shipping*refundShippingLineCost
+	}
+	return c
+}
+
+// operation is the part of a RefundsByID request that reads this refund.
+func (n refundNeed) operation() *Operation {
+	if n.shipping == 0 {
+		return OpRefundNoShipping
+	}
+	return OpRefundsByID
+}
+
+// refundBatches packs needs, in order, into requests of as many refunds as
+// fit under the 1000-point cap (and at most maxPage). Only the last may
+// have room left.
+func refundBatches(needs []refundNeed) [][]refundNeed {
+	var out [][]refundNeed
+	first, cost := 0, 0
+	for i, n := range needs {
+		c := n.cost()
+		if i > first && (cost+c > maxQueryCost || i-first == maxPage) {
+			out = append(out, needs[first:i:i])
+			first, cost = i, 0
 		}
-		for i, n := range data.Nodes {
-			id := batch[i]
-			if len(n) == 0 || string(n) == "null" {
-				return nil, fmt.Errorf("refund %s: not found", id)
-			}
-			var more struct {
-				RefundLineItems     rawConnection `json:"refundLineItems"`
-				RefundShippingLines rawConnection `json:"refundShippingLines"`
-				OrderAdjustments    rawConnection `json:"orderAdjustments"`
-				Transactions        struct {
-					Nodes []struct {
-						ID string `json:"id"`
-					} `json:"nodes"`
-					PageInfo pageInfo `json:"pageInfo"`
-				} `json:"transactions"`
-			}
-			if err := json.Unmarshal(n, &more); err != nil {
-				return nil, fmt.Errorf("decode refund %s: %w", id, err)
-			}
-			if more.RefundShippingLines.PageInfo.HasNextPage || more.OrderAdjustments.PageInfo.HasNextPage || more.Transactions.PageInfo.HasNextPage {
-				r, err := c.Refund(ctx, id)
-				if err != nil {
-					return nil, err
-				}
-				out[id] = &batchRefund{refund: r, full: true}
-				continue
-			}
-			var r Refund
-			if err := decodeDocument(n, &r); err != nil {
-				return nil, fmt.Errorf("decode refund %s: %w", id, err)
-			}
-			if more.RefundLineItems.PageInfo.HasNextPage {
-				err := c.paginateFrom(ctx, OpRefundLineItems, map[string]any{"id": id}, []string{"refund", "refundLineItems"}, more.RefundLineItems.PageInfo.EndCursor,
-					appendDecoded(&r.RefundLineItems))
-				if err != nil {
-					return nil, fmt.Errorf("refund %s lines: %w", id, err)
-				}
-			}
-			br := &batchRefund{refund: &r}
-			for _, t := range more.Transactions.Nodes {
-				br.transactionIDs = append(br.transactionIDs, t.ID)
-			}
-			out[id] = br
+		cost += c
+	}
+	if first < len(needs) {
+		out = append(out, needs[first:len(needs):len(needs)])
+	}
+	return out
+}
+
+// refundsByID reads one batch of refunds in one request, each under its
+// own alias with its own firsts. A refund with more shipping lines,
+// adjustments or transactions than asked for is read again by itself with
+// Refund, one with more lines continues with RefundLineItems.
+func (c *Client) refundsByID(ctx context.Context, batch []refundNeed) (map[string]*batchRefund, error) {
+	out := make(map[string]*batchRefund, len(batch))
+	if len(batch) == 0 {
+		return out, nil
+	}
+	parts := make([]*Operation, len(batch))
+	vars := make(map[string]any, 4*len(batch))
+	for i, n := range batch {
+		parts[i] = n.operation()
+		k := "_" + strconv.Itoa(i)
+		vars["id"+k], vars["lines"+k], vars["transactions"+k] = n.id, n.lines, n.transactions
+		if n.shipping > 0 {
+			vars["shipping"+k] = n.shipping
 		}
+	}
+	op, err := batchOf(OpRefundsByID.Name, "r", parts)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range batch {
+		op.Cost += n.cost()
+	}
+	var data map[string]json.RawMessage
+	if err := c.Do(ctx, op, vars, &data); err != nil {
+		return nil, err
+	}
+	for i, need := range batch {
+		id := need.id
+		n := data["r"+strconv.Itoa(i)]
+		if len(n) == 0 || string(n) == "null" {
+			return nil, fmt.Errorf("refund %s: not found", id)
+		}
+		var more struct {
+			RefundLineItems     rawConnection `json:"refundLineItems"`
+			RefundShippingLines rawConnection `json:"refundShippingLines"`
+			OrderAdjustments    rawConnection `json:"orderAdjustments"`
+			Transactions        struct {
+				Nodes []struct {
+					ID string `json:"id"`
+				} `json:"nodes"`
+				PageInfo pageInfo `json:"pageInfo"`
+			} `json:"transactions"`
+		}
+		if err := json.Unmarshal(n, &more); err != nil {
+			return nil, fmt.Errorf("decode refund %s: %w", id, err)
+		}
+		if more.RefundShippingLines.PageInfo.HasNextPage || more.OrderAdjustments.PageInfo.HasNextPage || more.Transactions.PageInfo.HasNextPage {
+			r, err := c.Refund(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			out[id] = &batchRefund{refund: r, full: true}
+			continue
+		}
+		var r Refund
+		if err := decodeDocument(n, &r); err != nil {
+			return nil, fmt.Errorf("decode refund %s: %w", id, err)
+		}
+		if need.shipping == 0 {
+			r.RefundShippingLines = []RefundShippingLine{} // none, as a read of them gives
+		}
+		if more.RefundLineItems.PageInfo.HasNextPage {
+			err := c.paginateFrom(ctx, OpRefundLineItems, map[string]any{"id": id}, []string{"refund", "refundLineItems"}, more.RefundLineItems.PageInfo.EndCursor,
+				appendDecoded(&r.RefundLineItems))
+			if err != nil {
+				return nil, fmt.Errorf("refund %s lines: %w", id, err)
+			}
+		}
+		br := &batchRefund{refund: &r}
+		for _, t := range more.Transactions.Nodes {
+			br.transactionIDs = append(br.transactionIDs, t.ID)
+		}
+		out[id] = br
 	}
 	return out, nil
 }
@@ -314,76 +462,131 @@ type editSales struct {
 	long  bool
 }
 
-// editSales reads the sales of the orders' ORDER_EDIT agreements,
-// OpOrderEditSales.PageSize orders to a request.
-func (c *Client) editSales(ctx context.Context, orders []*Order) (map[string]*editSales, error) {
-	out := make(map[string]*editSales, len(orders))
-	for first := 0; first < len(orders); first += OpOrderEditSales.PageSize {
-		batch := orders[first:min(first+OpOrderEditSales.PageSize, len(orders))]
-		var ids, terms []string
-		for _, o := range batch {
-			named := true
-			for _, a := range o.Agreements {
-				if a.Reason != reasonOrderEdit {
-					continue
-				}
-				n := gidNumber(a.ID)
-				if _, err := strconv.ParseUint(n, 10, 64); err != nil {
-					named = false // the filter takes numeric ids only
-					continue
-				}
-				terms = append(terms, "id:"+n)
+// The requested cost of one order in OrderEditSales at sales sales per
+// edit: the order 1, its agreements connection 2 + one agreement 1, the
+// agreement's sales connection 2 + sales × 14 (SaleFields: the sale, three
+// money bags, its taxes with their amount and tax line, its line item).
+// TestEditBatchCost checks it against the schema.
+const saleCost = 14
+
+func editCost(sales int) int { return 1 + 2 + 1 + 2 + sales*saleCost }
+
+// editBatchSize is the orders of one OrderEditSales request at sales sales
+// per edit: as many as the 1000-point cap allows.
+func editBatchSize(sales int) int { return min(maxPage, maxQueryCost/editCost(sales)) }
+
+// maxSalesPerEdit bounds the sales one edit is asked for in a batch; an edit
+// with more has its ledger read by itself.
+const maxSalesPerEdit = 20
+
+// editSales reads the sales of the orders' ORDER_EDIT agreements, sales to
+// an edit, as many orders to a request as the cap allows. An edit with more
+// sales is read again with the others like it at four times the sales (up
+// to maxSalesPerEdit), so long edits cost a batch, not a request each. most
+// is the longest edit read.
+func (c *Client) editSales(ctx context.Context, orders []*Order, sales int) (out map[string]*editSales, most int, err error) {
+	out = make(map[string]*editSales, len(orders))
+	pending := orders
+	for len(pending) > 0 {
+		var again []*Order
+		size := editBatchSize(sales)
+		for first := 0; first < len(pending); first += size {
+			batch := pending[first:min(first+size, len(pending))]
+			longer, n, err := c.editBatch(ctx, batch, sales, sales < maxSalesPerEdit, out)
+			if err != nil {
+				return nil, 0, err
 			}
-			if !named {
-				out[o.ID] = &editSales{long: true}
+			again = append(again, longer...)
+			most = max(most, n)
+		}
+		pending = again
+		sales = min(sales*4, maxSalesPerEdit)
+	}
+	return out, most, nil
+}
+
+// editBatch reads one request of edit sales into out. An order whose edit
+// has more sales than asked is returned in longer when retry, else marked
+// long. most is the longest edit read.
+func (c *Client) editBatch(ctx context.Context, batch []*Order, sales int, retry bool, out map[string]*editSales) (longer []*Order, most int, err error) {
+	var ids, terms []string
+	byID := make(map[string]*Order, len(batch))
+	for _, o := range batch {
+		named := true
+		for _, a := range o.Agreements {
+			if a.Reason != reasonOrderEdit {
 				continue
 			}
-			ids = append(ids, o.ID)
+			n := gidNumber(a.ID)
+			if _, err := strconv.ParseUint(n, 10, 64); err != nil {
+				named = false // the filter takes numeric ids only
+				continue
+			}
+			terms = append(terms, "id:"+n)
 		}
-		if len(ids) == 0 {
+		if !named {
+			out[o.ID] = &editSales{long: true}
 			continue
 		}
-		var data struct {
-			Nodes []json.RawMessage `json:"nodes"`
-		}
-		vars := map[string]any{"ids": ids, "edits": strings.Join(terms, " OR ")}
-		if err := c.Do(ctx, OpOrderEditSales, vars, &data); err != nil {
-			return nil, err
-		}
-		if len(data.Nodes) != len(ids) {
-			return nil, fmt.Errorf("shopify OrderEditSales: %d orders asked, %d answered", len(ids), len(data.Nodes))
-		}
-		for i, n := range data.Nodes {
-			id := ids[i]
-			var body struct {
-				Agreements struct {
-					Nodes []struct {
-						ID    string        `json:"id"`
-						Sales rawConnection `json:"sales"`
-					} `json:"nodes"`
-					PageInfo pageInfo `json:"pageInfo"`
-				} `json:"agreements"`
-			}
-			if err := json.Unmarshal(n, &body); err != nil {
-				return nil, fmt.Errorf("decode order %s edit sales: %w", id, err)
-			}
-			es := &editSales{sales: map[string][]Sale{}, long: body.Agreements.PageInfo.HasNextPage}
-			for _, a := range body.Agreements.Nodes {
-				if a.Sales.PageInfo.HasNextPage {
-					es.long = true
-				}
-				sales := []Sale{}
-				for _, sn := range a.Sales.items() {
-					var s Sale
-					if err := decodeDocument(sn, &s); err != nil {
-						return nil, fmt.Errorf("decode order %s agreement %s sale: %w", id, a.ID, err)
-					}
-					sales = append(sales, s)
-				}
-				es.sales[a.ID] = sales
-			}
-			out[id] = es
-		}
+		ids = append(ids, o.ID)
+		byID[o.ID] = o
 	}
-	return out, nil
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	var data struct {
+		Nodes []json.RawMessage `json:"nodes"`
+	}
+	vars := map[string]any{"ids": ids, "edits": strings.Join(terms, " OR "), "sales": sales}
+	op := *OpOrderEditSales
+	op.Cost = len(ids) * editCost(sales)
+	if err := c.Do(ctx, &op, vars, &data); err != nil {
+		return nil, 0, err
+	}
+	if len(data.Nodes) != len(ids) {
+		return nil, 0, fmt.Errorf("shopify OrderEditSales: %d orders asked, %d answered", len(ids), len(data.Nodes))
+	}
+	for i, n := range data.Nodes {
+		id := ids[i]
+		var body struct {
+			Agreements struct {
+				Nodes []struct {
+					ID    string        `json:"id"`
+					Sales rawConnection `json:"sales"`
+				} `json:"nodes"`
+				PageInfo pageInfo `json:"pageInfo"`
+			} `json:"agreements"`
+		}
+		if err := json.Unmarshal(n, &body); err != nil {
+			return nil, 0, fmt.Errorf("decode order %s edit sales: %w", id, err)
+		}
+		if body.Agreements.PageInfo.HasNextPage {
+			out[id] = &editSales{long: true} // more than one edit: the ledger
+			continue
+		}
+		es := &editSales{sales: map[string][]Sale{}}
+		for _, a := range body.Agreements.Nodes {
+			if a.Sales.PageInfo.HasNextPage {
+				es.long = true
+			}
+			got := []Sale{}
+			for _, sn := range a.Sales.items() {
+				var s Sale
+				if err := decodeDocument(sn, &s); err != nil {
+					return nil, 0, fmt.Errorf("decode order %s agreement %s sale: %w", id, a.ID, err)
+				}
+				got = append(got, s)
+			}
+			es.sales[a.ID] = got
+			if !es.long {
+				most = max(most, len(got))
+			}
+		}
+		if es.long && retry {
+			longer = append(longer, byID[id])
+			continue
+		}
+		out[id] = es
+	}
+	return longer, most, nil
 }

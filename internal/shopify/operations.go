@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,14 @@ type Operation struct {
 	// PageSize is the $first this operation is sent with, chosen so its
 	// requested cost stays under Shopify's 1000-point cap per query.
 	PageSize int
+	// Cost, when set, is the request's requested cost by Shopify's rules,
+	// known before it is sent (a batch whose cost varies with what it
+	// reads): the client waits for the bucket to hold it.
+	Cost int
+	// text is the operation without its fragments, fragmentNames the
+	// fragments it uses (for batchOf).
+	text          string
+	fragmentNames []string
 }
 
 //go:embed operations/*.graphql
@@ -58,9 +67,13 @@ var (
 	OpBulkStatus                = mustOperation("BulkStatus", "", 0)
 	OpSetupFacts                = mustOperation("SetupFacts", "", 100)
 	OpProductVendors            = mustOperation("ProductVendors", "", 250)
-	// By-id batches: PageSize is the ids per request.
-	OpRefundsByID    = mustOperation("RefundsByID", "", 17)
-	OpOrderEditSales = mustOperation("OrderEditSales", "", 16)
+	// By-id batches, packed by cost to Shopify's cap: RefundsByID is one
+	// refund, sent as many times under aliases as refundBatches packs (and
+	// RefundNoShipping one of an order without shipping lines);
+	// OrderEditSales is sent with as many ids as editBatchSize allows.
+	OpRefundsByID      = mustOperation("RefundsByID", "", 0)
+	OpRefundNoShipping = mustOperation("RefundNoShipping", "", 0)
+	OpOrderEditSales   = mustOperation("OrderEditSales", "", 0)
 )
 
 // Operations lists every operation, for schema validation and the simulator.
@@ -70,7 +83,7 @@ func Operations() []*Operation {
 		OpOrderTransactions, OpRefund, OpRefundLineItems, OpOrderAgreements, OpOrderAgreementSales,
 		OpCustomers, OpProducts, OpProductVariants, OpPayouts, OpPayoutBalanceTransactions,
 		OpOrderDiscountApplications, OpPurchaseOrders, OpPurchaseOrderLineItems, OpBulkRun, OpBulkStatus,
-		OpSetupFacts, OpProductVendors, OpRefundsByID, OpOrderEditSales,
+		OpSetupFacts, OpProductVendors, OpRefundsByID, OpRefundNoShipping, OpOrderEditSales,
 	}
 }
 
@@ -160,7 +173,51 @@ func mustOperation(name, version string, pageSize int) *Operation {
 	for _, n := range names {
 		parts = append(parts, fragments[n])
 	}
-	return &Operation{Name: name, Query: strings.Join(parts, "\n\n") + "\n", APIVersion: version, PageSize: pageSize}
+	return &Operation{Name: name, Query: strings.Join(parts, "\n\n") + "\n", APIVersion: version, PageSize: pageSize,
+		text: text, fragmentNames: names}
+}
+
+var variableName = regexp.MustCompile(`\$([A-Za-z_]\w*)`)
+
+// batchOf is one request reading an object per part, by id, each with a
+// selection of its own: the i-th part's one root field under the alias
+// alias+i with its variables renamed ($v becomes $v_i). The request is the
+// operation name to Shopify's cost accounting and the bench; the parts are
+// operations of their own only so that tests validate each against the
+// schema.
+func batchOf(name, alias string, parts []*Operation) (*Operation, error) {
+	var defs, roots strings.Builder
+	used := map[string]bool{}
+	for i, p := range parts {
+		t := p.text
+		open := strings.IndexByte(t, '(')
+		closeDefs := strings.IndexByte(t, ')')
+		body := strings.IndexByte(t, '{')
+		end := strings.LastIndexByte(t, '}')
+		if open < 0 || closeDefs < open || body < closeDefs || end < body {
+			return nil, fmt.Errorf("shopify: operation %s cannot be batched: no variables or no selection", p.Name)
+		}
+		suffix := "$$${1}_" + strconv.Itoa(i)
+		if i > 0 {
+			defs.WriteString(", ")
+		}
+		defs.WriteString(variableName.ReplaceAllString(t[open+1:closeDefs], suffix))
+		fmt.Fprintf(&roots, "  %s%d: %s\n", alias, i, variableName.ReplaceAllString(strings.TrimSpace(t[body+1:end]), suffix))
+		for _, f := range p.fragmentNames {
+			used[f] = true
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "query %s(%s) {\n%s}\n", name, defs.String(), roots.String())
+	names := make([]string, 0, len(used))
+	for f := range used {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		b.WriteString("\n" + fragments[f] + "\n")
+	}
+	return &Operation{Name: name, Query: b.String()}, nil
 }
 
 // FollowUp names what a by-id read is for, so the requests a bulk back-fill

@@ -53,12 +53,25 @@ func TestSchemaValidationRejectsUnknownField(t *testing.T) {
 // of one node, lists bounded by first cost first × one element.
 func estimateCost(t *testing.T, op *Operation) int {
 	t.Helper()
+	vars := map[string]int{"first": op.PageSize}
+	switch op {
+	case OpRefundsByID, OpRefundNoShipping: // one refund of a batch, at the smallest firsts
+		vars = map[string]int{"lines": 1, "shipping": 1, "transactions": 1}
+	case OpOrderEditSales: // a full batch at one sale per edit
+		vars = map[string]int{"first": editBatchSize(1), "sales": 1}
+	}
+	return estimateCostWith(t, op, vars)
+}
+
+// estimateCostWith is estimateCost with the given integer variables; "first"
+// is also the number of ids a nodes(ids:) field is sent.
+func estimateCostWith(t *testing.T, op *Operation, vars map[string]int) int {
+	t.Helper()
 	schema := loadSchema(t, schemaVersion(op))
 	doc, errs := gqlparser.LoadQuery(schema, op.Query)
 	if errs != nil {
-		t.Fatal(errs)
+		t.Fatalf("%v\n%s", errs, op.Query)
 	}
-	vars := map[string]int{"first": op.PageSize}
 	o := doc.Operations[0]
 	base := 0
 	if o.Operation == ast.Mutation {
@@ -132,8 +145,83 @@ func TestOperationCostUnderCap(t *testing.T) {
 	for _, op := range Operations() {
 		cost := estimateCost(t, op)
 		t.Logf("%-28s page %3d  estimated cost %4d", op.Name, op.PageSize, cost)
-		if cost >= 1000 {
+		if cost > maxQueryCost { // "may not exceed 1000" (reference §2.1)
 			t.Errorf("%s: estimated requested cost %d at page size %d is over Shopify's 1000-point cap", op.Name, cost, op.PageSize)
+		}
+	}
+}
+
+// The refunds of a batch are packed by refundNeed.cost: it must be what
+// Shopify's rules make of the selection at those firsts, each packed request
+// must stay under the cap, and the repeated document must validate.
+func TestRefundBatchCost(t *testing.T) {
+	var needs []refundNeed
+	for _, n := range []refundNeed{{lines: 1, shipping: 1, transactions: 1}, {lines: 4, shipping: 2, transactions: 3}, {lines: 100, shipping: 1, transactions: 1}, {lines: 2, transactions: 1}} {
+		want := estimateCostWith(t, n.operation(), map[string]int{"lines": n.lines, "shipping": n.shipping, "transactions": n.transactions})
+		if got := n.cost(); got != want {
+			t.Errorf("refund at %+v: cost %d, Shopify's rules give %d", n, got, want)
+		}
+	}
+	// An order of 300 refunded lines, 30 shipping lines and 40 refund
+	// transactions: its refunds are asked for no more than one request holds.
+	big := &Order{Refunds: []Refund{{ID: "gid://shopify/Refund/1"}}}
+	for range 300 {
+		big.LineItems = append(big.LineItems, LineItem{Quantity: 2, CurrentQuantity: 1})
+	}
+	for range 30 {
+		big.ShippingLines = append(big.ShippingLines, ShippingLine{})
+	}
+	for range 40 {
+		big.Transactions = append(big.Transactions, OrderTransaction{Kind: "REFUND"})
+	}
+	if n := needOf(big, "gid://shopify/Refund/1"); n.cost() > maxQueryCost || n.cost()+refundLineCost <= maxQueryCost {
+		t.Errorf("a refund of a long order asks %+v at cost %d: not the most lines under the cap", n, n.cost())
+	}
+	for i := range 200 {
+		needs = append(needs, refundNeed{id: "gid://shopify/Refund/" + strconv.Itoa(i+1), lines: 1 + i%5, shipping: i % 2, transactions: 1 + i%3})
+	}
+	batches := refundBatches(needs)
+	total := 0
+	for i, b := range batches {
+		var parts []*Operation
+		vars := map[string]int{}
+		sum := 0
+		for j, n := range b {
+			parts = append(parts, n.operation())
+			k := "_" + strconv.Itoa(j)
+			vars["lines"+k], vars["shipping"+k], vars["transactions"+k] = n.lines, n.shipping, n.transactions
+			sum += n.cost()
+		}
+		op, err := batchOf(OpRefundsByID.Name, "r", parts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cost := estimateCostWith(t, op, vars)
+		if cost != sum || cost > maxQueryCost {
+			t.Errorf("batch %d of %d refunds: cost %d (packed as %d), cap %d", i, len(b), cost, sum, maxQueryCost)
+		}
+		if i < len(batches)-1 && cost+b[0].cost() <= maxQueryCost && cost+needs[total+len(b)].cost() <= maxQueryCost {
+			t.Errorf("batch %d of %d refunds costs %d: the next refund would have fit", i, len(b), cost)
+		}
+		total += len(b)
+	}
+	if total != len(needs) {
+		t.Errorf("batches hold %d refunds of %d", total, len(needs))
+	}
+}
+
+// OrderEditSales batches are sized by editCost: it must be Shopify's cost of
+// one order at that many sales per edit, and a full batch under the cap.
+func TestEditBatchCost(t *testing.T) {
+	for _, sales := range []int{1, 2, 4, maxSalesPerEdit} {
+		one := estimateCostWith(t, OpOrderEditSales, map[string]int{"first": 1, "sales": sales})
+		if got := editCost(sales); got != one {
+			t.Errorf("%d sales per edit: cost %d, Shopify's rules give %d", sales, got, one)
+		}
+		n := editBatchSize(sales)
+		full := estimateCostWith(t, OpOrderEditSales, map[string]int{"first": n, "sales": sales})
+		if full > maxQueryCost || (n < maxPage && full+one <= maxQueryCost) {
+			t.Errorf("%d sales per edit: %d orders cost %d; not the most under the cap", sales, n, full)
 		}
 	}
 }

@@ -205,7 +205,7 @@ func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, p
 	if err != nil {
 		return err
 	}
-	sp, err := newSpool()
+	sp, err := newSpool("", bulkPartitions)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, p
 			if head.AssociatedPayout == nil || head.AssociatedPayout.ID == "" {
 				return nil // not paid out yet: no payout of this batch
 			}
-			return sp.add(head.AssociatedPayout.ID, "", true, line, b)
+			return sp.add(spoolRecord{key: head.AssociatedPayout.ID, root: true, line: line, body: b})
 		})
 		body.Close()
 		if err != nil {

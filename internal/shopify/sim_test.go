@@ -375,7 +375,8 @@ func TestBulkAndPagedReadsBuildIdenticalSnapshots(t *testing.T) {
 	}
 	// Run, status polls, and the batches: never a request per order. A
 	// refund or an edit longer than a batch's firsts takes its own.
-	limit := 6 + ceilDiv(refunds, shopify.OpRefundsByID.PageSize) + ceilDiv(edits, shopify.OpOrderEditSales.PageSize) + long
+	refundBatches, editBatches := followUpBatches(sim.Data().Orders, time.Time{})
+	limit := 6 + refundBatches + editBatches + long
 	t.Logf("%d orders, %d refunds, %d edited: bulk path %d requests (limit %d)", len(bulk), refunds, edits, bulkRequests, limit)
 	if bulkRequests > limit {
 		t.Errorf("bulk path made %d requests, want at most %d", bulkRequests, limit)
@@ -416,7 +417,7 @@ func TestIncrementalBulkReadRequests(t *testing.T) {
 	}
 	after := sim.Stats()
 	ops := func(name string) int { return after.ByOperation[name].Requests - before.ByOperation[name].Requests }
-	refundBatches, editBatches := ceilDiv(refunds, shopify.OpRefundsByID.PageSize), ceilDiv(edited, shopify.OpOrderEditSales.PageSize)
+	refundBatches, editBatches := followUpBatches(sim.Data().Orders, mark)
 	followUps := 0
 	for name := range after.ByOperation {
 		if shopify.FollowUpOf(name) != shopify.NotFollowUp {
@@ -443,16 +444,17 @@ func TestIncrementalBulkReadRequests(t *testing.T) {
 
 // followUpsOf counts, among the orders updated since from, what the bulk
 // path's follow-ups must read: refunds, edited orders, and the requests of
-// their own that objects longer than a batch's firsts take
+// their own that objects longer than a batch asks for take
 // (RefundsByID.graphql, OrderEditSales.graphql).
 func followUpsOf(orders []shopify.Order, from time.Time) (refunds, edited, long int) {
 	for _, o := range orders {
 		if o.UpdatedAt.Before(from) {
 			continue
 		}
-		for _, r := range o.Refunds {
+		for i, r := range o.Refunds {
 			refunds++
-			if len(r.RefundLineItems) > 4 || len(r.RefundShippingLines) > 1 || len(r.OrderAdjustments) > 1 || len(r.Transactions) > 3 {
+			asked := shopify.RefundReads(&o)[i]
+			if len(r.RefundLineItems) > asked.Lines || len(r.RefundShippingLines) > asked.Shipping || len(r.OrderAdjustments) > 1 || len(r.Transactions) > asked.Transactions {
 				long++
 			}
 		}
@@ -460,11 +462,14 @@ func followUpsOf(orders []shopify.Order, from time.Time) (refunds, edited, long 
 		for _, a := range o.Agreements {
 			if a.Reason == "ORDER_EDIT" {
 				edits++
-				longEdit = longEdit || len(a.Sales) > 4
+				longEdit = longEdit || len(a.Sales) > 1
 			}
 		}
 		if edits > 0 {
 			edited++
+		}
+		if longEdit {
+			long += 3 // asked again at 4, 16 and 20 sales, in batches of their own at most
 		}
 		if edits > 1 || longEdit {
 			long += ceilDiv(len(o.Agreements), shopify.OpOrderAgreements.PageSize) // the ledger by itself
@@ -473,11 +478,39 @@ func followUpsOf(orders []shopify.Order, from time.Time) (refunds, edited, long 
 	return refunds, edited, long
 }
 
+// followUpBatches bounds the full batches the follow-ups of the orders
+// updated since from take: refunds are packed to the cost cap, so each
+// request but the last holds more than the cap less the dearest refund;
+// edits go 50 to a request at one sale each.
+func followUpBatches(orders []shopify.Order, from time.Time) (refunds, edits int) {
+	sum, dearest, edited := 0, 0, 0
+	for _, o := range orders {
+		if o.UpdatedAt.Before(from) {
+			continue
+		}
+		for _, r := range shopify.RefundReads(&o) {
+			sum += r.Cost
+			dearest = max(dearest, r.Cost)
+		}
+		for _, a := range o.Agreements {
+			if a.Reason == "ORDER_EDIT" {
+				edited++
+				break
+			}
+		}
+	}
+	if sum > 0 {
+		refunds = 1 + sum/(shopify.MaxQueryCost-dearest+1)
+	}
+	return refunds, ceilDiv(edited, shopify.EditBatchSize(1))
+}
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // lengthenFollowUps makes a few of the shop's objects longer than the
 // batched follow-ups' firsts, so the continuations are read too: a refund
-// with six lines, one with four transactions, an order edited twice.
+// with six lines, one with four transactions, an order edited twice, an
+// edit with two sales.
 func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 	t.Helper()
 	var refunded, edited []string
@@ -492,7 +525,7 @@ func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 			}
 		}
 	}
-	if len(refunded) < 2 || len(edited) < 1 {
+	if len(refunded) < 2 || len(edited) < 2 {
 		t.Fatalf("the shop has %d refunded and %d edited orders to lengthen", len(refunded), len(edited))
 	}
 	change := func(id string, fn func(*shopify.Order)) {
@@ -518,6 +551,16 @@ func lengthenFollowUps(t *testing.T, sim *shopifysim.Sim) {
 				again := a
 				again.ID = "gid://shopify/OrderEditAgreement/990000001"
 				o.Agreements = append(o.Agreements, again)
+				break
+			}
+		}
+	})
+	change(edited[1], func(o *shopify.Order) {
+		for i := range o.Agreements {
+			if a := &o.Agreements[i]; a.Reason == "ORDER_EDIT" {
+				more := a.Sales[0]
+				more.ID = "gid://shopify/ProductSale/990000002"
+				a.Sales = append(a.Sales, more)
 				break
 			}
 		}

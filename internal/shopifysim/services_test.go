@@ -98,6 +98,14 @@ func TestBulkOperationJSONL(t *testing.T) {
 		`{ orders { edges { node { nope } } } }`:                                                              "Invalid bulk query",
 		`{ orders { edges { node { refunds { refundLineItems { edges { node { quantity } } } } } } } }`:       "within a list field",
 		`{ orders { edges { node { refunds { id totalRefundedSet { shopMoney { amount } } } } } } }`:          "",
+		// The other ways to a refund's lines or an edit's sales that the
+		// schemas offer (internal/shopify/followups.go) are refused too: a
+		// refund reached through its agreement or a return nests three
+		// deep, and nodes(ids:) is a list.
+		`{ orders { edges { node { agreements { edges { node { ... on RefundAgreement { refund { refundLineItems { edges { node { quantity } } } } } } } } } } } }`: "nesting depth",
+		`{ orders { edges { node { returns { edges { node { refunds { edges { node { id } } } } } } } } } }`:                                                        "nesting depth",
+		`{ nodes(ids: ["gid://shopify/Refund/1"]) { ... on Refund { refundLineItems { edges { node { quantity } } } } } }`:                                          "within a list field",
+		`{ orders { edges { node { agreements { edges { node { id ... on RefundAgreement { refund { id } } } } } } } } }`:                                           "",
 	} {
 		r = ts.gql(t, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message } } }`, map[string]any{"q": q})
 		mustNoErrors(t, r)

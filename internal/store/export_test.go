@@ -6,3 +6,6 @@ func SetNotDoneAtMost(n int) (restore func()) {
 	notDoneAtMost = n
 	return func() { notDoneAtMost = old }
 }
+
+// SnapshotPageBytes is how much JSON one page of EachLatestSnapshot holds.
+const SnapshotPageBytes = snapshotPageBytes

@@ -169,6 +169,12 @@ func scanSnapshot(r rowScanner) (*shopqb.Snapshot, error) {
 // stays at a few megabytes of order JSON.
 const snapshotPage = 200
 
+// snapshotPageBytes ends a page early once its snapshots hold this much
+// JSON: a payout carries a balance transaction for each charge and refund
+// of its day, so 200 payouts of a shop of 100,000 orders were 22 MB at
+// once, and would grow with the shop.
+const snapshotPageBytes = 4 << 20
+
 // EachLatestSnapshot calls fn with the newest version of every object of
 // kind, in GID order. It reads in pages keyed on the GID rather than holding
 // one cursor open for the whole walk, so memory stays flat as the shop grows
@@ -186,13 +192,15 @@ func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string,
 			return fmt.Errorf("latest %s snapshots of shop %d: %w", kind, shopID, err)
 		}
 		page := make([]*shopqb.Snapshot, 0, snapshotPage)
-		for rows.Next() {
+		size := 0
+		for size < snapshotPageBytes && rows.Next() {
 			s, err := scanSnapshot(rows)
 			if err != nil {
 				rows.Close()
 				return fmt.Errorf("latest %s snapshots of shop %d: %w", kind, shopID, err)
 			}
 			page = append(page, s)
+			size += len(s.Body)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -203,7 +211,7 @@ func (db *DB) EachLatestSnapshot(ctx context.Context, shopID int64, kind string,
 				return err
 			}
 		}
-		if len(page) < snapshotPage {
+		if len(page) < snapshotPage && size < snapshotPageBytes {
 			return nil
 		}
 		after = page[len(page)-1].GID

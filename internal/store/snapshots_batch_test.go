@@ -186,3 +186,42 @@ func TestNewestSnapshots(t *testing.T) {
 		}
 	})
 }
+
+// TestEachLatestSnapshotPagesByBytes: large snapshots (a big shop's
+// payouts) are walked a few at a time, not a page of 200 at once: a
+// snapshot stored after the walk's first page is still walked, each
+// snapshot once, in GID order.
+func TestEachLatestSnapshotPagesByBytes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "big-payouts.myshopify.com")
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		put := func(i int) {
+			t.Helper()
+			gid := fmt.Sprintf("gid://shopify/ShopifyPaymentsPayout/%d", i)
+			pad := strings.Repeat("x", store.SnapshotPageBytes/3)
+			body := fmt.Sprintf(`{"id":%q,"pad":%q}`, gid, pad)
+			if _, err := db.PutSnapshot(ctx, &shopqb.Snapshot{ShopID: shop, Kind: "payout", GID: gid, UpdatedAt: base, Body: []byte(body)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 7 {
+			put(10 + i)
+		}
+		var gids []string
+		err := db.EachLatestSnapshot(ctx, shop, "payout", func(s *shopqb.Snapshot) error {
+			if len(gids) == 0 {
+				put(99) // after every other GID: seen only if a later page is read
+			}
+			gids = append(gids, s.GID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gids) != 8 || !slices.IsSorted(gids) || gids[7] != "gid://shopify/ShopifyPaymentsPayout/99" {
+			t.Fatalf("walked %v", gids)
+		}
+	})
+}
