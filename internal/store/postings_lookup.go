@@ -38,13 +38,18 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 	out := make([]*shopqb.Posting, 0, len(ids))
 	for first := 0; first < len(ids); first += maxClaim {
 		chunk := ids[first:min(first+maxClaim, len(ids))]
-		args := make([]any, 0, len(chunk)+1)
+		// The list is padded (with its last id again) to a power of two, so
+		// that a few statement texts serve every batch size and stay
+		// prepared (cachedQuery): a Web Connector round trip reads its batch
+		// back on every answer.
+		n := idListSize(len(chunk))
+		args := make([]any, 0, n+1)
 		args = append(args, shopID)
-		for _, id := range chunk {
-			args = append(args, id)
+		for i := range n {
+			args = append(args, chunk[min(i, len(chunk)-1)])
 		}
-		rows, err := db.query(ctx, db.sql, "SELECT "+columns+" FROM postings WHERE shop_id = ? AND id IN ("+
-			placeholders(len(chunk))+")", args...)
+		rows, err := db.cachedQuery(ctx, db.sql, "SELECT "+columns+" FROM postings WHERE shop_id = ? AND id IN ("+
+			placeholders(n)+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
 		}
@@ -66,6 +71,16 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 	return out, nil
 }
 
+// idListSize is the number of placeholders postingsByID gives n ids: the
+// next power of two, at most maxClaim.
+func idListSize(n int) int {
+	size := 1
+	for size < n {
+		size *= 2
+	}
+	return min(size, maxClaim)
+}
+
 // ReadyExists reports whether ClaimReady would find at least one posting at
 // now. It is ClaimReady's own query stopped at the first row and without
 // locks, so the Web Connector's progress answer and "is there work?" cost
@@ -73,7 +88,7 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 // dependencies one by one.
 func (db *DB) ReadyExists(ctx context.Context, shopID int64, now time.Time) (bool, error) {
 	var id int64
-	err := db.queryRow(ctx, db.sql, readyQuery, shopID, db.d.t(now), 1).Scan(&id)
+	err := db.cachedQueryRow(ctx, db.sql, readyQuery, shopID, db.d.t(now), 1).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -97,7 +112,7 @@ func (db *DB) CountPostingsIn(ctx context.Context, shopID int64, states ...shopq
 	for _, s := range states {
 		args = append(args, string(s))
 	}
-	rows, err := db.query(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? AND state IN ("+
+	rows, err := db.cachedQuery(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? AND state IN ("+
 		placeholders(len(states))+") GROUP BY state", args...)
 	if err != nil {
 		return nil, fmt.Errorf("count %v postings of shop %d: %w", states, shopID, err)
