@@ -17,8 +17,12 @@ import (
 // planChunk is about how many orders one planner call sees: a back-fill of
 // 100,000 orders never holds them all decoded, nor the planner's working
 // state of all of them, at once. When postings sum a day the calls are cut
-// between days instead (see batchDays), so a call holds at least one whole day.
-const planChunk = 500
+// between days instead (see batchDays), a day bigger than a call in parts
+// (planDayInParts). A call's orders and working state are most of a run's
+// live heap, about 50 KB an order (a 500-order call was 25 MB): 250 keeps
+// a big shop's calls, always full, near a small shop's, whose days are
+// smaller than a call, for a few more calls' fixed cost.
+const planChunk = 250
 
 // planBatch is one planner call: its orders (GIDs, in GID order) and, when
 // postings sum a day, the days whose summaries it plans (planner.Input.Days).
