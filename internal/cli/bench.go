@@ -14,11 +14,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -142,10 +144,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if *heapProfile != "" {
-		stop := watchHeap(*heapProfile)
-		defer stop()
-	}
+	liveHeap := watchHeap(*heapProfile)
 	cpu0 := cpuSeconds()
 	t0 := time.Now()
 	if err := a.Admin.Start(ctx, shop.ID, "bench"); err != nil {
@@ -213,6 +212,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	res.HeapSysMiB = float64(ms.HeapSys) / (1 << 20)
+	res.PeakLiveHeapMiB = float64(liveHeap()) / (1 << 20)
 	if *jsonOut {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -221,7 +221,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stdout, "orders %d (read %d), postings %d (done %d, failed %d)\n", res.Orders, res.OrdersRead, res.Postings, res.PostingsDone, res.PostingsFailed)
 	fmt.Fprintf(m.Stdout, "ingest+plan (start check and first sync) %.1fs, posting %.1fs, total %.1fs: %.1f orders/s end to end\n", res.IngestAndPlanSeconds, res.PostingSeconds, res.TotalSeconds, res.OrdersPerSecond)
 	fmt.Fprintf(m.Stdout, "web connector: %d sessions, %d round trips, %.1f postings per round trip\n", res.Sessions, res.RoundTrips, res.PostingsPerRoundTrip)
-	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB); CPU %.1fs (user+system): %.0f orders per CPU-second\n", res.PeakRSSMiB, res.HeapSysMiB, res.CPUSeconds, res.OrdersPerCPUSecond)
+	fmt.Fprintf(m.Stdout, "shopqb peak RSS %.0f MiB (Go heap reserved %.0f MiB, live at most %.1f MiB); CPU %.1fs (user+system): %.0f orders per CPU-second\n", res.PeakRSSMiB, res.HeapSysMiB, res.PeakLiveHeapMiB, res.CPUSeconds, res.OrdersPerCPUSecond)
 	fmt.Fprintf(m.Stdout, "shopify (bucket %.0f, restore %.0f/s): %d GraphQL requests (%d bulk operations), %d points spent (%d requested), %d refused for cost\n",
 		res.ShopifyBucket, res.ShopifyRestoreRate, res.ShopifyRequests, res.ShopifyBulkOperations, res.ShopifyPoints, res.ShopifyRequestedPoints, res.ShopifyRefused)
 	for _, name := range slices.SortedFunc(maps.Keys(res.ShopifyByOperation), func(a, b string) int {
@@ -255,6 +255,7 @@ type benchResult struct {
 	PostingsPerRoundTrip      float64 `json:"postingsPerRoundTrip"`
 	PeakRSSMiB                float64 `json:"peakRssMiB"`
 	HeapSysMiB                float64 `json:"heapSysMiB"`
+	PeakLiveHeapMiB           float64 `json:"peakLiveHeapMiB"`
 	ModelledQuickBooksSeconds float64 `json:"modelledQuickBooksSeconds"`
 	OverheadRatio             float64 `json:"overheadRatio"`
 	CPUSeconds                float64 `json:"cpuSeconds"`
@@ -357,12 +358,19 @@ func shopifyStats(base, token string) (shopifysim.Stats, error) {
 	return st, json.NewDecoder(res.Body).Decode(&st)
 }
 
-// watchHeap samples the heap and writes a profile each time it grows by a
-// tenth past its largest so far, so the file ends as the profile at the peak.
-func watchHeap(path string) (stop func()) {
+// watchHeap follows the live heap (what the last garbage collection kept,
+// so garbage not yet collected and GC headroom do not count) and, when
+// path is set, writes a heap profile each time it grows by a tenth past its
+// largest so far, so the file ends as the profile at the live heap's peak.
+// peak stops the watch and returns the largest live heap seen.
+func watchHeap(path string) (peak func() uint64) {
 	done := make(chan struct{})
+	var largest atomic.Uint64
+	finished := make(chan struct{})
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	go func() {
-		var peak uint64
+		defer close(finished)
+		var written uint64
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -371,10 +379,13 @@ func watchHeap(path string) (stop func()) {
 				return
 			case <-tick.C:
 			}
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak+peak/10 {
-				peak = ms.HeapInuse
+			metrics.Read(sample)
+			live := sample[0].Value.Uint64()
+			if live > largest.Load() {
+				largest.Store(live)
+			}
+			if path != "" && live > written+written/10 {
+				written = live
 				if f, err := os.Create(path); err == nil {
 					_ = pprof.Lookup("heap").WriteTo(f, 0)
 					f.Close()
@@ -382,7 +393,11 @@ func watchHeap(path string) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done) }
+	return func() uint64 {
+		close(done)
+		<-finished
+		return largest.Load()
+	}
 }
 
 // cpuSeconds is this process's CPU time so far, user plus system. The

@@ -76,18 +76,21 @@ func MustParse(s string) Cents {
 
 // String prints the amount with exactly two decimals, as qbXML's AMTTYPE wants.
 func (c Cents) String() string {
-	// Appended by hand rather than with fmt: every amount of every
-	// snapshot and posting is formatted, and fmt showed in profiles.
-	v := uint64(c)
 	var b [24]byte
-	out := b[:0]
+	return string(c.appendDecimal(b[:0]))
+}
+
+// appendDecimal appends the amount with exactly two decimals. It is
+// written by hand rather than with fmt: every amount of every snapshot and
+// posting is formatted, and fmt showed in profiles.
+func (c Cents) appendDecimal(out []byte) []byte {
+	v := uint64(c)
 	if c < 0 {
 		out = append(out, '-')
 		v = -v // two's complement: the magnitude even of the smallest Cents
 	}
 	out = strconv.AppendUint(out, v/100, 10)
-	out = append(out, '.', byte('0'+v%100/10), byte('0'+v%10))
-	return string(out)
+	return append(out, '.', byte('0'+v%100/10), byte('0'+v%10))
 }
 
 // Neg returns -c.
@@ -101,9 +104,12 @@ func (c Cents) Abs() Cents {
 	return c
 }
 
-// MarshalJSON writes the amount as a decimal string, the way Shopify does,
-// so reports never pass money through a JSON float.
-func (c Cents) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+// MarshalText writes the amount as decimal text, which encoding/json
+// writes as a string, the way Shopify does, so reports never pass money
+// through a JSON float. It is MarshalText rather than MarshalJSON because
+// encoding/json scans again whatever a MarshalJSON returns, and every
+// snapshot holds dozens of amounts.
+func (c Cents) MarshalText() ([]byte, error) { return c.appendDecimal(make([]byte, 0, 24)), nil }
 
 // UnmarshalJSON accepts a decimal string or a JSON number written with at most
 // two decimals (Stocky sends both); the number is read as text, never as a float.

@@ -39,8 +39,13 @@ func TestStringAndJSON(t *testing.T) {
 			t.Errorf("Parse(%q) = %d, %v; want %d back", want, back, err, c)
 		}
 	}
-	b, err := json.Marshal(struct{ A Cents }{1230})
-	if err != nil || string(b) != `{"A":"12.30"}` {
+	neg := Cents(-5)
+	b, err := json.Marshal(struct {
+		A    Cents
+		B, C *Cents
+		D    Cents `json:",omitempty"`
+	}{A: 1230, B: &neg})
+	if err != nil || string(b) != `{"A":"12.30","B":"-0.05","C":null}` {
 		t.Errorf("marshal: %s, %v", b, err)
 	}
 	for in, want := range map[string]Cents{`"12.30"`: 1230, `12.3`: 1230, `null`: 0, `-4`: -400} {

@@ -87,7 +87,7 @@ func (p *planner) expectSale(t Totals, o *shopify.Order) {
 	tip := o.TotalTipReceivedSet.ShopMoney.Amount
 	t.add(shopqb.SalesTaxPayable, -tax)
 	for _, tl := range o.TaxLines {
-		if name := p.name("taxitem:" + tl.Title + ":" + tl.Rate); name != "" && tl.PriceSet.ShopMoney.Amount != 0 {
+		if name := p.name("taxitem:" + tl.Title + ":" + string(tl.Rate)); name != "" && tl.PriceSet.ShopMoney.Amount != 0 {
 			t.ByTaxItem[name] -= tl.PriceSet.ShopMoney.Amount
 		}
 	}
@@ -174,7 +174,7 @@ func (p *planner) expectRemovals(t Totals, o *shopify.Order) {
 			t.add(cat, -(total - tax))
 			t.add(shopqb.SalesTaxPayable, -tax)
 			for _, st := range s.Taxes {
-				if name := p.name("taxitem:" + st.TaxLine.Title + ":" + st.TaxLine.Rate); name != "" {
+				if name := p.name("taxitem:" + st.TaxLine.Title + ":" + string(st.TaxLine.Rate)); name != "" {
 					t.ByTaxItem[name] -= st.Amount.ShopMoney.Amount
 				}
 			}
@@ -211,7 +211,7 @@ func (p *planner) expectLateEdits(t Totals, o *shopify.Order) {
 			t.add(cat, -(total - tax))
 			t.add(shopqb.SalesTaxPayable, -tax)
 			for _, st := range s.Taxes {
-				if name := p.name("taxitem:" + st.TaxLine.Title + ":" + st.TaxLine.Rate); name != "" {
+				if name := p.name("taxitem:" + st.TaxLine.Title + ":" + string(st.TaxLine.Rate)); name != "" {
 					t.ByTaxItem[name] -= st.Amount.ShopMoney.Amount
 				}
 			}

@@ -76,7 +76,7 @@ func (g *shopGen) tax(amount money.Cents, n int) []shopify.TaxLine {
 		} else {
 			c = mulDiv(amount, money.Cents(t.num), money.Cents(t.den))
 		}
-		out = append(out, shopify.TaxLine{Title: t.title, Rate: t.rate, PriceSet: bag(c)})
+		out = append(out, shopify.TaxLine{Title: t.title, Rate: shopify.DecimalText(t.rate), PriceSet: bag(c)})
 	}
 	return out
 }
@@ -102,7 +102,7 @@ func (g *shopGen) order(day time.Time) shopify.Order {
 	taxBy := map[string]money.Cents{}
 	addTax := func(tls []shopify.TaxLine) {
 		for _, tl := range tls {
-			taxBy[tl.Title+"|"+tl.Rate] += tl.PriceSet.ShopMoney.Amount
+			taxBy[tl.Title+"|"+string(tl.Rate)] += tl.PriceSet.ShopMoney.Amount
 			tax += tl.PriceSet.ShopMoney.Amount
 		}
 	}
@@ -167,7 +167,7 @@ func (g *shopGen) order(day time.Time) shopify.Order {
 	}
 	for _, t := range genTaxes[:ntax] {
 		if a, ok := taxBy[t.title+"|"+t.rate]; ok {
-			o.TaxLines = append(o.TaxLines, shopify.TaxLine{Title: t.title, Rate: t.rate, PriceSet: bag(a)})
+			o.TaxLines = append(o.TaxLines, shopify.TaxLine{Title: t.title, Rate: shopify.DecimalText(t.rate), PriceSet: bag(a)})
 		}
 	}
 	total := subtotal + ship + tip

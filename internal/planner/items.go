@@ -102,11 +102,11 @@ func (p *planner) typeItem(productType string) string {
 // Its amount on a form is always Shopify's, so the rate is informative; it
 // still matters for QuickBooks' Sales Tax Liability report.
 func (p *planner) taxItem(tl shopify.TaxLine) (key, name string, err error) {
-	pct, err := ratePercent(tl.Rate)
+	pct, err := ratePercent(string(tl.Rate))
 	if err != nil {
 		return "", "", fmt.Errorf("tax line %q: %w", tl.Title, err)
 	}
-	key = "taxitem:" + tl.Title + ":" + tl.Rate
+	key = "taxitem:" + tl.Title + ":" + string(tl.Rate)
 	title := cleanName(tl.Title, maxItemName, "Sales Tax")
 	base := truncate(title, maxItemName-len(pct)-2) + " " + pct + "%"
 	agencyKey, agency := p.taxAgency()

@@ -391,7 +391,7 @@ func mergeTaxLines(in []shopify.TaxLine) []shopify.TaxLine {
 	var out []shopify.TaxLine
 	idx := map[string]int{}
 	for _, tl := range in {
-		k := tl.Title + "\x00" + tl.Rate
+		k := tl.Title + "\x00" + string(tl.Rate)
 		if i, ok := idx[k]; ok {
 			out[i].PriceSet.ShopMoney.Amount += tl.PriceSet.ShopMoney.Amount
 			continue

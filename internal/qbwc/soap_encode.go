@@ -82,10 +82,73 @@ func writeTextElement(b *bytes.Buffer, name, text string) {
 		return
 	}
 	b.WriteString(`<` + name + `>`)
-	// EscapeText escapes <, >, &, quotes and \t \n \r, so line breaks in
-	// qbXML survive the trip, and replaces characters XML cannot carry.
-	_ = xml.EscapeText(b, []byte(text)) // a bytes.Buffer write never fails
+	escapeText(b, text)
 	b.WriteString(`</` + name + `>`)
+}
+
+// escapeText writes text as xml.EscapeText does: <, >, &, quotes and
+// \t \n \r escaped, so line breaks in qbXML survive the trip, and
+// characters XML cannot carry replaced. A qbXML request set is most of a
+// sendRequestXML answer and has only plain runs between its markup, so the
+// runs are copied whole; text with a character to replace (which the
+// endpoint refuses before answering, see checkResult) goes to
+// xml.EscapeText.
+func escapeText(b *bytes.Buffer, text string) {
+	b.Grow(len(text) + len(text)/4)
+	last := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		var esc string
+		switch {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if (r == utf8.RuneError && size == 1) || !xmlChar(r) {
+				escapeSlow(b, text, last)
+				return
+			}
+			i += size
+			continue
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '&':
+			esc = "&amp;"
+		case c == '\'':
+			esc = "&#39;"
+		case c == '"':
+			esc = "&#34;"
+		case c == '\t':
+			esc = "&#x9;"
+		case c == '\n':
+			esc = "&#xA;"
+		case c == '\r':
+			esc = "&#xD;"
+		case c < 0x20:
+			escapeSlow(b, text, last)
+			return
+		default:
+			i++
+			continue
+		}
+		b.WriteString(text[last:i])
+		b.WriteString(esc)
+		i++
+		last = i
+	}
+	b.WriteString(text[last:])
+}
+
+// escapeSlow writes text[from:] with xml.EscapeText, the part before from
+// having been written already.
+func escapeSlow(b *bytes.Buffer, text string, from int) {
+	_ = xml.EscapeText(b, []byte(text[from:])) // a bytes.Buffer write never fails
+}
+
+// xmlChar is XML 1.0's Char production above ASCII, as encoding/xml
+// checks it.
+func xmlChar(r rune) bool {
+	return r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // checkXMLText reports the first character in s that XML 1.0 cannot carry

@@ -13,6 +13,9 @@ import (
 // as evidence without keeping all of a large one.
 func (n *Node) XML(max int) string {
 	var b strings.Builder
+	// A response element is a few kilobytes: growing the builder from
+	// nothing would copy it several times.
+	b.Grow(min(max, 4<<10))
 	n.write(&b, max)
 	return b.String()
 }
@@ -20,7 +23,15 @@ func (n *Node) XML(max int) string {
 func (n *Node) write(b *strings.Builder, max int) {
 	b.WriteByte('<')
 	b.WriteString(n.Name)
-	if len(n.Attrs) > 0 {
+	if len(n.Attrs) == 1 {
+		for k, v := range n.Attrs {
+			b.WriteByte(' ')
+			b.WriteString(k)
+			b.WriteString(`="`)
+			writeEscaped(b, v)
+			b.WriteByte('"')
+		}
+	} else if len(n.Attrs) > 1 {
 		names := make([]string, 0, len(n.Attrs))
 		for k := range n.Attrs {
 			names = append(names, k)
@@ -55,11 +66,18 @@ func (n *Node) write(b *strings.Builder, max int) {
 // writeEscaped writes s escaped; most texts need nothing escaped, and
 // are copied as they are.
 func writeEscaped(b *strings.Builder, s string) {
-	if !strings.ContainsAny(s, `&<>"'`) {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = !needsEscape[s[i]]
+	}
+	if plain {
 		b.WriteString(s)
 		return
 	}
 	_, _ = xmlEscaper.WriteString(b, s)
 }
+
+// needsEscape marks the bytes xmlEscaper replaces.
+var needsEscape = [256]bool{'&': true, '<': true, '>': true, '"': true, '\'': true}
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")

@@ -7,12 +7,18 @@ import (
 	"github.com/shopqb/shopqb/internal/plainxml"
 )
 
+// nodeSlab is how many Nodes plainTree allocates at once.
+const nodeSlab = 64
+
 // plainTree is parseTree's fast path: the same Nodes, or false when the
 // input must be read by encoding/xml (see plainxml.Scanner).
 func plainTree(s string) ([]*Node, bool) {
 	z := plainxml.NewScanner(s)
 	var roots, stack []*Node
 	var texts []string // the text gathered so far in each open element
+	// Nodes are carved from slabs, one allocation per nodeSlab elements
+	// rather than one each: a Web Connector batch's answer has thousands.
+	var slab []Node
 	for {
 		if !z.Next() {
 			return nil, false
@@ -24,7 +30,11 @@ func plainTree(s string) ([]*Node, bool) {
 			if len(stack) >= maxDepth {
 				return nil, false
 			}
-			n := &Node{Name: z.Name}
+			if len(slab) == cap(slab) {
+				slab = make([]Node, 0, nodeSlab)
+			}
+			slab = append(slab, Node{Name: z.Name})
+			n := &slab[len(slab)-1]
 			if len(z.Attrs) > 0 {
 				n.Attrs = make(map[string]string, len(z.Attrs))
 				for _, a := range z.Attrs {

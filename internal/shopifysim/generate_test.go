@@ -113,15 +113,15 @@ func checkOrder(t *testing.T, o shopify.Order, seen features) {
 		}
 		sumRates := new(big.Rat)
 		for _, tl := range li.TaxLines {
-			r, _ := new(big.Rat).SetString(tl.Rate)
+			r, _ := new(big.Rat).SetString(string(tl.Rate))
 			sumRates.Add(sumRates, r)
 		}
 		for _, tl := range li.TaxLines {
-			want := expectedTax(t, base, tl.Rate, o.TaxesIncluded, sumRates)
+			want := expectedTax(t, base, string(tl.Rate), o.TaxesIncluded, sumRates)
 			if tl.PriceSet.ShopMoney.Amount != want {
 				fail("line %s tax %s@%s = %s, want %s", li.ID, tl.Title, tl.Rate, tl.PriceSet.ShopMoney.Amount, want)
 			}
-			taxSum[tk{tl.Title, tl.Rate}] += tl.PriceSet.ShopMoney.Amount
+			taxSum[tk{tl.Title, string(tl.Rate)}] += tl.PriceSet.ShopMoney.Amount
 		}
 		if len(li.TaxLines) >= 3 {
 			seen["3+ jurisdictions"]++
@@ -130,16 +130,16 @@ func checkOrder(t *testing.T, o shopify.Order, seen features) {
 	for _, sl := range o.ShippingLines {
 		shipping += sl.DiscountedPriceSet.ShopMoney.Amount
 		for _, tl := range sl.TaxLines {
-			taxSum[tk{tl.Title, tl.Rate}] += tl.PriceSet.ShopMoney.Amount
+			taxSum[tk{tl.Title, string(tl.Rate)}] += tl.PriceSet.ShopMoney.Amount
 		}
 		seen["shipping"]++
 	}
 	var tax money.Cents
 	for _, tl := range o.TaxLines {
-		if taxSum[tk{tl.Title, tl.Rate}] != tl.PriceSet.ShopMoney.Amount {
-			fail("order tax line %s@%s = %s, lines sum to %s", tl.Title, tl.Rate, tl.PriceSet.ShopMoney.Amount, taxSum[tk{tl.Title, tl.Rate}])
+		if taxSum[tk{tl.Title, string(tl.Rate)}] != tl.PriceSet.ShopMoney.Amount {
+			fail("order tax line %s@%s = %s, lines sum to %s", tl.Title, tl.Rate, tl.PriceSet.ShopMoney.Amount, taxSum[tk{tl.Title, string(tl.Rate)}])
 		}
-		delete(taxSum, tk{tl.Title, tl.Rate})
+		delete(taxSum, tk{tl.Title, string(tl.Rate)})
 		tax += tl.PriceSet.ShopMoney.Amount
 	}
 	for k, v := range taxSum {

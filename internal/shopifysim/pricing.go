@@ -67,7 +67,7 @@ func bag(c money.Cents, currency string) shopify.MoneyBag {
 }
 
 func taxLine(j Jurisdiction, amount money.Cents, currency string) shopify.TaxLine {
-	return shopify.TaxLine{Title: j.Title, Rate: j.Rate(), RatePercentage: j.RatePercentage(), PriceSet: bag(amount, currency)}
+	return shopify.TaxLine{Title: j.Title, Rate: shopify.DecimalText(j.Rate()), RatePercentage: shopify.DecimalText(j.RatePercentage()), PriceSet: bag(amount, currency)}
 }
 
 // lineBase is what the customer pays for a line before tax is added.
@@ -114,7 +114,7 @@ func retotal(o *shopify.Order) {
 	var order []key
 	addTax := func(tls []shopify.TaxLine) {
 		for _, tl := range tls {
-			k := key{tl.Title, tl.Rate}
+			k := key{tl.Title, string(tl.Rate)}
 			if agg[k] == nil {
 				c := tl
 				c.PriceSet = bag(0, cur)

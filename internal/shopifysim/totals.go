@@ -85,7 +85,7 @@ func ComputeTotals(data *Data) Totals {
 		t.Subtotal += o.SubtotalPriceSet.ShopMoney.Amount
 		t.Tax += o.TotalTaxSet.ShopMoney.Amount
 		for _, tl := range o.TaxLines {
-			t.TaxByLine[TaxKey{tl.Title, tl.Rate}] += tl.PriceSet.ShopMoney.Amount
+			t.TaxByLine[TaxKey{tl.Title, string(tl.Rate)}] += tl.PriceSet.ShopMoney.Amount
 		}
 		t.Shipping += o.TotalShippingPriceSet.ShopMoney.Amount
 		t.Tips += o.TotalTipReceivedSet.ShopMoney.Amount

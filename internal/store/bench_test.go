@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -240,4 +241,59 @@ func BenchmarkBatchLookups(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRoundTripWrites measures what one Web Connector round trip
+// writes to the outbox: claiming a batch of 50 postings of realistic size
+// (request and planner content), then recording their results with
+// QuickBooks' answers. It reports the cost per posting.
+//
+//	go test -run '^$' -bench RoundTripWrites ./internal/store/
+func BenchmarkRoundTripWrites(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		b.Run(backend, func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, backend)
+			shop := storetest.MustShopID(b, db, "roundtrip-bench.myshopify.com")
+			const batch = 50
+			content := strings.Repeat(`{"line":"Item","amount":"10.00"},`, 25)
+			answer := "<SalesReceiptAddRs statusCode=\"0\">" + strings.Repeat("<SalesReceiptLineRet><TxnLineID>1-1</TxnLineID></SalesReceiptLineRet>", 30) + "</SalesReceiptAddRs>"
+			for first := 0; first < b.N*batch; first += 1000 {
+				ps := benchPostings(fmt.Sprintf("r%d:", first), 500)
+				for _, p := range ps {
+					p.DependsOn, p.Content = nil, content
+				}
+				if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			cpu0 := processCPU(b)
+			for i := range b.N {
+				got, err := db.ClaimReady(ctx, shop, time.Now(), batch, fmt.Sprintf("ms-%d", i))
+				if err != nil || len(got) != batch {
+					b.Fatalf("claim = %d, %v", len(got), err)
+				}
+				answers := make(map[int64]string, len(got))
+				for _, p := range got {
+					p.State, p.QBID, p.EditSequence = shopqb.Done, fmt.Sprintf("TXN-%d", p.ID), "1"
+					answers[p.ID] = answer
+				}
+				if err := db.RecordResults(ctx, shop, got, answers, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// CPU rather than wall time: the machine may be shared.
+			b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(batch*b.N), "cpu-µs/posting")
+		})
+	}
+}
+
+// processCPU is the process's user and system CPU time so far.
+func processCPU(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -34,6 +34,8 @@ type DB struct {
 	d   *dialect
 	dsn string
 	log *slog.Logger
+	// stmts are the prepared statements of the hottest queries.
+	stmts stmtCache
 }
 
 var _ API = (*DB)(nil)
@@ -141,7 +143,10 @@ func redactURL(rawURL string) string {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.closeStatements()
+	return db.sql.Close()
+}
 
 // SQL is the underlying pool, for River and for tests.
 func (db *DB) SQL() *sql.DB { return db.sql }
@@ -200,6 +205,15 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// conn is where a single statement runs: the transaction ctx carries
+// (withTx), or the pool, where the statement commits on its own.
+func (db *DB) conn(ctx context.Context) querier {
+	if outer, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return outer
+	}
+	return db.sql
 }
 
 // txKey is the context key of the transaction inTx joins.

@@ -194,15 +194,12 @@ func (db *DB) putResponses(ctx context.Context, tx *sql.Tx, shopID int64, respon
 	if len(responses) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, db.d.q(`INSERT INTO posting_responses (posting_id, shop_id, response, received_at)
+	const insert = `INSERT INTO posting_responses (posting_id, shop_id, response, received_at)
 		SELECT id, shop_id, ?, ? FROM postings WHERE id = ? AND shop_id = ?
-		ON CONFLICT (posting_id) DO UPDATE SET response = excluded.response, received_at = excluded.received_at`))
-	if err != nil {
-		return fmt.Errorf("record QuickBooks' answers: %w", err)
-	}
-	defer stmt.Close()
+		ON CONFLICT (posting_id) DO UPDATE SET response = excluded.response, received_at = excluded.received_at`
+	exec := db.preparedExec(ctx, tx, insert)
 	for _, id := range slices.Sorted(maps.Keys(responses)) {
-		if _, err := stmt.ExecContext(ctx, responses[id], db.d.t(at), id, shopID); err != nil {
+		if _, err := exec(responses[id], db.d.t(at), id, shopID); err != nil {
 			return fmt.Errorf("record QuickBooks' answer to posting %d: %w", id, err)
 		}
 	}

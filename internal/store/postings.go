@@ -31,10 +31,58 @@ func scanPosting(r rowScanner) (*shopqb.Posting, error) {
 		return nil, err
 	}
 	p.State = shopqb.PostingState(state)
-	if err := json.Unmarshal([]byte(deps), &p.DependsOn); err != nil {
+	if p.DependsOn, err = decodeDeps(deps); err != nil {
 		return nil, fmt.Errorf("posting %d: decode dependencies: %w", p.ID, err)
 	}
 	return &p, nil
+}
+
+// claimColumns are postingColumns with the planner's content left empty:
+// ClaimReady's postings are sent, and sending reads their request only.
+const claimColumns = `id, shop_id, posting_key, kind, deps, request, external_guid, ref_number, txn_date, name,
+	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
+	error_message, created_at, updated_at, '' AS content, base_key`
+
+// decodeDeps reads a deps column. Every posting read decodes one, so the
+// common shape — a JSON array of keys without escapes and without space
+// between them, as encodeDeps writes them — is split directly; anything
+// else goes through encoding/json, which also reports malformed columns.
+func decodeDeps(s string) ([]string, error) {
+	if s == "[]" {
+		return []string{}, nil // as encoding/json decodes it
+	}
+	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
+		return decodeDepsJSON(s)
+	}
+	inner := s[1 : len(s)-1]
+	deps := make([]string, 0, strings.Count(inner, ",")+1)
+	for inner != "" {
+		if inner[0] != '"' {
+			return decodeDepsJSON(s)
+		}
+		end := strings.IndexByte(inner[1:], '"')
+		if end < 0 {
+			return decodeDepsJSON(s)
+		}
+		deps = append(deps, inner[1:1+end])
+		inner = inner[end+2:]
+		if inner == "" {
+			break
+		}
+		if inner[0] != ',' || len(inner) == 1 {
+			return decodeDepsJSON(s)
+		}
+		inner = inner[1:]
+	}
+	return deps, nil
+}
+
+func decodeDepsJSON(s string) ([]string, error) {
+	var deps []string
+	if err := json.Unmarshal([]byte(s), &deps); err != nil {
+		return nil, err
+	}
+	return deps, nil
 }
 
 func encodeDeps(deps []string) (string, error) {
@@ -375,7 +423,7 @@ func (db *DB) insertDeps(ctx context.Context, tx *sql.Tx, triples []any) error {
 
 // PostingByKey returns a shop's posting by its key, or shopqb.ErrNotFound.
 func (db *DB) PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) {
-	row := db.queryRow(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key = ?", shopID, key)
+	row := db.cachedQueryRow(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key = ?", shopID, key)
 	p, err := scanPosting(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("posting %s of shop %d: %w", key, shopID, shopqb.ErrNotFound)
@@ -415,59 +463,48 @@ func (db *DB) ClaimReady(ctx context.Context, shopID int64, now time.Time, limit
 		return nil, nil
 	}
 	limit = min(limit, maxClaim)
-	var out []*shopqb.Posting
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		q := readyQuery
-		if db.d.name == Postgres {
-			q += " FOR UPDATE OF p SKIP LOCKED"
-		}
-		rows, err := db.query(ctx, tx, q, shopID, db.d.t(now), limit)
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		args := make([]any, 0, len(ids)+3)
-		args = append(args, messageSetID, db.d.t(time.Now()))
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		rows, err = db.query(ctx, tx, `UPDATE postings SET state = 'sent', message_set_id = ?, attempts = attempts + 1,
-			updated_at = ? WHERE state = 'planned' AND id IN (`+placeholders(len(ids))+`) RETURNING `+postingColumns, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPosting(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
-	})
+	// One statement both picks and marks the postings: the ready query is
+	// its subquery, so the claim is a single pass over the outbox and a
+	// single write, and it returns what sending needs without the planner's
+	// content (claimColumns).
+	ready := readyQuery
+	if db.d.name == Postgres {
+		ready += " FOR UPDATE OF p SKIP LOCKED"
+	}
+	// The statement runs on its own (in the caller's transaction, if ctx
+	// carries one): a single statement is atomic on both databases, and
+	// SQLite then keeps no statement journal of the pages it changes.
+	// MATERIALIZED: the ready rows are chosen once. PostgreSQL would
+	// otherwise be free to run the subquery again inside the join, each run
+	// taking its own limit of rows.
+	out, err := db.claim(ctx, db.conn(ctx), `WITH ready AS MATERIALIZED (`+ready+`)
+		UPDATE postings SET state = 'sent', message_set_id = ?, attempts = attempts + 1, updated_at = ?
+		WHERE state = 'planned' AND id IN (SELECT id FROM ready) RETURNING `+claimColumns,
+		shopID, db.d.t(now), limit, messageSetID, db.d.t(time.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("claim ready postings of shop %d: %w", shopID, err)
 	}
 	// RETURNING gives no order guarantee; callers send oldest first.
 	sortPostingsByID(out)
 	return out, nil
+}
+
+// claim runs ClaimReady's statement and reads the postings it returns.
+func (db *DB) claim(ctx context.Context, q querier, query string, args ...any) ([]*shopqb.Posting, error) {
+	rows, err := db.cachedQuery(ctx, q, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*shopqb.Posting
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 func sortPostingsByID(ps []*shopqb.Posting) {
@@ -518,18 +555,19 @@ func (db *DB) updatePostings(ctx context.Context, tx *sql.Tx, ps []*shopqb.Posti
 	if len(ps) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET state = ?, message_set_id = ?, attempts = ?,
+	const update = `UPDATE postings SET state = ?, message_set_id = ?, attempts = ?,
 		next_attempt = ?, qbid = ?, edit_sequence = ?, error_code = ?, error_class = ?, error_message = ?,
-		updated_at = ? WHERE id = ?`))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+		updated_at = ? WHERE id = ?`
+	exec := db.preparedExec(ctx, tx, update)
 	for _, p := range ps {
 		if p.State == "" {
 			return fmt.Errorf("posting %d (%s): empty state", p.ID, p.Key)
 		}
-		res, err := stmt.ExecContext(ctx, string(p.State), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
+		// One single-row statement per posting, prepared once per
+		// connection: on SQLite a multi-row UPDATE … FROM (VALUES …) inside
+		// the transaction costs more, because SQLite keeps a statement
+		// journal of every page a multi-row write changes.
+		res, err := exec(string(p.State), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
 			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), p.ID)
 		if err != nil {
 			return fmt.Errorf("posting %d (%s): %w", p.ID, p.Key, err)
@@ -576,7 +614,9 @@ func (db *DB) ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shop
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.query(ctx, db.sql, q, args...)
+	// The engine lists the same few filters on every round trip (postings
+	// in doubt, postings sent); their texts are few.
+	rows, err := db.cachedQuery(ctx, db.sql, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list postings: %w", err)
 	}

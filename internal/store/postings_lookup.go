@@ -73,7 +73,7 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 // dependencies one by one.
 func (db *DB) ReadyExists(ctx context.Context, shopID int64, now time.Time) (bool, error) {
 	var id int64
-	err := db.queryRow(ctx, db.sql, readyQuery, shopID, db.d.t(now), 1).Scan(&id)
+	err := db.cachedQueryRow(ctx, db.sql, readyQuery, shopID, db.d.t(now), 1).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -97,7 +97,7 @@ func (db *DB) CountPostingsIn(ctx context.Context, shopID int64, states ...shopq
 	for _, s := range states {
 		args = append(args, string(s))
 	}
-	rows, err := db.query(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? AND state IN ("+
+	rows, err := db.cachedQuery(ctx, db.sql, "SELECT state, COUNT(*) FROM postings WHERE shop_id = ? AND state IN ("+
 		placeholders(len(states))+") GROUP BY state", args...)
 	if err != nil {
 		return nil, fmt.Errorf("count %v postings of shop %d: %w", states, shopID, err)

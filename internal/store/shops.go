@@ -121,7 +121,7 @@ func (db *DB) ListShops(ctx context.Context) ([]*shopqb.Shop, error) {
 }
 
 func (db *DB) shopWhere(ctx context.Context, where string, arg any) (*shopqb.Shop, error) {
-	row := db.queryRow(ctx, db.sql, "SELECT "+shopColumns+" FROM shops WHERE "+where, arg)
+	row := db.cachedQueryRow(ctx, db.sql, "SELECT "+shopColumns+" FROM shops WHERE "+where, arg)
 	s, err := scanShop(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shopqb.ErrNotFound
@@ -190,7 +190,7 @@ func (db *DB) putKV(ctx context.Context, q querier, shopID int64, key string, va
 // KV returns a shop's value under key, or shopqb.ErrNotFound.
 func (db *DB) KV(ctx context.Context, shopID int64, key string) ([]byte, error) {
 	var b []byte
-	err := db.queryRow(ctx, db.sql, "SELECT value FROM kv WHERE shop_id = ? AND key = ?", shopID, key).Scan(&b)
+	err := db.cachedQueryRow(ctx, db.sql, "SELECT value FROM kv WHERE shop_id = ? AND key = ?", shopID, key).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s of shop %d: %w", key, shopID, shopqb.ErrNotFound)
 	}

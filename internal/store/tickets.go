@@ -46,7 +46,7 @@ func (db *DB) CreateTicket(ctx context.Context, t *shopqb.Ticket) error {
 
 // shopqb.Ticket returns the ticket with that id, or shopqb.ErrNotFound.
 func (db *DB) Ticket(ctx context.Context, id string) (*shopqb.Ticket, error) {
-	t, err := scanTicket(db.queryRow(ctx, db.sql, "SELECT "+ticketColumns+" FROM tickets WHERE id = ?", id))
+	t, err := scanTicket(db.cachedQueryRow(ctx, db.sql, "SELECT "+ticketColumns+" FROM tickets WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		// The id is a session credential: it stays out of the error.
 		return nil, fmt.Errorf("ticket: %w", shopqb.ErrNotFound)
@@ -60,7 +60,7 @@ func (db *DB) Ticket(ctx context.Context, id string) (*shopqb.Ticket, error) {
 // UpdateTicket writes a ticket's company file, expiry, closing time, state
 // and last error.
 func (db *DB) UpdateTicket(ctx context.Context, t *shopqb.Ticket) error {
-	res, err := db.exec(ctx, db.sql, `UPDATE tickets SET company_file = ?, expires_at = ?, closed_at = ?, state = ?,
+	res, err := db.cachedExec(ctx, db.sql, `UPDATE tickets SET company_file = ?, expires_at = ?, closed_at = ?, state = ?,
 		last_error = ? WHERE id = ?`,
 		t.CompanyFile, db.d.t(t.ExpiresAt), db.d.tp(t.ClosedAt), t.State, t.LastError, t.ID)
 	if err != nil {
