@@ -18,8 +18,8 @@ func RefundReads(o *Order) []RefundRead {
 	return out
 }
 
-// MaxQueryCost is Shopify's cap on one query's requested cost.
-const MaxQueryCost = maxQueryCost
+// PackedQueryCost is what the follow-ups pack one request to, under the cap.
+const PackedQueryCost = packedQueryCost
 
 // EditBatchSize is the orders of one OrderEditSales request at sales per edit.
 func EditBatchSize(sales int) int { return editBatchSize(sales) }

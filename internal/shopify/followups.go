@@ -38,7 +38,7 @@ import (
 //     rules, so they reach nothing more.
 //
 // So refunds and edit sales are read by id after the bulk file, many to a
-// request, each request packed to the 1000-point cap on a single query's
+// request, each request packed to just under the 1000-point cap on a single query's
 // requested cost: a refund's firsts are sized from what the file says of
 // its order (refundNeed), an edit asks for as many sales as the longest
 // edit read so far. Only the rare longer object gets requests of its own.
@@ -86,7 +86,7 @@ func (b *followUps) add(ctx context.Context, o *Order) error {
 		b.editQueue = append(b.editQueue, o)
 	}
 	read := false
-	if b.queuedCost > maxQueryCost {
+	if b.queuedCost > packedQueryCost {
 		if err := b.readRefunds(ctx, false); err != nil {
 			return err
 		}
@@ -285,9 +285,17 @@ func needOf(o *Order, id string) refundNeed {
 	// shipping lines and transactions, and lines up to what the cap leaves
 	// (a longer refund continues with RefundLineItems).
 	n := refundNeed{id: id, lines: 1, shipping: min(len(o.ShippingLines), 10), transactions: min(pageOf(refunds), 20)}
-	n.lines = min(pageOf(lines), (maxQueryCost-n.cost())/refundLineCost+1)
+	n.lines = min(pageOf(lines), (packedQueryCost-n.cost())/refundLineCost+1)
 	return n
 }
+
+// packedQueryCost is what a follow-up request is packed to: a tenth under
+// Shopify's cap (maxQueryCost), because these queries are assembled per
+// batch and priced by shopqb's own reading of Shopify's cost rules; if
+// Shopify priced one a little higher, a request at the cap would be refused
+// outright (MAX_COST_EXCEEDED), and the same batch would be refused again on
+// every retry.
+const packedQueryCost = maxQueryCost * 9 / 10
 
 // pageOf is n as a connection's first: at least 1, at most Shopify's 250.
 func pageOf(n int) int { return min(max(n, 1), maxPage) }
@@ -327,14 +335,14 @@ func (n refundNeed) operation() *Operation {
 }
 
 // refundBatches packs needs, in order, into requests of as many refunds as
-// fit under the 1000-point cap (and at most maxPage). Only the last may
+// fit in packedQueryCost (and at most maxPage). Only the last may
 // have room left.
 func refundBatches(needs []refundNeed) [][]refundNeed {
 	var out [][]refundNeed
 	first, cost := 0, 0
 	for i, n := range needs {
 		c := n.cost()
-		if i > first && (cost+c > maxQueryCost || i-first == maxPage) {
+		if i > first && (cost+c > packedQueryCost || i-first == maxPage) {
 			out = append(out, needs[first:i:i])
 			first, cost = i, 0
 		}
@@ -472,8 +480,8 @@ const saleCost = 14
 func editCost(sales int) int { return 1 + 2 + 1 + 2 + sales*saleCost }
 
 // editBatchSize is the orders of one OrderEditSales request at sales sales
-// per edit: as many as the 1000-point cap allows.
-func editBatchSize(sales int) int { return min(maxPage, maxQueryCost/editCost(sales)) }
+// per edit: as many as packedQueryCost allows.
+func editBatchSize(sales int) int { return min(maxPage, packedQueryCost/editCost(sales)) }
 
 // maxSalesPerEdit bounds the sales one edit is asked for in a batch; an edit
 // with more has its ledger read by itself.

@@ -500,7 +500,7 @@ func followUpBatches(orders []shopify.Order, from time.Time) (refunds, edits int
 		}
 	}
 	if sum > 0 {
-		refunds = 1 + sum/(shopify.MaxQueryCost-dearest+1)
+		refunds = 1 + sum/(shopify.PackedQueryCost-dearest+1)
 	}
 	return refunds, ceilDiv(edited, shopify.EditBatchSize(1))
 }
