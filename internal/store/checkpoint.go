@@ -26,8 +26,32 @@ import (
 // expected figures by copy: a reset keeps the names QuickBooks may hold,
 // and those must come back as they were.
 
+// planCheckpointCopies are the live tables a checkpoint copies, each with
+// its copy's table and the columns copied: taking copies live → saved,
+// restoring saved → live, so one list serves both ways.
+var planCheckpointCopies = []struct{ live, saved, columns string }{
+	{"plan_names", "plan_checkpoint_names", "shop_id, name_key, name, name_folded"},
+	{"expected_ledger", "plan_checkpoint_expected", "shop_id, source, day, category, flow, amount"},
+	{"expected_days", "plan_checkpoint_days", "shop_id, day, category, flow, amount"},
+}
+
 // planCheckpointTables are the checkpoint's tables, dropped together.
 var planCheckpointTables = []string{"plan_checkpoint_names", "plan_checkpoint_expected", "plan_checkpoint_days", "plan_checkpoints"}
+
+// copyCheckpointTables copies every table of planCheckpointCopies for the
+// shop, from its live table to its copy (save) or back.
+func (db *DB) copyCheckpointTables(ctx context.Context, tx *sql.Tx, shopID int64, save bool) error {
+	for _, c := range planCheckpointCopies {
+		from, to := c.saved, c.live
+		if save {
+			from, to = c.live, c.saved
+		}
+		if _, err := db.exec(ctx, tx, "INSERT INTO "+to+" ("+c.columns+") SELECT "+c.columns+" FROM "+from+" WHERE shop_id = ?", shopID); err != nil {
+			return fmt.Errorf("copy %s to %s: %w", from, to, err)
+		}
+	}
+	return nil
+}
 
 // TakePlanCheckpoint records the shop's planning state: its plan names,
 // expected figures, the newest drift record and the key/values of kvKeys
@@ -72,17 +96,8 @@ func (db *DB) TakePlanCheckpoint(ctx context.Context, shopID int64, kvKeys []str
 		if err != nil {
 			return err
 		}
-		for _, stmt := range []string{
-			`INSERT INTO plan_checkpoint_names (shop_id, name_key, name, name_folded)
-				SELECT shop_id, name_key, name, name_folded FROM plan_names WHERE shop_id = ?`,
-			`INSERT INTO plan_checkpoint_expected (shop_id, source, day, category, flow, amount)
-				SELECT shop_id, source, day, category, flow, amount FROM expected_ledger WHERE shop_id = ?`,
-			`INSERT INTO plan_checkpoint_days (shop_id, day, category, flow, amount)
-				SELECT shop_id, day, category, flow, amount FROM expected_days WHERE shop_id = ?`,
-		} {
-			if _, err := db.exec(ctx, tx, stmt, shopID); err != nil {
-				return err
-			}
+		if err := db.copyCheckpointTables(ctx, tx, shopID, true); err != nil {
+			return err
 		}
 		_, err = db.exec(ctx, tx, "INSERT INTO plan_checkpoints (shop_id, drift_id, kv, taken_at) VALUES (?, ?, ?, ?)",
 			shopID, driftID, string(rawKV), db.d.t(time.Now()))
@@ -125,17 +140,8 @@ func (db *DB) RestorePlanCheckpoint(ctx context.Context, shopID int64) (bool, er
 		if _, err := db.exec(ctx, tx, "DELETE FROM posting_drifts WHERE shop_id = ? AND id > ?", shopID, driftID); err != nil {
 			return fmt.Errorf("clear the drift recorded since: %w", err)
 		}
-		for _, stmt := range []string{
-			`INSERT INTO plan_names (shop_id, name_key, name, name_folded)
-				SELECT shop_id, name_key, name, name_folded FROM plan_checkpoint_names WHERE shop_id = ?`,
-			`INSERT INTO expected_ledger (shop_id, source, day, category, flow, amount)
-				SELECT shop_id, source, day, category, flow, amount FROM plan_checkpoint_expected WHERE shop_id = ?`,
-			`INSERT INTO expected_days (shop_id, day, category, flow, amount)
-				SELECT shop_id, day, category, flow, amount FROM plan_checkpoint_days WHERE shop_id = ?`,
-		} {
-			if _, err := db.exec(ctx, tx, stmt, shopID); err != nil {
-				return err
-			}
+		if err := db.copyCheckpointTables(ctx, tx, shopID, false); err != nil {
+			return err
 		}
 		for key, v := range kv {
 			if v == nil {
