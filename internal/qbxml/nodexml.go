@@ -2,7 +2,8 @@ package qbxml
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -24,25 +25,13 @@ func (n *Node) write(b *strings.Builder, max int) {
 	b.WriteByte('<')
 	b.WriteString(n.Name)
 	if len(n.Attrs) == 1 {
+		// One attribute, nearly every case: no order to keep, so no sort.
 		for k, v := range n.Attrs {
-			b.WriteByte(' ')
-			b.WriteString(k)
-			b.WriteString(`="`)
-			writeEscaped(b, v)
-			b.WriteByte('"')
+			writeAttr(b, k, v)
 		}
 	} else if len(n.Attrs) > 1 {
-		names := make([]string, 0, len(n.Attrs))
-		for k := range n.Attrs {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			b.WriteByte(' ')
-			b.WriteString(k)
-			b.WriteString(`="`)
-			writeEscaped(b, n.Attrs[k])
-			b.WriteByte('"')
+		for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
+			writeAttr(b, k, n.Attrs[k])
 		}
 	}
 	if n.Text == "" && len(n.Children) == 0 {
@@ -61,6 +50,14 @@ func (n *Node) write(b *strings.Builder, max int) {
 	b.WriteString("</")
 	b.WriteString(n.Name)
 	b.WriteByte('>')
+}
+
+func writeAttr(b *strings.Builder, name, value string) {
+	b.WriteByte(' ')
+	b.WriteString(name)
+	b.WriteString(`="`)
+	writeEscaped(b, value)
+	b.WriteByte('"')
 }
 
 // writeEscaped writes s escaped; most texts need nothing escaped, and
