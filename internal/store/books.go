@@ -568,16 +568,7 @@ func (db *DB) FailedWithCause(ctx context.Context, shopID int64, code, class, ki
 	if err != nil {
 		return nil, fmt.Errorf("failed postings of shop %d: %w", shopID, err)
 	}
-	defer rows.Close()
-	var out []*shopqb.Posting
-	for rows.Next() {
-		p, err := scanPosting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanPostings(rows, nil)
 }
 
 // SyncRunsBefore pages the shop's sync history, newest first: limit runs

@@ -20,6 +20,19 @@ const postingColumns = `id, shop_id, posting_key, kind, deps, request, external_
 	plan_hash, state, message_set_id, attempts, next_attempt, qbid, edit_sequence, error_code, error_class,
 	error_message, created_at, updated_at, content, base_key`
 
+// scanPostings appends every posting of rows to out and closes rows.
+func scanPostings(rows *sql.Rows, out []*shopqb.Posting) ([]*shopqb.Posting, error) {
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 func scanPosting(r rowScanner) (*shopqb.Posting, error) {
 	var p shopqb.Posting
 	var deps, state string
@@ -495,16 +508,7 @@ func (db *DB) claim(ctx context.Context, q querier, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*shopqb.Posting
-	for rows.Next() {
-		p, err := scanPosting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanPostings(rows, nil)
 }
 
 func sortPostingsByID(ps []*shopqb.Posting) {
@@ -620,16 +624,8 @@ func (db *DB) ListPostings(ctx context.Context, f shopqb.PostingFilter) ([]*shop
 	if err != nil {
 		return nil, fmt.Errorf("list postings: %w", err)
 	}
-	defer rows.Close()
-	var out []*shopqb.Posting
-	for rows.Next() {
-		p, err := scanPosting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list postings: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanPostings(rows, nil)
+	if err != nil {
 		return nil, fmt.Errorf("list postings: %w", err)
 	}
 	return out, nil

@@ -88,16 +88,7 @@ func (db *DB) PostedFor(ctx context.Context, shopID int64, planned map[string]st
 		if err != nil {
 			return nil, fmt.Errorf("posted postings of shop %d: %w", shopID, err)
 		}
-		for rows.Next() {
-			p, err := scanPosting(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("posted postings of shop %d: %w", shopID, err)
-			}
-			out = append(out, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out, err = scanPostings(rows, out); err != nil {
 			return nil, fmt.Errorf("posted postings of shop %d: %w", shopID, err)
 		}
 	}

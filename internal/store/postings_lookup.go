@@ -53,16 +53,7 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 		if err != nil {
 			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
 		}
-		for rows.Next() {
-			p, err := scanPosting(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
-			}
-			out = append(out, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out, err = scanPostings(rows, out); err != nil {
 			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
 		}
 	}
