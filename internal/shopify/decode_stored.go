@@ -29,8 +29,9 @@ func DecodeStored(body []byte, v any) error {
 // order (the days it books on) cost nearly as much as decoding it whole,
 // since a decoder checks every string it skips. Names match as
 // encoding/json matches them (any case, the last duplicate winning). The
-// scan checks only the object's structure: body must be a document
-// shopqb stored (json.Marshal output), not untrusted input.
+// scan checks only the object's structure, not the values it skips: body
+// must be a document shopqb stored (json.Marshal output), or one decoded
+// whole (so checked) before anything is made of it.
 func DecodeStoredMembers(body []byte, v any, names ...string) error {
 	var picked []byte
 	err := eachMember(body, func(key, value []byte) {
