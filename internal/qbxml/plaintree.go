@@ -114,7 +114,7 @@ func trimLeftSpace(s string) string {
 	return ""
 }
 
-// plainRoot is withRequestID's fast path to singleRoot: the name of el's one
+// plainRoot is writeWithRequestID's fast path to singleRoot: the name of el's one
 // root element and whether it has a requestID attribute, or false when
 // singleRoot must read el (to accept it, or to say what is wrong with it).
 func plainRoot(el string) (name string, hasRequestID, ok bool) {
