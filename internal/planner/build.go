@@ -44,8 +44,12 @@ type planner struct {
 	// tips are each order's tip line items (tips.go).
 	tips map[string]map[string]bool
 	// carryOut is what this plan hands on when more of its days follow
-	// (Input.More).
-	carryOut DayCarry
+	// (Input.More). It is its own allocation, not a field of the planner:
+	// the caller keeps Plan.Carry for the next part, and a pointer into
+	// the planner would keep the whole planner (its orders, documents and
+	// the previous part's carry) alive with it, so each part of a day held
+	// every earlier part's working state until the day's last part.
+	carryOut *DayCarry
 	// failures are documents that did not add up (drift.go); heldBack the
 	// days whose summaries wait (dayOpen); cleared the documents booked in
 	// a summary; drifted and withdrawn are adjust's results.
@@ -139,7 +143,7 @@ func newPlanner(in Input) (*planner, error) {
 	p := &planner{in: in, set: set, m: m, loc: loc, names: map[string]string{}, spaces: map[string]*nameSpace{},
 		known: map[string]bool{}, accounts: map[string]bool{}, lists: map[string]*listRec{}, booked: map[string]bool{},
 		edits: map[string][]orderEdit{}, heldBack: map[string]bool{}, editRefunds: map[string]bool{}, waitingRefunds: map[string]bool{}, accountKeys: map[string]string{}, refundRounding: map[string]money.Cents{},
-		tips: map[string]map[string]bool{}}
+		tips: map[string]map[string]bool{}, carryOut: &DayCarry{}}
 	for _, n := range in.Company.KnownNames {
 		p.known[strings.ToLower(n)] = true
 	}
@@ -201,7 +205,7 @@ func (p *planner) finish() (*Plan, error) {
 	plan := &Plan{Names: p.names, Ledger: newTotals(), NewNames: p.newNames, NewItems: p.newItems,
 		Adjusted: p.drifted, Withdrawn: p.withdrawn, Failed: len(p.failures), Cleared: p.cleared, HeldBack: sortedKeys(p.heldBack)}
 	if p.in.More {
-		plan.Carry = &p.carryOut
+		plan.Carry = p.carryOut
 	}
 	// Dependencies first: they may still create AccountAdds for mapped
 	// accounts a transaction uses directly (deposit and journal lines).

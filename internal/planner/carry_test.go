@@ -2,8 +2,10 @@ package planner
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/shopqb/shopqb"
 	"github.com/shopqb/shopqb/internal/shopify"
@@ -99,4 +101,33 @@ func bookDays(p *planner, o *shopify.Order) []string {
 		}
 	}
 	return days
+}
+
+// TestCarryHoldsNotThePlanner: a part's Plan.Carry, which the caller keeps
+// for the next part, does not keep the part's planner (its orders and
+// documents) alive: were it to, a day planned in parts would hold every
+// part planned so far, and a day's memory would grow with its orders.
+func TestCarryHoldsNotThePlanner(t *testing.T) {
+	in := genInput(1, shopqb.Summary, shopqb.Summary, shopqb.Summary, shopqb.Summary, false)
+	in.Payouts, in.PurchaseOrders = nil, nil
+	in.More = true
+	carry, planner := planPart(t, in)
+	if carry == nil {
+		t.Fatal("a part with more to follow handed no carry on")
+	}
+	runtime.GC() // clears a weak pointer to what it found unreachable
+	if planner.Value() != nil {
+		t.Error("the planner of a part is still reachable from its carry")
+	}
+	runtime.KeepAlive(carry)
+}
+
+// planPart plans in and returns its carry and a weak pointer to its planner.
+func planPart(t *testing.T, in Input) (*DayCarry, weak.Pointer[planner]) {
+	t.Helper()
+	p, plan, err := build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Carry, weak.Make(p)
 }
