@@ -355,21 +355,24 @@ type spoolPart struct {
 
 func (p *spoolPart) write(r spoolRecord) error {
 	var hdr [4]byte
-	put := func(s []byte) {
-		binary.LittleEndian.PutUint32(hdr[:], uint32(len(s)))
+	size := func(n int) {
+		binary.LittleEndian.PutUint32(hdr[:], uint32(n))
 		p.w.Write(hdr[:])
-		p.w.Write(s)
 	}
-	put([]byte(r.key))
-	put([]byte(r.typename))
+	// Strings are written as they are: a []byte of each was an
+	// allocation per line.
+	size(len(r.key))
+	p.w.WriteString(r.key)
+	size(len(r.typename))
+	p.w.WriteString(r.typename)
 	flag := byte(0)
 	if r.root {
 		flag = 1
 	}
 	p.w.WriteByte(flag)
-	binary.LittleEndian.PutUint32(hdr[:], uint32(r.line))
-	p.w.Write(hdr[:])
-	put(r.body)
+	size(r.line)
+	size(len(r.body))
+	p.w.Write(r.body)
 	p.size += int64(4+len(r.key)+4+len(r.typename)+1+4+4) + int64(len(r.body))
 	return nil
 }
