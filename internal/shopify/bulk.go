@@ -528,20 +528,26 @@ func (p *spoolPart) join(childField func(string) (string, error), fn func(json.R
 	}
 	roots := map[string]bool{}
 	var out []byte
+	// A root's children by field, in the order the fields first come;
+	// kept from root to root, emptied, rather than made for each.
+	var fields []string
+	byField := map[string][]int{}
 	for _, r := range recs {
 		if !r.root {
 			continue
 		}
 		roots[r.key] = true
 		out = append(out[:0], r.body[:len(r.body)-1]...) // drop the closing brace
-		var fields []string
-		byField := map[string][]int{}
+		for _, f := range fields {
+			byField[f] = byField[f][:0]
+		}
+		fields = fields[:0]
 		for _, ci := range children[r.key] {
 			field, err := childField(recs[ci].typename)
 			if err != nil {
 				return fmt.Errorf("bulk JSONL line %d: %w", recs[ci].line, err)
 			}
-			if _, ok := byField[field]; !ok {
+			if len(byField[field]) == 0 {
 				fields = append(fields, field)
 			}
 			byField[field] = append(byField[field], ci)
