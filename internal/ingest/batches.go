@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -143,7 +142,7 @@ func (p *pass) eachChosenChunk(ctx context.Context, plan func(planBatch) error) 
 			return nil
 		}
 		var o orderDays
-		if err := json.Unmarshal(s.Body, &o); err != nil {
+		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
 		if p.recheck.rechecks(s.GID, o) {
@@ -174,7 +173,7 @@ func (p *pass) everyBookingOrder(ctx context.Context) ([]string, [][]string, err
 	var daysOf [][]string
 	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
 		var o orderDays
-		if err := json.Unmarshal(s.Body, &o); err != nil {
+		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
 		if p.recheck.rechecks(s.GID, o) {
@@ -455,6 +454,10 @@ func (p *pass) markRechecked(ctx context.Context) error {
 	}
 	return nil
 }
+
+// orderDaysMembers are the members of a stored order that orderDays
+// holds: only they are decoded (shopify.DecodeStoredMembers).
+var orderDaysMembers = []string{"processedAt", "refunds", "agreements"}
 
 // orderDays is what eachOrderBatch decodes of an order: the dates it books on.
 type orderDays struct {

@@ -8,6 +8,7 @@ import (
 	"maps"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopify"
 	"github.com/shopqb/shopqb/internal/store"
 )
 
@@ -120,7 +121,7 @@ func (p *pass) noteCheckPlanned(ctx context.Context) error {
 	}
 	for _, s := range before {
 		var o orderDays
-		if err := json.Unmarshal(s.Body, &o); err != nil {
+		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
 		if len(p.bookingDays(o, p.shop.Settings.StartDate)) > 0 {

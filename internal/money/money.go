@@ -65,6 +65,44 @@ func Parse(s string) (Cents, error) {
 	return c, nil
 }
 
+// plainDigits is the most whole digits parsePlain reads: fewer than in
+// the largest amount Parse takes, so it never needs Parse's range check.
+const plainDigits = 15
+
+// parsePlain reads the form Shopify and shopqb write an amount in, an
+// optional minus, whole digits, and a dot with one or two decimals or
+// none, exactly as Parse would; ok is false for anything else (which
+// Parse then reads, or refuses).
+func parsePlain(b []byte) (c Cents, ok bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	i, v := 0, int64(0)
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		v = v*10 + int64(b[i]-'0')
+	}
+	if i == 0 || i > plainDigits {
+		return 0, false
+	}
+	v *= 100
+	switch rest := b[i:]; {
+	case len(rest) == 0:
+	case len(rest) == 2 && rest[0] == '.' && isDigit(rest[1]):
+		v += int64(rest[1]-'0') * 10
+	case len(rest) == 3 && rest[0] == '.' && isDigit(rest[1]) && isDigit(rest[2]):
+		v += int64(rest[1]-'0')*10 + int64(rest[2]-'0')
+	default:
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return Cents(v), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // MustParse is Parse for constants in tests and fixtures; it panics on a bad amount.
 func MustParse(s string) Cents {
 	c, err := Parse(s)
@@ -114,6 +152,14 @@ func (c Cents) MarshalText() ([]byte, error) { return c.appendDecimal(make([]byt
 // UnmarshalJSON accepts a decimal string or a JSON number written with at most
 // two decimals (Stocky sends both); the number is read as text, never as a float.
 func (c *Cents) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		if v, ok := parsePlain(b[1 : len(b)-1]); ok {
+			// Every snapshot holds dozens of amounts: read in place, the
+			// common form costs no string of its own.
+			*c = v
+			return nil
+		}
+	}
 	s := strings.TrimSpace(string(b))
 	if s == "null" {
 		*c = 0

@@ -178,6 +178,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := Parse(s)
+		if p, ok := parsePlain([]byte(s)); ok && (err != nil || p != c) {
+			t.Fatalf("parsePlain(%q) = %d; Parse gives %d, %v", s, p, c, err)
+		}
 		if err != nil {
 			return
 		}
@@ -185,4 +188,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %d, which prints as %q and reads back as %d, %v", s, c, c.String(), back, err)
 		}
 	})
+}
+
+// TestParsePlainAgreesWithParse: the fast path JSON decoding takes for the
+// usual amounts reads each exactly as Parse does, and leaves every other
+// form to Parse, so a decoded amount is the same either way.
+func TestParsePlainAgreesWithParse(t *testing.T) {
+	plain := []string{"0", "0.00", "12.3", "12.30", "-0.05", "-0", "7", "1000000.01", "999999999999999.99", "01.10"}
+	other := []string{"1234567890123456.00", "+7", ".5", "1.", "12.300", " 1.00", "1,234.50", "1e3", "-", "", "1.2.3", "-.5", "1.x", "--1"}
+	for _, s := range append(plain, other...) {
+		got, ok := parsePlain([]byte(s))
+		want, err := Parse(s)
+		if ok && (err != nil || got != want) {
+			t.Errorf("parsePlain(%q) = %d; Parse gives %d, %v", s, got, want, err)
+		}
+		if ok != slices.Contains(plain, s) {
+			t.Errorf("parsePlain(%q) ok = %v", s, ok)
+		}
+		var c Cents
+		jerr := json.Unmarshal([]byte(`"`+s+`"`), &c)
+		if (jerr == nil) != (err == nil) || c != want {
+			t.Errorf("decoding %q gives %d, %v; Parse gives %d, %v", s, c, jerr, want, err)
+		}
+	}
 }

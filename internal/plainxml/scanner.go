@@ -255,7 +255,13 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 	if strings.Contains(s, "]]>") {
 		return "", false
 	}
-	plain := true
+	// One pass checks every character and, from the first reference or
+	// carriage return on, builds the decoded text: an escaped qbXML
+	// document (the SOAP call's response) has a reference every few
+	// bytes, so checking first and decoding in a second pass would read
+	// it twice.
+	var b []byte
+	run := 0 // start of the text not yet copied to b
 	for i := 0; i < len(s); {
 		c := s[i]
 		if plainByte[c] {
@@ -263,9 +269,33 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 			continue
 		}
 		switch {
-		case c == '&' || c == '\r':
-			plain = false
+		case c == '&':
+			r, n, ok := reference(s[i:])
+			if !ok {
+				return "", false
+			}
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			b = append(b, s[run:i]...)
+			if r < utf8.RuneSelf {
+				b = append(b, byte(r))
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
+			i += n
+			run = i
+		case c == '\r':
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			b = append(b, s[run:i]...)
+			b = append(b, '\n')
 			i++
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			run = i
 		case c == '<' && inAttr:
 			return "", false
 		case c < 0x20 && c != '\t' && c != '\n':
@@ -280,37 +310,30 @@ func decodePlain(s string, inAttr bool) (string, bool) {
 			i += size
 		}
 	}
-	if plain {
+	if b == nil {
 		return s, true
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		// Runs without a reference or a carriage return are copied whole:
-		// an escaped qbXML document is mostly such runs.
-		j := strings.IndexAny(s, "&\r")
-		if j < 0 {
-			b.WriteString(s)
-			return b.String(), true
+	return string(append(b, s[run:]...)), true
+}
+
+// reference reads the entity or character reference s starts with (at its
+// '&'): the character it stands for and the reference's length. The
+// references escaped markup is made of are matched before the general case.
+func reference(s string) (rune, int, bool) {
+	if len(s) >= 4 && s[2] == 't' && s[3] == ';' {
+		switch s[1] {
+		case 'l':
+			return '<', 4, true
+		case 'g':
+			return '>', 4, true
 		}
-		b.WriteString(s[:j])
-		s = s[j:]
-		if s[0] == '\r' {
-			b.WriteByte('\n')
-			s = strings.TrimPrefix(s[1:], "\n")
-			continue
-		}
-		semi := strings.IndexByte(s, ';')
-		if semi < 0 {
-			return "", false
-		}
-		r, ok := entity(s[1:semi])
-		if !ok {
-			return "", false
-		}
-		b.WriteRune(r)
-		s = s[semi+1:]
 	}
+	semi := strings.IndexByte(s, ';')
+	if semi < 0 {
+		return 0, 0, false
+	}
+	r, ok := entity(s[1:semi])
+	return r, semi + 1, ok
 }
 
 // plainByte marks the bytes decodePlain passes over as they are: printable

@@ -137,7 +137,7 @@ func (h *handler) serveSOAP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	body := http.MaxBytesReader(w, r.Body, h.maxBody)
-	call, err := decodeSOAP(body)
+	call, err := decodeSOAP(body, r.ContentLength)
 	if err != nil {
 		f := h.requestFault(err)
 		h.writeFault(w, f)

@@ -91,11 +91,16 @@ func clientFault(format string, args ...any) *soapFault {
 // processing instructions, a second body element — and so it never recurses
 // on attacker-chosen nesting. Every error it returns is a *soapFault, except
 // a failure to read the body (the transport, or the size cap).
-func decodeSOAP(r io.Reader) (soapCall, error) {
+//
+// size is the body's length when the client declared it (Content-Length),
+// else -1: the body is then read into a buffer of that size, rather than
+// one grown by doubling and copied on every growth (a round trip's answer
+// is a hundred kilobytes or more).
+func decodeSOAP(r io.Reader, size int64) (soapCall, error) {
 	// The body is read whole (the handler caps its size) so that the
 	// common envelope takes the fast path; the transport failing, or the
 	// cap, is not the client's XML being wrong, so the caller decides.
-	body, err := io.ReadAll(r)
+	body, err := readBody(r, size)
 	if err != nil {
 		return soapCall{}, err
 	}
@@ -104,6 +109,32 @@ func decodeSOAP(r io.Reader) (soapCall, error) {
 		return call, nil
 	}
 	return decodeSOAPTokens(strings.NewReader(doc))
+}
+
+// maxPresized bounds the buffer readBody allocates on the client's word
+// (its Content-Length) before any of the body has arrived.
+const maxPresized = 4 << 20
+
+// readBody is io.ReadAll starting from a buffer of size bytes (plus one, to
+// see the end without growing) when size is known and at most maxPresized.
+func readBody(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > maxPresized {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than declared: grow as ReadAll does
+		}
+	}
 }
 
 // decodeSOAPTokens is decodeSOAP with encoding/xml, for every envelope

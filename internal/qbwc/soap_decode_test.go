@@ -3,6 +3,7 @@ package qbwc
 import (
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestDecodeSOAPAccepts(t *testing.T) {
@@ -40,7 +41,7 @@ func TestDecodeSOAPAccepts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			call, err := decodeSOAP(strings.NewReader(tc.doc))
+			call, err := decodeSOAP(strings.NewReader(tc.doc), -1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +59,20 @@ func TestDecodeSOAPAccepts(t *testing.T) {
 
 func TestDecodeSOAPNilWithContent(t *testing.T) {
 	doc := `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body><getLastError xmlns="http://developer.intuit.com/"><ticket xsi:nil="true">t</ticket></getLastError></soap:Body></soap:Envelope>`
-	if _, err := decodeSOAP(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "xsi:nil") {
+	if _, err := decodeSOAP(strings.NewReader(doc), -1); err == nil || !strings.Contains(err.Error(), "xsi:nil") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestReadBodyWhateverTheDeclaredSize reads the whole body whether the
+// client's Content-Length is right, too small, too large, absent or beyond
+// what is allocated up front.
+func TestReadBodyWhateverTheDeclaredSize(t *testing.T) {
+	body := strings.Repeat("<a>x</a>", 1000)
+	for _, size := range []int64{int64(len(body)), 0, 10, int64(len(body)) + 100, -1, maxPresized + 1} {
+		got, err := readBody(iotest.OneByteReader(strings.NewReader(body)), size)
+		if err != nil || string(got) != body {
+			t.Errorf("size %d: read %d bytes, %v; want %d", size, len(got), err, len(body))
+		}
 	}
 }

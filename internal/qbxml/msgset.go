@@ -84,6 +84,13 @@ func (m MsgSet) Build(reqs []Raw) (string, error) {
 		return "", errors.New("qbxml: message set has no requests and no oldMessageSetID")
 	}
 	var b strings.Builder
+	// The set is its requests and some framing: sized once, the builder
+	// is not grown (and copied) again and again over a batch's requests.
+	size := 256
+	for _, r := range reqs {
+		size += len(r.XML) + len(r.RequestID) + len(` requestID=""`)
+	}
+	b.Grow(size)
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<?qbxml version="` + version + `"?>` + "\n")
 	b.WriteString(`<QBXML><QBXMLMsgsRq onError="` + onError + `"`)
@@ -100,31 +107,30 @@ func (m MsgSet) Build(reqs []Raw) (string, error) {
 			return "", fmt.Errorf("qbxml: request %d: requestID %q used twice in one message set", i, r.RequestID)
 		}
 		seen[r.RequestID] = true
-		el, err := withRequestID(r.XML, r.RequestID)
-		if err != nil {
+		if err := writeWithRequestID(&b, r.XML, r.RequestID); err != nil {
 			return "", fmt.Errorf("qbxml: request %d (requestID %q): %w", i, r.RequestID, err)
 		}
-		b.WriteString(el)
 	}
 	b.WriteString("</QBXMLMsgsRq></QBXML>")
 	return b.String(), nil
 }
 
-// withRequestID checks that el is one well-formed request element and inserts
-// requestID="id" into its start tag.
-func withRequestID(el, id string) (string, error) {
+// writeWithRequestID checks that el is one well-formed request element and
+// writes it to b with requestID="id" inserted into its start tag; nothing is
+// written when it fails.
+func writeWithRequestID(b *strings.Builder, el, id string) error {
 	if utf8.RuneCountInString(id) > MaxRequestID {
-		return "", fmt.Errorf("requestID is longer than %d characters", MaxRequestID)
+		return fmt.Errorf("requestID is longer than %d characters", MaxRequestID)
 	}
 	if err := checkID(id); err != nil {
-		return "", fmt.Errorf("requestID: %w", err)
+		return fmt.Errorf("requestID: %w", err)
 	}
 	el = strings.TrimSpace(el)
 	name, hasRequestID, ok := plainRoot(el)
 	if !ok {
 		root, err := singleRoot(el)
 		if err != nil {
-			return "", err
+			return err
 		}
 		name = root.Name.Local
 		for _, a := range root.Attr {
@@ -132,21 +138,28 @@ func withRequestID(el, id string) (string, error) {
 		}
 	}
 	if !strings.HasSuffix(name, "Rq") {
-		return "", fmt.Errorf("root element %s is not a request (…Rq)", name)
+		return fmt.Errorf("root element %s is not a request (…Rq)", name)
 	}
 	if hasRequestID {
-		return "", errors.New("request element already has a requestID")
+		return errors.New("request element already has a requestID")
 	}
 	// The start tag begins "<Name" followed by '>', '/' or whitespace: the
 	// attribute goes right after the name.
 	rest := el[1+len(name):]
 	if !strings.HasPrefix(el, "<"+name) || rest == "" || !strings.ContainsRune(" \t\r\n/>", rune(rest[0])) {
-		return "", fmt.Errorf("cannot find the start tag of %s", name)
+		return fmt.Errorf("cannot find the start tag of %s", name)
 	}
 	if id == "" {
-		return el, nil
+		b.WriteString(el)
+		return nil
 	}
-	return "<" + name + ` requestID="` + escapeAttr(id) + `"` + rest, nil
+	b.WriteString("<")
+	b.WriteString(name)
+	b.WriteString(` requestID="`)
+	b.WriteString(escapeAttr(id))
+	b.WriteString(`"`)
+	b.WriteString(rest)
+	return nil
 }
 
 // singleRoot parses el and returns its root start element, refusing anything

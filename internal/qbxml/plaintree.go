@@ -1,14 +1,20 @@
 package qbxml
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopqb/shopqb/internal/plainxml"
 )
 
-// nodeSlab is how many Nodes plainTree allocates at once.
-const nodeSlab = 64
+// nodeSlab is how many Nodes plainTree allocates at once, and childSlab
+// how many child pointers.
+const (
+	nodeSlab  = 64
+	childSlab = 256
+)
 
 // plainTree is parseTree's fast path: the same Nodes, or false when the
 // input must be read by encoding/xml (see plainxml.Scanner).
@@ -16,9 +22,17 @@ func plainTree(s string) ([]*Node, bool) {
 	z := plainxml.NewScanner(s)
 	var roots, stack []*Node
 	var texts []string // the text gathered so far in each open element
-	// Nodes are carved from slabs, one allocation per nodeSlab elements
-	// rather than one each: a Web Connector batch's answer has thousands.
+	// The children of the open elements, each element's after its own
+	// entry (from marks[depth] on): an element's list is known whole at
+	// its end, and is then copied out at its exact size, rather than
+	// grown by appends (a sales receipt's answer has dozens of children).
+	var kids []*Node
+	var marks []int
+	// Nodes and child lists are carved from slabs, one allocation per
+	// nodeSlab elements (and per childSlab children) rather than one
+	// each: a Web Connector batch's answer has thousands.
 	var slab []Node
+	var kidSlab []*Node
 	for {
 		if !z.Next() {
 			return nil, false
@@ -44,14 +58,31 @@ func plainTree(s string) ([]*Node, bool) {
 			if len(stack) == 0 {
 				roots = append(roots, n)
 			} else {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
+				kids = append(kids, n)
 			}
 			stack = append(stack, n)
 			texts = append(texts, "")
+			marks = append(marks, len(kids))
 		case plainxml.End:
-			stack[len(stack)-1].Text = strings.TrimSpace(texts[len(texts)-1])
-			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
+			n := stack[len(stack)-1]
+			n.Text = strings.TrimSpace(texts[len(texts)-1])
+			if mark := marks[len(marks)-1]; len(kids) > mark {
+				own := kids[mark:]
+				if len(own) > childSlab/4 {
+					n.Children = slices.Clone(own)
+				} else {
+					if len(kidSlab)+len(own) > cap(kidSlab) {
+						kidSlab = make([]*Node, 0, childSlab)
+					}
+					at := len(kidSlab)
+					kidSlab = append(kidSlab, own...)
+					// Full slice expression: an append to the list must not
+					// write into the next element's.
+					n.Children = kidSlab[at:len(kidSlab):len(kidSlab)]
+				}
+				kids = kids[:mark]
+			}
+			stack, texts, marks = stack[:len(stack)-1], texts[:len(texts)-1], marks[:len(marks)-1]
 		case plainxml.Text:
 			if len(texts) == 0 {
 				continue
@@ -60,7 +91,7 @@ func plainTree(s string) ([]*Node, bool) {
 			// keeps an element holding only children from gathering the
 			// whitespace between them.
 			if t := &texts[len(texts)-1]; *t == "" {
-				*t = strings.TrimLeftFunc(z.Text, unicode.IsSpace)
+				*t = trimLeftSpace(z.Text)
 			} else {
 				*t += z.Text
 			}
@@ -68,7 +99,22 @@ func plainTree(s string) ([]*Node, bool) {
 	}
 }
 
-// plainRoot is withRequestID's fast path to singleRoot: the name of el's one
+// trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), without a
+// call per byte for the ASCII space between elements.
+func trimLeftSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		case c >= utf8.RuneSelf:
+			return strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+		default:
+			return s[i:]
+		}
+	}
+	return ""
+}
+
+// plainRoot is writeWithRequestID's fast path to singleRoot: the name of el's one
 // root element and whether it has a requestID attribute, or false when
 // singleRoot must read el (to accept it, or to say what is wrong with it).
 func plainRoot(el string) (name string, hasRequestID, ok bool) {

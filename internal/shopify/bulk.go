@@ -209,11 +209,13 @@ func rebuildBulk(r io.Reader, childField func(typename string) (string, error), 
 		return err
 	}
 	defer sp.close()
+	var prev topLevel
 	err = eachLine(r, func(line int, b []byte) error {
-		head, err := scanTopLevel(b)
+		head, err := scanTopLevel(b, prev)
 		if err != nil {
 			return fmt.Errorf("bulk JSONL line %d: %w", line, err)
 		}
+		prev = head
 		key, root := head.parent, false
 		if key == "" {
 			key, root = head.id, true
@@ -260,6 +262,11 @@ func eachLine(r io.Reader, fn func(line int, b []byte) error) error {
 	return nil
 }
 
+// spoolBuffer is each spool file's write buffer: writes of 4 KiB were a
+// system call per few lines of a back-fill, and 16 KiB for each of
+// bulkPartitions files is a few megabytes, whatever the shop's size.
+const spoolBuffer = 16 << 10
+
 // spool is a bulk file spread over files on disk by a key.
 type spool struct {
 	dir   string
@@ -296,7 +303,7 @@ func (sp *spool) add(r spoolRecord) error {
 		if err != nil {
 			return fmt.Errorf("bulk JSONL: spool: %w", err)
 		}
-		sp.parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, 4096)}
+		sp.parts[i] = &spoolPart{f: f, w: bufio.NewWriterSize(f, spoolBuffer)}
 	}
 	return sp.parts[i].write(r)
 }
@@ -348,21 +355,24 @@ type spoolPart struct {
 
 func (p *spoolPart) write(r spoolRecord) error {
 	var hdr [4]byte
-	put := func(s []byte) {
-		binary.LittleEndian.PutUint32(hdr[:], uint32(len(s)))
+	size := func(n int) {
+		binary.LittleEndian.PutUint32(hdr[:], uint32(n))
 		p.w.Write(hdr[:])
-		p.w.Write(s)
 	}
-	put([]byte(r.key))
-	put([]byte(r.typename))
+	// Strings are written as they are: a []byte of each was an
+	// allocation per line.
+	size(len(r.key))
+	p.w.WriteString(r.key)
+	size(len(r.typename))
+	p.w.WriteString(r.typename)
 	flag := byte(0)
 	if r.root {
 		flag = 1
 	}
 	p.w.WriteByte(flag)
-	binary.LittleEndian.PutUint32(hdr[:], uint32(r.line))
-	p.w.Write(hdr[:])
-	put(r.body)
+	size(r.line)
+	size(len(r.body))
+	p.w.Write(r.body)
 	p.size += int64(4+len(r.key)+4+len(r.typename)+1+4+4) + int64(len(r.body))
 	return nil
 }
@@ -463,6 +473,10 @@ func (p *spoolPart) records() ([]spoolRecord, error) {
 		return nil, fmt.Errorf("bulk JSONL: spool: %w", err)
 	}
 	var recs []spoolRecord
+	// A root's children follow it, so most records repeat the key before
+	// them, and type names are few: both share one string rather than
+	// allocate one per record.
+	typenames := map[string]string{}
 	for off := 0; off < len(buf); {
 		next := func() []byte {
 			n := int(binary.LittleEndian.Uint32(buf[off:]))
@@ -471,8 +485,18 @@ func (p *spoolPart) records() ([]spoolRecord, error) {
 			return s
 		}
 		var r spoolRecord
-		r.key = string(next())
-		r.typename = string(next())
+		if key := next(); len(recs) > 0 && recs[len(recs)-1].key == string(key) {
+			r.key = recs[len(recs)-1].key
+		} else {
+			r.key = string(key)
+		}
+		typename := next()
+		if t, ok := typenames[string(typename)]; ok {
+			r.typename = t
+		} else {
+			r.typename = string(typename)
+			typenames[r.typename] = r.typename
+		}
 		r.root = buf[off] == 1
 		r.line = int(binary.LittleEndian.Uint32(buf[off+1:]))
 		off += 5
@@ -504,20 +528,26 @@ func (p *spoolPart) join(childField func(string) (string, error), fn func(json.R
 	}
 	roots := map[string]bool{}
 	var out []byte
+	// A root's children by field, in the order the fields first come;
+	// kept from root to root, emptied, rather than made for each.
+	var fields []string
+	byField := map[string][]int{}
 	for _, r := range recs {
 		if !r.root {
 			continue
 		}
 		roots[r.key] = true
 		out = append(out[:0], r.body[:len(r.body)-1]...) // drop the closing brace
-		var fields []string
-		byField := map[string][]int{}
+		for _, f := range fields {
+			byField[f] = byField[f][:0]
+		}
+		fields = fields[:0]
 		for _, ci := range children[r.key] {
 			field, err := childField(recs[ci].typename)
 			if err != nil {
 				return fmt.Errorf("bulk JSONL line %d: %w", recs[ci].line, err)
 			}
-			if _, ok := byField[field]; !ok {
+			if len(byField[field]) == 0 {
 				fields = append(fields, field)
 			}
 			byField[field] = append(byField[field], ci)
@@ -552,10 +582,23 @@ func (p *spoolPart) join(childField func(string) (string, error), fn func(json.R
 // topLevel is what the join needs of a JSONL line.
 type topLevel struct{ id, parent, typename string }
 
+// shared is whichever of t's strings has text as its value, so that a line
+// naming what the line before it named (a child after its parent or a
+// sibling: its parent's id, its type) shares its string.
+func (t topLevel) shared(text []byte) (string, bool) {
+	for _, s := range [...]string{t.id, t.parent, t.typename} {
+		if s != "" && s == string(text) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
 // scanTopLevel reads the id, __parentId and __typename string members of a
 // JSON object without decoding the rest: the join touches every line of a
-// back-fill, and a full decode of each would dominate its cost.
-func scanTopLevel(b []byte) (topLevel, error) {
+// back-fill, and a full decode of each would dominate its cost. prev is
+// the line before (see topLevel.shared).
+func scanTopLevel(b []byte, prev topLevel) (topLevel, error) {
 	var t topLevel
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
@@ -599,7 +642,11 @@ func scanTopLevel(b []byte) (topLevel, error) {
 			case plainString(b[i:vEnd]):
 				// Ids and type names are plain ASCII: their value is their
 				// text, and a decoder call per member showed in profiles.
-				*dst = string(b[i+1 : vEnd-1])
+				if same, ok := prev.shared(b[i+1 : vEnd-1]); ok {
+					*dst = same
+				} else {
+					*dst = string(b[i+1 : vEnd-1])
+				}
 			default:
 				if err := json.Unmarshal(b[i:vEnd], dst); err != nil {
 					return t, err

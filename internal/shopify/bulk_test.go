@@ -285,12 +285,23 @@ func TestScanTopLevelReadsOwnMembers(t *testing.T) {
 		`{"__typename":"LineItem","id":"gid:\/\/shopify\/LineItem\/2","__parentId":"gid://shopify/Order/1"}`: {id: "gid://shopify/LineItem/2", parent: "gid://shopify/Order/1", typename: "LineItem"},
 		`{"lines":[{"id":"x"}], "id" : "caf\u00e9" , "n":1}`:                                                 {id: "café"},
 	} {
-		got, err := scanTopLevel([]byte(line))
+		got, err := scanTopLevel([]byte(line), topLevel{})
 		if err != nil || got != want {
 			t.Errorf("scanTopLevel(%s) = %+v, %v; want %+v", line, got, err, want)
 		}
 	}
-	if _, err := scanTopLevel([]byte(`{"id":"a"`)); err == nil {
+	// After another line: what it shares is the same, what it does not is its own.
+	prev := topLevel{id: "gid://shopify/Order/1", typename: "LineItem"}
+	for _, line := range []string{`{"__typename":"LineItem","id":"gid://shopify/LineItem/3","__parentId":"gid://shopify/Order/1"}`,
+		`{"__typename":"ShippingLine","id":"gid://shopify/Order/1x","__parentId":"gid://shopify/Order/2"}`} {
+		fresh, err1 := scanTopLevel([]byte(line), topLevel{})
+		after, err2 := scanTopLevel([]byte(line), prev)
+		if err1 != nil || err2 != nil || fresh != after {
+			t.Errorf("scanTopLevel(%s) after %+v = %+v, %v; alone %+v, %v", line, prev, after, err2, fresh, err1)
+		}
+		prev = after
+	}
+	if _, err := scanTopLevel([]byte(`{"id":"a"`), topLevel{}); err == nil {
 		t.Error("a truncated line was read")
 	}
 }

@@ -84,7 +84,7 @@ func decodeDocument(raw json.RawMessage, out any) error {
 	if err != nil {
 		return err
 	}
-	return json.Unmarshal(flat, out)
+	return DecodeStored(flat, out)
 }
 
 // floatAsText lists Float fields the model holds as decimal strings.

@@ -58,3 +58,52 @@ func TestDecodeStoredDecodesAsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// DecodeStoredMembers gives what decoding the whole document gives into a
+// type with only those members: for every order of a generated shop, and
+// for keys in another case, repeated, escaped or nested under other keys.
+func TestDecodeStoredMembersDecodesAsTheWholeDocument(t *testing.T) {
+	type days struct {
+		ProcessedAt time.Time `json:"processedAt"`
+		Refunds     []struct {
+			ID          string     `json:"id"`
+			ProcessedAt *time.Time `json:"processedAt"`
+		} `json:"refunds"`
+		Agreements []struct {
+			Reason string `json:"reason"`
+		} `json:"agreements"`
+	}
+	same := func(name string, body []byte) {
+		t.Helper()
+		var want, got days
+		errWant := json.Unmarshal(body, &want)
+		errGot := shopify.DecodeStoredMembers(body, &got, "processedAt", "refunds", "agreements")
+		if (errWant == nil) != (errGot == nil) || !reflect.DeepEqual(want, got) {
+			t.Fatalf("%s: DecodeStoredMembers gives %+v, %v; encoding/json %+v, %v", name, got, errGot, want, errWant)
+		}
+	}
+	data := shopifysim.Generate(shopifysim.GeneratorOptions{Seed: 12, Orders: 300, Days: 10,
+		Start: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), Shop: shopifysim.Shop{Name: "Members", Domain: "members.myshopify.com", Timezone: "America/Chicago"}})
+	refunded := 0
+	for i := range data.Orders {
+		body, err := json.Marshal(&data.Orders[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		refunded += min(len(data.Orders[i].Refunds), 1)
+		same(data.Orders[i].ID, body)
+	}
+	if refunded == 0 {
+		t.Fatal("the generated shop has no refunds")
+	}
+	for _, body := range []string{
+		`{}`, ` { } `,
+		`{"ProcessedAt":"2026-05-01T10:00:00Z"}`,
+		`{"processedAt":"2026-05-01T10:00:00Z","processedAt":"2026-05-02T10:00:00Z"}`,
+		`{"processed\u0041t":"2026-05-03T10:00:00Z"}`,
+		`{"customer":{"processedAt":"2026-05-04T10:00:00Z"},"lines":[{"refunds":[1]}],"agreements":[{"reason":"ORDER_EDIT"}]}`,
+		`{ "name" : "#1" , "n": -1.5e3, "t": true, "refunds" : [ {"id":"r\"1","processedAt":null} ] }`,
+	} {
+		same(body, []byte(body))
+	}
+}

@@ -23,3 +23,6 @@ const PackedQueryCost = packedQueryCost
 
 // EditBatchSize is the orders of one OrderEditSales request at sales per edit.
 func EditBatchSize(sales int) int { return editBatchSize(sales) }
+
+// OrderChildField places BulkOrders child lines, for RebuildBulk in benchmarks.
+var OrderChildField = orderChildField

@@ -217,7 +217,9 @@ func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, p
 					ID string `json:"id"`
 				} `json:"associatedPayout"`
 			}
-			if err := json.Unmarshal(b, &head); err != nil {
+			// Only the payout is read here; a line is decoded whole, and
+			// so checked, when its payout's transactions are.
+			if err := DecodeStoredMembers(b, &head, "associatedPayout"); err != nil {
 				return fmt.Errorf("bulk JSONL line %d: %w", line, err)
 			}
 			if head.AssociatedPayout == nil || head.AssociatedPayout.ID == "" {
@@ -233,7 +235,7 @@ func (c *Client) bulkBalanceTransactions(ctx context.Context, batch []*Payout, p
 	for _, p := range batch {
 		err := sp.each(p.ID, func(b []byte) error {
 			var bt BalanceTransaction
-			if err := json.Unmarshal(b, &bt); err != nil {
+			if err := DecodeStored(b, &bt); err != nil {
 				return fmt.Errorf("payout %s balance transaction: %w", p.ID, err)
 			}
 			p.BalanceTransactions = append(p.BalanceTransactions, bt)
