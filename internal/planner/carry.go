@@ -24,6 +24,18 @@ type summaryGroup struct {
 	date, locID, locName string
 	ps                   *parts
 	orders               []string
+	// index is where each of ps's lines is (parts.lineIndex), made at the
+	// group's first add in a plan.
+	index map[[4]string]int
+}
+
+// add merges one order's sale or one refund into the summary.
+func (g *summaryGroup) add(ps *parts, order string) {
+	if g.index == nil {
+		g.index = g.ps.lineIndex()
+	}
+	g.ps.merge(ps, g.index)
+	g.orders = append(g.orders, order)
 }
 
 // carriedGroups are the groups of from, copied so that this plan's merges

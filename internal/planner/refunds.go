@@ -254,8 +254,7 @@ func (p *planner) planRefunds() error {
 				g = &summaryGroup{date: date, locID: locID, locName: locName, ps: newParts()}
 				groups[k] = g
 			}
-			g.ps.merge(ps)
-			g.orders = append(g.orders, cleanText(o.Name))
+			g.add(ps, cleanText(o.Name))
 			p.cleared = append(p.cleared, key)
 		}
 	}

@@ -32,12 +32,11 @@ func (ps *parts) clone() *parts {
 }
 
 // merge adds o's lines and payments into ps, combining lines that share item,
-// category, tax item and description so a summary stays short.
-func (ps *parts) merge(o *parts) {
-	idx := map[[4]string]int{}
-	for i, l := range ps.lines {
-		idx[lineID(l)] = i
-	}
+// category, tax item and description so a summary stays short. idx is
+// where each of ps's lines is, by lineID (lineIndex), and merge keeps it
+// so: a summary merges every order of its day, and an index made anew for
+// each would cost the day's orders times its lines.
+func (ps *parts) merge(o *parts, idx map[[4]string]int) {
 	for _, l := range o.lines {
 		id := lineID(l)
 		if i, ok := idx[id]; ok {
@@ -81,6 +80,15 @@ func netLines(in []docLine) []docLine {
 		}
 	}
 	return kept
+}
+
+// lineIndex is where each of ps's lines is, by lineID, for merge.
+func (ps *parts) lineIndex() map[[4]string]int {
+	idx := make(map[[4]string]int, len(ps.lines))
+	for i, l := range ps.lines {
+		idx[lineID(l)] = i
+	}
+	return idx
 }
 
 func lineID(l docLine) [4]string { return [4]string{l.item, string(l.category), l.taxItem, l.desc} }
