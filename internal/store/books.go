@@ -317,7 +317,14 @@ func (db *DB) SearchSnapshots(ctx context.Context, q SnapshotQuery) ([]IndexedSn
 			clauses = append(clauses, clause{"name = ?", []any{"#" + q.Text}})
 		}
 		if n := digits(text); n != "" && n == strings.TrimPrefix(text, "#") {
-			clauses = append(clauses, clause{"number = ?", []any{n}})
+			// An order's number: the number index holds only the objects
+			// not named "#" and their number (migration 0014); the rest
+			// are found by that name. The condition is the index's own, so
+			// that the databases use it.
+			if q.Text != n && q.Text != "#"+n { // else a clause above asks it
+				clauses = append(clauses, clause{"name = ?", []any{"#" + n}})
+			}
+			clauses = append(clauses, clause{"number = ? AND name <> ('#' || number)", []any{n}})
 		}
 	} else {
 		c := clause{"1 = 1", nil}

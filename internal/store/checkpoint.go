@@ -133,7 +133,7 @@ func (db *DB) RestorePlanCheckpoint(ctx context.Context, shopID int64) (bool, er
 			return fmt.Errorf("decode its key/values: %w", err)
 		}
 		for _, del := range []string{"posting_deps", "posting_ledger", "posting_responses", "postings", "plan_names", "expected_ledger", "expected_days"} {
-			if _, err := db.exec(ctx, tx, "DELETE FROM "+del+" WHERE shop_id = ?", shopID); err != nil {
+			if _, err := db.exec(ctx, tx, shopRowsDelete(del), shopID); err != nil {
 				return fmt.Errorf("clear %s: %w", del, err)
 			}
 		}

@@ -106,6 +106,17 @@ func encodeDeps(deps []string) (string, error) {
 	return string(b), err
 }
 
+// shopRowsDelete is the statement deleting a shop's rows of table (one
+// parameter, the shop's id). posting_deps has no index on its shop_id
+// (migration 0014: nothing else reads by it), so a shop's dependencies are
+// found through its postings, which must not be deleted before them.
+func shopRowsDelete(table string) string {
+	if table == "posting_deps" {
+		return "DELETE FROM posting_deps WHERE posting_id IN (SELECT id FROM postings WHERE shop_id = ?)"
+	}
+	return "DELETE FROM " + table + " WHERE shop_id = ?"
+}
+
 // upsertRows is how many postings one multi-row statement of UpsertPostings
 // carries: 200 rows of 23 columns is 4,600 parameters, far below SQLite's
 // 32,766 and PostgreSQL's 65,535, while a plan chunk of 500 orders still
@@ -690,7 +701,7 @@ func (db *DB) ArchivePostings(ctx context.Context, shopID int64, label string) (
 		if err != nil {
 			return err
 		}
-		if _, err := db.exec(ctx, tx, "DELETE FROM posting_deps WHERE shop_id = ?", shopID); err != nil {
+		if _, err := db.exec(ctx, tx, shopRowsDelete("posting_deps"), shopID); err != nil {
 			return err
 		}
 		res, err = db.exec(ctx, tx, "DELETE FROM postings WHERE shop_id = ?", shopID)

@@ -270,7 +270,7 @@ func (db *DB) DeleteShopData(ctx context.Context, shopID int64, uninstalledAt *t
 			return err
 		}
 		for _, table := range shopTables {
-			if _, err := db.exec(ctx, tx, "DELETE FROM "+table+" WHERE shop_id = ?", shopID); err != nil {
+			if _, err := db.exec(ctx, tx, shopRowsDelete(table), shopID); err != nil {
 				return fmt.Errorf("delete from %s: %w", table, err)
 			}
 		}
