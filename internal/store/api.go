@@ -85,6 +85,8 @@ type API interface {
 	// Drifts lists a shop's recorded drift, newest first.
 	Drifts(ctx context.Context, shopID int64, limit int) ([]shopqb.Drift, error)
 	PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) // ErrNotFound
+	// PostingStateByKey is PostingByKey with Request and Content left empty.
+	PostingStateByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) // ErrNotFound
 	// ClaimReady atomically takes up to limit planned postings whose
 	// NextAttempt <= now and whose every dependency is done, oldest first, and
 	// marks them sent with messageSetID (Attempts+1). Two processes calling it

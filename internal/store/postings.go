@@ -447,7 +447,19 @@ func (db *DB) insertDeps(ctx context.Context, tx *sql.Tx, triples []any) error {
 
 // PostingByKey returns a shop's posting by its key, or shopqb.ErrNotFound.
 func (db *DB) PostingByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) {
-	row := db.cachedQueryRow(ctx, db.sql, "SELECT "+postingColumns+" FROM postings WHERE shop_id = ? AND posting_key = ?", shopID, key)
+	return db.postingByKey(ctx, shopID, key, postingColumns)
+}
+
+// PostingStateByKey is PostingByKey without the posting's Request and
+// Content (left empty): what resolving a reference to it needs (its state
+// and QuickBooks id), without copying its qbXML and the planner's content
+// out of the database for every request that refers to it.
+func (db *DB) PostingStateByKey(ctx context.Context, shopID int64, key string) (*shopqb.Posting, error) {
+	return db.postingByKey(ctx, shopID, key, postingStateColumns)
+}
+
+func (db *DB) postingByKey(ctx context.Context, shopID int64, key, columns string) (*shopqb.Posting, error) {
+	row := db.cachedQueryRow(ctx, db.sql, "SELECT "+columns+" FROM postings WHERE shop_id = ? AND posting_key = ?", shopID, key)
 	p, err := scanPosting(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("posting %s of shop %d: %w", key, shopID, shopqb.ErrNotFound)

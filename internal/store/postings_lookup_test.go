@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -76,6 +77,17 @@ func TestPostingsByID(t *testing.T) {
 			if !reflect.DeepEqual(*p, full) {
 				t.Fatalf("PostingStatesByID()[%d] = %+v\nwant %+v", i, *p, full)
 			}
+		}
+		// And by key: the same posting without its two large texts.
+		byKey, err := db.PostingStateByKey(ctx, shop, first.Key)
+		if err != nil || !reflect.DeepEqual(*byKey, *states[0]) {
+			t.Fatalf("PostingStateByKey(%s) = %+v, %v\nwant %+v", first.Key, byKey, err, *states[0])
+		}
+		if _, err := db.PostingStateByKey(ctx, shop, "no:such:posting"); !errors.Is(err, shopqb.ErrNotFound) {
+			t.Fatalf("PostingStateByKey of an unknown key: %v, want ErrNotFound", err)
+		}
+		if _, err := db.PostingStateByKey(ctx, other, first.Key); !errors.Is(err, shopqb.ErrNotFound) {
+			t.Fatalf("PostingStateByKey of another shop's key: %v, want ErrNotFound", err)
 		}
 	})
 }

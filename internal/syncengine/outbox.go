@@ -651,7 +651,7 @@ func (e *Engine) resolveMacros(ctx context.Context, shopID int64, x string) (str
 		if p, ok := done[key]; ok {
 			return p
 		}
-		dep, err := e.store.PostingByKey(ctx, shopID, key)
+		dep, err := e.store.PostingStateByKey(ctx, shopID, key)
 		if err != nil || dep.State != shopqb.Done {
 			dep = nil
 		}

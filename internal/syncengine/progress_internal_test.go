@@ -68,3 +68,50 @@ func TestPercentDoneReusesItsCount(t *testing.T) {
 		t.Fatalf("with everything done: %d%%, %v; want 100", pct, err)
 	}
 }
+
+// TestPercentDoneRecountsOnceAShareIsSettled: a count is kept past
+// recountEvery round trips until the session has settled a recountShare-th
+// of what it counted, so a large outbox is not counted again and again.
+func TestPercentDoneRecountsOnceAShareIsSettled(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	e := New(Options{Store: db})
+	ctx := context.Background()
+	shop := &shopqb.Shop{Domain: "r.myshopify.com", QBWCUser: "r"}
+	if err := db.CreateShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	var ps []*shopqb.Posting
+	for i := range 30 {
+		ps = append(ps, &shopqb.Posting{Key: fmt.Sprintf("customer:%d", i), Kind: "CustomerAdd", Request: "<CustomerAddRq/>"})
+	}
+	if _, _, err := db.UpsertPostings(ctx, shop.ID, ps); err != nil {
+		t.Fatal(err)
+	}
+	// Counted 800 planned at round trip 1; many round trips later the
+	// session has settled less than an eighth of them: the count stands.
+	st := &session{Preflighted: true, RoundTrips: 1 + 2*recountEvery, Done: 800/recountShare - 1,
+		PlannedCount: &plannedCount{Planned: 800, RoundTrips: 1}}
+	if _, err := e.percentDone(ctx, shop, st); err != nil {
+		t.Fatal(err)
+	}
+	if st.PlannedCount.RoundTrips != 1 {
+		t.Fatalf("counted again at %+v with less than a share settled", st.PlannedCount)
+	}
+	// An eighth settled: counted again, and the count is the outbox's.
+	st.Done++
+	if _, err := e.percentDone(ctx, shop, st); err != nil {
+		t.Fatal(err)
+	}
+	if c := st.PlannedCount; c.RoundTrips != st.RoundTrips || c.Planned != len(ps) || c.Settled != st.Done {
+		t.Fatalf("after a share settled: count %+v; want %d planned at round trip %d", c, len(ps), st.RoundTrips)
+	}
+	// Settled enough, but too few round trips since: the count stands.
+	st.RoundTrips += recountEvery - 1
+	st.Done += len(ps)
+	if _, err := e.percentDone(ctx, shop, st); err != nil {
+		t.Fatal(err)
+	}
+	if st.PlannedCount.RoundTrips != 1+2*recountEvery {
+		t.Fatalf("counted again after %d round trips: %+v", recountEvery-1, st.PlannedCount)
+	}
+}

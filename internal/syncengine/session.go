@@ -360,19 +360,28 @@ func (e *Engine) ReceiveResponse(ctx context.Context, ticket string, in qbwc.Rec
 }
 
 // recountEvery is how many round trips the count of planned postings in
-// percentDone is reused for. Counting reads every planned posting's index
-// entry, so counting on every round trip would make a back-fill's progress
-// reports cost the square of its size.
-const recountEvery = 16
+// percentDone is reused for at least, and recountShare the share of that
+// count (one in recountShare) the session must have settled since before it
+// counts again. Counting reads every planned posting's index entry, so
+// counting on every round trip would make a back-fill's progress reports
+// cost the square of its size, and even every recountEvery round trips it
+// did at 100,000 orders (a tenth of the Web Connector's CPU); recounting
+// once an eighth is settled keeps all of a back-fill's counts to about
+// eight times its outbox.
+const (
+	recountEvery = 16
+	recountShare = 8
+)
 
 // percentDone is honest progress: work done this session over work done plus
 // work still ready to leave. 100 tells the Web Connector to close, which is
 // decided on exact facts (nothing in doubt, nothing ready); only the
-// fraction uses a count of planned postings up to recountEvery round trips
-// old, less what the session settled since.
+// fraction uses a count of planned postings (see recountEvery), less what
+// the session settled since.
 func (e *Engine) percentDone(ctx context.Context, shop *shopqb.Shop, st *session) (int, error) {
 	done := st.Done + st.Failed + st.Recovered
-	if st.PlannedCount == nil || st.RoundTrips-st.PlannedCount.RoundTrips >= recountEvery {
+	if c := st.PlannedCount; c == nil ||
+		(st.RoundTrips-c.RoundTrips >= recountEvery && done-c.Settled >= c.Planned/recountShare) {
 		counts, err := e.store.CountPostingsIn(ctx, shop.ID, shopqb.Planned)
 		if err != nil {
 			return -1, err
