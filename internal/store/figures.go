@@ -57,10 +57,37 @@ func flowOf(refund bool) string {
 }
 
 // writeExpected replaces the figures of f's sources and moves the day sums
-// (expected_days) by the difference, in the caller's transaction.
+// (expected_days) by the difference, in the caller's transaction. A source
+// whose stored rows are already exactly its new ones is left as it is: a
+// sync re-plans every order it re-reads, most of them unchanged, and
+// deleting and inserting their rows again wrote three index entries a row
+// for nothing.
 func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *ExpectedFigures) error {
 	type cell struct{ day, category, flow string }
 	delta := map[cell]int64{}
+	// The new figures by source; a cell given twice for one source can
+	// never match what is stored (its primary key forbids it), so such a
+	// source is written, and its insert reports the duplicate.
+	planned := map[string]map[cell]int64{}
+	twice := map[string]bool{}
+	for _, r := range f.Rows {
+		m := planned[r.Source]
+		if m == nil {
+			m = map[cell]int64{}
+			planned[r.Source] = m
+		}
+		c := cell{r.Day, string(r.Category), flowOf(r.Refund)}
+		if _, ok := m[c]; ok {
+			twice[r.Source] = true
+		}
+		m[c] = int64(r.Amount)
+	}
+	// Sources whose rows are written; rows of a source not in f.Sources are
+	// inserted as given (nothing of it is stored to replace).
+	write := map[string]bool{}
+	for src := range planned {
+		write[src] = true
+	}
 	if f.ReplaceAll {
 		for _, table := range []string{"expected_ledger", "expected_days"} {
 			if _, err := db.exec(ctx, tx, "DELETE FROM "+table+" WHERE shop_id = ?", shopID); err != nil {
@@ -68,40 +95,72 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 			}
 		}
 	} else {
-		for first := 0; first < len(f.Sources); first += upsertRows {
-			chunk := f.Sources[first:min(first+upsertRows, len(f.Sources))]
+		sources := slices.Compact(slices.Sorted(slices.Values(f.Sources)))
+		stored := make(map[string]map[cell]int64, len(sources))
+		for first := 0; first < len(sources); first += upsertRows {
+			chunk := sources[first:min(first+upsertRows, len(sources))]
 			args := []any{shopID}
 			for _, s := range chunk {
 				args = append(args, s)
 			}
-			in := "shop_id = ? AND source IN (" + placeholders(len(chunk)) + ")"
 			// Rows, not sums: with a GROUP BY, SQLite reads the shop's
 			// figures through the day index, all of them for every chunk.
-			rows, err := db.query(ctx, tx, "SELECT day, category, flow, amount FROM expected_ledger WHERE "+in, args...)
+			rows, err := db.query(ctx, tx, "SELECT source, day, category, flow, amount FROM expected_ledger WHERE shop_id = ? AND source IN ("+
+				placeholders(len(chunk))+")", args...)
 			if err != nil {
 				return fmt.Errorf("read expected figures: %w", err)
 			}
 			for rows.Next() {
+				var src string
 				var c cell
 				var amt int64
-				if err := rows.Scan(&c.day, &c.category, &c.flow, &amt); err != nil {
+				if err := rows.Scan(&src, &c.day, &c.category, &c.flow, &amt); err != nil {
 					rows.Close()
 					return fmt.Errorf("read expected figures: %w", err)
 				}
-				delta[c] -= amt
+				m := stored[src]
+				if m == nil {
+					m = map[cell]int64{}
+					stored[src] = m
+				}
+				m[c] = amt
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return fmt.Errorf("read expected figures: %w", err)
 			}
-			if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE "+in, args...); err != nil {
+		}
+		var replaced []any
+		for _, src := range sources {
+			if !twice[src] && maps.Equal(stored[src], planned[src]) {
+				delete(write, src) // unchanged (or still nothing)
+				continue
+			}
+			write[src] = true
+			if old, ok := stored[src]; ok {
+				for c, amt := range old {
+					delta[c] -= amt
+				}
+				replaced = append(replaced, src)
+			}
+		}
+		for first := 0; first < len(replaced); first += upsertRows {
+			chunk := replaced[first:min(first+upsertRows, len(replaced))]
+			args := append([]any{shopID}, chunk...)
+			if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE shop_id = ? AND source IN ("+placeholders(len(chunk))+")", args...); err != nil {
 				return fmt.Errorf("clear expected figures: %w", err)
 			}
 		}
 	}
+	rows := make([]ExpectedRow, 0, len(f.Rows))
+	for _, r := range f.Rows {
+		if write[r.Source] {
+			rows = append(rows, r)
+		}
+	}
 	const per = 6
-	for first := 0; first < len(f.Rows); first += upsertRows {
-		chunk := f.Rows[first:min(first+upsertRows, len(f.Rows))]
+	for first := 0; first < len(rows); first += upsertRows {
+		chunk := rows[first:min(first+upsertRows, len(rows))]
 		args := make([]any, 0, per*len(chunk))
 		for _, r := range chunk {
 			args = append(args, shopID, r.Source, r.Day, string(r.Category), flowOf(r.Refund), int64(r.Amount))

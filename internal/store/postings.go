@@ -141,11 +141,12 @@ const postingInsertColumns = `shop_id, posting_key, kind, deps, request, externa
 // fails when its document no longer plans. Inserted and updated postings get their ID, ShopID and times
 // set; all of it happens in one transaction.
 //
-// The work is done in multi-row statements: new postings and their
-// dependencies are inserted upsertRows at a time, and existing postings are
-// read in one query per upsertRows so that only those whose content really
-// changed are updated. A re-plan of unchanged orders, which every sync does
-// for the orders it re-reads, then writes nothing at all.
+// The work is done in multi-row statements: the call's keys are read first,
+// upsertRows a query, then the new postings and their dependencies are
+// inserted upsertRows at a time, and of the existing postings only those
+// whose content really changed are updated. A re-plan of unchanged orders,
+// which every sync does for the orders it re-reads, then writes nothing at
+// all and builds no insert statement for them.
 func (db *DB) UpsertPostings(ctx context.Context, shopID int64, ps []*shopqb.Posting) (inserted, updated int, err error) {
 	r, err := db.UpsertPostingsReport(ctx, shopID, ps)
 	return r.Inserted, r.Updated, err
@@ -193,103 +194,155 @@ func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shop
 		// (its key given twice) keeps the last list, as its deps column does.
 		depsOf := map[int64][]string{}
 		addDeps := func(id int64, p *shopqb.Posting) { depsOf[id] = p.DependsOn }
-		// Inserts, in the caller's order so that ids follow the plan.
-		var rest []int // indexes of postings whose key already existed
-		for first := 0; first < len(ps); first += upsertRows {
-			chunk := ps[first:min(first+upsertRows, len(ps))]
-			ids, err := db.insertPostings(ctx, tx, shopID, chunk, deps[first:], now)
+		// What is stored of the call's keys, read first: a sync re-plans
+		// every order it re-reads, so most keys of a call usually exist,
+		// and only the new ones go into the (wide) insert statements.
+		keys := make([]string, 0, len(ps))
+		seenKey := make(map[string]bool, len(ps))
+		for _, p := range ps {
+			if !seenKey[p.Key] {
+				seenKey[p.Key] = true
+				keys = append(keys, p.Key)
+			}
+		}
+		stored, err := db.storedPostingsOf(ctx, tx, shopID, keys)
+		if err != nil {
+			return err
+		}
+		// Inserts, in the caller's order so that ids follow the plan: the
+		// first occurrence of each key not stored. A key given twice is
+		// inserted once, by its first occurrence; the second one is an
+		// update of it, as if it had come in a later call.
+		var fresh []int // indexes of postings to insert
+		for i, p := range ps {
+			if _, ok := stored[p.Key]; !ok && seenKey[p.Key] {
+				seenKey[p.Key] = false
+				fresh = append(fresh, i)
+			}
+		}
+		insertedAt := make(map[int]bool, len(fresh))
+		var raced []string // keys another writer inserted since they were read
+		for first := 0; first < len(fresh); first += upsertRows {
+			at := fresh[first:min(first+upsertRows, len(fresh))]
+			chunk := make([]*shopqb.Posting, len(at))
+			chunkDeps := make([]string, len(at))
+			for i, j := range at {
+				chunk[i], chunkDeps[i] = ps[j], deps[j]
+			}
+			ids, err := db.insertPostings(ctx, tx, shopID, chunk, chunkDeps, now)
 			if err != nil {
 				return err
 			}
-			for i, p := range chunk {
+			for _, j := range at {
+				p := ps[j]
 				id, ok := ids[p.Key]
 				if !ok {
-					rest = append(rest, first+i)
+					raced = append(raced, p.Key)
 					continue
 				}
-				// A key given twice is inserted once, by its first
-				// occurrence; the second one is an update of it, as if it
-				// had come in a later call.
-				delete(ids, p.Key)
+				insertedAt[j] = true
 				results[p] = result{id, true}
 				addDeps(id, p)
+				// A later duplicate of the key compares with what was inserted.
+				state := p.State
+				if state == "" {
+					state = shopqb.Planned
+				}
+				stored[p.Key] = storedPosting{hash: p.PlanHash, state: state, attempts: p.Attempts,
+					errCode: p.ErrorCode, errClass: p.ErrorClass, errMessage: p.ErrorMessage}
+			}
+		}
+		if len(raced) > 0 {
+			again, err := db.storedPostingsOf(ctx, tx, shopID, raced)
+			if err != nil {
+				return err
+			}
+			maps.Copy(stored, again)
+		}
+		var rest []int // indexes of postings whose key already existed
+		for i := range ps {
+			if !insertedAt[i] {
+				rest = append(rest, i)
 			}
 		}
 		// Updates of the postings that existed, only where needed; drift
 		// for those QuickBooks already holds.
 		if len(rest) > 0 {
-			update, err := tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
+			var update, delDeps *sql.Stmt
+			prepare := func() error {
+				if update != nil {
+					return nil
+				}
+				var err error
+				update, err = tx.PrepareContext(ctx, db.d.q(`UPDATE postings SET kind = ?, deps = ?, request = ?,
 				external_guid = ?, ref_number = ?, txn_date = ?, name = ?, plan_hash = ?, content = ?, base_key = ?,
 				state = ?, attempts = ?, error_code = ?, error_class = ?, error_message = ?, updated_at = ?
 				WHERE shop_id = ? AND posting_key = ? AND state = ? RETURNING id`))
-			if err != nil {
-				return err
-			}
-			defer update.Close()
-			delDeps, err := tx.PrepareContext(ctx, db.d.q(`DELETE FROM posting_deps WHERE posting_id = ?`))
-			if err != nil {
-				return err
-			}
-			defer delDeps.Close()
-			for first := 0; first < len(rest); first += upsertRows {
-				chunk := rest[first:min(first+upsertRows, len(rest))]
-				keys := make([]string, len(chunk))
-				for i, at := range chunk {
-					keys[i] = ps[at].Key
-				}
-				stored, err := db.storedPostings(ctx, tx, shopID, keys)
 				if err != nil {
 					return err
 				}
-				for _, at := range chunk {
-					p := ps[at]
-					cur, ok := stored[p.Key]
-					if !ok {
-						continue // deleted since it was inserted? nothing to compare with
-					}
-					if !updatable(cur.state) {
-						if cur.hash != p.PlanHash {
-							d, err := db.recordDrift(ctx, tx, shopID, p, cur, now)
-							if err != nil {
-								return err
-							}
-							drifts = append(drifts, d)
-						}
-						continue
-					}
-					next := cur
-					next.hash = p.PlanHash
-					switch {
-					case p.State == shopqb.Failed && p.ErrorClass == shopqb.ErrorClassDocument:
-						// The document no longer plans: the posting shows why.
-						next.state, next.attempts = shopqb.Failed, 0
-						next.errCode, next.errClass, next.errMessage = p.ErrorCode, p.ErrorClass, p.ErrorMessage
-					case cur.errClass == shopqb.ErrorClassDocument:
-						// The document plans again: it goes to QuickBooks.
-						next.state, next.attempts = shopqb.Planned, 0
-						next.errCode, next.errClass, next.errMessage = "", "", ""
-					}
-					if next == cur {
-						continue // unchanged
-					}
-					var id int64
-					err := update.QueryRowContext(ctx, p.Kind, deps[at], p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
-						p.Name, p.PlanHash, p.Content, p.BaseKey, string(next.state), next.attempts, next.errCode,
-						next.errClass, next.errMessage, db.d.t(now), shopID, p.Key, string(cur.state)).Scan(&id)
-					if errors.Is(err, sql.ErrNoRows) {
-						continue // changed state since it was read
-					}
-					if err != nil {
-						return fmt.Errorf("update posting %s: %w", p.Key, err)
-					}
-					// A later duplicate of the key must compare with this content.
-					stored[p.Key] = next
-					results[p] = result{id, false}
-					if _, err := delDeps.ExecContext(ctx, id); err != nil {
-						return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
-					}
-					addDeps(id, p)
+				delDeps, err = tx.PrepareContext(ctx, db.d.q(`DELETE FROM posting_deps WHERE posting_id = ?`))
+				return err
+			}
+			defer func() {
+				if update != nil {
+					update.Close()
 				}
+				if delDeps != nil {
+					delDeps.Close()
+				}
+			}()
+			for _, at := range rest {
+				p := ps[at]
+				cur, ok := stored[p.Key]
+				if !ok {
+					continue // deleted since it was inserted? nothing to compare with
+				}
+				if !updatable(cur.state) {
+					if cur.hash != p.PlanHash {
+						d, err := db.recordDrift(ctx, tx, shopID, p, cur, now)
+						if err != nil {
+							return err
+						}
+						drifts = append(drifts, d)
+					}
+					continue
+				}
+				next := cur
+				next.hash = p.PlanHash
+				switch {
+				case p.State == shopqb.Failed && p.ErrorClass == shopqb.ErrorClassDocument:
+					// The document no longer plans: the posting shows why.
+					next.state, next.attempts = shopqb.Failed, 0
+					next.errCode, next.errClass, next.errMessage = p.ErrorCode, p.ErrorClass, p.ErrorMessage
+				case cur.errClass == shopqb.ErrorClassDocument:
+					// The document plans again: it goes to QuickBooks.
+					next.state, next.attempts = shopqb.Planned, 0
+					next.errCode, next.errClass, next.errMessage = "", "", ""
+				}
+				if next == cur {
+					continue // unchanged
+				}
+				if err := prepare(); err != nil {
+					return err
+				}
+				var id int64
+				err := update.QueryRowContext(ctx, p.Kind, deps[at], p.Request, p.ExternalGUID, p.RefNumber, p.TxnDate,
+					p.Name, p.PlanHash, p.Content, p.BaseKey, string(next.state), next.attempts, next.errCode,
+					next.errClass, next.errMessage, db.d.t(now), shopID, p.Key, string(cur.state)).Scan(&id)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // changed state since it was read
+				}
+				if err != nil {
+					return fmt.Errorf("update posting %s: %w", p.Key, err)
+				}
+				// A later duplicate of the key must compare with this content.
+				stored[p.Key] = next
+				results[p] = result{id, false}
+				if _, err := delDeps.ExecContext(ctx, id); err != nil {
+					return fmt.Errorf("update posting %s: clear dependencies: %w", p.Key, err)
+				}
+				addDeps(id, p)
 			}
 		}
 		var depRows []any // (posting_id, shop_id, dep_key) triples, in id order
@@ -406,6 +459,19 @@ func (db *DB) storedPostings(ctx context.Context, tx *sql.Tx, shopID int64, keys
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read stored postings: %w", err)
+	}
+	return out, nil
+}
+
+// storedPostingsOf is storedPostings of any number of keys, upsertRows a query.
+func (db *DB) storedPostingsOf(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]storedPosting, error) {
+	out := make(map[string]storedPosting, len(keys))
+	for first := 0; first < len(keys); first += upsertRows {
+		got, err := db.storedPostings(ctx, tx, shopID, keys[first:min(first+upsertRows, len(keys))])
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, got)
 	}
 	return out, nil
 }
