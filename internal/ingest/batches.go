@@ -372,7 +372,7 @@ func (p *pass) closeOverDays(ctx context.Context) ([]string, [][]string, error) 
 	changed := slices.Sorted(maps.Keys(p.changed))
 	for first := 0; first < len(changed); first += p.chunkSize() {
 		part := changed[first:min(first+p.chunkSize(), len(changed))]
-		orders, err := p.loadOrderDays(ctx, part)
+		orders, err := loadStored[orderDays](ctx, p.svc.store, p.shop.ID, part)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -407,7 +407,7 @@ func (p *pass) closeOverDays(ctx context.Context) ([]string, [][]string, error) 
 		}
 		for first := 0; first < len(unknown); first += p.chunkSize() {
 			part := unknown[first:min(first+p.chunkSize(), len(unknown))]
-			orders, err := p.loadOrderDays(ctx, part)
+			orders, err := loadStored[orderDays](ctx, p.svc.store, p.shop.ID, part)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -429,14 +429,6 @@ func (p *pass) closeOverDays(ctx context.Context) ([]string, [][]string, error) 
 	return gids, out, nil
 }
 
-// loadOrderDays decodes what orderDays holds of the newest snapshot of
-// each of gids, in their order.
-func (p *pass) loadOrderDays(ctx context.Context, gids []string) ([]orderDays, error) {
-	return loadDecoded(ctx, p.svc.store, p.shop.ID, gids, func(body []byte, o *orderDays) error {
-		return shopify.DecodeStoredMembers(body, o, orderDaysMembers...)
-	})
-}
-
 // markRechecked marks changed the stored orders whose failed documents are
 // checked again (recheck). Only a shop with such failures walks its
 // snapshots for them, keeping none.
@@ -449,7 +441,7 @@ func (p *pass) markRechecked(ctx context.Context) error {
 			return nil
 		}
 		var o orderDays
-		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
+		if err := json.Unmarshal(s.Body, &o); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
 		if p.recheck.rechecks(s.GID, o) {

@@ -75,12 +75,6 @@ func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, e
 // They are read a page at a time: a query per order was a fifth of
 // planning's cost.
 func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []string) ([]T, error) {
-	return loadDecoded(ctx, st, shopID, gids, func(body []byte, v *T) error { return shopify.DecodeStored(body, v) })
-}
-
-// loadDecoded is loadStored with its own decoding of a body (one that
-// decodes only some members).
-func loadDecoded[T any](ctx context.Context, st store.API, shopID int64, gids []string, decode func([]byte, *T) error) ([]T, error) {
 	snaps, err := st.NewestSnapshots(ctx, shopID, gids)
 	if err != nil {
 		return nil, fmt.Errorf("load snapshots: %w", err)
@@ -95,7 +89,7 @@ func loadDecoded[T any](ctx context.Context, st store.API, shopID int64, gids []
 		if s == nil {
 			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, shopID, shopqb.ErrNotFound)
 		}
-		if err := decode(s.Body, &out[i]); err != nil {
+		if err := shopify.DecodeStored(s.Body, &out[i]); err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
 		}
 	}
