@@ -52,7 +52,7 @@ type planBatch struct {
 // day postings the snapshots are planned as they are walked, and with them
 // the days are walked from the start date, each day's orders read from the
 // snapshot index (eachDayBatch). Later runs plan what they read; with day
-// postings they close over the days in the snapshot index (closeOverDays).
+// postings they still walk every snapshot to close over the days.
 func (p *pass) eachOrderBatch(ctx context.Context, plan func(planBatch) error) error {
 	wholeDays := p.plansWholeDays()
 	if p.firstPlan && wholeDays && p.shop.Settings.StartDate != "" && !p.svc.scanDays {
@@ -61,20 +61,17 @@ func (p *pass) eachOrderBatch(ctx context.Context, plan func(planBatch) error) e
 	if !wholeDays {
 		return p.eachChosenChunk(ctx, plan)
 	}
-	var gids []string
-	var daysOf [][]string
-	var err error
-	if p.firstPlan {
-		gids, daysOf, err = p.everyBookingOrder(ctx)
-	} else {
-		gids, daysOf, err = p.closeOverDays(ctx)
-	}
+	gids, daysOf, err := p.everyBookingOrder(ctx)
 	if err != nil {
 		return err
 	}
 	chosen := make([]bool, len(gids))
-	for i := range chosen {
-		chosen[i] = true
+	if p.firstPlan {
+		for i := range chosen {
+			chosen[i] = true
+		}
+	} else {
+		chosen = p.closeOverDays(gids, daysOf)
 	}
 	batches := batchDays(gids, daysOf, chosen, p.days, p.chunkSize())
 	if !p.firstPlan {
@@ -352,38 +349,27 @@ func batchDays(gids []string, daysOf [][]string, chosen []bool, extra map[string
 	return out
 }
 
-// closeOverDays lists the orders a later run plans, in GID order, with
-// the days each books on: those read, and every order booking on a day a
-// listed order books on (or on a day of p.days), repeated until no new day
-// comes in. The days are walked in the snapshot index (OrdersTouchingAt,
-// whose events are a superset of the days an order books on: sale, refunds
-// and every agreement) and only their orders decoded, so a run holds the
-// orders of the days it plans, not a list of every order of the shop.
-func (p *pass) closeOverDays(ctx context.Context) ([]string, [][]string, error) {
-	if err := p.markRechecked(ctx); err != nil {
-		return nil, nil, err
+// closeOverDays marks the orders to plan: those read, and every order
+// booking on a day a marked order books on (or on a day of p.days).
+func (p *pass) closeOverDays(gids []string, daysOf [][]string) []bool {
+	ordersOn := map[string][]int{}
+	for i, days := range daysOf {
+		for _, d := range days {
+			ordersOn[d] = append(ordersOn[d], i)
+		}
 	}
-	start := p.shop.Settings.StartDate
-	daysOf := map[string][]string{} // the orders chosen so far
+	chosen := make([]bool, len(gids))
+	done := map[string]bool{}
 	var queue []string
 	for d := range p.days {
 		queue = append(queue, d)
 	}
-	changed := slices.Sorted(maps.Keys(p.changed))
-	for first := 0; first < len(changed); first += p.chunkSize() {
-		part := changed[first:min(first+p.chunkSize(), len(changed))]
-		orders, err := loadStored[orderDays](ctx, p.svc.store, p.shop.ID, part)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i, o := range orders {
-			if days := p.bookingDays(o, start); len(days) > 0 {
-				daysOf[part[i]] = days
-				queue = append(queue, days...)
-			}
+	for i, gid := range gids {
+		if p.changed[gid] {
+			chosen[i] = true
+			queue = append(queue, daysOf[i]...)
 		}
 	}
-	done := map[string]bool{}
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
@@ -391,68 +377,14 @@ func (p *pass) closeOverDays(ctx context.Context) ([]string, [][]string, error) 
 			continue
 		}
 		done[d] = true
-		from, err := time.ParseInLocation(time.DateOnly, d, p.loc)
-		if err != nil {
-			return nil, nil, fmt.Errorf("day %q: %w", d, err)
-		}
-		indexed, err := p.svc.store.OrdersTouchingAt(ctx, p.shop.ID, from, from.AddDate(0, 0, 1))
-		if err != nil {
-			return nil, nil, fmt.Errorf("orders of %s: %w", d, err)
-		}
-		var unknown []string
-		for _, o := range indexed {
-			if _, ok := daysOf[o.GID]; !ok {
-				unknown = append(unknown, o.GID)
-			}
-		}
-		for first := 0; first < len(unknown); first += p.chunkSize() {
-			part := unknown[first:min(first+p.chunkSize(), len(unknown))]
-			orders, err := loadStored[orderDays](ctx, p.svc.store, p.shop.ID, part)
-			if err != nil {
-				return nil, nil, err
-			}
-			for i, o := range orders {
-				// An order with only another event on d (an agreement
-				// that is not an edit) books nothing on it.
-				if days := p.bookingDays(o, start); slices.Contains(days, d) {
-					daysOf[part[i]] = days
-					queue = append(queue, days...)
-				}
+		for _, i := range ordersOn[d] {
+			if !chosen[i] {
+				chosen[i] = true
+				queue = append(queue, daysOf[i]...)
 			}
 		}
 	}
-	gids := slices.Sorted(maps.Keys(daysOf))
-	out := make([][]string, len(gids))
-	for i, g := range gids {
-		out[i] = daysOf[g]
-	}
-	return gids, out, nil
-}
-
-// markRechecked marks changed the stored orders whose failed documents are
-// checked again (recheck). Only a shop with such failures walks its
-// snapshots for them, keeping none.
-func (p *pass) markRechecked(ctx context.Context) error {
-	if p.recheck.empty() {
-		return nil
-	}
-	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		if p.changed[s.GID] {
-			return nil
-		}
-		var o orderDays
-		if err := json.Unmarshal(s.Body, &o); err != nil {
-			return fmt.Errorf("snapshot %s: %w", s.GID, err)
-		}
-		if p.recheck.rechecks(s.GID, o) {
-			p.changed[s.GID] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("load snapshots: %w", err)
-	}
-	return nil
+	return chosen
 }
 
 // orderDaysMembers are the members of a stored order that orderDays
