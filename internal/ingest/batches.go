@@ -52,7 +52,10 @@ type planBatch struct {
 // day postings the snapshots are planned as they are walked, and with them
 // the days are walked from the start date, each day's orders read from the
 // snapshot index (eachDayBatch). Later runs plan what they read; with day
-// postings they still walk every snapshot to close over the days.
+// postings they close over the days in the snapshot index
+// (eachClosedDayBatch). Listing every order with its days
+// (everyBookingOrder) is kept for a first plan without a start date and,
+// in tests (scanDays), as the reference the index walks are checked against.
 func (p *pass) eachOrderBatch(ctx context.Context, plan func(planBatch) error) error {
 	wholeDays := p.plansWholeDays()
 	if p.firstPlan && wholeDays && p.shop.Settings.StartDate != "" && !p.svc.scanDays {
@@ -60,6 +63,9 @@ func (p *pass) eachOrderBatch(ctx context.Context, plan func(planBatch) error) e
 	}
 	if !wholeDays {
 		return p.eachChosenChunk(ctx, plan)
+	}
+	if !p.firstPlan && !p.svc.scanDays {
+		return p.eachClosedDayBatch(ctx, plan)
 	}
 	gids, daysOf, err := p.everyBookingOrder(ctx)
 	if err != nil {
@@ -463,4 +469,203 @@ func (p *pass) chunkSize() int {
 		return p.svc.planChunk
 	}
 	return planChunk
+}
+
+// eachClosedDayBatch plans a later run with day postings as eachOrderBatch
+// does from the list of every order (everyBookingOrder, closeOverDays,
+// batchDays), with the same calls, but holds only days and the orders of
+// the call being built, never a list of the shop's orders: a later run's
+// closure reaches nearly every day (refunds chain a sale's day to later
+// ones), and the list was about 130 B an order, the largest part of a
+// 100,000-order shop's heap. It first closes over the days (closeOverIndex),
+// then takes them in date order, each day's orders being those the index
+// has an event of that book on it (bookingOn), cut into calls as batchDays
+// cuts them. Each order's days are decoded again in the second walk: a
+// few microseconds an order, against holding them all.
+func (p *pass) eachClosedDayBatch(ctx context.Context, plan func(planBatch) error) error {
+	closed, err := p.closeOverIndex(ctx)
+	if err != nil {
+		return err
+	}
+	p.planDays = closed
+	size := p.chunkSize()
+	b := planBatch{days: map[string]bool{}}
+	in := map[string]bool{}
+	planned := false
+	flush := func() error {
+		if len(b.days) == 0 {
+			return nil
+		}
+		b.gids = slices.Sorted(maps.Keys(in))
+		next := b
+		b, in = planBatch{days: map[string]bool{}}, map[string]bool{}
+		planned = true
+		if len(next.days) == 1 && len(next.gids) > size {
+			return p.planChosenDayInParts(ctx, next, plan)
+		}
+		return plan(next)
+	}
+	for _, d := range slices.Sorted(maps.Keys(closed)) {
+		on, _, err := p.bookingOn(ctx, d)
+		if err != nil {
+			return err
+		}
+		// As batchDays counts: the day's orders, even those already in.
+		if len(b.days) > 0 && len(in)+len(on) > size {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		b.days[d] = true
+		for _, g := range on {
+			in[g] = true
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if !planned {
+		return plan(planBatch{days: map[string]bool{}}) // payouts and purchase orders still plan
+	}
+	return nil
+}
+
+// closeOverIndex returns the days a later run plans whole: the days of
+// p.days, every day an order read books on, and every day an order booking
+// on one of those books on, repeated until no new day comes in. It is
+// closeOverDays walked in the snapshot index: it holds the days, and one
+// day's orders at a time.
+func (p *pass) closeOverIndex(ctx context.Context) (map[string]bool, error) {
+	if err := p.markRechecked(ctx); err != nil {
+		return nil, err
+	}
+	var queue []string
+	for d := range p.days {
+		queue = append(queue, d)
+	}
+	changed := slices.Sorted(maps.Keys(p.changed))
+	for first := 0; first < len(changed); first += p.chunkSize() {
+		part := changed[first:min(first+p.chunkSize(), len(changed))]
+		// An order read but not stored has no days to plan, as it is not
+		// in the list everyBookingOrder makes.
+		days, err := p.loadOrderDays(ctx, part, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range days {
+			queue = append(queue, p.bookingDays(o, p.shop.Settings.StartDate)...)
+		}
+	}
+	closed := map[string]bool{}
+	for len(queue) > 0 {
+		d := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if closed[d] {
+			continue
+		}
+		closed[d] = true
+		_, daysOf, err := p.bookingOn(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		for _, days := range daysOf {
+			for _, e := range days {
+				if !closed[e] {
+					queue = append(queue, e)
+				}
+			}
+		}
+	}
+	return closed, nil
+}
+
+// bookingOn lists, in GID order, the stored orders booking on day (a
+// shop-local date) with the days each books on: of the orders the snapshot
+// index has an event of on that day (a sale, a refund, an agreement), those
+// whose sale, refunds or edits fall on it.
+func (p *pass) bookingOn(ctx context.Context, day string) ([]string, [][]string, error) {
+	from, err := time.ParseInLocation(time.DateOnly, day, p.loc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("day %q: %w", day, err)
+	}
+	indexed, err := p.svc.store.OrdersTouchingAt(ctx, p.shop.ID, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("orders of %s: %w", day, err)
+	}
+	var gids []string
+	var daysOf [][]string
+	for first := 0; first < len(indexed); first += p.chunkSize() {
+		part := indexed[first:min(first+p.chunkSize(), len(indexed))]
+		ids := make([]string, len(part))
+		for i, o := range part {
+			ids[i] = o.GID
+		}
+		orders, err := p.loadOrderDays(ctx, ids, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, o := range orders {
+			if days := p.bookingDays(o, p.shop.Settings.StartDate); slices.Contains(days, day) {
+				gids = append(gids, ids[i])
+				daysOf = append(daysOf, days)
+			}
+		}
+	}
+	return gids, daysOf, nil
+}
+
+// loadOrderDays decodes the booking dates of the newest snapshot of each
+// of gids, in their order; only those members are decoded. A gid without
+// a snapshot is an error unless skipMissing, when it is left out.
+func (p *pass) loadOrderDays(ctx context.Context, gids []string, skipMissing bool) ([]orderDays, error) {
+	snaps, err := p.svc.store.NewestSnapshots(ctx, p.shop.ID, gids)
+	if err != nil {
+		return nil, fmt.Errorf("load snapshots: %w", err)
+	}
+	byGID := make(map[string]*shopqb.Snapshot, len(snaps))
+	for _, s := range snaps {
+		byGID[s.GID] = s
+	}
+	out := make([]orderDays, 0, len(gids))
+	for _, gid := range gids {
+		s := byGID[gid]
+		if s == nil {
+			if skipMissing {
+				continue
+			}
+			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, p.shop.ID, shopqb.ErrNotFound)
+		}
+		var o orderDays
+		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// markRechecked marks changed the stored orders whose failed documents are
+// checked again (recheck), as everyBookingOrder does while listing. Only a
+// shop with such failures walks its snapshots for them, keeping none.
+func (p *pass) markRechecked(ctx context.Context) error {
+	if p.recheck.empty() {
+		return nil
+	}
+	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
+		if p.changed[s.GID] {
+			return nil
+		}
+		var o orderDays
+		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.GID, err)
+		}
+		if p.recheck.rechecks(s.GID, o) {
+			p.changed[s.GID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load snapshots: %w", err)
+	}
+	return nil
 }

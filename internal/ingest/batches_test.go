@@ -27,7 +27,7 @@ import (
 func TestPlannerCallsDoNotChangeTheBooks(t *testing.T) {
 	for _, modes := range [][2]shopqb.Mode{{shopqb.Detail, shopqb.Summary}, {shopqb.Summary, shopqb.Summary}, {shopqb.Detail, shopqb.Detail}} {
 		t.Run(fmt.Sprintf("sales %s inventory %s", modes[0], modes[1]), func(t *testing.T) {
-			whole, wholeRuns := plannedBooks(t, modes, 1000, true)
+			whole, wholeRuns, _ := plannedBooks(t, modes, 1000, true)
 			if len(whole) == 0 {
 				t.Fatal("nothing planned: nothing compared")
 			}
@@ -36,7 +36,7 @@ func TestPlannerCallsDoNotChangeTheBooks(t *testing.T) {
 				scan  bool
 			}{{7, true}, {7, false}, {1000, false}} {
 				name := fmt.Sprintf("%d orders to a call, days by walking the snapshots %v", c.chunk, c.scan)
-				cut, cutRuns := plannedBooks(t, modes, c.chunk, c.scan)
+				cut, cutRuns, _ := plannedBooks(t, modes, c.chunk, c.scan)
 				for k, w := range whole {
 					if got, ok := cut[k]; !ok {
 						t.Errorf("%s: %s planned in one call, missing: %s", name, k, w)
@@ -70,8 +70,9 @@ func TestPlannerCallsDoNotChangeTheBooks(t *testing.T) {
 // plannedBooks syncs a generated shop in the sales and inventory modes twice (the whole shop, then a few of
 // its orders again) with planner calls of about chunk orders and chunk
 // balance transactions, and returns each posting and expected
-// figure by key, and the runs.
-func plannedBooks(t *testing.T, modes [2]shopqb.Mode, chunk int, scanDays bool) (map[string]string, []*shopqb.SyncRun) {
+// figure by key, the runs, and each run's planner calls of orders (their
+// GIDs, days and whether more of the day follows).
+func plannedBooks(t *testing.T, modes [2]shopqb.Mode, chunk int, scanDays bool) (map[string]string, []*shopqb.SyncRun, [][]string) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
@@ -88,9 +89,15 @@ func plannedBooks(t *testing.T, modes [2]shopqb.Mode, chunk int, scanDays bool) 
 	svc := ingest.New(ingest.Options{Store: db, Now: func() time.Time { return time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC) },
 		Source: func(context.Context, *shopqb.Shop) (ingest.Source, error) { return *src, nil }})
 	ingest.SetPlanChunk(svc, chunk, chunk, scanDays)
+	calls := [][]string{nil, nil}
+	run := 0
+	ingest.SawCalls(svc, func(gids, days []string, more bool) {
+		calls[run] = append(calls[run], fmt.Sprintf("days %v more %v orders %v", days, more, gids))
+	})
 	var runs []*shopqb.SyncRun
 	out := map[string]string{}
 	for n, read := range [][]int{nil, {3, 70, 140}} {
+		run = n
 		if read != nil {
 			src.payouts = src.payouts[:1]
 			src.orders = nil
@@ -108,7 +115,44 @@ func plannedBooks(t *testing.T, modes [2]shopqb.Mode, chunk int, scanDays bool) 
 			t.Fatalf("%d payouts planned: payouts in calls of their own are not tested", deposits)
 		}
 	}
-	return out, runs
+	return out, runs, calls
+}
+
+// TestLaterRunWalksTheIndexAsTheList: a later run with day postings finds
+// the days to plan again by walking the snapshot index (holding days, not
+// the shop's orders) and makes exactly the planner calls that listing every
+// stored order with its days makes — the same orders, days and parts, in
+// the same order — with calls of a few orders (days in parts), of some,
+// and of all. The orders read again chain days (sold on one, refunded on
+// another), so the closure reaches beyond their own days.
+func TestLaterRunWalksTheIndexAsTheList(t *testing.T) {
+	for _, modes := range [][2]shopqb.Mode{{shopqb.Summary, shopqb.Summary}, {shopqb.Detail, shopqb.Summary}} {
+		for _, chunk := range []int{7, 40, 1000} {
+			t.Run(fmt.Sprintf("sales %s inventory %s, %d orders to a call", modes[0], modes[1], chunk), func(t *testing.T) {
+				_, _, listed := plannedBooks(t, modes, chunk, true)
+				_, _, walked := plannedBooks(t, modes, chunk, false)
+				later, want := walked[1], listed[1]
+				if len(want) == 0 {
+					t.Fatal("the later run made no planner call: nothing compared")
+				}
+				orders := 0
+				for _, c := range want {
+					orders += strings.Count(c, "gid://")
+				}
+				if orders <= 3 {
+					t.Fatalf("the later run planned %d orders: the closure over days is not tested", orders)
+				}
+				if len(later) != len(want) {
+					t.Errorf("%d calls walking the index, %d listing the orders", len(later), len(want))
+				}
+				for i := range min(len(later), len(want)) {
+					if later[i] != want[i] {
+						t.Errorf("call %d:\n walking the index %s\n listing the orders %s", i, later[i], want[i])
+					}
+				}
+			})
+		}
+	}
 }
 
 // booksAfter adds the shop's postings and expected figures to out, each

@@ -70,9 +70,13 @@ type Service struct {
 	// of those names: about how many orders, and how many balance
 	// transactions of payouts, one planner call sees.
 	planChunk, payoutChunk int
-	// scanDays, when set (tests), makes a first plan with day postings walk
-	// every snapshot for the days, as later runs do, instead of the days.
+	// scanDays, when set (tests), makes a run with day postings find its
+	// days by listing every stored order with its days (everyBookingOrder)
+	// instead of by walking the snapshot index: the reference the index
+	// walks are tested against.
 	scanDays bool
+	// sawCall, when set (tests), is told each planner call of orders.
+	sawCall func(gids []string, days []string, more bool)
 }
 
 // Options configure New.

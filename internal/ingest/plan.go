@@ -27,6 +27,9 @@ func (s *Service) planAndCommit(ctx context.Context, p *pass) error {
 	}
 	calls := 0
 	planOne := func(b planBatch) error {
+		if s.sawCall != nil && b.payouts == nil {
+			s.sawCall(b.gids, slices.Sorted(maps.Keys(b.days)), b.more)
+		}
 		first := calls == 0
 		calls++
 		return s.planCall(ctx, p, b, first)
