@@ -21,8 +21,10 @@ import (
 // and on one of a hundred thousand.
 
 // writeLedgers replaces the ledger rows of the postings just inserted or
-// updated (by id), in the caller's transaction.
-func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, written map[int64]*shopqb.Posting) error {
+// updated (by id), in the caller's transaction. Only the updated ones can
+// have rows to delete (fresh says which were inserted): ids are never
+// reused, and a back-fill inserts nearly all of its postings.
+func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, written map[int64]*shopqb.Posting, fresh map[int64]bool) error {
 	if len(written) == 0 {
 		return nil
 	}
@@ -31,31 +33,16 @@ func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, writte
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for first := 0; first < len(ids); first += upsertRows {
-		chunk := ids[first:min(first+upsertRows, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		if _, err := db.exec(ctx, tx, "DELETE FROM posting_ledger WHERE posting_id IN ("+placeholders(len(chunk))+")", args...); err != nil {
-			return fmt.Errorf("clear posting ledgers: %w", err)
+	var keys []any
+	for _, id := range ids {
+		if !fresh[id] {
+			keys = append(keys, id)
 		}
 	}
-	const per = 6
+	if _, err := db.execIn(ctx, tx, "DELETE FROM posting_ledger WHERE posting_id IN (", ")", nil, keys); err != nil {
+		return fmt.Errorf("clear posting ledgers: %w", err)
+	}
 	var rows []any
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		n := len(rows) / per
-		q := "INSERT INTO posting_ledger (posting_id, shop_id, txn_date, category, flow, amount) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
-		if _, err := db.exec(ctx, tx, q, rows...); err != nil {
-			return fmt.Errorf("record posting ledgers: %w", err)
-		}
-		rows = rows[:0]
-		return nil
-	}
 	for _, id := range ids {
 		p := written[id]
 		seen := map[shopqb.Category]bool{}
@@ -68,14 +55,18 @@ func (db *DB) writeLedgers(ctx context.Context, tx *sql.Tx, shopID int64, writte
 			}
 			seen[l.Category] = true
 			rows = append(rows, id, shopID, p.TxnDate, string(l.Category), ledgerFlow(p.Key), int64(l.Amount))
-			if len(rows) >= per*upsertRows {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
 		}
 	}
-	return flush()
+	if _, err := db.execRows(ctx, tx, ledgerInsert, 6, nil, rows); err != nil {
+		return fmt.Errorf("record posting ledgers: %w", err)
+	}
+	return nil
+}
+
+// ledgerInsert is writeLedgers' statement.
+var ledgerInsert = multiRow{
+	head: "INSERT INTO posting_ledger (posting_id, shop_id, txn_date, category, flow, amount) VALUES ",
+	row:  "(?, ?, ?, ?, ?, ?)",
 }
 
 // PostingLedgers returns the ledger of each of the shop's postings with these ids.

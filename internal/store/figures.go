@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/shopqb/shopqb"
@@ -97,26 +96,19 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 	} else {
 		sources := slices.Compact(slices.Sorted(slices.Values(f.Sources)))
 		stored := make(map[string]map[cell]int64, len(sources))
-		for first := 0; first < len(sources); first += upsertRows {
-			chunk := sources[first:min(first+upsertRows, len(sources))]
-			args := []any{shopID}
-			for _, s := range chunk {
-				args = append(args, s)
-			}
-			// Rows, not sums: with a GROUP BY, SQLite reads the shop's
-			// figures through the day index, all of them for every chunk.
-			rows, err := db.query(ctx, tx, "SELECT source, day, category, flow, amount FROM expected_ledger WHERE shop_id = ? AND source IN ("+
-				placeholders(len(chunk))+")", args...)
-			if err != nil {
-				return fmt.Errorf("read expected figures: %w", err)
-			}
-			for rows.Next() {
+		keys := make([]any, len(sources))
+		for i, src := range sources {
+			keys[i] = src
+		}
+		// Rows, not sums: with a GROUP BY, SQLite reads the shop's
+		// figures through the day index, all of them for every chunk.
+		err := db.queryIn(ctx, tx, "SELECT source, day, category, flow, amount FROM expected_ledger WHERE shop_id = ? AND source IN (",
+			")", []any{shopID}, keys, func(rows *sql.Rows) error {
 				var src string
 				var c cell
 				var amt int64
 				if err := rows.Scan(&src, &c.day, &c.category, &c.flow, &amt); err != nil {
-					rows.Close()
-					return fmt.Errorf("read expected figures: %w", err)
+					return err
 				}
 				m := stored[src]
 				if m == nil {
@@ -124,11 +116,10 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 					stored[src] = m
 				}
 				m[c] = amt
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("read expected figures: %w", err)
-			}
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("read expected figures: %w", err)
 		}
 		var replaced []any
 		for _, src := range sources {
@@ -144,12 +135,8 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 				replaced = append(replaced, src)
 			}
 		}
-		for first := 0; first < len(replaced); first += upsertRows {
-			chunk := replaced[first:min(first+upsertRows, len(replaced))]
-			args := append([]any{shopID}, chunk...)
-			if _, err := db.exec(ctx, tx, "DELETE FROM expected_ledger WHERE shop_id = ? AND source IN ("+placeholders(len(chunk))+")", args...); err != nil {
-				return fmt.Errorf("clear expected figures: %w", err)
-			}
+		if _, err := db.execIn(ctx, tx, "DELETE FROM expected_ledger WHERE shop_id = ? AND source IN (", ")", []any{shopID}, replaced); err != nil {
+			return fmt.Errorf("clear expected figures: %w", err)
 		}
 	}
 	rows := make([]ExpectedRow, 0, len(f.Rows))
@@ -158,19 +145,13 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 			rows = append(rows, r)
 		}
 	}
-	const per = 6
-	for first := 0; first < len(rows); first += upsertRows {
-		chunk := rows[first:min(first+upsertRows, len(rows))]
-		args := make([]any, 0, per*len(chunk))
-		for _, r := range chunk {
-			args = append(args, shopID, r.Source, r.Day, string(r.Category), flowOf(r.Refund), int64(r.Amount))
-			delta[cell{r.Day, string(r.Category), flowOf(r.Refund)}] += int64(r.Amount)
-		}
-		q := "INSERT INTO expected_ledger (shop_id, source, day, category, flow, amount) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		if _, err := db.exec(ctx, tx, q, args...); err != nil {
-			return fmt.Errorf("record expected figures: %w", err)
-		}
+	args := make([]any, 0, 6*len(rows))
+	for _, r := range rows {
+		args = append(args, shopID, r.Source, r.Day, string(r.Category), flowOf(r.Refund), int64(r.Amount))
+		delta[cell{r.Day, string(r.Category), flowOf(r.Refund)}] += int64(r.Amount)
+	}
+	if _, err := db.execRows(ctx, tx, expectedInsert, 6, nil, args); err != nil {
+		return fmt.Errorf("record expected figures: %w", err)
 	}
 	cells := make([]cell, 0, len(delta))
 	for c, d := range delta {
@@ -189,21 +170,28 @@ func (db *DB) writeExpected(ctx context.Context, tx *sql.Tx, shopID int64, f *Ex
 		}
 		return a.flow < b.flow
 	})
-	for first := 0; first < len(cells); first += upsertRows {
-		chunk := cells[first:min(first+upsertRows, len(cells))]
-		args := make([]any, 0, 5*len(chunk))
-		for _, c := range chunk {
-			args = append(args, shopID, c.day, c.category, c.flow, delta[c])
-		}
-		q := "INSERT INTO expected_days (shop_id, day, category, flow, amount) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ") +
-			" ON CONFLICT (shop_id, day, category, flow) DO UPDATE SET amount = expected_days.amount + excluded.amount"
-		if _, err := db.exec(ctx, tx, q, args...); err != nil {
-			return fmt.Errorf("record expected day sums: %w", err)
-		}
+	sums := make([]any, 0, 5*len(cells))
+	for _, c := range cells {
+		sums = append(sums, shopID, c.day, c.category, c.flow, delta[c])
+	}
+	if _, err := db.execRows(ctx, tx, expectedDaysUpsert, 5, nil, sums); err != nil {
+		return fmt.Errorf("record expected day sums: %w", err)
 	}
 	return nil
 }
+
+// The statements of writeExpected that carry rows.
+var (
+	expectedInsert = multiRow{
+		head: "INSERT INTO expected_ledger (shop_id, source, day, category, flow, amount) VALUES ",
+		row:  "(?, ?, ?, ?, ?, ?)",
+	}
+	expectedDaysUpsert = multiRow{
+		head: "INSERT INTO expected_days (shop_id, day, category, flow, amount) VALUES ",
+		row:  "(?, ?, ?, ?, ?)",
+		tail: " ON CONFLICT (shop_id, day, category, flow) DO UPDATE SET amount = expected_days.amount + excluded.amount",
+	}
+)
 
 // DayFigure is a sum of one day, category and flow.
 type DayFigure struct {

@@ -222,8 +222,9 @@ func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shop
 		}
 		insertedAt := make(map[int]bool, len(fresh))
 		var raced []string // keys another writer inserted since they were read
-		for first := 0; first < len(fresh); first += upsertRows {
-			at := fresh[first:min(first+upsertRows, len(fresh))]
+		for first, n := 0, 0; first < len(fresh); first += n {
+			n = db.d.rowChunk(len(fresh) - first)
+			at := fresh[first : first+n]
 			chunk := make([]*shopqb.Posting, len(at))
 			chunkDeps := make([]string, len(at))
 			for i, j := range at {
@@ -355,10 +356,12 @@ func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shop
 			return err
 		}
 		written := make(map[int64]*shopqb.Posting, len(results))
+		insertedID := make(map[int64]bool, len(results))
 		for p, r := range results {
 			written[r.id] = p
+			insertedID[r.id] = r.inserted
 		}
-		return db.writeLedgers(ctx, tx, shopID, written)
+		return db.writeLedgers(ctx, tx, shopID, written, insertedID)
 	})
 	if err != nil {
 		return rep, fmt.Errorf("upsert %d postings of shop %d: %w", len(ps), shopID, err)
@@ -379,44 +382,40 @@ func (db *DB) UpsertPostingsReport(ctx context.Context, shopID int64, ps []*shop
 	return UpsertReport{Inserted: inserted, Updated: updated, Drifts: drifts}, nil
 }
 
+// postingsInsert is insertPostings' statement.
+var postingsInsert = multiRow{
+	head: "INSERT INTO postings (" + postingInsertColumns + ") VALUES ",
+	row:  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	tail: " ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id, posting_key",
+}
+
 // insertPostings inserts the postings of chunk whose key is new, in one
-// statement, and returns the new ids by key. deps[i] is chunk[i]'s encoded
-// dependency list.
+// statement (chunk has a count of rows rowChunk gives), and returns the new
+// ids by key. deps[i] is chunk[i]'s encoded dependency list.
 func (db *DB) insertPostings(ctx context.Context, tx *sql.Tx, shopID int64, chunk []*shopqb.Posting, deps []string, now time.Time) (map[string]int64, error) {
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	var q strings.Builder
-	q.WriteString("INSERT INTO postings (" + postingInsertColumns + ") VALUES ")
 	args := make([]any, 0, 23*len(chunk))
+	at := db.d.t(now)
 	for i, p := range chunk {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(row)
 		state := p.State
 		if state == "" {
 			state = shopqb.Planned
 		}
 		args = append(args, shopID, p.Key, p.Kind, deps[i], p.Request, p.ExternalGUID, p.RefNumber,
 			p.TxnDate, p.Name, p.PlanHash, string(state), p.MessageSetID, p.Attempts, db.d.t(p.NextAttempt),
-			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, db.d.t(now), db.d.t(now),
+			p.QBID, p.EditSequence, p.ErrorCode, p.ErrorClass, p.ErrorMessage, at, at,
 			p.Content, p.BaseKey)
 	}
-	q.WriteString(" ON CONFLICT (shop_id, posting_key) DO NOTHING RETURNING id, posting_key")
-	rows, err := db.query(ctx, tx, q.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
-	}
-	defer rows.Close()
 	ids := make(map[string]int64, len(chunk))
-	for rows.Next() {
+	err := db.scanAll(ctx, tx, postingsInsert.text(db.d, len(chunk)), args, func(rows *sql.Rows) error {
 		var id int64
 		var key string
 		if err := rows.Scan(&id, &key); err != nil {
-			return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
+			return err
 		}
 		ids[key] = id
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("insert postings %s…: %w", chunk[0].Key, err)
 	}
 	return ids, nil
@@ -433,45 +432,27 @@ type storedPosting struct {
 // planned and failed postings are not in QuickBooks.
 func updatable(s shopqb.PostingState) bool { return s == shopqb.Planned || s == shopqb.Failed }
 
-// storedPostings reads, for those of keys that exist, what UpsertPostings
-// compares with.
-func (db *DB) storedPostings(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]storedPosting, error) {
-	args := make([]any, 0, len(keys)+1)
-	args = append(args, shopID)
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	rows, err := db.query(ctx, tx, `SELECT posting_key, plan_hash, state, attempts, error_code, error_class, error_message
-		FROM postings WHERE shop_id = ? AND posting_key IN (`+placeholders(len(keys))+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read stored postings: %w", err)
-	}
-	defer rows.Close()
+// storedPostingsOf reads, for those of keys (each given once) that exist,
+// what UpsertPostings compares with.
+func (db *DB) storedPostingsOf(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]storedPosting, error) {
 	out := make(map[string]storedPosting, len(keys))
-	for rows.Next() {
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	err := db.queryIn(ctx, tx, `SELECT posting_key, plan_hash, state, attempts, error_code, error_class, error_message
+		FROM postings WHERE shop_id = ? AND posting_key IN (`, ")", []any{shopID}, args, func(rows *sql.Rows) error {
 		var key, state string
 		var s storedPosting
 		if err := rows.Scan(&key, &s.hash, &state, &s.attempts, &s.errCode, &s.errClass, &s.errMessage); err != nil {
-			return nil, fmt.Errorf("read stored postings: %w", err)
+			return err
 		}
 		s.state = shopqb.PostingState(state)
 		out[key] = s
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read stored postings: %w", err)
-	}
-	return out, nil
-}
-
-// storedPostingsOf is storedPostings of any number of keys, upsertRows a query.
-func (db *DB) storedPostingsOf(ctx context.Context, tx *sql.Tx, shopID int64, keys []string) (map[string]storedPosting, error) {
-	out := make(map[string]storedPosting, len(keys))
-	for first := 0; first < len(keys); first += upsertRows {
-		got, err := db.storedPostings(ctx, tx, shopID, keys[first:min(first+upsertRows, len(keys))])
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(out, got)
 	}
 	return out, nil
 }
@@ -495,18 +476,18 @@ func (db *DB) recordDrift(ctx context.Context, tx *sql.Tx, shopID int64, p *shop
 	return d, nil
 }
 
+// depsInsert is insertDeps' statement.
+var depsInsert = multiRow{
+	head: "INSERT INTO posting_deps (posting_id, shop_id, dep_key) VALUES ",
+	row:  "(?, ?, ?)",
+	tail: " ON CONFLICT (posting_id, dep_key) DO NOTHING",
+}
+
 // insertDeps records dependency rows, given as (posting_id, shop_id,
-// dep_key) triples, upsertRows rows per statement.
+// dep_key) triples, in chunks of rowChunk rows.
 func (db *DB) insertDeps(ctx context.Context, tx *sql.Tx, triples []any) error {
-	const per = 3
-	for first := 0; first < len(triples); first += per * upsertRows {
-		chunk := triples[first:min(first+per*upsertRows, len(triples))]
-		n := len(chunk) / per
-		q := "INSERT INTO posting_deps (posting_id, shop_id, dep_key) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + " ON CONFLICT (posting_id, dep_key) DO NOTHING"
-		if _, err := db.exec(ctx, tx, q, chunk...); err != nil {
-			return fmt.Errorf("record dependencies: %w", err)
-		}
+	if _, err := db.execRows(ctx, tx, depsInsert, 3, nil, triples); err != nil {
+		return fmt.Errorf("record dependencies: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -138,15 +139,25 @@ func (db *DB) indexSnapshots(ctx context.Context, q querier, snaps []*shopqb.Sna
 		byShop[s.ShopID] = append(byShop[s.ShopID], e)
 	}
 	for _, shopID := range shops {
-		entries := byShop[shopID]
-		for first := 0; first < len(entries); first += upsertRows {
-			if err := db.writeIndex(ctx, q, shopID, entries[first:min(first+upsertRows, len(entries))]); err != nil {
-				return err
-			}
+		if err := db.writeIndex(ctx, q, shopID, byShop[shopID]); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// The statements writeIndex runs, in chunks (execRows, execIn).
+var (
+	indexUpsert = multiRow{
+		head: "INSERT INTO snapshot_index (shop_id, kind, gid, updated_at, name, number, customer, email, at) VALUES ",
+		row:  "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		tail: ` ON CONFLICT (shop_id, gid) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at,
+			name = excluded.name, number = excluded.number, customer = excluded.customer, email = excluded.email, at = excluded.at
+		WHERE snapshot_index.updated_at <= excluded.updated_at RETURNING gid`,
+	}
+	eventsInsert = multiRow{head: "INSERT INTO snapshot_events (shop_id, gid, kind, at) VALUES ", row: "(?, ?, ?, ?)"}
+	linksInsert  = multiRow{head: "INSERT INTO snapshot_links (shop_id, gid, linked) VALUES ", row: "(?, ?, ?)"}
+)
 
 // writeIndex upserts entries of distinct objects of one shop, and replaces
 // the events and links of those whose version is now the indexed one.
@@ -155,32 +166,22 @@ func (db *DB) writeIndex(ctx context.Context, q querier, shopID int64, entries [
 	for _, e := range entries {
 		args = append(args, e.s.ShopID, e.s.Kind, e.s.GID, db.d.t(e.s.UpdatedAt), e.name, e.number, e.customer, e.email, db.d.t(e.at))
 	}
-	rows, err := db.query(ctx, q, `INSERT INTO snapshot_index (shop_id, kind, gid, updated_at, name, number, customer, email, at)
-		VALUES `+rowsOf(len(entries), 9)+`
-		ON CONFLICT (shop_id, gid) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at,
-			name = excluded.name, number = excluded.number, customer = excluded.customer, email = excluded.email, at = excluded.at
-		WHERE snapshot_index.updated_at <= excluded.updated_at RETURNING gid`, args...)
-	if err != nil {
-		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
-	}
-	indexedNow := map[string]bool{} // the rest are older than the version indexed
-	for rows.Next() {
+	indexedNow := make(map[string]bool, len(entries)) // the rest are older than the version indexed
+	err := db.queryRows(ctx, q, indexUpsert, 9, nil, args, func(rows *sql.Rows) error {
 		var gid string
 		if err := rows.Scan(&gid); err != nil {
-			rows.Close()
-			return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
+			return err
 		}
 		indexedNow[gid] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
 	}
 	if len(indexedNow) == 0 {
 		return nil
 	}
-	gids := []any{shopID}
-	var events, links []any
+	var gids, events, links []any
 	for _, e := range entries {
 		if !indexedNow[e.s.GID] {
 			continue
@@ -193,30 +194,18 @@ func (db *DB) writeIndex(ctx context.Context, q querier, shopID int64, entries [
 			links = append(links, e.s.ShopID, e.s.GID, l)
 		}
 	}
-	in := placeholders(len(gids) - 1)
-	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_events WHERE shop_id = ? AND gid IN ("+in+")", gids...); err != nil {
+	shop := []any{shopID}
+	if _, err := db.execIn(ctx, q, "DELETE FROM snapshot_events WHERE shop_id = ? AND gid IN (", ")", shop, gids); err != nil {
 		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
 	}
-	if err := db.insertRows(ctx, q, "INSERT INTO snapshot_events (shop_id, gid, kind, at) VALUES ", 4, events); err != nil {
+	if _, err := db.execRows(ctx, q, eventsInsert, 4, nil, events); err != nil {
 		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
 	}
-	if _, err := db.exec(ctx, q, "DELETE FROM snapshot_links WHERE shop_id = ? AND gid IN ("+in+")", gids...); err != nil {
+	if _, err := db.execIn(ctx, q, "DELETE FROM snapshot_links WHERE shop_id = ? AND gid IN (", ")", shop, gids); err != nil {
 		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
 	}
-	if err := db.insertRows(ctx, q, "INSERT INTO snapshot_links (shop_id, gid, linked) VALUES ", 3, links); err != nil {
+	if _, err := db.execRows(ctx, q, linksInsert, 3, nil, links); err != nil {
 		return fmt.Errorf("index snapshots from %s: %w", entries[0].s.GID, err)
-	}
-	return nil
-}
-
-// insertRows runs insert (ending in VALUES) over args, per values at a
-// row, upsertRows rows to a statement.
-func (db *DB) insertRows(ctx context.Context, q querier, insert string, per int, args []any) error {
-	for first := 0; first < len(args); first += per * upsertRows {
-		chunk := args[first:min(first+per*upsertRows, len(args))]
-		if _, err := db.exec(ctx, q, insert+rowsOf(len(chunk)/per, per), chunk...); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -34,10 +34,11 @@ func (db *DB) PutSnapshot(ctx context.Context, s *shopqb.Snapshot) (bool, error)
 }
 
 // PutSnapshots stores many versions as PutSnapshot does, in one
-// transaction whose statements are prepared once: a back-fill stores
-// thousands of orders, and a transaction and a statement parse per order
-// were most of what storing them cost. isNew[i] reports whether snaps[i]
-// was new. Nothing is stored when an error is returned.
+// transaction of multi-row statements: a back-fill stores thousands of
+// orders, and a transaction and a statement per order were most of what
+// storing them cost. isNew[i] reports whether snaps[i] was new (of a
+// version given twice, the first). Nothing is stored when an error is
+// returned.
 func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew []bool, err error) {
 	for _, s := range snaps {
 		if err := checkSnapshot(s); err != nil {
@@ -46,16 +47,16 @@ func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew
 	}
 	isNew = make([]bool, len(snaps))
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		w := &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}
-		defer w.close()
+		clear(isNew)
 		var toIndex []*shopqb.Snapshot
-		for i, s := range snaps {
-			ins, err := db.putSnapshot(ctx, w, s)
-			if err != nil {
+		for first, n := 0, 0; first < len(snaps); first += n {
+			n = db.d.rowChunk(len(snaps) - first)
+			if err := db.insertSnapshots(ctx, tx, snaps[first:first+n], isNew[first:first+n]); err != nil {
 				return err
 			}
-			isNew[i] = ins
-			if ins && indexed(s.Kind) {
+		}
+		for i, s := range snaps {
+			if isNew[i] && indexed(s.Kind) {
 				toIndex = append(toIndex, s)
 			}
 		}
@@ -64,12 +65,56 @@ func (db *DB) PutSnapshots(ctx context.Context, snaps []*shopqb.Snapshot) (isNew
 		}
 		// Orders and payouts are indexed for the lookup with the versions
 		// that store them (books.go).
-		return db.indexSnapshots(ctx, w, toIndex)
+		return db.indexSnapshots(ctx, tx, toIndex)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return isNew, nil
+}
+
+// snapshotsInsert is insertSnapshots' statement.
+var snapshotsInsert = multiRow{
+	head: "INSERT INTO snapshots (shop_id, kind, gid, updated_at, body, fetched_at) VALUES ",
+	row:  "(?, ?, ?, ?, ?, ?)",
+	tail: " ON CONFLICT (shop_id, gid, updated_at) DO NOTHING RETURNING shop_id, gid, updated_at",
+}
+
+// insertSnapshots inserts chunk (a count of rows rowChunk gives) in one
+// statement and sets isNew[i] when chunk[i] was stored by it.
+func (db *DB) insertSnapshots(ctx context.Context, tx *sql.Tx, chunk []*shopqb.Snapshot, isNew []bool) error {
+	type version struct {
+		shopID int64
+		gid    string
+		at     int64 // µs: the precision both databases keep
+	}
+	first := make(map[version]int, len(chunk)) // → the first of chunk with it
+	args := make([]any, 0, 6*len(chunk))
+	for i, s := range chunk {
+		v := version{s.ShopID, s.GID, s.UpdatedAt.UnixMicro()}
+		if _, ok := first[v]; !ok {
+			first[v] = i
+		}
+		args = append(args, s.ShopID, s.Kind, s.GID, db.d.t(s.UpdatedAt), nonNilBytes(s.Body), db.d.t(s.FetchedAt))
+	}
+	err := db.scanAll(ctx, tx, snapshotsInsert.text(db.d, len(chunk)), args, func(rows *sql.Rows) error {
+		var v version
+		var at time.Time
+		if err := rows.Scan(&v.shopID, &v.gid, timeScan{&at}); err != nil {
+			return err
+		}
+		v.at = at.UnixMicro()
+		i, ok := first[v]
+		if !ok {
+			return fmt.Errorf("stored snapshot %s at %s was not given", v.gid, at)
+		}
+		isNew[i] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put snapshots from %s of shop %d: %w", chunk[0].GID, chunk[0].ShopID, err)
+	}
+	return nil
 }
 
 // checkSnapshot refuses a snapshot without its identity and normalises its
@@ -98,60 +143,6 @@ func (db *DB) putSnapshot(ctx context.Context, q querier, s *shopqb.Snapshot) (b
 		return false, fmt.Errorf("put snapshot %s of shop %d: %w", s.GID, s.ShopID, err)
 	}
 	return true, nil
-}
-
-// preparedTx is a transaction that prepares each statement it runs once
-// and reuses it, for a batch that runs the same few statements many times.
-// It is a querier, so the code of one row serves a batch unchanged.
-type preparedTx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-}
-
-// stmt is query prepared on the transaction; an error is the preparation's.
-func (w *preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := w.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := w.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	w.stmts[query] = st
-	return st, nil
-}
-
-func (w *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := w.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (w *preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := w.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-func (w *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := w.stmt(ctx, query)
-	if err != nil {
-		// A *sql.Row cannot be made to carry err; the unprepared query
-		// fails the same way and its Row reports it on Scan.
-		return w.tx.QueryRowContext(ctx, query, args...)
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-// close releases the prepared statements (before the transaction ends).
-func (w *preparedTx) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
 }
 
 const snapshotColumns = "s.shop_id, s.kind, s.gid, s.updated_at, s.body, s.fetched_at"

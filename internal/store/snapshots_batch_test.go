@@ -225,3 +225,46 @@ func TestEachLatestSnapshotPagesByBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestPutSnapshotsAcrossStatements: a batch larger than one statement
+// (cut in several on SQLite) stores and indexes every order once, and of a
+// version given twice, in different statements, only the first is new.
+func TestPutSnapshotsAcrossStatements(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		ctx := context.Background()
+		db := storetest.Open(t, backend)
+		shop := storetest.MustShopID(t, db, "wide.myshopify.com")
+		base := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+		order := func(i int) *shopqb.Snapshot {
+			at := base.Add(time.Duration(i) * time.Minute)
+			return &shopqb.Snapshot{ShopID: shop, Kind: "order", GID: fmt.Sprintf("gid://shopify/Order/%d", 5000+i),
+				UpdatedAt: at, Body: fmt.Appendf(nil, `{"name":"#%d","processedAt":%q}`, 5000+i, at.Format(time.RFC3339))}
+		}
+		var snaps []*shopqb.Snapshot
+		for i := range 333 {
+			snaps = append(snaps, order(i))
+		}
+		snaps = append(snaps, order(7), order(332)) // again, in later statements
+		isNew, err := db.PutSnapshots(ctx, snaps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range isNew {
+			if n != (i < 333) {
+				t.Fatalf("isNew[%d] = %v (of %d)", i, n, len(snaps))
+			}
+		}
+		touching, err := db.SnapshotsTouching(ctx, shop, "order", base, base.Add(24*time.Hour))
+		if err != nil || len(touching) != 333 {
+			t.Fatalf("%d orders indexed, %v; want 333", len(touching), err)
+		}
+		found, err := db.SearchSnapshots(ctx, store.SnapshotQuery{ShopID: shop, Kind: "order", Text: "#5332"})
+		if err != nil || len(found) != 1 || found[0].GID != "gid://shopify/Order/5332" {
+			t.Fatalf("search #5332 = %+v, %v", found, err)
+		}
+		again, err := db.PutSnapshots(ctx, snaps[300:])
+		if err != nil || slices.Contains(again, true) {
+			t.Fatalf("stored again = %v, %v; want none new", again, err)
+		}
+	})
+}
