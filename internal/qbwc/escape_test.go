@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,24 @@ func TestEscapeTextMatchesEncodingXML(t *testing.T) {
 		if g := got.String()[len("prefix"):]; g != want.String() {
 			t.Fatalf("escapeText(%q) = %q, want %q", s, g, want.String())
 		}
+	}
+}
+
+// BenchmarkEscapeText escapes a message set of 50 sales receipts, the text
+// of a full sendRequestXML answer.
+//
+//	go test -run '^$' -bench EscapeText ./internal/qbwc/
+func BenchmarkEscapeText(b *testing.B) {
+	receipt := `<SalesReceiptAddRq requestID="1234"><SalesReceiptAdd><CustomerRef><FullName>Shopify Seattle Pike Place</FullName></CustomerRef>` +
+		`<TxnDate>2026-11-04</TxnDate><RefNumber>#1001</RefNumber><Memo>Shopify order #1001 – Café</Memo>` +
+		strings.Repeat(`<SalesReceiptLineAdd><ItemRef><FullName>Apparel</FullName></ItemRef><Desc>TEE-CLS-L-HGR Classic Cotton Tee - Large / Heather Grey</Desc>`+
+			`<Quantity>2</Quantity><Amount>52.00</Amount></SalesReceiptLineAdd>`, 5) + "</SalesReceiptAdd></SalesReceiptAddRq>\n"
+	text := `<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="continueOnError">` +
+		strings.Repeat(receipt, 50) + `</QBXMLMsgsRq></QBXML>`
+	var buf bytes.Buffer
+	b.SetBytes(int64(len(text)))
+	for range b.N {
+		buf.Reset()
+		escapeText(&buf, text)
 	}
 }

@@ -89,55 +89,72 @@ func writeTextElement(b *bytes.Buffer, name, text string) {
 // escapeText writes text as xml.EscapeText does: <, >, &, quotes and
 // \t \n \r escaped, so line breaks in qbXML survive the trip, and
 // characters XML cannot carry replaced. A qbXML request set is most of a
-// sendRequestXML answer and has only plain runs between its markup, so the
-// runs are copied whole; text with a character to replace (which the
-// endpoint refuses before answering, see checkResult) goes to
-// xml.EscapeText.
+// sendRequestXML answer: markup every few bytes, with plain runs between.
+// Each byte is classed by a table (escapeClass), and runs and escapes are
+// appended to the buffer's spare capacity (grown once) rather than written
+// call by call. Text with a character to replace (which the endpoint
+// refuses before answering, see checkResult) goes to xml.EscapeText.
 func escapeText(b *bytes.Buffer, text string) {
 	b.Grow(len(text) + len(text)/4)
+	dst := b.AvailableBuffer()
 	last := 0
 	for i := 0; i < len(text); {
-		c := text[i]
-		var esc string
-		switch {
-		case c >= utf8.RuneSelf:
+		switch escapeClass[text[i]] {
+		case plainByte:
+			i++
+			continue
+		case escapedByte:
+			dst = append(dst, text[last:i]...)
+			dst = append(dst, escapes[text[i]]...)
+			i++
+			last = i
+		case multiByte:
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if (r == utf8.RuneError && size == 1) || !xmlChar(r) {
+				b.Write(dst)
 				escapeSlow(b, text, last)
 				return
 			}
 			i += size
-			continue
-		case c == '<':
-			esc = "&lt;"
-		case c == '>':
-			esc = "&gt;"
-		case c == '&':
-			esc = "&amp;"
-		case c == '\'':
-			esc = "&#39;"
-		case c == '"':
-			esc = "&#34;"
-		case c == '\t':
-			esc = "&#x9;"
-		case c == '\n':
-			esc = "&#xA;"
-		case c == '\r':
-			esc = "&#xD;"
-		case c < 0x20:
+		default: // a control character XML cannot carry
+			b.Write(dst)
 			escapeSlow(b, text, last)
 			return
-		default:
-			i++
-			continue
 		}
-		b.WriteString(text[last:i])
-		b.WriteString(esc)
-		i++
-		last = i
 	}
-	b.WriteString(text[last:])
+	dst = append(dst, text[last:]...)
+	b.Write(dst)
 }
+
+// The classes of escapeClass.
+const (
+	plainByte   = iota // copied as it is
+	escapedByte        // replaced by escapes[c]
+	multiByte          // starts (or continues) a UTF-8 sequence, checked whole
+	badByte            // a control character xml.EscapeText replaces
+)
+
+// escapes are the replacements of the escaped bytes, as xml.EscapeText
+// writes them.
+var escapes = [utf8.RuneSelf]string{
+	'<': "&lt;", '>': "&gt;", '&': "&amp;", '\'': "&#39;", '"': "&#34;",
+	'\t': "&#x9;", '\n': "&#xA;", '\r': "&#xD;",
+}
+
+// escapeClass classes every byte value for escapeText.
+var escapeClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = multiByte
+		case escapes[c] != "":
+			t[c] = escapedByte
+		case c < 0x20:
+			t[c] = badByte
+		}
+	}
+	return t
+}()
 
 // escapeSlow writes text[from:] with xml.EscapeText, the part before from
 // having been written already.

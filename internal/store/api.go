@@ -92,6 +92,9 @@ type API interface {
 	// marks them sent with messageSetID (Attempts+1). Two processes calling it
 	// at once never get the same posting.
 	ClaimReady(ctx context.Context, shopID int64, now time.Time, limit int, messageSetID string) ([]*shopqb.Posting, error)
+	// ClaimRequests is ClaimReady returning only what sending reads and
+	// UpdatePostings writes (id, shop, key, kind, request, mutable fields).
+	ClaimRequests(ctx context.Context, shopID int64, now time.Time, limit int, messageSetID string) ([]*shopqb.Posting, error)
 	// CountPostingsIn counts a shop's postings in the given states only (cheap however many are done).
 	CountPostingsIn(ctx context.Context, shopID int64, states ...shopqb.PostingState) (map[shopqb.PostingState]int, error)
 	// ReadyExists reports whether ClaimReady would find a posting at now, without claiming it.
@@ -100,6 +103,9 @@ type API interface {
 	PostingsByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
 	// PostingStatesByID is PostingsByID with Request and Content left empty, for recording outcomes.
 	PostingStatesByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
+	// PostingOutcomesByID is PostingsByID returning only what recording an
+	// answer reads and writes (id, shop, key, kind, mutable fields).
+	PostingOutcomesByID(ctx context.Context, shopID int64, ids []int64) ([]*shopqb.Posting, error)
 	// UpdatePostings writes the mutable fields (state, message set, attempts,
 	// next attempt, QBID, edit sequence, error fields) of each posting in one transaction.
 	UpdatePostings(ctx context.Context, ps []*shopqb.Posting) error

@@ -297,3 +297,67 @@ func processCPU(tb testing.TB) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkRoundTripReads is BenchmarkRoundTripWrites with the reads of the
+// engine's round trip: claim a batch, read it back by id when QuickBooks'
+// answer comes, record the results. "full" reads whole postings
+// (ClaimReady, PostingStatesByID), "narrow" what sending and recording use
+// (ClaimRequests, PostingOutcomesByID), as the engine does.
+//
+//	go test -run '^$' -bench RoundTripReads ./internal/store/
+func BenchmarkRoundTripReads(b *testing.B) {
+	for _, backend := range storetest.Backends() {
+		for _, narrow := range []bool{false, true} {
+			name := backend + "/full"
+			if narrow {
+				name = backend + "/narrow"
+			}
+			b.Run(name, func(b *testing.B) {
+				ctx := context.Background()
+				db := storetest.Open(b, backend)
+				shop := storetest.MustShopID(b, db, "roundtrip-bench.myshopify.com")
+				const batch = 50
+				content := strings.Repeat(`{"line":"Item","amount":"10.00"},`, 25)
+				answer := "<SalesReceiptAddRs statusCode=\"0\">" + strings.Repeat("<SalesReceiptLineRet><TxnLineID>1-1</TxnLineID></SalesReceiptLineRet>", 30) + "</SalesReceiptAddRs>"
+				for first := 0; first < b.N*batch; first += 1000 {
+					ps := benchPostings(fmt.Sprintf("r%d:", first), 500)
+					for _, p := range ps {
+						p.DependsOn, p.Content = nil, content
+					}
+					if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+						b.Fatal(err)
+					}
+				}
+				claim, read := db.ClaimReady, db.PostingStatesByID
+				if narrow {
+					claim, read = db.ClaimRequests, db.PostingOutcomesByID
+				}
+				b.ResetTimer()
+				cpu0 := processCPU(b)
+				for i := range b.N {
+					got, err := claim(ctx, shop, time.Now(), batch, fmt.Sprintf("ms-%d", i))
+					if err != nil || len(got) != batch {
+						b.Fatalf("claim = %d, %v", len(got), err)
+					}
+					ids := make([]int64, len(got))
+					for j, p := range got {
+						ids[j] = p.ID
+					}
+					back, err := read(ctx, shop, ids)
+					if err != nil || len(back) != batch {
+						b.Fatalf("read back = %d, %v", len(back), err)
+					}
+					answers := make(map[int64]string, len(back))
+					for _, p := range back {
+						p.State, p.QBID, p.EditSequence = shopqb.Done, fmt.Sprintf("TXN-%d", p.ID), "1"
+						answers[p.ID] = answer
+					}
+					if err := db.RecordResults(ctx, shop, back, answers, time.Now()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(batch*b.N), "cpu-µs/posting")
+			})
+		}
+	}
+}

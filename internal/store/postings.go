@@ -545,31 +545,38 @@ func (db *DB) ClaimReady(ctx context.Context, shopID int64, now time.Time, limit
 	if limit <= 0 {
 		return nil, nil
 	}
-	limit = min(limit, maxClaim)
-	// One statement both picks and marks the postings: the ready query is
-	// its subquery, so the claim is a single pass over the outbox and a
-	// single write, and it returns what sending needs without the planner's
-	// content (claimColumns).
-	ready := readyQuery
-	if db.d.name == Postgres {
-		ready += " FOR UPDATE OF p SKIP LOCKED"
-	}
-	// The statement runs on its own (in the caller's transaction, if ctx
-	// carries one): a single statement is atomic on both databases, and
-	// SQLite then keeps no statement journal of the pages it changes.
-	// MATERIALIZED: the ready rows are chosen once. PostgreSQL would
-	// otherwise be free to run the subquery again inside the join, each run
-	// taking its own limit of rows.
-	out, err := db.claim(ctx, db.conn(ctx), `WITH ready AS MATERIALIZED (`+ready+`)
-		UPDATE postings SET state = 'sent', message_set_id = ?, attempts = attempts + 1, updated_at = ?
-		WHERE state = 'planned' AND id IN (SELECT id FROM ready) RETURNING `+claimColumns,
-		shopID, db.d.t(now), limit, messageSetID, db.d.t(time.Now()))
+	out, err := db.claim(ctx, db.conn(ctx), db.claimStatement(claimColumns), db.claimArgs(shopID, now, limit, messageSetID)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim ready postings of shop %d: %w", shopID, err)
 	}
 	// RETURNING gives no order guarantee; callers send oldest first.
 	sortPostingsByID(out)
 	return out, nil
+}
+
+// claimStatement is ClaimReady's statement returning columns.
+//
+// One statement both picks and marks the postings: the ready query is its
+// subquery, so the claim is a single pass over the outbox and a single
+// write, and it returns what sending needs without the planner's content.
+// The statement runs on its own (in the caller's transaction, if ctx
+// carries one): a single statement is atomic on both databases, and SQLite
+// then keeps no statement journal of the pages it changes. MATERIALIZED:
+// the ready rows are chosen once. PostgreSQL would otherwise be free to run
+// the subquery again inside the join, each run taking its own limit of rows.
+func (db *DB) claimStatement(columns string) string {
+	ready := readyQuery
+	if db.d.name == Postgres {
+		ready += " FOR UPDATE OF p SKIP LOCKED"
+	}
+	return `WITH ready AS MATERIALIZED (` + ready + `)
+		UPDATE postings SET state = 'sent', message_set_id = ?, attempts = attempts + 1, updated_at = ?
+		WHERE state = 'planned' AND id IN (SELECT id FROM ready) RETURNING ` + columns
+}
+
+// claimArgs are claimStatement's arguments; limit is capped at maxClaim.
+func (db *DB) claimArgs(shopID int64, now time.Time, limit int, messageSetID string) []any {
+	return []any{shopID, db.d.t(now), min(limit, maxClaim), messageSetID, db.d.t(time.Now())}
 }
 
 // claim runs ClaimReady's statement and reads the postings it returns.

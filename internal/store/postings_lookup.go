@@ -42,14 +42,8 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 		// that a few statement texts serve every batch size and stay
 		// prepared (cachedQuery): a Web Connector round trip reads its batch
 		// back on every answer.
-		n := idListSize(len(chunk))
-		args := make([]any, 0, n+1)
-		args = append(args, shopID)
-		for i := range n {
-			args = append(args, chunk[min(i, len(chunk)-1)])
-		}
 		rows, err := db.cachedQuery(ctx, db.sql, "SELECT "+columns+" FROM postings WHERE shop_id = ? AND id IN ("+
-			placeholders(n)+")", args...)
+			placeholders(idListSize(len(chunk)))+")", idListArgs(shopID, chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("postings of shop %d by id: %w", shopID, err)
 		}
@@ -60,6 +54,18 @@ func (db *DB) postingsByID(ctx context.Context, shopID int64, ids []int64, colum
 	// Chunks come back in index order, and a caller's ids need not be sorted.
 	sortPostingsByID(out)
 	return out, nil
+}
+
+// idListArgs are the arguments of a "shop_id = ? AND id IN (…)" query of
+// ids (at most maxClaim), padded with the last id to idListSize.
+func idListArgs(shopID int64, ids []int64) []any {
+	n := idListSize(len(ids))
+	args := make([]any, 0, n+1)
+	args = append(args, shopID)
+	for i := range n {
+		args = append(args, ids[min(i, len(ids)-1)])
+	}
+	return args
 }
 
 // idListSize is the number of placeholders postingsByID gives n ids: the

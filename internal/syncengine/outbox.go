@@ -65,7 +65,7 @@ func (e *Engine) nextRequest(ctx context.Context, shop *shopqb.Shop, st *session
 	}
 	isolating := len(claimed) > 0
 	if len(claimed) == 0 {
-		claimed, err = e.store.ClaimReady(ctx, shop.ID, now, max(st.Batch, 1), msid)
+		claimed, err = e.store.ClaimRequests(ctx, shop.ID, now, max(st.Batch, 1), msid)
 		if err != nil {
 			return "", fmt.Errorf("claim postings: %w", err)
 		}
@@ -261,11 +261,12 @@ func (e *Engine) postingsByID(ctx context.Context, shopID int64, ids []int64) (m
 	return byPostingID(ps), err
 }
 
-// statesByID reads postings to record their outcomes: without their
-// request and content, which an outcome does not touch (and which must not
-// be read from these postings).
+// statesByID reads postings to record their outcomes: only who they are
+// and the fields an outcome reads and writes (PostingOutcomesByID), not
+// their request, content or planner's fields, which an outcome does not
+// touch (and which must not be read from these postings).
 func (e *Engine) statesByID(ctx context.Context, shopID int64, ids []int64) (map[int64]*shopqb.Posting, error) {
-	ps, err := e.store.PostingStatesByID(ctx, shopID, ids)
+	ps, err := e.store.PostingOutcomesByID(ctx, shopID, ids)
 	return byPostingID(ps), err
 }
 
