@@ -47,6 +47,12 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	bucketSize := fs.Float64("shopify-bucket", 2000, "Shopify cost bucket size in points (default: the Standard plan's)")
 	restoreRate := fs.Float64("shopify-restore", 100, "Shopify cost bucket restore rate in points a second (default: the Standard plan's)")
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of shopqb's ingest and posting to this file")
+	// The bench measures shopqb; the tests check every qbXML message
+	// against the XSDs. Validating in the simulator starts an xmllint per
+	// message set, time that is neither shopqb's nor QuickBooks' (whose
+	// own is the latency model).
+	validate := fs.Bool("qbd-validate", false, "have the QuickBooks simulator check every request against the qbXML XSDs with xmllint (a process per message set, counted in the posting time)")
+	simProfile := fs.String("qbd-sim-cpu-profile", "", "write a CPU profile of the QuickBooks simulator's posting sessions to this file")
 	heapProfile := fs.String("heap-profile", "", "write a heap profile taken when shopqb's heap was largest to this file")
 	shopifyLatency := fs.Duration("shopify-request-latency", 0, "modelled Shopify time per GraphQL request, added to the modelled Shopify time (0: only waits are modelled)")
 	if err := fs.parse(args, false); err != nil {
@@ -116,9 +122,12 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	qbd := func() (simQBDSummary, error) {
 		var sum simQBDSummary
 		args := []string{"sim", "qbd", "--url", a.URL + "/qbwc", "--user", shop.QBWCUser, "--password", appToken,
-			"--company", companyFile, "--until-idle", "--json", "--log-level", "error", "--shared-dir", filepath.Join(tmp, "none")}
+			"--company", companyFile, "--until-idle", "--json", "--log-level", "error", "--validate=" + strconv.FormatBool(*validate)}
 		if *latency != "" {
 			args = append(args, "--latency", *latency)
+		}
+		if *simProfile != "" {
+			args = append(args, "--cpu-profile", *simProfile)
 		}
 		cmd := exec.CommandContext(ctx, exe, args...)
 		cmd.Stderr = m.Stderr
@@ -126,7 +135,13 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return sum, fmt.Errorf("sim qbd: %w", err)
 		}
-		return sum, json.Unmarshal(bytes.TrimSpace(out), &sum)
+		if err := json.Unmarshal(bytes.TrimSpace(out), &sum); err != nil {
+			return sum, err
+		}
+		// The simulator stands in for QuickBooks, whose own time is the
+		// latency model: its CPU is reported apart from shopqb's.
+		sum.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+		return sum, nil
 	}
 	if _, err := qbd(); err != nil { // first contact: the preflight
 		return err
@@ -162,12 +177,14 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	t1 := time.Now()
+	cpu1 := cpuSeconds()
 	post, err := qbd()
 	if err != nil {
 		return err
 	}
 	posting := time.Since(t1)
 	cpu := cpuSeconds() - cpu0
+	postingCPU := cpuSeconds() - cpu1
 	simStats, err := shopifyStats("http://127.0.0.1:"+port, token)
 	if err != nil {
 		return err
@@ -207,8 +224,10 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if post.RoundTrips > 0 {
 		res.PostingsPerRoundTrip = float64(post.Requests) / float64(post.RoundTrips)
 	}
+	res.PostingCPUSeconds, res.QuickBooksSimulatorCPUSeconds = postingCPU, post.cpu
 	if post.ModelledMillis > 0 {
 		res.OverheadRatio = posting.Seconds() / (float64(post.ModelledMillis) / 1000)
+		res.PostingCPURatio = postingCPU / (float64(post.ModelledMillis) / 1000)
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -238,6 +257,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if res.ModelledQuickBooksSeconds > 0 {
 		fmt.Fprintf(m.Stdout, "QuickBooks modelled time %.1fs; posting took %.1fs: overhead ratio %.2f\n", res.ModelledQuickBooksSeconds, res.PostingSeconds, res.OverheadRatio)
 	}
+	fmt.Fprintf(m.Stdout, "posting CPU: shopqb %.1fs, the QuickBooks simulator %.1fs", res.PostingCPUSeconds, res.QuickBooksSimulatorCPUSeconds)
+	if res.ModelledQuickBooksSeconds > 0 {
+		fmt.Fprintf(m.Stdout, " (shopqb's against the modelled time: %.3f)", res.PostingCPURatio)
+	}
+	fmt.Fprintln(m.Stdout)
 	return nil
 }
 
@@ -259,19 +283,27 @@ type benchResult struct {
 	PeakLiveHeapMiB           float64 `json:"peakLiveHeapMiB"`
 	ModelledQuickBooksSeconds float64 `json:"modelledQuickBooksSeconds"`
 	OverheadRatio             float64 `json:"overheadRatio"`
-	CPUSeconds                float64 `json:"cpuSeconds"`
-	OrdersPerCPUSecond        float64 `json:"ordersPerCpuSecond"`
-	ShopifyBucket             float64 `json:"shopifyBucket"`
-	ShopifyRestoreRate        float64 `json:"shopifyRestoreRate"`
-	ShopifyRequests           int     `json:"shopifyRequests"`
-	ShopifyBulkOperations     int     `json:"shopifyBulkOperations"`
-	ShopifyPoints             int     `json:"shopifyPoints"`
-	ShopifyRequestedPoints    int     `json:"shopifyRequestedPoints"`
-	ShopifyRefused            int     `json:"shopifyRefused"`
-	ShopifyThrottledSeconds   float64 `json:"shopifyThrottledSeconds"`
-	ShopifyBulkWaitSeconds    float64 `json:"shopifyBulkWaitSeconds"`
-	ShopifyHTTPSeconds        float64 `json:"shopifyHttpSeconds"`
-	ModelledShopifySeconds    float64 `json:"modelledShopifySeconds"`
+	// PostingCPUSeconds is shopqb's CPU while posting;
+	// QuickBooksSimulatorCPUSeconds the simulated Web Connector and
+	// company's, which the wall time of posting includes but which stands
+	// in for QuickBooks (modelled apart). PostingCPURatio is shopqb's
+	// against the modelled QuickBooks time.
+	PostingCPUSeconds             float64 `json:"postingCpuSeconds"`
+	QuickBooksSimulatorCPUSeconds float64 `json:"quickBooksSimulatorCpuSeconds"`
+	PostingCPURatio               float64 `json:"postingCpuRatio,omitempty"`
+	CPUSeconds                    float64 `json:"cpuSeconds"`
+	OrdersPerCPUSecond            float64 `json:"ordersPerCpuSecond"`
+	ShopifyBucket                 float64 `json:"shopifyBucket"`
+	ShopifyRestoreRate            float64 `json:"shopifyRestoreRate"`
+	ShopifyRequests               int     `json:"shopifyRequests"`
+	ShopifyBulkOperations         int     `json:"shopifyBulkOperations"`
+	ShopifyPoints                 int     `json:"shopifyPoints"`
+	ShopifyRequestedPoints        int     `json:"shopifyRequestedPoints"`
+	ShopifyRefused                int     `json:"shopifyRefused"`
+	ShopifyThrottledSeconds       float64 `json:"shopifyThrottledSeconds"`
+	ShopifyBulkWaitSeconds        float64 `json:"shopifyBulkWaitSeconds"`
+	ShopifyHTTPSeconds            float64 `json:"shopifyHttpSeconds"`
+	ModelledShopifySeconds        float64 `json:"modelledShopifySeconds"`
 	// ShopifyByOperation is the simulator's traffic per operation name;
 	// the follow-ups are the refund and edit reads by id (see
 	// shopify.FollowUpOf) that a bulk query cannot carry.

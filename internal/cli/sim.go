@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -106,6 +107,8 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 	faults := fs.String("faults", "", "faults, e.g. lose=0.05,conn=0.02,busy=0.02,lock=0.03,seed=7")
 	latency := fs.String("latency", "", "latency model, e.g. request=20ms,roundtrip=200ms,sleep")
 	shared := fs.String("shared-dir", "", "folder with the qbXML XSDs, to validate every request with xmllint")
+	validate := fs.Bool("validate", true, "check every qbXML request against the 13.0 XSD with xmllint (a process per request), when the XSDs and xmllint are found")
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the simulator to this file")
 	lf := fs.logFlags()
 	if m.Getenv("SHOPQB_LOG_LEVEL") == "" {
 		// Each session prints its own summary line; logs are for trouble.
@@ -118,6 +121,17 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 	log, err := lf.logger(m.Stderr)
 	if err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *qwcPath != "" {
 		q, err := qbdsim.ReadQWC(*qwcPath)
@@ -159,7 +173,7 @@ func runSimQBD(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	company.SetFaults(f)
-	if dir, err := sharedDir(m, *shared); err == nil {
+	if dir, err := sharedDir(m, *shared); err == nil && *validate {
 		if xl, err := lookPath("xmllint"); err == nil {
 			company.SetXSDValidator(qbdsim.XMLLintValidator(xl, filepath.Join(dir, "qbxml", "13.0", "qbxmlops130.xsd")))
 		}
@@ -261,6 +275,9 @@ type simQBDSummary struct {
 	LastAuth         string `json:"lastAuth"`
 	WallMillis       int64  `json:"wallMillis"`
 	ModelledMillis   int64  `json:"modelledMillis"`
+	// cpu is the simulator process's CPU seconds (user + system), read by
+	// the bench from the process it started.
+	cpu float64
 }
 
 // bucket picks the simulated store's rate limit: a plan's published
