@@ -49,7 +49,20 @@ func againstEngine(t *testing.T, name string, body []byte) bool {
 	if errWant == nil && !reflect.DeepEqual(want, stored) {
 		t.Fatalf("%s: DecodeStored gives\n%+v\nthe engine gives\n%+v\nfor\n%s", name, stored, want, body)
 	}
+	if errWant == nil {
+		sameEncoding(t, name, &want)
+	}
 	return took
+}
+
+// sameEncoding checks that EncodeStored encodes o as encoding/json does.
+func sameEncoding(t *testing.T, name string, o *shopify.Order) {
+	t.Helper()
+	want, errWant := json.Marshal(o)
+	got, errGot := shopify.EncodeStored(o)
+	if (errWant == nil) != (errGot == nil) || !bytes.Equal(want, got) {
+		t.Fatalf("%s: EncodeStored gives %v\n%s\nencoding/json gives %v\n%s", name, errGot, got, errWant, want)
+	}
 }
 
 // generatedOrders is every order of a generated shop as a snapshot stores
@@ -193,14 +206,15 @@ func (f *filler) order(on func(string) bool) []byte {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	sameEncoding(f.t, "filled order", &o)
 	return body
 }
 
-// Every field of Order and of the types under it is read by hand: in an
-// order with every field set to a value of its own, and with each bool
-// the only true one. A field added to any of them that the hand reader
-// does not read fails this test (and so does one whose type or tag it
-// does not know).
+// Every field of Order and of the types under it is read, and written, by
+// hand: in an order with every field set to a value of its own, and with
+// each bool the only true one. A field added to any of them that the hand
+// reader does not read or the hand writer does not write fails this test
+// (and so does one whose type or tag they do not know).
 func TestDecodeOrderHandlesEveryField(t *testing.T) {
 	f := &filler{t: t}
 	all := f.order(func(string) bool { return true })
@@ -341,4 +355,23 @@ func FuzzDecodeOrder(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		againstEngine(t, "fuzzed", body)
 	})
+}
+
+// EncodeStored quotes strings as encoding/json does: every byte, alone and
+// among others, runes beyond ASCII, the two it escapes for JavaScript, and
+// invalid UTF-8; and it leaves a time encoding/json refuses to it.
+func TestEncodeStoredQuotesAsEncodingJSON(t *testing.T) {
+	strs := []string{"", "plain", "Kiln & Co <b>", "caf\u00e9 \U0001F600", "a\u2028b\u2029c", "\xff\xfe", "\xed\xa0\x80", "x\xe2\x82", "\"\\/\b\f\n\r\t\x00\x1f\x7f"}
+	for c := range 256 {
+		strs = append(strs, string([]byte{byte(c)}), "ab"+string([]byte{byte(c)})+"cd")
+	}
+	for _, s := range strs {
+		o := shopify.Order{ID: s, PaymentGatewayNames: []string{s}, TaxLines: []shopify.TaxLine{{Rate: shopify.DecimalText(s)}}}
+		sameEncoding(t, fmt.Sprintf("%q", s), &o)
+	}
+	for _, when := range []time.Time{time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 5, 1, 10, 0, 0, 0, time.FixedZone("", 5*3600+30*60+7)), time.Date(2026, 5, 1, 10, 0, 0, 1, time.FixedZone("", -7*3600))} {
+		sameEncoding(t, when.String(), &shopify.Order{CreatedAt: when})
+		sameEncoding(t, when.String(), &shopify.Order{Refunds: []shopify.Refund{{ProcessedAt: &when}}})
+	}
 }
