@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/shopify"
 )
 
 // A run stores what it reads in batches (store.PutSnapshots): one
@@ -24,8 +24,10 @@ const (
 // stash queues the snapshot of v and stores the queue when it is full.
 // Whatever reads into snapshots calls storeStash when it is done; planning
 // reads the snapshots back, so planAndCommit stores what is left first.
+// The snapshot is v as encoding/json encodes it (shopify.EncodeStored,
+// which writes an order by hand).
 func (p *pass) stash(ctx context.Context, kind, gid string, updated time.Time, v any) error {
-	body, err := json.Marshal(v)
+	body, err := shopify.EncodeStored(v)
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", gid, err)
 	}

@@ -62,7 +62,7 @@ func BenchmarkBulkOrdersFile(b *testing.B) {
 }
 
 // bulkFile runs a bulk query on the simulator and returns its JSONL.
-func bulkFile(b *testing.B, c *shopify.Client, doc string) []byte {
+func bulkFile(b testing.TB, c *shopify.Client, doc string) []byte {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	op, err := c.StartBulkQuery(ctx, doc)

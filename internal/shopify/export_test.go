@@ -26,3 +26,7 @@ func EditBatchSize(sales int) int { return editBatchSize(sales) }
 
 // OrderChildField places BulkOrders child lines, for RebuildBulk in benchmarks.
 var OrderChildField = orderChildField
+
+// DecodeOrder is the hand reader of orders alone, without DecodeStored's
+// fall back to the json/v2 engine: false when it declines the document.
+func DecodeOrder(body []byte, o *Order) bool { return decodeOrder(body, o) }
