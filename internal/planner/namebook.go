@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 )
 
 // NameSource is where a NameBook reads the names of earlier plans: the
@@ -38,8 +39,12 @@ type NameBook struct {
 	// them: per namespace, each folded name → its key.
 	added  map[string]string
 	spaces map[string]map[string]string
-	// read are the names this book read from its source since the last
-	// TakeAdded: a plan asks for a list record's name more than once.
+	// read are the names this book read from its source: a plan asks for
+	// a list record's name more than once, and a back-fill's every call
+	// asks for the same accounts, items, tax items and payment methods,
+	// each a query of the store. TakeAdded keeps them, but for reference
+	// numbers (one a transaction, asked by the calls planning it only) and
+	// for more than maxKeptNames, so the book still does not hold the shop.
 	read map[string]string
 	// err is the first failed read of the source: the plan using the book
 	// fails with it (Build), and a caller must not go on with the book.
@@ -90,9 +95,24 @@ func (b *NameBook) TakeAdded() map[string]string {
 	for k, n := range added {
 		b.stored.addName(k, n)
 	}
-	b.added, b.spaces, b.read = map[string]string{}, map[string]map[string]string{}, map[string]string{}
+	if len(b.read) > maxKeptNames {
+		b.read = map[string]string{}
+	}
+	for k := range b.read {
+		if strings.HasPrefix(k, "refnumber:") {
+			delete(b.read, k)
+		} else if n, ok := added[k]; ok {
+			b.read[k] = n // what the source holds once the caller stored it
+		}
+	}
+	b.added, b.spaces = map[string]string{}, map[string]map[string]string{}
 	return added
 }
+
+// maxKeptNames bounds the names a book keeps from one TakeAdded to the
+// next: more list records than a back-fill's calls share (a shop's
+// returning customers can be most of its orders).
+const maxKeptNames = 4096
 
 // earlier is the name an earlier plan gave key: added to the book, or
 // stored in its source.

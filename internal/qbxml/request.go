@@ -37,6 +37,22 @@ func MarshalRequest(r Request) (string, error) {
 		return "", errors.New("qbxml: nil request")
 	}
 	name := r.RequestName()
+	if s, err := fastRequest(r, name); err == nil {
+		// The fast encoder passed the texts lengthsOK checks and wrote what
+		// xml.Marshal writes; the rules the tags cannot say are left.
+		if v, ok := r.(validator); ok {
+			if err := v.validate(); err != nil {
+				return "", fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return s, nil
+	}
+	return marshalStd(r, name)
+}
+
+// marshalStd is MarshalRequest through encoding/xml: the way for requests
+// the fast encoder does not vouch for, and what its tests compare it with.
+func marshalStd(r Request, name string) (string, error) {
 	if !lengthsOK(reflect.ValueOf(r)) {
 		if err := checkLengths(reflect.ValueOf(r), strings.TrimSuffix(name, "Rq")); err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)

@@ -3,6 +3,7 @@ package qbxml
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -30,6 +31,17 @@ func CleanText(s string, max int) string {
 
 // toLatin1 converts s to runes in U+0000–U+00FF with controls turned into spaces.
 func toLatin1(s string) string {
+	if printableLatin1(s) {
+		// Nearly every name and title: composed already (no Latin-1
+		// character composes with another), no Hangul, Cyrillic or Greek,
+		// nothing to fold or drop, so each step below would copy s as it is.
+		return s
+	}
+	return toLatin1Slow(s)
+}
+
+// toLatin1Slow is toLatin1 step by step.
+func toLatin1Slow(s string) string {
 	s = norm.NFC.String(s)
 	s = RomanizeKorean(s)
 	s = transliterateScripts(s)
@@ -81,7 +93,55 @@ func foldToLatin1(r rune) string {
 	return string(out)
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+func collapseSpace(s string) string {
+	if spacedOnce(s) {
+		return s // what Fields and Join would rebuild
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// printableLatin1 reports whether s is valid UTF-8 of printable ISO-8859-1
+// characters only: no controls (C0, DEL, C1) and no soft hyphen, the
+// characters toLatin1 drops or turns into spaces.
+func printableLatin1(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < 0xA0 || r > 0xFF || r == 0xAD { // a C1 control, beyond Latin-1, or bad UTF-8
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// spacedOnce reports whether s has no white space but single ASCII spaces
+// between words, so collapseSpace would give s back.
+func spacedOnce(s string) bool {
+	afterSpace := true // a leading space is collapsed
+	for _, r := range s {
+		if r == ' ' {
+			if afterSpace {
+				return false
+			}
+			afterSpace = true
+			continue
+		}
+		if r < utf8.RuneSelf && r > ' ' || !unicode.IsSpace(r) {
+			afterSpace = false
+			continue
+		}
+		return false
+	}
+	return s == "" || !afterSpace
+}
 
 // truncate cuts s to at most max characters without leaving a trailing
 // space or separator.
@@ -89,10 +149,10 @@ func truncate(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	r := []rune(s)
-	if len(r) <= max {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
+	r := []rune(s)
 	// A cut name should not end in a dangling separator ("Mug / Navy /").
 	return strings.TrimRight(string(r[:max]), " -/,;|&+")
 }
@@ -126,6 +186,14 @@ func CleanName(s, ref string, max int) string {
 // lostLetters reports whether s has letters that toLatin1 cannot write,
 // such as Han or Arabic characters.
 func lostLetters(s string) bool {
+	if printableLatin1(s) {
+		return false // composing Latin-1 gives Latin-1
+	}
+	return lostLettersSlow(s)
+}
+
+// lostLettersSlow is lostLetters rune by rune.
+func lostLettersSlow(s string) bool {
 	for _, r := range norm.NFC.String(s) {
 		if !unicode.IsLetter(r) || r <= 0xFF || isHangulSyllable(r) {
 			continue

@@ -115,3 +115,65 @@ func TestRomanizeSyllables(t *testing.T) {
 		}
 	}
 }
+
+// cleanTexts are texts for comparing the fast paths of CleanText and
+// CleanName with their step-by-step rules.
+func cleanTexts() []string {
+	var out []string
+	// Every character up to U+02FF (Latin-1, Latin Extended, combining
+	// accents), alone, after a letter and around spaces.
+	for r := rune(0); r < 0x300; r++ {
+		c := string(r)
+		out = append(out, c, "e"+c, c+"e", " "+c, c+" ", "a "+c+" b", "Zoë"+c+"Ärger")
+	}
+	for _, c := range []string{"\u00a0", "\u0085", "\u2028", "\u3000", "\t", "\n", "\r", "\v", "\f", "\x00",
+		"\xff", "\xc3", "\xed\xa0\x80", "\u0301", "\u0308", "\uFFFD", "김", "Ж", "ο", "υ", "€", "’", "ﬁ", "🎉"} {
+		out = append(out, c, "a"+c+"b", "é"+c, c+"é", "  "+c+"  ")
+	}
+	out = append(out, "", " ", "  ", "Ann Lee", " Ann Lee", "Ann Lee ", "Ann  Lee", "José Müller", "Jose\u0301",
+		"Côté-Ø'Brien", "Björk Guðmundsdóttir", "Maximiliana Alexandrina Wolfeschlegelsteinhausen-Bergerdorff",
+		"Mug / Navy / Large", "a:b", "µ ß ÿ ×÷", "Zoë Ärger", strings.Repeat("é", 50), strings.Repeat("ab ", 30))
+	return out
+}
+
+// TestCleanFastPathsAgree checks each shortcut against the rule it skips:
+// toLatin1, collapseSpace, truncate and lostLetters, and through them
+// CleanText and CleanName, give what the step-by-step rules give.
+func TestCleanFastPathsAgree(t *testing.T) {
+	slowTruncate := func(s string, max int) string {
+		if max <= 0 {
+			return ""
+		}
+		r := []rune(s)
+		if len(r) <= max {
+			return s
+		}
+		return strings.TrimRight(string(r[:max]), " -/,;|&+")
+	}
+	fast := 0
+	for _, s := range cleanTexts() {
+		if got, want := toLatin1(s), toLatin1Slow(s); got != want {
+			t.Errorf("toLatin1(%q) = %q, step by step %q", s, got, want)
+		}
+		if printableLatin1(s) {
+			fast++
+		}
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := lostLetters(s), lostLettersSlow(s); got != want {
+			t.Errorf("lostLetters(%q) = %v, rune by rune %v", s, got, want)
+		}
+		for _, max := range []int{0, 1, 3, 11, 41} {
+			if got, want := truncate(s, max), slowTruncate(s, max); got != want {
+				t.Errorf("truncate(%q, %d) = %q, want %q", s, max, got, want)
+			}
+			if got, want := CleanText(s, max), slowTruncate(strings.Join(strings.Fields(toLatin1Slow(s)), " "), max); got != want {
+				t.Errorf("CleanText(%q, %d) = %q, step by step %q", s, max, got, want)
+			}
+		}
+	}
+	if fast < 1000 {
+		t.Errorf("only %d texts took the fast path", fast)
+	}
+}

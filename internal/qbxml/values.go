@@ -82,11 +82,32 @@ func (a *Amount) UnmarshalText(b []byte) error {
 // decimals. It is kept as text so that no value passes through a float.
 type Decimal string
 
-var decimalPattern = regexp.MustCompile(`^[+-]?[0-9]{1,10}(\.[0-9]{1,5})?$`)
+// validDecimal reports whether s matches ^[+-]?[0-9]{1,10}(\.[0-9]{1,5})?$,
+// without a regular expression: a back-fill checks one per line.
+func validDecimal(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	return digitsBetween(whole, 1, 10) && (!dot || digitsBetween(frac, 1, 5))
+}
+
+// digitsBetween reports whether s is lo to hi ASCII digits.
+func digitsBetween(s string, lo, hi int) bool {
+	if len(s) < lo || len(s) > hi {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // MarshalText refuses values the schema pattern rejects, e.g. "1e3" or six decimals.
 func (d Decimal) MarshalText() ([]byte, error) {
-	if !decimalPattern.MatchString(string(d)) {
+	if !validDecimal(string(d)) {
 		return nil, fmt.Errorf("%q is not a qbXML decimal (up to 10 digits and 5 decimals)", string(d))
 	}
 	return []byte(d), nil
@@ -136,15 +157,36 @@ func (d DateTime) MarshalText() ([]byte, error) {
 // in braces, {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}.
 type GUID string
 
-var guidPattern = regexp.MustCompile(`^(0|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\})$`)
-
 // GUIDOf formats 16 bytes (e.g. a name-based UUID) the way QuickBooks stores GUIDs.
 func GUIDOf(b [16]byte) GUID {
 	return GUID(strings.ToUpper(fmt.Sprintf("{%x-%x-%x-%x-%x}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])))
 }
 
-// Valid reports whether g matches GUIDTYPE.
-func (g GUID) Valid() bool { return guidPattern.MatchString(string(g)) }
+// Valid reports whether g matches GUIDTYPE, the pattern
+// ^(0|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\})$ (checked
+// without a regular expression: every posting has one).
+func (g GUID) Valid() bool {
+	s := string(g)
+	if s == "0" {
+		return true
+	}
+	if len(s) != 38 || s[0] != '{' || s[37] != '}' {
+		return false
+	}
+	for i := 1; i < 37; i++ {
+		c := s[i]
+		if i == 9 || i == 14 || i == 19 || i == 24 {
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
 
 // MarshalText refuses a GUID without braces, a common mistake QuickBooks
 // answers with a parse error.

@@ -1,6 +1,8 @@
 package qbxml
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +68,43 @@ func TestDecimalDateGUID(t *testing.T) {
 	for s, ok := range map[GUID]bool{"0": true, g: true, "6F9619FF-8B86-D011-B42D-00C04FC964FF": false, "{}": false} {
 		if _, err := s.MarshalText(); (err == nil) != ok {
 			t.Errorf("GUID %q: err %v, want ok=%v", s, err, ok)
+		}
+	}
+}
+
+// TestHandWrittenPatternsAgree compares validDecimal and GUID.Valid with
+// the schema patterns they spell out, over texts near and across their edges.
+func TestHandWrittenPatternsAgree(t *testing.T) {
+	decimal := regexp.MustCompile(`^[+-]?[0-9]{1,10}(\.[0-9]{1,5})?$`)
+	guid := regexp.MustCompile(`^(0|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\})$`)
+	parts := []string{"", "0", "1", "9", "12345", "1234567890", "12345678901", ".", "..", "+", "-", "++", "e", " ",
+		"a", "F", "g", "{", "}", "-", "0000", "00000000", "ABCDEF12", "abcdef123456", "\n", "٣"}
+	var texts []string
+	for _, a := range parts {
+		for _, b := range parts {
+			for _, c := range parts {
+				texts = append(texts, a+b+c)
+			}
+		}
+	}
+	texts = append(texts, string(testGUID), string(testGUID2), strings.ToLower(string(testGUID)),
+		"{6F9619FF-8B86-D011-B42D-00C04FC964FF}\n", "{6F9619FF-8B86-D011-B42D-00C04FC964F}", "{6F9619FF+8B86-D011-B42D-00C04FC964FF}",
+		"{6F9619FF-8B86-D011-B42D-00C04FC964FG}", "(6F9619FF-8B86-D011-B42D-00C04FC964FF)", "0\n", "00")
+	for _, s := range texts {
+		if got, want := validDecimal(s), decimal.MatchString(s); got != want {
+			t.Errorf("validDecimal(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := GUID(s).Valid(), guid.MatchString(s); got != want {
+			t.Errorf("GUID(%q).Valid() = %v, the pattern says %v", s, got, want)
+		}
+	}
+	// Every GUID with one character changed, at each position.
+	for i := 0; i < len(testGUID); i++ {
+		for _, c := range "0aAgG-{}. " {
+			s := string(testGUID[:i]) + string(c) + string(testGUID[i+1:])
+			if got, want := GUID(s).Valid(), guid.MatchString(s); got != want {
+				t.Errorf("GUID(%q).Valid() = %v, the pattern says %v", s, got, want)
+			}
 		}
 	}
 }
