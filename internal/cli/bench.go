@@ -149,17 +149,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	// The start reads and plans the whole shop once (its check of the list
 	// limits commits the plan) and the first sync plans what changed since:
 	// both are the ingest.
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	liveHeap := watchHeap(*heapProfile)
 	cpu0 := cpuSeconds()
 	t0 := time.Now()
@@ -516,4 +510,24 @@ func peakRSSMiB() float64 {
 		}
 	}
 	return 0
+}
+
+// startCPUProfile profiles the process's CPU into path until stop is
+// called; with no path it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
