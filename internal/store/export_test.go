@@ -9,3 +9,7 @@ func SetNotDoneAtMost(n int) (restore func()) {
 
 // SnapshotPageBytes is how much JSON one page of EachLatestSnapshot holds.
 const SnapshotPageBytes = snapshotPageBytes
+
+// LeaseLockSpace is the text behind the first key of a shop's PostgreSQL
+// sync lock (with the schema's name).
+const LeaseLockSpace = leaseLockSpace
