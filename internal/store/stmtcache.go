@@ -122,11 +122,15 @@ func (db *DB) cachedExec(ctx context.Context, q querier, query string, args ...a
 // bench's 8.7 s); with these sizes each such statement has at most five
 // texts, every one prepared once per connection (db.prepared). Each
 // statement also costs something of its own however few rows it carries
-// (a statement journal, its halt and reset), so the largest size is
-// upsertRows, what one call usually carries: with 64 at most, storing
-// 10,000 orders (BenchmarkPutSnapshotsAtScale) ran 1.3% more instructions
-// than with 200, and one row a statement 24% more.
-var sqliteRowChunks = []int{upsertRows, 64, 16, 4, 1}
+// (a statement journal, its halt and reset): one row a statement ran 24%
+// more instructions storing 10,000 orders (BenchmarkPutSnapshotsAtScale)
+// than 200 rows. The largest size is 64 all the same, which ran 1.3% more
+// than 200, for memory: a statement's journal (in memory, temp_store)
+// holds every page it changes, and 200 rows scattered over the indexes of
+// a big shop change many more pages than 64. At 100,000 orders shopqb's
+// peak RSS was 84 MiB with 200 and 77 MiB with 64 (10,000 orders: 69-72
+// and 64-65 MiB), for the same CPU within the bench's noise.
+var sqliteRowChunks = []int{64, 16, 4, 1}
 
 // rowChunk is how many of rest rows the next statement of a multi-row
 // write carries. PostgreSQL takes up to upsertRows rows at once, as before:
