@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"iter"
 	"strings"
 	"sync"
 )
@@ -240,16 +241,48 @@ func (db *DB) wideQuery(ctx context.Context, q querier, query string, args ...an
 	return db.query(ctx, q, query, args...)
 }
 
-// execRows runs m over rows of values (per a row, laid end to end in args),
-// in chunks of rowChunk rows, each chunk's values after those of before.
-// It returns the rows the statements affected.
-func (db *DB) execRows(ctx context.Context, q querier, m multiRow, per int, before, args []any) (int64, error) {
-	buf := make([]any, 0, len(before)+min(len(args), per*max(upsertRows, sqliteRowChunks[0])))
+// rowChunks yields each statement of m over rows of values (per a row,
+// laid end to end in args), in chunks of rowChunk rows: its text and its
+// arguments, the values of before and then the chunk's. The arguments'
+// slice is reused from one chunk to the next.
+func (db *DB) rowChunks(m multiRow, per int, before, args []any) iter.Seq2[string, []any] {
+	return func(yield func(string, []any) bool) {
+		buf := make([]any, 0, len(before)+min(len(args), per*max(upsertRows, sqliteRowChunks[0])))
+		for first := 0; first < len(args); {
+			n := db.d.rowChunk((len(args) - first) / per)
+			buf = append(append(buf[:0], before...), args[first:first+n*per]...)
+			if !yield(m.text(db.d, n), buf) {
+				return
+			}
+			first += n * per
+		}
+	}
+}
+
+// inChunks yields each statement over an IN list of keys, head and tail
+// around its placeholders, in chunks of inChunk keys after the values of
+// before (padded as inChunk says), as rowChunks does.
+func (db *DB) inChunks(head, tail string, before, keys []any) iter.Seq2[string, []any] {
+	m := multiRow{head: head, row: "?", tail: tail}
+	return func(yield func(string, []any) bool) {
+		buf := make([]any, 0, len(before)+min(len(keys), max(upsertRows, sqliteRowChunks[0])))
+		for first := 0; first < len(keys); {
+			size, take := db.d.inChunk(len(keys) - first)
+			buf = padIn(append(buf[:0], before...), keys[first:first+take], size)
+			if !yield(m.text(db.d, size), buf) {
+				return
+			}
+			first += take
+		}
+	}
+}
+
+// execChunks runs each statement of chunks and returns the rows they
+// affected.
+func (db *DB) execChunks(ctx context.Context, q querier, chunks iter.Seq2[string, []any]) (int64, error) {
 	var affected int64
-	for first := 0; first < len(args); {
-		n := db.d.rowChunk((len(args) - first) / per)
-		buf = append(append(buf[:0], before...), args[first:first+n*per]...)
-		res, err := db.wideExec(ctx, q, m.text(db.d, n), buf...)
+	for text, args := range chunks {
+		res, err := db.wideExec(ctx, q, text, args...)
 		if err != nil {
 			return affected, err
 		}
@@ -258,63 +291,42 @@ func (db *DB) execRows(ctx context.Context, q querier, m multiRow, per int, befo
 			return affected, err
 		}
 		affected += k
-		first += n * per
 	}
 	return affected, nil
+}
+
+// queryChunks runs each statement of chunks and passes every row of their
+// results to scan.
+func (db *DB) queryChunks(ctx context.Context, q querier, chunks iter.Seq2[string, []any], scan func(*sql.Rows) error) error {
+	for text, args := range chunks {
+		if err := db.scanAll(ctx, q, text, args, scan); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execRows runs m over rows of values (rowChunks) and returns the rows
+// the statements affected.
+func (db *DB) execRows(ctx context.Context, q querier, m multiRow, per int, before, args []any) (int64, error) {
+	return db.execChunks(ctx, q, db.rowChunks(m, per, before, args))
 }
 
 // queryRows is execRows for a statement returning rows: each row of each
 // chunk's result is passed to scan.
 func (db *DB) queryRows(ctx context.Context, q querier, m multiRow, per int, before, args []any, scan func(*sql.Rows) error) error {
-	buf := make([]any, 0, len(before)+min(len(args), per*max(upsertRows, sqliteRowChunks[0])))
-	for first := 0; first < len(args); {
-		n := db.d.rowChunk((len(args) - first) / per)
-		buf = append(append(buf[:0], before...), args[first:first+n*per]...)
-		if err := db.scanAll(ctx, q, m.text(db.d, n), buf, scan); err != nil {
-			return err
-		}
-		first += n * per
-	}
-	return nil
+	return db.queryChunks(ctx, q, db.rowChunks(m, per, before, args), scan)
 }
 
-// execIn runs a statement over an IN list of keys, head and tail around
-// its placeholders, in chunks of inChunk keys after the values of before.
-// It returns the rows the statements affected.
+// execIn runs a statement over an IN list of keys (inChunks) and returns
+// the rows the statements affected.
 func (db *DB) execIn(ctx context.Context, q querier, head, tail string, before, keys []any) (int64, error) {
-	m := multiRow{head: head, row: "?", tail: tail}
-	var affected int64
-	buf := make([]any, 0, len(before)+min(len(keys), max(upsertRows, sqliteRowChunks[0])))
-	for first := 0; first < len(keys); {
-		size, take := db.d.inChunk(len(keys) - first)
-		buf = padIn(append(buf[:0], before...), keys[first:first+take], size)
-		res, err := db.wideExec(ctx, q, m.text(db.d, size), buf...)
-		if err != nil {
-			return affected, err
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return affected, err
-		}
-		affected += k
-		first += take
-	}
-	return affected, nil
+	return db.execChunks(ctx, q, db.inChunks(head, tail, before, keys))
 }
 
 // queryIn is execIn for a statement returning rows, each passed to scan.
 func (db *DB) queryIn(ctx context.Context, q querier, head, tail string, before, keys []any, scan func(*sql.Rows) error) error {
-	m := multiRow{head: head, row: "?", tail: tail}
-	buf := make([]any, 0, len(before)+min(len(keys), max(upsertRows, sqliteRowChunks[0])))
-	for first := 0; first < len(keys); {
-		size, take := db.d.inChunk(len(keys) - first)
-		buf = padIn(append(buf[:0], before...), keys[first:first+take], size)
-		if err := db.scanAll(ctx, q, m.text(db.d, size), buf, scan); err != nil {
-			return err
-		}
-		first += take
-	}
-	return nil
+	return db.queryChunks(ctx, q, db.inChunks(head, tail, before, keys), scan)
 }
 
 // padIn appends keys to buf and then their last key again until size keys
