@@ -140,30 +140,24 @@ func (p *pass) eachChosenChunk(ctx context.Context, plan func(planBatch) error) 
 		ids = nil
 		return plan(b)
 	}
-	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		if !p.changed[s.GID] && !p.firstPlan && p.recheck.empty() {
-			return nil
-		}
-		var o orderDays
-		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
-			return fmt.Errorf("snapshot %s: %w", s.GID, err)
-		}
-		if p.recheck.rechecks(s.GID, o) {
-			p.changed[s.GID] = true
-		} else if !p.changed[s.GID] && !p.firstPlan {
+	passOver := func(gid string) bool { return !p.changed[gid] && !p.firstPlan && p.recheck.empty() }
+	err := p.eachStoredOrderDays(ctx, passOver, func(gid string, o orderDays) error {
+		if p.recheck.rechecks(gid, o) {
+			p.changed[gid] = true
+		} else if !p.changed[gid] && !p.firstPlan {
 			return nil
 		}
 		if len(p.bookingDays(o, p.shop.Settings.StartDate)) == 0 {
 			return nil
 		}
-		ids = append(ids, s.GID)
+		ids = append(ids, gid)
 		if len(ids) < p.chunkSize() {
 			return nil
 		}
 		return flush()
 	})
 	if err != nil {
-		return fmt.Errorf("load snapshots: %w", err)
+		return err
 	}
 	return flush()
 }
@@ -174,22 +168,18 @@ func (p *pass) eachChosenChunk(ctx context.Context, plan func(planBatch) error) 
 func (p *pass) everyBookingOrder(ctx context.Context) ([]string, [][]string, error) {
 	var gids []string
 	var daysOf [][]string
-	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		var o orderDays
-		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
-			return fmt.Errorf("snapshot %s: %w", s.GID, err)
-		}
-		if p.recheck.rechecks(s.GID, o) {
-			p.changed[s.GID] = true
+	err := p.eachStoredOrderDays(ctx, nil, func(gid string, o orderDays) error {
+		if p.recheck.rechecks(gid, o) {
+			p.changed[gid] = true
 		}
 		if days := p.bookingDays(o, p.shop.Settings.StartDate); len(days) > 0 {
-			gids = append(gids, s.GID)
+			gids = append(gids, gid)
 			daysOf = append(daysOf, days)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("load snapshots: %w", err)
+		return nil, nil, err
 	}
 	return gids, daysOf, nil
 }
@@ -618,30 +608,33 @@ func (p *pass) bookingOn(ctx context.Context, day string) ([]string, [][]string,
 // of gids, in their order; only those members are decoded. A gid without
 // a snapshot is an error unless skipMissing, when it is left out.
 func (p *pass) loadOrderDays(ctx context.Context, gids []string, skipMissing bool) ([]orderDays, error) {
-	snaps, err := p.svc.store.NewestSnapshots(ctx, p.shop.ID, gids)
-	if err != nil {
-		return nil, fmt.Errorf("load snapshots: %w", err)
-	}
-	byGID := make(map[string]*shopqb.Snapshot, len(snaps))
-	for _, s := range snaps {
-		byGID[s.GID] = s
-	}
-	out := make([]orderDays, 0, len(gids))
-	for _, gid := range gids {
-		s := byGID[gid]
-		if s == nil {
-			if skipMissing {
-				continue
-			}
-			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, p.shop.ID, shopqb.ErrNotFound)
+	return loadDecoded(ctx, p.svc.store, p.shop.ID, gids, skipMissing, decodeOrderDays)
+}
+
+// decodeOrderDays decodes only the members of a stored order that
+// orderDays holds.
+func decodeOrderDays(body []byte, o *orderDays) error {
+	return shopify.DecodeStoredMembers(body, o, orderDaysMembers...)
+}
+
+// eachStoredOrderDays calls fn with the days of the newest snapshot of
+// every stored order, in GID order, but for the GIDs skip says to pass
+// over (never decoded).
+func (p *pass) eachStoredOrderDays(ctx context.Context, skip func(gid string) bool, fn func(gid string, o orderDays) error) error {
+	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
+		if skip != nil && skip(s.GID) {
+			return nil
 		}
 		var o orderDays
-		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
+		if err := decodeOrderDays(s.Body, &o); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.GID, err)
 		}
-		out = append(out, o)
+		return fn(s.GID, o)
+	})
+	if err != nil {
+		return fmt.Errorf("load snapshots: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // markRechecked marks changed the stored orders whose failed documents are
@@ -651,21 +644,10 @@ func (p *pass) markRechecked(ctx context.Context) error {
 	if p.recheck.empty() {
 		return nil
 	}
-	err := p.svc.store.EachLatestSnapshot(ctx, p.shop.ID, "order", func(s *shopqb.Snapshot) error {
-		if p.changed[s.GID] {
-			return nil
-		}
-		var o orderDays
-		if err := shopify.DecodeStoredMembers(s.Body, &o, orderDaysMembers...); err != nil {
-			return fmt.Errorf("snapshot %s: %w", s.GID, err)
-		}
-		if p.recheck.rechecks(s.GID, o) {
-			p.changed[s.GID] = true
+	return p.eachStoredOrderDays(ctx, func(gid string) bool { return p.changed[gid] }, func(gid string, o orderDays) error {
+		if p.recheck.rechecks(gid, o) {
+			p.changed[gid] = true
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("load snapshots: %w", err)
-	}
-	return nil
 }

@@ -78,6 +78,13 @@ func (p *pass) loadOrders(ctx context.Context, ids []string) ([]shopify.Order, e
 // They are read a page at a time: a query per order was a fifth of
 // planning's cost.
 func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []string) ([]T, error) {
+	return loadDecoded(ctx, st, shopID, gids, false, func(body []byte, v *T) error { return shopify.DecodeStored(body, v) })
+}
+
+// loadDecoded is loadStored with decode in place of a whole document's
+// decoding. A gid without a snapshot is an error unless skipMissing, when
+// it is left out.
+func loadDecoded[T any](ctx context.Context, st store.API, shopID int64, gids []string, skipMissing bool, decode func([]byte, *T) error) ([]T, error) {
 	snaps, err := st.NewestSnapshots(ctx, shopID, gids)
 	if err != nil {
 		return nil, fmt.Errorf("load snapshots: %w", err)
@@ -86,13 +93,18 @@ func loadStored[T any](ctx context.Context, st store.API, shopID int64, gids []s
 	for _, s := range snaps {
 		byGID[s.GID] = s
 	}
-	out := make([]T, len(gids))
-	for i, gid := range gids {
+	out := make([]T, 0, len(gids))
+	for _, gid := range gids {
 		s := byGID[gid]
 		if s == nil {
+			if skipMissing {
+				continue
+			}
 			return nil, fmt.Errorf("load snapshot %s of shop %d: %w", gid, shopID, shopqb.ErrNotFound)
 		}
-		if err := shopify.DecodeStored(s.Body, &out[i]); err != nil {
+		var zero T
+		out = append(out, zero)
+		if err := decode(s.Body, &out[len(out)-1]); err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", gid, err)
 		}
 	}
