@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopqb/shopqb"
+	"github.com/shopqb/shopqb/internal/store"
 	"github.com/shopqb/shopqb/internal/store/storetest"
 )
 
@@ -256,17 +257,7 @@ func BenchmarkRoundTripWrites(b *testing.B) {
 			db := storetest.Open(b, backend)
 			shop := storetest.MustShopID(b, db, "roundtrip-bench.myshopify.com")
 			const batch = 50
-			content := strings.Repeat(`{"line":"Item","amount":"10.00"},`, 25)
-			answer := "<SalesReceiptAddRs statusCode=\"0\">" + strings.Repeat("<SalesReceiptLineRet><TxnLineID>1-1</TxnLineID></SalesReceiptLineRet>", 30) + "</SalesReceiptAddRs>"
-			for first := 0; first < b.N*batch; first += 1000 {
-				ps := benchPostings(fmt.Sprintf("r%d:", first), 500)
-				for _, p := range ps {
-					p.DependsOn, p.Content = nil, content
-				}
-				if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
-					b.Fatal(err)
-				}
-			}
+			answer := fillRoundTripOutbox(b, db, shop, b.N*batch)
 			b.ResetTimer()
 			cpu0 := processCPU(b)
 			for i := range b.N {
@@ -287,6 +278,24 @@ func BenchmarkRoundTripWrites(b *testing.B) {
 			b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(batch*b.N), "cpu-µs/posting")
 		})
 	}
+}
+
+// fillRoundTripOutbox stores the postings of the round-trip benchmarks,
+// of realistic size (request and planner content), for claims of n in all,
+// and returns a QuickBooks answer of realistic size to record for each.
+func fillRoundTripOutbox(b *testing.B, db *store.DB, shop int64, n int) string {
+	ctx := context.Background()
+	content := strings.Repeat(`{"line":"Item","amount":"10.00"},`, 25)
+	for first := 0; first < n; first += 1000 {
+		ps := benchPostings(fmt.Sprintf("r%d:", first), 500)
+		for _, p := range ps {
+			p.DependsOn, p.Content = nil, content
+		}
+		if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return "<SalesReceiptAddRs statusCode=\"0\">" + strings.Repeat("<SalesReceiptLineRet><TxnLineID>1-1</TxnLineID></SalesReceiptLineRet>", 30) + "</SalesReceiptAddRs>"
 }
 
 // processCPU is the process's user and system CPU time so far.
@@ -317,17 +326,7 @@ func BenchmarkRoundTripReads(b *testing.B) {
 				db := storetest.Open(b, backend)
 				shop := storetest.MustShopID(b, db, "roundtrip-bench.myshopify.com")
 				const batch = 50
-				content := strings.Repeat(`{"line":"Item","amount":"10.00"},`, 25)
-				answer := "<SalesReceiptAddRs statusCode=\"0\">" + strings.Repeat("<SalesReceiptLineRet><TxnLineID>1-1</TxnLineID></SalesReceiptLineRet>", 30) + "</SalesReceiptAddRs>"
-				for first := 0; first < b.N*batch; first += 1000 {
-					ps := benchPostings(fmt.Sprintf("r%d:", first), 500)
-					for _, p := range ps {
-						p.DependsOn, p.Content = nil, content
-					}
-					if _, _, err := db.UpsertPostings(ctx, shop, ps); err != nil {
-						b.Fatal(err)
-					}
-				}
+				answer := fillRoundTripOutbox(b, db, shop, b.N*batch)
 				claim, read := db.ClaimReady, db.PostingStatesByID
 				if narrow {
 					claim, read = db.ClaimRequests, db.PostingOutcomesByID
